@@ -1,0 +1,27 @@
+// Test pyramid (docs/decisions/0004-test-pyramid.md): unit (no sockets), integration (real HTTP
+// against the emulator on 127.0.0.1), engine (the real Pulumi dynamic-provider host over gRPC and
+// the packed tarball). `npm test` runs all three; `soak` runs only when asked (`npm run soak`).
+/** @type {import('jest').Config} */
+const common = {
+  testEnvironment: "node",
+  transform: { "^.+\\.ts$": ["ts-jest", { tsconfig: "tsconfig.json" }] },
+  moduleFileExtensions: ["ts", "js", "json"],
+};
+
+/** @type {import('jest').Config} */
+module.exports = {
+  // v8 coverage keeps istanbul counters out of the serialized provider (pulumi-dynamic.md §1).
+  coverageProvider: "v8",
+  projects: [
+    { ...common, displayName: "unit", testMatch: ["<rootDir>/test/unit/**/*.test.ts"] },
+    {
+      ...common,
+      displayName: "integration",
+      testMatch: ["<rootDir>/test/integration/**/*.test.ts"],
+    },
+    { ...common, displayName: "engine", testMatch: ["<rootDir>/test/engine/**/*.test.ts"] },
+    ...(process.env.WACHT_SOAK
+      ? [{ ...common, displayName: "soak", testMatch: ["<rootDir>/test/soak/**/*.test.ts"] }]
+      : []),
+  ],
+};
