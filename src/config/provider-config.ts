@@ -1,0 +1,99 @@
+// Provider settings: stack config read by `configure` (wacht:apiKey is a secret, wacht:baseUrl …)
+// with the environment (WACHT_API_KEY, WACHT_BASE_URL) as the fallback, read at CALL time so a
+// rotated key or a key set only in CI's environment is picked up. Nothing here is serialized.
+import { WachtConfigError } from "../client/errors";
+import { DEFAULT_USERNAME_MAX_LENGTH, DEFAULT_USERNAME_MIN_LENGTH } from "../schema/user-fields";
+
+/** Stack config keys, in the `wacht` namespace. */
+export const CONFIG_KEYS = {
+  apiKey: "wacht:apiKey",
+  baseUrl: "wacht:baseUrl",
+  usernameMinLength: "wacht:usernameMinLength",
+  usernameMaxLength: "wacht:usernameMaxLength",
+  maxRetries: "wacht:maxRetries",
+  timeoutMs: "wacht:timeoutMs",
+  requestsPerMinute: "wacht:requestsPerMinute",
+} as const;
+
+/** Environment variables used when the stack config has no value. */
+export const ENV_KEYS = { apiKey: "WACHT_API_KEY", baseUrl: "WACHT_BASE_URL" } as const;
+
+/** Raw values from the stack config (strings, as Pulumi config stores them). */
+export type StackConfigValues = Partial<Record<keyof typeof CONFIG_KEYS, string>>;
+
+/** Settings the provider uses for one call. */
+export interface ProviderSettings {
+  apiKey: string;
+  /** `undefined` lets the client apply its own default (https://api.wacht.dev). */
+  baseUrl: string | undefined;
+  usernameMinLength: number;
+  usernameMaxLength: number;
+  maxRetries: number | undefined;
+  timeoutMs: number | undefined;
+  requestsPerMinute: number | undefined;
+}
+
+/** Reads every known key through `get` (the host's `req.config.get`). */
+export function readStackConfig(get: (key: string) => unknown): StackConfigValues {
+  const values: StackConfigValues = {};
+  for (const [name, key] of Object.entries(CONFIG_KEYS) as [keyof typeof CONFIG_KEYS, string][]) {
+    const raw = get(key);
+    if (typeof raw === "string" && raw.trim() !== "") values[name] = raw.trim();
+    else if (typeof raw === "number" || typeof raw === "boolean") values[name] = String(raw);
+  }
+  return values;
+}
+
+function readEnv(env: NodeJS.ProcessEnv, name: string): string | undefined {
+  const value = env[name]?.trim();
+  return value === undefined || value === "" ? undefined : value;
+}
+
+function positiveInt(key: string, raw: string | undefined): number | undefined {
+  if (raw === undefined) return undefined;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 0) {
+    throw new WachtConfigError(`${key} must be a non-negative integer, got "${raw}"`);
+  }
+  return n;
+}
+
+/** The message used whenever no API key can be found. */
+export const MISSING_API_KEY_MESSAGE =
+  `Wacht API key is not configured: run \`pulumi config set --secret ${CONFIG_KEYS.apiKey} <key>\`` +
+  ` or set the ${ENV_KEYS.apiKey} environment variable`;
+
+/** Validation limits only (no key needed): used by `check`, which makes no request. */
+export function resolveLimits(stack: StackConfigValues): {
+  usernameMinLength: number;
+  usernameMaxLength: number;
+} {
+  return {
+    usernameMinLength:
+      positiveInt(CONFIG_KEYS.usernameMinLength, stack.usernameMinLength) ??
+      DEFAULT_USERNAME_MIN_LENGTH,
+    usernameMaxLength:
+      positiveInt(CONFIG_KEYS.usernameMaxLength, stack.usernameMaxLength) ??
+      DEFAULT_USERNAME_MAX_LENGTH,
+  };
+}
+
+/**
+ * Resolves the settings for one call: stack config first, then the environment. Throws a
+ * WachtConfigError naming both `wacht:apiKey` and `WACHT_API_KEY` when there is no key.
+ */
+export function resolveProviderSettings(
+  stack: StackConfigValues,
+  env: NodeJS.ProcessEnv = process.env,
+): ProviderSettings {
+  const apiKey = stack.apiKey ?? readEnv(env, ENV_KEYS.apiKey);
+  if (apiKey === undefined) throw new WachtConfigError(MISSING_API_KEY_MESSAGE);
+  return {
+    apiKey,
+    baseUrl: stack.baseUrl ?? readEnv(env, ENV_KEYS.baseUrl),
+    ...resolveLimits(stack),
+    maxRetries: positiveInt(CONFIG_KEYS.maxRetries, stack.maxRetries),
+    timeoutMs: positiveInt(CONFIG_KEYS.timeoutMs, stack.timeoutMs),
+    requestsPerMinute: positiveInt(CONFIG_KEYS.requestsPerMinute, stack.requestsPerMinute),
+  };
+}

@@ -1,0 +1,81 @@
+// Builds a wacht.User's state from a UserDetails snapshot (wacht-api.md §5) and the declaration.
+// Volatile values (verified_at, which the server sets to "now" when NULL) and social-connection
+// tokens never reach state; lists are sorted because the server returns them in no set order.
+import type { ApiUserDetails } from "../schema/wire";
+import type { UserOutputs } from "../schema/user-state";
+import { PROFILE_FIELDS, type OnDeletePolicy } from "../schema/user-fields";
+
+/** The declaration-side values that the state keeps next to the live user. */
+export interface DeclarationState {
+  onDelete: OnDeletePolicy;
+  profileImage: string | null;
+  profileImageSha256: string | null;
+  removeProfileImage: boolean;
+  managedFields: string[];
+}
+
+/** Reads the declaration-side values out of checked inputs. */
+export function declarationOf(inputs: Record<string, unknown>): DeclarationState {
+  const managed = [...PROFILE_FIELDS, "profileImage", "removeProfileImage"].filter(
+    (f) => inputs[f] !== undefined,
+  );
+  return {
+    onDelete: (inputs["onDelete"] as OnDeletePolicy | undefined) ?? "retain",
+    profileImage: typeof inputs["profileImage"] === "string" ? inputs["profileImage"] : null,
+    profileImageSha256:
+      typeof inputs["profileImageSha256"] === "string" ? inputs["profileImageSha256"] : null,
+    removeProfileImage: inputs["removeProfileImage"] === true,
+    managedFields: managed,
+  };
+}
+
+const byString =
+  <T>(key: (item: T) => string) =>
+  (a: T, b: T): number =>
+    key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0;
+
+/** The state for `details` under `declaration`. Every value is JSON; nothing is `undefined`. */
+export function toOutputs(details: ApiUserDetails, declaration: DeclarationState): UserOutputs {
+  return {
+    userId: details.id,
+    firstName: details.first_name,
+    lastName: details.last_name,
+    username: details.username ?? null,
+    disabled: details.disabled,
+    secondFactorPolicy: details.second_factor_policy,
+    publicMetadata: details.public_metadata,
+    privateMetadata: details.private_metadata,
+    profilePictureUrl: details.profile_picture_url,
+    profileImage: declaration.profileImage,
+    profileImageSha256: declaration.profileImageSha256,
+    removeProfileImage: declaration.removeProfileImage,
+    onDelete: declaration.onDelete,
+    managedFields: [...declaration.managedFields],
+    primaryEmailAddress: details.primary_email_address ?? null,
+    primaryPhoneNumber: details.primary_phone_number ?? null,
+    createdAt: details.created_at,
+    updatedAt: details.updated_at,
+    hasPassword: details.has_password,
+    hasBackupCodes: details.has_backup_codes,
+    emailAddresses: details.email_addresses
+      .map((e) => ({
+        id: e.id,
+        email: e.email,
+        isPrimary: e.id === details.primary_email_address_id || e.is_primary,
+        verified: e.verified,
+      }))
+      .sort(byString((e) => e.email)),
+    phoneNumbers: details.phone_numbers
+      .map((p) => ({
+        id: p.id,
+        phoneNumber: p.phone_number,
+        countryCode: p.country_code ?? null,
+        isPrimary: p.id === details.primary_phone_number_id,
+        verified: p.verified,
+      }))
+      .sort(byString((p) => `${p.countryCode ?? ""}${p.phoneNumber}`)),
+    segments: details.segments
+      .map((s) => ({ id: s.id, name: s.name, type: s.type }))
+      .sort(byString((s) => s.id)),
+  };
+}

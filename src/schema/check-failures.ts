@@ -1,0 +1,28 @@
+// Turns zod issues into Pulumi CheckFailures: `property` is the dotted path of the offending
+// input (the top-level property name for most), `reason` a sentence a person can act on.
+import type { z } from "zod";
+
+/** A check failure as the dynamic-provider host expects it. */
+export interface CheckFailure {
+  property: string;
+  reason: string;
+}
+
+/** Converts zod issues to CheckFailures, one per issue, unknown keys one per key. */
+export function toCheckFailures(issues: readonly z.core.$ZodIssue[]): CheckFailure[] {
+  const failures: CheckFailure[] = [];
+  for (const issue of issues) {
+    if (issue.code === "unrecognized_keys") {
+      for (const key of issue.keys) {
+        failures.push({
+          property: key,
+          reason: `unknown property "${key}": wacht.User does not manage it (check the spelling)`,
+        });
+      }
+      continue;
+    }
+    const property = issue.path.map((p) => String(p)).join(".") || "(resource)";
+    failures.push({ property, reason: issue.message });
+  }
+  return failures;
+}

@@ -1,0 +1,40 @@
+// The profile fields a `wacht.User` manages, their wire part names (wacht-api.md §3) and the
+// enums the server accepts (§9). One list, used by check, diff, the PATCH builder and the docs.
+
+/** Profile fields reconciled by PATCH /users/{id}; the image is handled on its own. */
+export const PROFILE_FIELDS = [
+  "firstName",
+  "lastName",
+  "username",
+  "disabled",
+  "secondFactorPolicy",
+  "publicMetadata",
+  "privateMetadata",
+] as const;
+
+/** One of {@link PROFILE_FIELDS}. */
+export type ProfileField = (typeof PROFILE_FIELDS)[number];
+
+/** The image pseudo-fields: an upload (by content hash) and a removal. */
+export const IMAGE_FIELDS = ["profileImage", "removeProfileImage"] as const;
+
+/** A field whose change makes a PATCH. */
+export type ManagedField = ProfileField | (typeof IMAGE_FIELDS)[number];
+
+/** `second_factor_policy` values, case-sensitive on the wire (§3, §9). */
+export const SECOND_FACTOR_POLICIES = ["none", "optional", "enforced"] as const;
+export type SecondFactorPolicy = (typeof SECOND_FACTOR_POLICIES)[number];
+
+/** What `delete` does to the Wacht user when the resource is deleted or replaced. */
+export const ON_DELETE_POLICIES = ["retain", "disable", "delete"] as const;
+export type OnDeletePolicy = (typeof ON_DELETE_POLICIES)[number];
+
+/** The sentinel the engine sends for values not known during preview (pulumi-dynamic.md §2). */
+export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+
+/** Deployment defaults for username length (wacht-api.md §3). */
+export const DEFAULT_USERNAME_MIN_LENGTH = 3;
+export const DEFAULT_USERNAME_MAX_LENGTH = 30;
+
+/** The server's multipart body limit (axum default, wacht-api.md §1). */
+export const MAX_BODY_BYTES = 2 * 1024 * 1024;

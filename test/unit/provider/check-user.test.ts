@@ -1,0 +1,111 @@
+// Table-driven tests of `check` (issue #4): failures name the property and explain; what the
+// server would silently ignore or reject fails at preview; preview unknowns pass.
+import { checkUser } from "../../../src/provider/check-user";
+import { UNKNOWN } from "../../../src/schema/user-fields";
+
+const limits = { usernameMinLength: 3, usernameMaxLength: 30 };
+const PNG = Buffer.from("89504e470d0a1a0a0000000d49484452", "hex");
+const files: Record<string, Buffer> = {
+  "ok.png": PNG,
+  "x.svg": Buffer.from("<svg/>"),
+  "empty.png": Buffer.alloc(0),
+};
+const read = (p: string): Buffer => {
+  const f = files[p];
+  if (f === undefined) throw Object.assign(new Error("nope"), { code: "ENOENT" });
+  return f;
+};
+const valid = { userId: "100000000000000001" };
+const run = (news: Record<string, unknown>) => checkUser(news, limits, read);
+
+describe("checkUser", () => {
+  it("accepts a full valid declaration and fills the onDelete default", () => {
+    const result = run({
+      ...valid,
+      firstName: "Ada",
+      lastName: "Lovelace",
+      username: "ada_l",
+      disabled: false,
+      secondFactorPolicy: "enforced",
+      publicMetadata: { a: [1, 2, { b: null }] },
+      privateMetadata: "text is valid JSON too",
+      __provider: "exports.handler = ...",
+    });
+    expect(result.failures).toEqual([]);
+    expect(result.inputs["onDelete"]).toBe("retain");
+    expect(result.inputs["__provider"]).toBeUndefined();
+  });
+
+  it.each([
+    ["userId", { userId: undefined }, /userId is required/],
+    ["userId", { userId: "../1" }, /decimal int64/],
+    ["userId", { userId: "9223372036854775808" }, /decimal int64/],
+    ["userId", { userId: 12 }, /userId/],
+    ["firstName", { firstName: "" }, /cannot be empty.*cleared/],
+    ["firstName", { firstName: "   " }, /whitespace/],
+    ["lastName", { lastName: "" }, /lastName cannot be empty/],
+    ["username", { username: "" }, /username cannot be empty/],
+    ["username", { username: "ab" }, /at least 3/],
+    ["username", { username: "x".repeat(31) }, /at most 30/],
+    ["username", { username: "é" }, /at least 3 characters \(got 2 bytes\)/],
+    ["disabled", { disabled: "true" }, /true or false/],
+    ["secondFactorPolicy", { secondFactorPolicy: "required" }, /one of: none, optional, enforced/],
+    ["onDelete", { onDelete: "destroy" }, /one of: retain, disable, delete/],
+    ["profileImage", { profileImage: "missing.png" }, /cannot read.*ENOENT/],
+    ["profileImage", { profileImage: "x.svg" }, /not a PNG, JPEG, GIF, WEBP or ICO/],
+    ["profileImage", { profileImage: "empty.png" }, /empty/],
+    [
+      "removeProfileImage",
+      { profileImage: "ok.png", removeProfileImage: true },
+      /cannot both be set/,
+    ],
+    ["nickname", { nickname: "al" }, /unknown property "nickname"/],
+  ])("rejects %s: %j", (property, declared, reason) => {
+    const { failures } = run({ ...valid, ...declared });
+    expect(failures).toEqual(
+      expect.arrayContaining([{ property, reason: expect.stringMatching(reason) }]),
+    );
+  });
+
+  it("accepts the username limits of the deployment", () => {
+    expect(
+      checkUser({ ...valid, username: "ab" }, { usernameMinLength: 2, usernameMaxLength: 4 }, read)
+        .failures,
+    ).toEqual([]);
+  });
+
+  it("adds the image's sha256 and ignores a declared one", () => {
+    const { inputs, failures } = run({
+      ...valid,
+      profileImage: "ok.png",
+      profileImageSha256: "forged",
+    });
+    expect(failures).toEqual([]);
+    expect(inputs["profileImageSha256"]).toMatch(/^[0-9a-f]{64}$/);
+    expect(inputs["profileImageSha256"]).not.toBe("forged");
+  });
+
+  it("turns a serialized FileAsset into its path", () => {
+    const asset = {
+      "4dabf18193072939515e22adb298388d": "c44067f5952c0a294b673a41bacd8c17",
+      path: "ok.png",
+    };
+    const { inputs, failures } = run({ ...valid, profileImage: asset });
+    expect(failures).toEqual([]);
+    expect(inputs["profileImage"]).toBe("ok.png");
+  });
+
+  it("tolerates preview unknowns anywhere at the top level", () => {
+    const news = {
+      userId: UNKNOWN,
+      firstName: UNKNOWN,
+      username: UNKNOWN,
+      publicMetadata: UNKNOWN,
+      profileImage: UNKNOWN,
+      secondFactorPolicy: UNKNOWN,
+    };
+    const { inputs, failures } = run(news);
+    expect(failures).toEqual([]);
+    expect(inputs["firstName"]).toBe(UNKNOWN);
+  });
+});
