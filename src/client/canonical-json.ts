@@ -1,0 +1,42 @@
+// Canonical JSON text: object keys sorted by code unit, no whitespace, so equal values give equal bytes
+// (retries re-send identical bodies; diffs compare texts). Refuses what JSON cannot represent
+// (undefined, NaN/Infinity, bigint, functions, symbols, cycles) instead of silently dropping it.
+
+/** Serializes `value` with sorted object keys; throws TypeError naming the JSON path of a bad value. */
+export function canonicalJson(value: unknown): string {
+  return write(value, "$", new Set<object>());
+}
+
+function write(value: unknown, path: string, seen: Set<object>): string {
+  if (value === null) return "null";
+  switch (typeof value) {
+    case "string":
+      return JSON.stringify(value);
+    case "boolean":
+      return value ? "true" : "false";
+    case "number":
+      if (!Number.isFinite(value)) throw new TypeError(`${path} is not a finite number`);
+      return JSON.stringify(value);
+    case "object":
+      break;
+    default:
+      throw new TypeError(`${path} is a ${typeof value}, which JSON cannot represent`);
+  }
+  const obj = value;
+  if (seen.has(obj)) throw new TypeError(`${path} is a circular reference`);
+  seen.add(obj);
+  try {
+    if (Array.isArray(obj)) {
+      return `[${obj.map((v: unknown, i) => write(v, `${path}[${i}]`, seen)).join(",")}]`;
+    }
+    const proto: unknown = Object.getPrototypeOf(obj);
+    if (proto !== Object.prototype && proto !== null) {
+      throw new TypeError(`${path} is not a plain object`);
+    }
+    const rec = obj as Record<string, unknown>;
+    const keys = Object.keys(rec).sort();
+    return `{${keys.map((k) => `${JSON.stringify(k)}:${write(rec[k], `${path}.${k}`, seen)}`).join(",")}}`;
+  } finally {
+    seen.delete(obj);
+  }
+}

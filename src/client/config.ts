@@ -1,0 +1,177 @@
+// Client option resolution: explicit option > environment (WACHT_API_KEY, WACHT_BASE_URL) > default.
+// Validates the base URL (https, or http only on loopback; path prefix kept) and numeric limits.
+// Holds the DEFAULT_* constants; the resolved key is returned to the caller and never logged here.
+
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { WachtConfigError } from "./errors";
+
+/** Default API origin (wacht-api.md §1). */
+export const DEFAULT_BASE_URL = "https://api.wacht.dev";
+/** Per-attempt timeout, like the upstream SDKs. */
+export const DEFAULT_TIMEOUT_MS = 30_000;
+/** Budget for a whole call including retries and waits. */
+export const DEFAULT_TOTAL_TIMEOUT_MS = 120_000;
+/** Retries after the first attempt (5 attempts in total). */
+export const DEFAULT_MAX_RETRIES = 4;
+/** The gateway's default budget per app (wacht-api.md §8). */
+export const DEFAULT_REQUESTS_PER_MINUTE = 1000;
+/** Cap on a single wait between attempts (also caps a server's Retry-After). */
+export const DEFAULT_MAX_RETRY_WAIT_MS = 60_000;
+
+/** Environment variable holding the API key. */
+export const ENV_API_KEY = "WACHT_API_KEY";
+/** Environment variable holding the base URL. */
+export const ENV_BASE_URL = "WACHT_BASE_URL";
+
+/** The package version for the User-Agent; works from src/client and dist/client alike. */
+export const CLIENT_VERSION: string = readVersion();
+
+function readVersion(): string {
+  try {
+    const pkg = JSON.parse(readFileSync(join(__dirname, "..", "..", "package.json"), "utf8")) as {
+      name?: unknown;
+      version?: unknown;
+    };
+    return pkg.name === "pulumi-wacht" && typeof pkg.version === "string" ? pkg.version : "0.0.0";
+  } catch {
+    return "0.0.0";
+  }
+}
+
+/** Options that config resolution looks at. */
+export interface ConfigInput {
+  apiKey?: string | undefined;
+  baseUrl?: string | undefined;
+  timeoutMs?: number | undefined;
+  totalTimeoutMs?: number | undefined;
+  maxRetries?: number | undefined;
+  maxRetryWaitMs?: number | undefined;
+  requestsPerMinute?: number | undefined;
+}
+
+/** Fully resolved settings. */
+export interface ResolvedConfig {
+  apiKey: string;
+  /** Normalized: no trailing slash, path prefix kept, no query/fragment. */
+  baseUrl: string;
+  /** `scheme://host:port`, the key of the shared dispatcher. */
+  origin: string;
+  /** The base URL's path prefix without trailing slash ("" for none). */
+  basePath: string;
+  timeoutMs: number;
+  totalTimeoutMs: number;
+  maxRetries: number;
+  maxRetryWaitMs: number;
+  /** Infinity disables pacing. */
+  requestsPerMinute: number;
+}
+
+/** Reads an env var, trimming; blank counts as unset (openai readEnv style). */
+function readEnv(env: NodeJS.ProcessEnv, name: string): string | undefined {
+  const v = env[name]?.trim();
+  return v === undefined || v === "" ? undefined : v;
+}
+
+function pick(explicit: string | undefined, fromEnv: string | undefined): string | undefined {
+  const e = explicit?.trim();
+  return e === undefined || e === "" ? fromEnv : e;
+}
+
+/** True for localhost, *.localhost, 127.0.0.0/8 and ::1. */
+export function isLoopbackHost(hostname: string): boolean {
+  const h = hostname.toLowerCase().replace(/^\[|\]$/g, "");
+  if (h === "localhost" || h.endsWith(".localhost")) return true;
+  if (h === "::1" || h === "0:0:0:0:0:0:0:1") return true;
+  if (/^::ffff:127\./.test(h)) return true;
+  return /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(h);
+}
+
+/** Validates and normalizes a base URL; throws WachtConfigError. */
+export function normalizeBaseUrl(raw: string): {
+  baseUrl: string;
+  origin: string;
+  basePath: string;
+} {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new WachtConfigError(`Wacht base URL is not a valid URL: ${JSON.stringify(raw)}`);
+  }
+  if (url.username !== "" || url.password !== "") {
+    throw new WachtConfigError("Wacht base URL must not contain credentials; pass apiKey instead");
+  }
+  if (url.search !== "" || url.hash !== "") {
+    throw new WachtConfigError(
+      `Wacht base URL must not have a query or fragment: ${url.origin}${url.pathname}`,
+    );
+  }
+  if (url.protocol !== "https:") {
+    if (url.protocol !== "http:") {
+      throw new WachtConfigError(`Wacht base URL must use https: ${url.protocol}//${url.host}`);
+    }
+    if (!isLoopbackHost(url.hostname)) {
+      throw new WachtConfigError(
+        `Wacht base URL must use https (plain http is only allowed on loopback): ${url.origin}`,
+      );
+    }
+  }
+  const basePath = url.pathname.replace(/\/+$/, "");
+  return { baseUrl: `${url.origin}${basePath}`, origin: url.origin, basePath };
+}
+
+function positive(
+  name: string,
+  value: number | undefined,
+  fallback: number,
+  allowZero = false,
+): number {
+  if (value === undefined) return fallback;
+  const ok = Number.isFinite(value) && (allowZero ? value >= 0 : value > 0);
+  if (!ok)
+    throw new WachtConfigError(
+      `Wacht client option ${name} must be a ${allowZero ? "non-negative" : "positive"} finite number`,
+    );
+  return value;
+}
+
+/** Resolves options against the environment and defaults. Throws WachtConfigError. */
+export function resolveConfig(
+  input: ConfigInput,
+  env: NodeJS.ProcessEnv = process.env,
+): ResolvedConfig {
+  const apiKey = pick(input.apiKey, readEnv(env, ENV_API_KEY));
+  if (apiKey === undefined) {
+    throw new WachtConfigError(`Wacht API key missing: pass apiKey or set ${ENV_API_KEY}`);
+  }
+  if (/[\r\n\0]/.test(apiKey)) {
+    // Never echo the value: it is a credential.
+    throw new WachtConfigError("Wacht API key contains a line break or NUL character");
+  }
+  const { baseUrl, origin, basePath } = normalizeBaseUrl(
+    pick(input.baseUrl, readEnv(env, ENV_BASE_URL)) ?? DEFAULT_BASE_URL,
+  );
+  const maxRetries = positive("maxRetries", input.maxRetries, DEFAULT_MAX_RETRIES, true);
+  if (!Number.isInteger(maxRetries))
+    throw new WachtConfigError("Wacht client option maxRetries must be an integer");
+  const rpm = input.requestsPerMinute;
+  const requestsPerMinute =
+    rpm === Infinity ? Infinity : positive("requestsPerMinute", rpm, DEFAULT_REQUESTS_PER_MINUTE);
+  return {
+    apiKey,
+    baseUrl,
+    origin,
+    basePath,
+    timeoutMs: positive("timeoutMs", input.timeoutMs, DEFAULT_TIMEOUT_MS),
+    totalTimeoutMs: positive("totalTimeoutMs", input.totalTimeoutMs, DEFAULT_TOTAL_TIMEOUT_MS),
+    maxRetries,
+    maxRetryWaitMs: positive(
+      "maxRetryWaitMs",
+      input.maxRetryWaitMs,
+      DEFAULT_MAX_RETRY_WAIT_MS,
+      true,
+    ),
+    requestsPerMinute,
+  };
+}

@@ -1,0 +1,241 @@
+// The WachtError hierarchy (house-style §8.4): API errors per status, connection/timeout, response
+// validation, config and request validation. Errors carry only redacted, allow-listed data: never the
+// API key, the Authorization header, request bodies or passwords. isWachtError() works across module copies.
+
+const BRAND = Symbol.for("pulumi-wacht.WachtError");
+
+/** Discriminant that survives module duplication (use it instead of instanceof across copies). */
+export type WachtErrorKind =
+  "api" | "connection" | "timeout" | "response-validation" | "config" | "validation";
+
+/** Base class of every error thrown by the client. */
+export class WachtError extends Error {
+  /** Which family this error belongs to. */
+  readonly kind: WachtErrorKind;
+  /** How many HTTP attempts were made before this error surfaced (0 when nothing was sent). */
+  attempts = 0;
+
+  constructor(kind: WachtErrorKind, message: string, options?: { cause?: unknown }) {
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
+    this.kind = kind;
+    this.name = new.target.name;
+    Object.defineProperty(this, BRAND, { value: true, enumerable: false });
+  }
+
+  /** A plain, redacted view for logs: no headers, no bodies. */
+  toJSON(): Record<string, unknown> {
+    const out: Record<string, unknown> = {
+      name: this.name,
+      kind: this.kind,
+      message: this.message,
+    };
+    for (const [k, v] of Object.entries(this)) {
+      if (k !== "kind" && v !== undefined) out[k] = v;
+    }
+    if (this.cause instanceof Error)
+      out.cause = { name: this.cause.name, message: this.cause.message };
+    return out;
+  }
+}
+
+/** True for any WachtError, even one created by another copy of this module (Symbol.for brand). */
+export function isWachtError(value: unknown): value is WachtError {
+  return (
+    typeof value === "object" &&
+    value !== null &&
+    (value as Record<symbol, unknown>)[BRAND] === true
+  );
+}
+
+/** Fields describing the failed request and the server's answer. */
+export interface WachtApiErrorInit {
+  status: number;
+  method: string;
+  /** API path without query string or base-URL prefix, e.g. `/users/123`. */
+  path: string;
+  /** The server's `errors[0].message`, when the body was the JSON envelope. */
+  serverMessage?: string | undefined;
+  /** The server's `errors[0].code` (equals the status on the real server). */
+  code?: number | string | undefined;
+  /** Used instead of a server message when the body was not the envelope (already sanitized). */
+  fallbackDescription?: string | undefined;
+  /** Parsed `Retry-After` or message hint, for 429. */
+  retryAfterMs?: number | undefined;
+  /** `x-request-id` response header, if the server sent one. */
+  requestId?: string | undefined;
+}
+
+/** A response arrived with a non-2xx status. Message: `404 PATCH /users/123: Resource not found`. */
+export class WachtApiError extends WachtError {
+  readonly status: number;
+  readonly method: string;
+  readonly path: string;
+  readonly serverMessage: string | undefined;
+  readonly code: number | string | undefined;
+  readonly retryAfterMs: number | undefined;
+  readonly requestId: string | undefined;
+
+  constructor(init: WachtApiErrorInit) {
+    const detail = init.serverMessage ?? init.fallbackDescription ?? "<empty response>";
+    const rid = init.requestId === undefined ? "" : ` (request id ${init.requestId})`;
+    super("api", `${init.status} ${init.method} ${init.path}: ${detail}${rid}`);
+    this.status = init.status;
+    this.method = init.method;
+    this.path = init.path;
+    this.serverMessage = init.serverMessage;
+    this.code = init.code;
+    this.retryAfterMs = init.retryAfterMs;
+    this.requestId = init.requestId;
+  }
+
+  /** Build the subclass matching `init.status` (400, 401, 403, 404, 409, 422, 429, 5xx; else this class). */
+  static fromResponse(init: WachtApiErrorInit): WachtApiError {
+    const Ctor = statusClass(init.status);
+    return new Ctor(init);
+  }
+}
+
+/** 400: bad path id, bad multipart, validation failure. */
+export class WachtBadRequestError extends WachtApiError {}
+/** 401: missing/invalid API key. */
+export class WachtAuthenticationError extends WachtApiError {}
+/** 403: permission denied by the gateway. */
+export class WachtPermissionError extends WachtApiError {}
+/** 404: unknown user (or another deployment's user), unknown route. */
+export class WachtNotFoundError extends WachtApiError {}
+/** 409: unique violation. */
+export class WachtConflictError extends WachtApiError {}
+/** 422: JSON body with a wrong shape. */
+export class WachtUnprocessableError extends WachtApiError {}
+/** 429: the gateway rate limit; `retryAfterMs` holds the server's hint when there was one. */
+export class WachtRateLimitError extends WachtApiError {}
+/** 5xx: server-side failure (non-atomic PATCH: field changes may already be applied, wacht-api.md §3). */
+export class WachtServerError extends WachtApiError {}
+
+function statusClass(status: number): new (init: WachtApiErrorInit) => WachtApiError {
+  switch (status) {
+    case 400:
+      return WachtBadRequestError;
+    case 401:
+      return WachtAuthenticationError;
+    case 403:
+      return WachtPermissionError;
+    case 404:
+      return WachtNotFoundError;
+    case 409:
+      return WachtConflictError;
+    case 422:
+      return WachtUnprocessableError;
+    case 429:
+      return WachtRateLimitError;
+    default:
+      return status >= 500 && status <= 599 ? WachtServerError : WachtApiError;
+  }
+}
+
+/** Where the request was when a timeout fired. */
+export type WachtTimeoutPhase = "connect" | "headers" | "body" | "total";
+
+/** No (complete) response arrived: refused, reset, DNS, TLS… The undici error is a sanitized `cause`. */
+export class WachtConnectionError extends WachtError {
+  readonly method: string;
+  readonly path: string;
+  /** Undici / OS error code (`ECONNREFUSED`, `UND_ERR_SOCKET`…), if any. */
+  readonly code: string | undefined;
+  /** False only when the request provably never left this process (connection refused, DNS, connect timeout). */
+  readonly requestMaybeSent: boolean;
+
+  constructor(
+    init: {
+      method: string;
+      path: string;
+      code?: string | undefined;
+      requestMaybeSent: boolean;
+      detail: string;
+    },
+    options?: { cause?: unknown },
+    kind: WachtErrorKind = "connection",
+  ) {
+    super(kind, `${init.method} ${init.path}: ${init.detail}`, options);
+    this.method = init.method;
+    this.path = init.path;
+    this.code = init.code;
+    this.requestMaybeSent = init.requestMaybeSent;
+  }
+}
+
+/** An attempt (or the whole call, phase `total`) took too long. */
+export class WachtTimeoutError extends WachtConnectionError {
+  readonly phase: WachtTimeoutPhase;
+  readonly timeoutMs: number;
+
+  constructor(init: {
+    method: string;
+    path: string;
+    phase: WachtTimeoutPhase;
+    timeoutMs: number;
+    requestMaybeSent: boolean;
+    /** Replaces the default `timed out after N ms (phase)` text. */
+    detail?: string;
+  }) {
+    super(
+      {
+        method: init.method,
+        path: init.path,
+        code: "ETIMEDOUT",
+        requestMaybeSent: init.requestMaybeSent,
+        detail: init.detail ?? `timed out after ${init.timeoutMs} ms (${init.phase})`,
+      },
+      undefined,
+      "timeout",
+    );
+    this.phase = init.phase;
+    this.timeoutMs = init.timeoutMs;
+  }
+}
+
+/** One problem found while validating a response (path into the body + zod message; never the value). */
+export interface WachtIssue {
+  path: string;
+  message: string;
+}
+
+/** A 2xx response did not match the documented shape (or was not JSON, or was too large). */
+export class WachtResponseValidationError extends WachtError {
+  readonly method: string;
+  readonly path: string;
+  readonly status: number;
+  readonly issues: readonly WachtIssue[];
+
+  constructor(init: {
+    method: string;
+    path: string;
+    status: number;
+    detail: string;
+    issues?: WachtIssue[];
+  }) {
+    super("response-validation", `${init.status} ${init.method} ${init.path}: ${init.detail}`);
+    this.method = init.method;
+    this.path = init.path;
+    this.status = init.status;
+    this.issues = init.issues ?? [];
+  }
+}
+
+/** Missing/invalid client configuration (API key, base URL, numeric options). */
+export class WachtConfigError extends WachtError {
+  constructor(message: string) {
+    super("config", message);
+  }
+}
+
+/** A call's arguments were refused before sending (bad id, a value the server would silently ignore…). */
+export class WachtValidationError extends WachtError {
+  /** The offending parameter, camelCase (`id`, `firstName`, `profileImage`…). */
+  readonly field: string;
+
+  constructor(field: string, message: string) {
+    super("validation", message);
+    this.field = field;
+  }
+}

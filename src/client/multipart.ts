@@ -1,0 +1,163 @@
+// Multipart bodies for PATCH /users/{id} and POST /users, buffered with form-data getBuffer() so a retry
+// re-sends identical bytes (house-style §7.3). Only the given fields, in a fixed order; booleans as
+// `true`/`false`, metadata as canonical JSON, the image with its sniffed type. Refuses what the server drops.
+
+import FormData from "form-data";
+import { canonicalJson } from "./canonical-json";
+import { WachtValidationError } from "./errors";
+import { sniffImageType } from "./image-type";
+import type { UserCreate, UserUpdate } from "./user-params";
+
+/** The server's body limit for multipart (axum default, wacht-api.md §1). */
+export const MAX_MULTIPART_BYTES = 2 * 1024 * 1024;
+
+/** A ready-to-send body. */
+export interface BuiltBody {
+  body: Buffer;
+  headers: Record<string, string>;
+}
+
+const UPDATE_KEYS: readonly (keyof UserUpdate)[] = [
+  "firstName",
+  "lastName",
+  "username",
+  "disabled",
+  "secondFactorPolicy",
+  "publicMetadata",
+  "privateMetadata",
+  "removeProfileImage",
+  "profileImage",
+];
+
+const CREATE_KEYS: readonly (keyof UserCreate)[] = [
+  "firstName",
+  "lastName",
+  "emailAddress",
+  "phoneNumber",
+  "username",
+  "password",
+  "skipPasswordCheck",
+  "profileImage",
+];
+
+function checkKeys(input: object, allowed: readonly string[], call: string): void {
+  if (typeof input !== "object" || input === null || Array.isArray(input)) {
+    throw new WachtValidationError("changes", `${call} expects an object`);
+  }
+  for (const k of Object.keys(input)) {
+    if (!allowed.includes(k)) {
+      throw new WachtValidationError(
+        k,
+        `${call}: unknown field ${JSON.stringify(k)} (the server would silently ignore it)`,
+      );
+    }
+  }
+}
+
+function text(field: string, value: unknown, allowEmpty: boolean): string {
+  if (typeof value !== "string") throw new WachtValidationError(field, `${field} must be a string`);
+  if (!allowEmpty && value === "") {
+    throw new WachtValidationError(
+      field,
+      `${field} must not be empty: Wacht ignores an empty value, so it cannot be cleared`,
+    );
+  }
+  return value;
+}
+
+function bool(field: string, value: unknown): string {
+  if (typeof value !== "boolean")
+    throw new WachtValidationError(field, `${field} must be a boolean`);
+  return value ? "true" : "false";
+}
+
+function json(field: string, value: unknown): string {
+  try {
+    return canonicalJson(value);
+  } catch (e) {
+    throw new WachtValidationError(field, `${field} is not JSON: ${(e as Error).message}`);
+  }
+}
+
+function appendImage(form: FormData, value: unknown): void {
+  if (!(value instanceof Uint8Array))
+    throw new WachtValidationError("profileImage", "profileImage must be a Uint8Array");
+  if (value.length === 0) {
+    throw new WachtValidationError(
+      "profileImage",
+      "profileImage is empty (the server would silently ignore it)",
+    );
+  }
+  const type = sniffImageType(value);
+  if (type === null) {
+    throw new WachtValidationError(
+      "profileImage",
+      "profileImage must be a PNG, JPEG, GIF, WEBP or ICO image",
+    );
+  }
+  const bytes = Buffer.from(value.buffer, value.byteOffset, value.byteLength);
+  form.append("profile_image", bytes, { filename: `profile.${type.ext}`, contentType: type.mime });
+}
+
+function finish(form: FormData): BuiltBody {
+  const body = form.getBuffer();
+  if (body.length > MAX_MULTIPART_BYTES) {
+    throw new WachtValidationError(
+      "profileImage",
+      `request body is ${body.length} bytes, over the server's ${MAX_MULTIPART_BYTES}-byte (2 MiB) limit`,
+    );
+  }
+  const headers: Record<string, string> = {};
+  for (const [k, v] of Object.entries(form.getHeaders())) {
+    if (typeof v === "string") headers[k.toLowerCase()] = v;
+  }
+  return { body, headers };
+}
+
+/** Encodes PATCH /users/{id} changes (wacht-api.md §3). Throws WachtValidationError before anything is sent. */
+export function buildUpdateForm(changes: UserUpdate): BuiltBody {
+  checkKeys(changes, UPDATE_KEYS, "users.update");
+  if (changes.removeProfileImage === true && changes.profileImage !== undefined) {
+    throw new WachtValidationError(
+      "profileImage",
+      "profileImage cannot be combined with removeProfileImage: true (the server removes and skips the upload)",
+    );
+  }
+  const form = new FormData();
+  const c = changes as Record<keyof UserUpdate, unknown>;
+  const put = (name: string, v: string) => form.append(name, v);
+  if (c.firstName !== undefined) put("first_name", text("firstName", c.firstName, false));
+  if (c.lastName !== undefined) put("last_name", text("lastName", c.lastName, false));
+  if (c.username !== undefined) put("username", text("username", c.username, false));
+  if (c.disabled !== undefined) put("disabled", bool("disabled", c.disabled));
+  if (c.secondFactorPolicy !== undefined) {
+    put("second_factor_policy", text("secondFactorPolicy", c.secondFactorPolicy, false));
+  }
+  if (c.publicMetadata !== undefined)
+    put("public_metadata", json("publicMetadata", c.publicMetadata));
+  if (c.privateMetadata !== undefined)
+    put("private_metadata", json("privateMetadata", c.privateMetadata));
+  if (c.removeProfileImage !== undefined)
+    put("remove_profile_image", bool("removeProfileImage", c.removeProfileImage));
+  if (c.profileImage !== undefined) appendImage(form, c.profileImage);
+  return finish(form);
+}
+
+/** Encodes POST /users fields (wacht-api.md §4). Throws WachtValidationError before anything is sent. */
+export function buildCreateForm(fields: UserCreate): BuiltBody {
+  checkKeys(fields, CREATE_KEYS, "users.create");
+  const form = new FormData();
+  const c = fields as Record<keyof UserCreate, unknown>;
+  const put = (name: string, v: string) => form.append(name, v);
+  if (c.firstName !== undefined) put("first_name", text("firstName", c.firstName, true));
+  if (c.lastName !== undefined) put("last_name", text("lastName", c.lastName, true));
+  if (c.emailAddress !== undefined)
+    put("email_address", text("emailAddress", c.emailAddress, true));
+  if (c.phoneNumber !== undefined) put("phone_number", text("phoneNumber", c.phoneNumber, true));
+  if (c.username !== undefined) put("username", text("username", c.username, true));
+  if (c.password !== undefined) put("password", text("password", c.password, true));
+  if (c.skipPasswordCheck !== undefined)
+    put("skip_password_check", bool("skipPasswordCheck", c.skipPasswordCheck));
+  if (c.profileImage !== undefined) appendImage(form, c.profileImage);
+  return finish(form);
+}

@@ -1,0 +1,179 @@
+// The call loop around transport.ts: pacing slot → one attempt → parse with zod, or classify the failure
+// (retry.ts) and wait. Enforces maxRetries, the per-wait cap and the total budget (totalTimeoutMs);
+// reports each retry through onRetry (method, path, reason, wait; never the key or the body).
+
+import type { z } from "zod";
+import {
+  isWachtError,
+  WachtApiError,
+  WachtError,
+  WachtResponseValidationError,
+  WachtTimeoutError,
+} from "./errors";
+import type { TokenBucket } from "./pacing";
+import { retryDelay, shouldRetry, type RetryDelaySource, type RetryReason } from "./retry";
+import {
+  retryAfterHeaders,
+  sendAttempt,
+  type AttemptResponse,
+  type HttpMethod,
+  type TransportContext,
+} from "./transport";
+
+/** What onRetry receives before each wait. */
+export interface RetryInfo {
+  /** The attempt that just failed (1 = the first). */
+  attempt: number;
+  /** How long the client will wait before the next attempt. */
+  delayMs: number;
+  reason: RetryReason;
+  /** Where the wait came from: Retry-After header, the 429 message hint, or backoff. */
+  source: RetryDelaySource;
+  method: HttpMethod;
+  /** API path without query string. */
+  path: string;
+  /** HTTP status of the failed attempt, when a response arrived. */
+  status?: number;
+}
+
+/** Everything a call needs besides its request (holds the key inside `transport`: never expose it). */
+export interface Runtime {
+  transport: TransportContext;
+  bucket: TokenBucket | undefined;
+  timeoutMs: number;
+  totalTimeoutMs: number;
+  maxRetries: number;
+  maxRetryWaitMs: number;
+  sleep: (ms: number) => Promise<void>;
+  random: () => number;
+  onRetry: ((info: RetryInfo) => void) | undefined;
+}
+
+/** One logical API call. */
+export interface CallSpec<T> {
+  method: HttpMethod;
+  path: string;
+  query?: string;
+  body?: Buffer | string;
+  headers?: Record<string, string>;
+  /** Safe to repeat after the server may have acted (GET, DELETE, absolute-value PATCH). */
+  idempotent: boolean;
+  /** Response schema; undefined = ignore the body (unit responses `{}`). */
+  schema: z.ZodType<T> | undefined;
+  secrets?: readonly string[];
+}
+
+function note(error: WachtError, text: string): void {
+  error.message = `${error.message} (${text})`;
+}
+
+function parse<T>(spec: CallSpec<T>, res: AttemptResponse): T {
+  if (spec.schema === undefined) return undefined as T;
+  let data: unknown;
+  try {
+    data = JSON.parse(res.body.toString("utf8"));
+  } catch {
+    const type = res.contentType.split(";")[0]?.trim() || "no content type";
+    throw new WachtResponseValidationError({
+      method: spec.method,
+      path: spec.path,
+      status: res.status,
+      detail: `response is not JSON (${type.replace(/[^\w.+/-]/g, "").slice(0, 60)}, ${res.body.length} bytes)`,
+    });
+  }
+  const result = spec.schema.safeParse(data);
+  if (result.success) return result.data;
+  const issues = result.error.issues.map((i) => ({
+    path: i.path.map(String).join(".") || "(root)",
+    message: i.message,
+  }));
+  const first = issues[0];
+  throw new WachtResponseValidationError({
+    method: spec.method,
+    path: spec.path,
+    status: res.status,
+    detail: `response does not match the expected shape: ${issues.length} issue(s), first at ${first?.path}: ${first?.message}`,
+    issues,
+  });
+}
+
+/** Runs a call with pacing, retries and the total budget. Resolves with the parsed body. */
+export async function runCall<T>(rt: Runtime, spec: CallSpec<T>): Promise<T> {
+  const now = rt.transport.now;
+  const start = now();
+  const remaining = () => rt.totalTimeoutMs - (now() - start);
+  let attempt = 0;
+  for (;;) {
+    if (rt.bucket !== undefined) {
+      const wait = rt.bucket.tryReserve(now(), Math.max(0, remaining()));
+      if (wait === null) {
+        const err = new WachtTimeoutError({
+          method: spec.method,
+          path: spec.path,
+          phase: "total",
+          timeoutMs: rt.totalTimeoutMs,
+          requestMaybeSent: false,
+          detail: `client-side pacing: the next request slot is beyond the remaining total budget (${Math.max(0, Math.round(remaining()))} ms of ${rt.totalTimeoutMs} ms)`,
+        });
+        err.attempts = attempt;
+        throw err;
+      }
+      if (wait > 0) await rt.sleep(wait);
+    }
+    attempt++;
+    const left = remaining();
+    const attemptTimeout = Math.max(1, Math.min(rt.timeoutMs, left));
+    try {
+      const res = await sendAttempt(rt.transport, {
+        method: spec.method,
+        path: spec.path,
+        query: spec.query ?? "",
+        ...(spec.body === undefined ? {} : { body: spec.body }),
+        ...(spec.headers === undefined ? {} : { headers: spec.headers }),
+        timeoutMs: attemptTimeout,
+        timeoutIsTotal: left < rt.timeoutMs,
+        secrets: spec.secrets ?? [],
+      });
+      return parse(spec, res);
+    } catch (e) {
+      if (!isWachtError(e)) throw e;
+      e.attempts = attempt;
+      const reason = shouldRetry(e, { idempotent: spec.idempotent });
+      if (reason === null) {
+        if (attempt > 1) note(e, `after ${attempt} attempts`);
+        throw e;
+      }
+      if (attempt > rt.maxRetries) {
+        if (attempt > 1) note(e, `gave up after ${attempt} attempts`);
+        throw e;
+      }
+      const api = e instanceof WachtApiError ? e : undefined;
+      const delay = retryDelay({
+        attempt,
+        retryAfterHeader: api === undefined ? undefined : retryAfterHeaders.get(api),
+        message: api?.serverMessage,
+        random: rt.random,
+        nowMs: now(),
+        maxRetryWaitMs: rt.maxRetryWaitMs,
+      });
+      const budget = remaining();
+      if (delay.delayMs >= budget) {
+        note(
+          e,
+          `gave up after ${attempt} attempt${attempt === 1 ? "" : "s"}: the next wait of ${delay.delayMs} ms exceeds the remaining total budget of ${Math.max(0, Math.round(budget))} ms`,
+        );
+        throw e;
+      }
+      rt.onRetry?.({
+        attempt,
+        delayMs: delay.delayMs,
+        reason,
+        source: delay.source,
+        method: spec.method,
+        path: spec.path,
+        ...(api === undefined ? {} : { status: api.status }),
+      });
+      await rt.sleep(delay.delayMs);
+    }
+  }
+}

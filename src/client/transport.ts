@@ -1,0 +1,263 @@
+// ONE HTTP attempt on undici `request`: auth and standard headers, per-attempt timeout, bounded body read,
+// non-2xx → WachtApiError.fromResponse, undici/OS failures → WachtConnectionError / WachtTimeoutError.
+// No retries here (runner.ts). Every text that reaches an error is redacted of the key and other secrets.
+
+import { request, type Dispatcher } from "undici";
+import { ApiErrorBodySchema } from "../schema/wire";
+import {
+  WachtApiError,
+  WachtConnectionError,
+  WachtResponseValidationError,
+  WachtTimeoutError,
+} from "./errors";
+import { parseRetryAfter, parseRetryAfterMessage } from "./retry";
+
+/** HTTP methods the client uses. */
+export type HttpMethod = "GET" | "POST" | "PATCH" | "DELETE";
+
+/** Bodies larger than this are refused as a response validation error (a user is a few KiB). */
+export const MAX_RESPONSE_BYTES = 10 * 1024 * 1024;
+
+/** Connection-level settings of one client (holds the key: never expose this object). */
+export interface TransportContext {
+  origin: string;
+  basePath: string;
+  apiKey: string;
+  userAgent: string;
+  dispatcher: Dispatcher;
+  now: () => number;
+}
+
+/** One attempt's request. */
+export interface AttemptRequest {
+  method: HttpMethod;
+  /** API path, already encoded (e.g. `/users/123/details`); used in messages. */
+  path: string;
+  /** Encoded query string including `?`, or "". Never put into messages. */
+  query?: string;
+  body?: Buffer | string;
+  headers?: Record<string, string>;
+  timeoutMs: number;
+  /** True when timeoutMs is the remainder of the call's total budget (a timeout is then phase `total`). */
+  timeoutIsTotal: boolean;
+  /** Extra strings to scrub from anything that reaches an error (e.g. a password). */
+  secrets: readonly string[];
+}
+
+/** A 2xx response, body read. */
+export interface AttemptResponse {
+  status: number;
+  contentType: string;
+  body: Buffer;
+}
+
+/** Replaces every secret (≥ 4 chars) in `text` with `[REDACTED]`. */
+export function redact(text: string, secrets: readonly string[]): string {
+  let out = text;
+  for (const s of secrets) if (s.length >= 4) out = out.split(s).join("[REDACTED]");
+  return out;
+}
+
+const NOT_SENT_CODES = new Set([
+  "ECONNREFUSED",
+  "ENOTFOUND",
+  "EAI_AGAIN",
+  "EHOSTUNREACH",
+  "ENETUNREACH",
+  "UND_ERR_CONNECT_TIMEOUT",
+]);
+
+function headerValue(
+  headers: Record<string, string | string[] | undefined>,
+  name: string,
+): string | undefined {
+  const v = headers[name];
+  return Array.isArray(v) ? v[0] : v;
+}
+
+function errorCode(err: unknown): string | undefined {
+  let e: unknown = err;
+  for (let i = 0; i < 4 && typeof e === "object" && e !== null; i++) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === "string") return code;
+    e = (e as { cause?: unknown }).cause;
+  }
+  return undefined;
+}
+
+/** A fresh Error with only name, code and a redacted message: undici errors may reference sockets/requests. */
+function sanitizedCause(err: unknown, secrets: readonly string[]): Error {
+  const src = err instanceof Error ? err : new Error(String(err));
+  const c = new Error(redact(src.message, secrets).slice(0, 300));
+  c.name = src.name;
+  const code = errorCode(err);
+  if (code !== undefined) Object.defineProperty(c, "code", { value: code, enumerable: true });
+  return c;
+}
+
+async function readBody(
+  body: Dispatcher.ResponseData["body"],
+  limit: number,
+): Promise<Buffer | null> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of body) {
+    const buf = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as Uint8Array);
+    size += buf.length;
+    if (size > limit) {
+      body.destroy();
+      return null;
+    }
+    chunks.push(buf);
+  }
+  return Buffer.concat(chunks);
+}
+
+function describeNonJson(contentType: string, bytes: number): string {
+  const type = contentType.split(";")[0]?.trim() || "no content type";
+  return `<non-JSON response: ${type.replace(/[^\w.+/-]/g, "").slice(0, 60)}, ${bytes} bytes>`;
+}
+
+/** Sends one attempt. Resolves with a 2xx response; rejects with a WachtError. */
+export async function sendAttempt(
+  ctx: TransportContext,
+  req: AttemptRequest,
+): Promise<AttemptResponse> {
+  const secrets = [ctx.apiKey, ...req.secrets];
+  const url = `${ctx.origin}${ctx.basePath}${req.path}${req.query ?? ""}`;
+  const controller = new AbortController();
+  let timedOut = false;
+  let headersReceived = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    controller.abort();
+  }, req.timeoutMs);
+  const timeoutError = (phase: "connect" | "headers" | "body") =>
+    new WachtTimeoutError({
+      method: req.method,
+      path: req.path,
+      phase: req.timeoutIsTotal ? "total" : phase,
+      timeoutMs: req.timeoutMs,
+      requestMaybeSent: phase !== "connect",
+    });
+
+  try {
+    let res: Dispatcher.ResponseData;
+    try {
+      res = await request(url, {
+        method: req.method,
+        dispatcher: ctx.dispatcher,
+        signal: controller.signal,
+        headersTimeout: req.timeoutMs + 1000,
+        bodyTimeout: req.timeoutMs + 1000,
+        headers: {
+          authorization: `Bearer ${ctx.apiKey}`,
+          accept: "application/json",
+          "user-agent": ctx.userAgent,
+          ...req.headers,
+        },
+        body: req.body ?? null,
+      });
+      headersReceived = true;
+    } catch (err) {
+      throw mapFailure(err);
+    }
+
+    let body: Buffer | null;
+    try {
+      body = await readBody(res.body, MAX_RESPONSE_BYTES);
+    } catch (err) {
+      throw mapFailure(err);
+    }
+    const contentType = headerValue(res.headers, "content-type") ?? "";
+    if (body === null) {
+      throw new WachtResponseValidationError({
+        method: req.method,
+        path: req.path,
+        status: res.statusCode,
+        detail: `response body larger than ${MAX_RESPONSE_BYTES} bytes`,
+      });
+    }
+    if (res.statusCode >= 200 && res.statusCode < 300) {
+      return { status: res.statusCode, contentType, body };
+    }
+    throw apiError(res.statusCode, res.headers, contentType, body);
+  } finally {
+    clearTimeout(timer);
+  }
+
+  function mapFailure(err: unknown): Error {
+    const code = errorCode(err);
+    if (timedOut) return timeoutError(headersReceived ? "body" : "headers");
+    if (code === "UND_ERR_CONNECT_TIMEOUT") return timeoutError("connect");
+    if (code === "UND_ERR_HEADERS_TIMEOUT") return timeoutError("headers");
+    if (code === "UND_ERR_BODY_TIMEOUT") return timeoutError("body");
+    const cause = sanitizedCause(err, secrets);
+    const detail = `connection failed (${code ?? cause.name}: ${cause.message})`;
+    return new WachtConnectionError(
+      {
+        method: req.method,
+        path: req.path,
+        code,
+        requestMaybeSent: code === undefined || !NOT_SENT_CODES.has(code),
+        detail,
+      },
+      { cause },
+    );
+  }
+
+  function apiError(
+    status: number,
+    headers: Record<string, string | string[] | undefined>,
+    contentType: string,
+    body: Buffer,
+  ): WachtApiError {
+    let serverMessage: string | undefined;
+    let code: number | string | undefined;
+    let fallbackDescription: string | undefined;
+    if (status >= 300 && status < 400) {
+      fallbackDescription = "<redirect not followed>";
+    } else {
+      try {
+        const parsed = ApiErrorBodySchema.safeParse(JSON.parse(body.toString("utf8")));
+        if (parsed.success) {
+          const first = parsed.data.errors[0];
+          serverMessage =
+            first === undefined ? undefined : redact(first.message, secrets).slice(0, 1000);
+          code = first?.code;
+        } else {
+          fallbackDescription = "<JSON response without an errors[0].message>";
+        }
+      } catch {
+        fallbackDescription =
+          body.length === 0 ? "<empty response>" : describeNonJson(contentType, body.length);
+      }
+    }
+    const rawRequestId = headerValue(headers, "x-request-id");
+    const requestId =
+      rawRequestId !== undefined && /^[\w.:-]{1,100}$/.test(rawRequestId)
+        ? rawRequestId
+        : undefined;
+    const retryAfterMs =
+      status === 429
+        ? (parseRetryAfter(headerValue(headers, "retry-after"), ctx.now()) ??
+          parseRetryAfterMessage(serverMessage))
+        : undefined;
+    const error = WachtApiError.fromResponse({
+      status,
+      method: req.method,
+      path: req.path,
+      serverMessage,
+      code,
+      fallbackDescription,
+      retryAfterMs,
+      requestId,
+    });
+    const retryAfterHeader = headerValue(headers, "retry-after");
+    if (retryAfterHeader !== undefined) retryAfterHeaders.set(error, retryAfterHeader);
+    return error;
+  }
+}
+
+/** The raw Retry-After header of an API error (kept off the error object itself). */
+export const retryAfterHeaders = new WeakMap<WachtApiError, string>();

@@ -1,0 +1,85 @@
+// WachtClient: resolves options (explicit > env > default), wires the shared keep-alive dispatcher and the
+// process-wide pacing bucket, and exposes `users`. The API key lives only inside a closure: it is not a
+// property of the client, so inspecting or serializing the client cannot reveal it.
+
+import type { Dispatcher } from "undici";
+import { CLIENT_VERSION, resolveConfig } from "./config";
+import { sharedDispatcher } from "./dispatchers";
+import { sharedBucket } from "./pacing";
+import { runCall, type CallSpec, type RetryInfo, type Runtime } from "./runner";
+import { UsersApi } from "./users-api";
+
+/** Options of {@link WachtClient}. Every one is optional. */
+export interface WachtClientOptions {
+  /** Backend API key (`sk_…`). Falls back to `WACHT_API_KEY`. Never logged or put into errors. */
+  apiKey?: string;
+  /**
+   * API base URL; a path prefix is kept. Must be https unless the host is loopback.
+   * Falls back to `WACHT_BASE_URL`. @default "https://api.wacht.dev"
+   */
+  baseUrl?: string;
+  /** Per-attempt timeout in ms (connect + headers + body). @default 30000 */
+  timeoutMs?: number;
+  /** Budget for a whole call including retries, waits and pacing, in ms. @default 120000 */
+  totalTimeoutMs?: number;
+  /** Retries after the first attempt. @default 4 */
+  maxRetries?: number;
+  /** Cap on any single wait between attempts, server hints included, in ms. @default 60000 */
+  maxRetryWaitMs?: number;
+  /**
+   * Client-side pacing per (base URL, API key), shared by every client in the process: at most this many
+   * requests start in any rolling minute. `Infinity` disables pacing. @default 1000 (the gateway's default)
+   */
+  requestsPerMinute?: number;
+  /** undici dispatcher (e.g. a MockAgent). @default one shared keep-alive Agent per origin */
+  dispatcher?: Dispatcher;
+  /** Prepended to the `User-Agent` header (`<userAgent> pulumi-wacht/<version>`). */
+  userAgent?: string;
+  /** Called before each wait between attempts (for logging / metrics; contains no secrets). */
+  onRetry?: (info: RetryInfo) => void;
+  /** Testing seam: replaces the wait between attempts and pacing waits. */
+  sleep?: (ms: number) => Promise<void>;
+  /** Testing seam: clock in ms (budget, pacing, HTTP-date Retry-After). @default Date.now */
+  now?: () => number;
+  /** Testing seam: uniform [0, 1) for backoff jitter. @default Math.random */
+  random?: () => number;
+  /** Testing seam: environment to read instead of process.env. */
+  env?: NodeJS.ProcessEnv;
+}
+
+const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** A typed Wacht backend API client (users), usable with or without Pulumi. */
+export class WachtClient {
+  /** The resolved base URL (no trailing slash, path prefix kept). */
+  readonly baseUrl: string;
+  /** Calls on /users. */
+  readonly users: UsersApi;
+
+  /** Throws WachtConfigError when the key is missing or an option is invalid. */
+  constructor(options: WachtClientOptions = {}) {
+    const cfg = resolveConfig(options, options.env ?? process.env);
+    const now = options.now ?? Date.now;
+    const prefix = options.userAgent?.replace(/[\r\n]/g, " ").trim();
+    const runtime: Runtime = {
+      transport: {
+        origin: cfg.origin,
+        basePath: cfg.basePath,
+        apiKey: cfg.apiKey,
+        userAgent: `${prefix ? `${prefix} ` : ""}pulumi-wacht/${CLIENT_VERSION}`,
+        dispatcher: options.dispatcher ?? sharedDispatcher(cfg.origin),
+        now,
+      },
+      bucket: sharedBucket(cfg.baseUrl, cfg.apiKey, cfg.requestsPerMinute),
+      timeoutMs: cfg.timeoutMs,
+      totalTimeoutMs: cfg.totalTimeoutMs,
+      maxRetries: cfg.maxRetries,
+      maxRetryWaitMs: cfg.maxRetryWaitMs,
+      sleep: options.sleep ?? realSleep,
+      random: options.random ?? Math.random,
+      onRetry: options.onRetry,
+    };
+    this.baseUrl = cfg.baseUrl;
+    this.users = new UsersApi(<T>(spec: CallSpec<T>) => runCall(runtime, spec));
+  }
+}
