@@ -1,0 +1,137 @@
+// Multipart bodies parsed back field by field: only the given fields, wire names, booleans as
+// true/false, canonical metadata JSON, the sniffed image type, and refusals before sending.
+
+import { WachtValidationError } from "../../../src/client";
+import { buildCreateForm, buildUpdateForm, MAX_MULTIPART_BYTES } from "../../../src/client/multipart";
+import { GIF, ICO, JPEG, PNG, SVG, WEBP } from "./fixtures";
+import { parseMultipart } from "./multipart-parse";
+
+async function parts(built: { body: Buffer; headers: Record<string, string> }) {
+  return parseMultipart(built.body, built.headers["content-type"]!);
+}
+
+describe("buildUpdateForm", () => {
+  it("encodes every field with its wire name, in a fixed order", async () => {
+    const built = buildUpdateForm({
+      removeProfileImage: false,
+      privateMetadata: { z: 1, a: [true, null] },
+      publicMetadata: null,
+      secondFactorPolicy: "enforced",
+      disabled: true,
+      username: " ada ",
+      lastName: "Lovelace",
+      firstName: "Ada  ",
+    });
+    expect(built.headers["content-type"]).toMatch(/^multipart\/form-data; boundary=/);
+    expect(await parts(built)).toEqual([
+      { name: "first_name", value: "Ada  " },
+      { name: "last_name", value: "Lovelace" },
+      { name: "username", value: " ada " },
+      { name: "disabled", value: "true" },
+      { name: "second_factor_policy", value: "enforced" },
+      { name: "public_metadata", value: "null" },
+      { name: "private_metadata", value: '{"a":[true,null],"z":1}' },
+      { name: "remove_profile_image", value: "false" },
+    ]);
+  });
+
+  it("sends only the given fields", async () => {
+    expect(await parts(buildUpdateForm({ disabled: false }))).toEqual([{ name: "disabled", value: "false" }]);
+    expect(await parts(buildUpdateForm({ publicMetadata: {} }))).toEqual([{ name: "public_metadata", value: "{}" }]);
+  });
+
+  it("encodes an empty change set as a valid body with no parts", async () => {
+    expect(await parts(buildUpdateForm({}))).toEqual([]);
+  });
+
+  it("sends UTF-8 text verbatim", async () => {
+    expect(await parts(buildUpdateForm({ firstName: "Zoë 李 🎉" }))).toEqual([{ name: "first_name", value: "Zoë 李 🎉" }]);
+  });
+
+  it.each([
+    ["png", PNG, "image/png", "profile.png"],
+    ["jpeg", JPEG, "image/jpeg", "profile.jpg"],
+    ["gif", GIF, "image/gif", "profile.gif"],
+    ["webp", WEBP, "image/webp", "profile.webp"],
+    ["ico", ICO, "image/x-icon", "profile.ico"],
+  ])("sends a %s image with its real Content-Type", async (_n, bytes, mimeType, filename) => {
+    const [part] = await parts(buildUpdateForm({ profileImage: new Uint8Array(bytes) }));
+    expect(part).toEqual({ name: "profile_image", value: bytes, filename, mimeType });
+  });
+
+  it("produces identical bytes when the same built body is re-sent", () => {
+    const built = buildUpdateForm({ firstName: "A", profileImage: PNG });
+    expect(Buffer.isBuffer(built.body)).toBe(true);
+    expect(built.body.includes(PNG)).toBe(true);
+  });
+
+  it.each([
+    [{ firstName: "" }, "firstName"],
+    [{ lastName: "" }, "lastName"],
+    [{ username: "" }, "username"],
+    [{ secondFactorPolicy: "" as never }, "secondFactorPolicy"],
+    [{ disabled: "true" as never }, "disabled"],
+    [{ publicMetadata: { a: undefined } as never }, "publicMetadata"],
+    [{ privateMetadata: NaN }, "privateMetadata"],
+    [{ profileImage: SVG }, "profileImage"],
+    [{ profileImage: new Uint8Array(0) }, "profileImage"],
+    [{ profileImage: "png" as never }, "profileImage"],
+    [{ profileImage: PNG, removeProfileImage: true }, "profileImage"],
+    [{ password: "x" } as never, "password"],
+    [{ email_address: "a@b.c" } as never, "email_address"],
+  ])("refuses %p before sending", (changes, field) => {
+    let err: unknown;
+    try {
+      buildUpdateForm(changes);
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(WachtValidationError);
+    expect((err as WachtValidationError).field).toBe(field);
+  });
+
+  it("explains why an empty name is refused", () => {
+    expect(() => buildUpdateForm({ firstName: "" })).toThrow(/Wacht ignores an empty value/);
+  });
+
+  it("refuses a body over the server's 2 MiB limit", () => {
+    const big = Buffer.concat([PNG, Buffer.alloc(MAX_MULTIPART_BYTES)]);
+    expect(() => buildUpdateForm({ profileImage: big })).toThrow(/over the server's 2097152-byte \(2 MiB\) limit/);
+    const justFits = Buffer.concat([PNG, Buffer.alloc(MAX_MULTIPART_BYTES - PNG.length - 400)]);
+    expect(buildUpdateForm({ profileImage: justFits }).body.length).toBeLessThanOrEqual(MAX_MULTIPART_BYTES);
+  });
+});
+
+describe("buildCreateForm", () => {
+  it("encodes the create fields", async () => {
+    expect(
+      await parts(
+        buildCreateForm({
+          skipPasswordCheck: true,
+          password: "Secr3t!pass",
+          username: "ada",
+          phoneNumber: "+15551234567",
+          emailAddress: "ada@example.com",
+          lastName: "",
+          firstName: "Ada",
+          profileImage: GIF,
+        }),
+      ),
+    ).toEqual([
+      { name: "first_name", value: "Ada" },
+      { name: "last_name", value: "" },
+      { name: "email_address", value: "ada@example.com" },
+      { name: "phone_number", value: "+15551234567" },
+      { name: "username", value: "ada" },
+      { name: "password", value: "Secr3t!pass" },
+      { name: "skip_password_check", value: "true" },
+      { name: "profile_image", value: GIF, filename: "profile.gif", mimeType: "image/gif" },
+    ]);
+  });
+
+  it("refuses unknown fields and bad types", () => {
+    expect(() => buildCreateForm({ disabled: true } as never)).toThrow(WachtValidationError);
+    expect(() => buildCreateForm({ skipPasswordCheck: "yes" } as never)).toThrow(WachtValidationError);
+    expect(() => buildCreateForm(null as never)).toThrow(WachtValidationError);
+  });
+});
