@@ -1,0 +1,204 @@
+// Fault injection for tests and benchmarks: a queue of rules, each consumed by the next N matching
+// requests, and an optional seeded probability mode. A fault is a status (500/502/503/429, before
+// or after the handler ran), a delay, a dropped connection, or a failing image upload (the real
+// server's non-atomic PATCH, wacht-api.md §3). Shapes are validated with zod for the control routes.
+import { z } from "zod";
+import { mulberry32 } from "./prng";
+
+const matchSchema = z.strictObject({
+  method: z.string().min(1).optional(),
+  path: z.string().min(1).optional(),
+  pathRegex: z.string().min(1).optional(),
+});
+
+const phase = z.enum(["before", "after"]).optional();
+const common = { match: matchSchema.optional(), count: z.number().int().positive().optional() };
+
+/** zod schema of one queued rule (`POST /__emulator/faults`). */
+export const faultRuleSchema = z.discriminatedUnion("kind", [
+  z.strictObject({
+    kind: z.literal("status"),
+    status: z.union([z.literal(500), z.literal(502), z.literal(503), z.literal(429)]),
+    phase,
+    retryAfterSeconds: z.number().int().positive().optional(),
+    body: z.enum(["envelope", "html"]).optional(),
+    ...common,
+  }),
+  z.strictObject({ kind: z.literal("delay"), ms: z.number().int().nonnegative(), ...common }),
+  z.strictObject({ kind: z.literal("drop"), phase, ...common }),
+  z.strictObject({ kind: z.literal("imageUploadFailure"), ...common }),
+]);
+
+/** zod schema of the probability mode. */
+export const probabilitySchema = z.strictObject({
+  seed: z.number().int(),
+  match: matchSchema.optional(),
+  rates: z.strictObject({
+    status500: z.number().min(0).max(1).optional(),
+    status502: z.number().min(0).max(1).optional(),
+    status503: z.number().min(0).max(1).optional(),
+    status429: z.number().min(0).max(1).optional(),
+    drop: z.number().min(0).max(1).optional(),
+    delay: z
+      .strictObject({ rate: z.number().min(0).max(1), ms: z.number().int().nonnegative() })
+      .optional(),
+  }),
+});
+
+/** Which requests a rule applies to: method (any case), path prefix, and/or a path RegExp source. */
+export type FaultMatch = z.infer<typeof matchSchema>;
+/** One queued fault rule; `count` (default 1) is how many matching requests it affects. */
+export type FaultRule = z.infer<typeof faultRuleSchema>;
+/** Seeded random faults: each matching request draws once against the cumulative rates. */
+export type ProbabilityFaults = z.infer<typeof probabilitySchema>;
+
+/** What the server must do for one request. */
+export interface FaultDecision {
+  delayMs: number;
+  terminal:
+    | {
+        kind: "status";
+        status: number;
+        phase: "before" | "after";
+        retryAfterSeconds: number;
+        html: boolean;
+      }
+    | { kind: "drop"; phase: "before" | "after" }
+    | undefined;
+  /** Human-readable description for the request log (`null` when no fault applied). */
+  description: string | null;
+}
+
+interface QueuedRule {
+  rule: FaultRule;
+  remaining: number;
+}
+
+/** The fault queue and probability mode of one emulator. */
+export class FaultInjector {
+  private queue: QueuedRule[] = [];
+  private probability: { config: ProbabilityFaults; random: () => number } | undefined;
+
+  /** Adds a rule at the end of the queue. */
+  enqueue(rule: FaultRule): void {
+    this.queue.push({ rule: faultRuleSchema.parse(rule), remaining: rule.count ?? 1 });
+  }
+
+  /** Turns the probability mode on (re-seeding it) or off (`null`). */
+  setProbability(config: ProbabilityFaults | null): void {
+    this.probability = config
+      ? { config: probabilitySchema.parse(config), random: mulberry32(config.seed) }
+      : undefined;
+  }
+
+  /** Removes every queued rule and the probability mode. */
+  clear(): void {
+    this.queue = [];
+    this.probability = undefined;
+  }
+
+  /** The queued rules with their remaining counts, and the probability mode. */
+  state(): {
+    queue: Array<FaultRule & { remaining: number }>;
+    probability: ProbabilityFaults | null;
+  } {
+    return {
+      queue: this.queue.map((q) => ({ ...q.rule, remaining: q.remaining })),
+      probability: this.probability?.config ?? null,
+    };
+  }
+
+  /** Decides the fault for a request: the first matching queued rule, else a probability draw. */
+  decide(method: string, path: string): FaultDecision {
+    const queued = this.take(method, path, (r) => r.kind !== "imageUploadFailure");
+    if (queued) return fromRule(queued);
+    return this.draw(method, path);
+  }
+
+  /** Consumes a matching `imageUploadFailure` rule; called only when an upload is about to happen. */
+  takeImageUploadFailure(method: string, path: string): boolean {
+    return this.take(method, path, (r) => r.kind === "imageUploadFailure") !== undefined;
+  }
+
+  private take(
+    method: string,
+    path: string,
+    accept: (r: FaultRule) => boolean,
+  ): FaultRule | undefined {
+    const entry = this.queue.find((q) => accept(q.rule) && matches(q.rule.match, method, path));
+    if (!entry) return undefined;
+    entry.remaining--;
+    if (entry.remaining <= 0) this.queue.splice(this.queue.indexOf(entry), 1);
+    return entry.rule;
+  }
+
+  private draw(method: string, path: string): FaultDecision {
+    const none: FaultDecision = { delayMs: 0, terminal: undefined, description: null };
+    if (!this.probability || !matches(this.probability.config.match, method, path)) return none;
+    const { rates } = this.probability.config;
+    const r = this.probability.random();
+    const delayDraw = this.probability.random();
+    const delayMs = rates.delay && delayDraw < rates.delay.rate ? rates.delay.ms : 0;
+    const outcomes: Array<[number | undefined, FaultRule]> = [
+      [rates.status500, { kind: "status", status: 500 }],
+      [rates.status502, { kind: "status", status: 502 }],
+      [rates.status503, { kind: "status", status: 503 }],
+      [rates.status429, { kind: "status", status: 429 }],
+      [rates.drop, { kind: "drop" }],
+    ];
+    let edge = 0;
+    for (const [rate, rule] of outcomes) {
+      edge += rate ?? 0;
+      if (r < edge) {
+        const d = fromRule(rule);
+        return {
+          ...d,
+          delayMs,
+          description: `${d.description ?? ""} (random)` + delayText(delayMs),
+        };
+      }
+    }
+    return delayMs > 0
+      ? { delayMs, terminal: undefined, description: `delay ${delayMs}ms (random)` }
+      : none;
+  }
+}
+
+function delayText(ms: number): string {
+  return ms > 0 ? ` after delay ${ms}ms` : "";
+}
+
+function matches(match: FaultMatch | undefined, method: string, path: string): boolean {
+  if (!match) return true;
+  if (match.method && match.method.toUpperCase() !== method.toUpperCase()) return false;
+  if (match.path && !path.startsWith(match.path)) return false;
+  if (match.pathRegex && !new RegExp(match.pathRegex).test(path)) return false;
+  return true;
+}
+
+function fromRule(rule: FaultRule): FaultDecision {
+  switch (rule.kind) {
+    case "status": {
+      const p = rule.phase ?? "before";
+      return {
+        delayMs: 0,
+        terminal: {
+          kind: "status",
+          status: rule.status,
+          phase: p,
+          retryAfterSeconds: rule.retryAfterSeconds ?? 60,
+          html: rule.body === "html",
+        },
+        description: `status ${rule.status} ${p}`,
+      };
+    }
+    case "drop": {
+      const p = rule.phase ?? "before";
+      return { delayMs: 0, terminal: { kind: "drop", phase: p }, description: `drop ${p}` };
+    }
+    case "delay":
+      return { delayMs: rule.ms, terminal: undefined, description: `delay ${rule.ms}ms` };
+    case "imageUploadFailure":
+      return { delayMs: 0, terminal: undefined, description: "image upload failure" };
+  }
+}

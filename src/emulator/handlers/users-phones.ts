@@ -1,0 +1,98 @@
+// The phone sub-routes of wacht-api.md §7: add (country_code required → 422 when missing; an
+// unverified phone has a NULL verified_at, shown as "now"), COALESCE update (404 `Phone number not
+// found`), delete (always `200 {}`), make-primary (404 `phone not found` / must be verified).
+import { z } from "zod";
+import type { EmulatorState, Handler } from "../context";
+import { ApiError } from "../errors";
+import type { StoredUser } from "../model";
+import { phoneView } from "../views";
+import { ok, pathId, readJson, requireUser, unit } from "./common";
+
+const addBody = z.object({
+  phone_number: z.string(),
+  country_code: z.string(),
+  verified: z.boolean().nullish(),
+  is_primary: z.boolean().nullish(),
+});
+const updateBody = z.object({
+  phone_number: z.string().nullish(),
+  country_code: z.string().nullish(),
+  verified: z.boolean().nullish(),
+  is_primary: z.boolean().nullish(),
+});
+
+/** Handles POST /users/{user_id}/phones. */
+export const addPhone: Handler = async (state, ctx) => {
+  const userId = pathId(ctx, "user_id");
+  const req = readJson(ctx, addBody);
+  const user = requireUser(state, ctx, "Related resource not found", userId);
+  const now = state.store.now();
+  const verified = req.verified === true;
+  const phone = {
+    id: state.store.nextId(),
+    createdAt: now,
+    updatedAt: now,
+    phoneNumber: req.phone_number,
+    countryCode: req.country_code,
+    verified,
+    verifiedAt: verified ? now : null,
+  };
+  if (req.is_primary === true) user.primaryPhoneNumberId = phone.id;
+  user.phones.push(phone);
+  changed(state, user);
+  return ok(phoneView(user, phone, now));
+};
+
+/** Handles PATCH /users/{user_id}/phones/{phone_id}. */
+export const updatePhone: Handler = async (state, ctx) => {
+  const userId = pathId(ctx, "user_id");
+  const phoneId = pathId(ctx, "phone_id");
+  const req = readJson(ctx, updateBody);
+  const user = state.store.get(ctx.deploymentId, userId);
+  const phone = user?.phones.find((p) => p.id === phoneId);
+  if (!user || !phone) throw new ApiError(404, "Phone number not found");
+  const now = state.store.now();
+  if (req.phone_number != null) phone.phoneNumber = req.phone_number;
+  if (req.country_code != null) phone.countryCode = req.country_code;
+  if (req.verified != null) {
+    phone.verified = req.verified;
+    if (req.verified) phone.verifiedAt = now;
+  }
+  if (req.is_primary === true) user.primaryPhoneNumberId = phone.id;
+  phone.updatedAt = now;
+  changed(state, user);
+  return ok(phoneView(user, phone, now));
+};
+
+/** Handles DELETE /users/{user_id}/phones/{phone_id}. */
+export const deletePhone: Handler = async (state, ctx) => {
+  const userId = pathId(ctx, "user_id");
+  const phoneId = pathId(ctx, "phone_id");
+  const user = state.store.get(ctx.deploymentId, userId);
+  if (user && user.phones.some((p) => p.id === phoneId)) {
+    user.phones = user.phones.filter((p) => p.id !== phoneId);
+    if (user.primaryPhoneNumberId === phoneId) user.primaryPhoneNumberId = null;
+    changed(state, user);
+  }
+  return unit();
+};
+
+/** Handles POST /users/{user_id}/phones/{phone_id}/make-primary. */
+export const makePhonePrimary: Handler = async (state, ctx) => {
+  const userId = pathId(ctx, "user_id");
+  const phoneId = pathId(ctx, "phone_id");
+  const user = state.store.get(ctx.deploymentId, userId);
+  const phone = user?.phones.find((p) => p.id === phoneId);
+  if (!user || !phone) throw new ApiError(404, "phone not found");
+  if (!phone.verified) {
+    throw new ApiError(400, "phone must be verified before it can be marked primary");
+  }
+  user.primaryPhoneNumberId = phoneId;
+  changed(state, user);
+  return unit();
+};
+
+function changed(state: EmulatorState, user: StoredUser): void {
+  state.store.reindex(user);
+  state.store.changed();
+}

@@ -1,0 +1,126 @@
+// PATCH /users/{user_id} (wacht-api.md §3): parse the form, validate against the auth settings,
+// update the row (404 `Resource not found` if it is not in this deployment), then remove or upload
+// the image. Like the real server this is not atomic: an injected image upload failure returns
+// 500 after the field changes were applied.
+import type { AuthSettings } from "../auth-settings";
+import type { EmulatorState, Handler } from "../context";
+import { ApiError, internalError } from "../errors";
+import { imageUrl, sha256 } from "../image";
+import type { JsonValue } from "../json";
+import type { SecondFactorPolicy, StoredUser } from "../model";
+import { detailsView } from "../views";
+import { ok, pathId, requireUser } from "./common";
+import { readUserForm, type UserForm } from "./form";
+
+const FIELDS = new Set([
+  "first_name",
+  "last_name",
+  "username",
+  "public_metadata",
+  "private_metadata",
+  "disabled",
+  "second_factor_policy",
+  "remove_profile_image",
+]);
+const POLICIES: ReadonlySet<string> = new Set(["none", "optional", "enforced"]);
+
+/** Handles PATCH /users/{user_id}. */
+export const updateUser: Handler = async (state, ctx) => {
+  const userId = pathId(ctx, "user_id");
+  const form = await readUserForm(ctx, FIELDS);
+  const policy = form.text.get("second_factor_policy");
+  if (policy !== undefined && !POLICIES.has(policy)) {
+    throw new ApiError(400, "second_factor_policy must be one of: none, optional, enforced");
+  }
+  validateUpdate(form, state.authSettings);
+  const user = requireUser(state, ctx, "Resource not found", userId);
+  applyFields(state, user, form);
+  state.store.touch(user);
+  state.store.changed();
+  if (form.removeImage) {
+    user.profilePictureUrl = "";
+    user.image = null;
+  } else if (form.image) {
+    if (ctx.imageUploadFails()) throw internalError();
+    user.profilePictureUrl = imageUrl(user.deploymentId, user.id, form.image.extension);
+    user.image = {
+      contentType: form.image.contentType,
+      size: form.image.data.length,
+      sha256: sha256(form.image.data),
+      uploads: (user.image?.uploads ?? 0) + 1,
+    };
+  }
+  state.store.changed();
+  return ok(detailsView(user, state.store.now()));
+};
+
+/** `validate_update_user_request`: names and username against the deployment's settings. */
+function validateUpdate(form: UserForm, s: AuthSettings): void {
+  const first = form.text.get("first_name");
+  if (
+    first !== undefined &&
+    s.firstName.enabled &&
+    (s.firstName.required ?? true) &&
+    first.trim() === ""
+  ) {
+    throw new ApiError(400, "First name cannot be empty");
+  }
+  const last = form.text.get("last_name");
+  if (
+    last !== undefined &&
+    s.lastName.enabled &&
+    (s.lastName.required ?? true) &&
+    last.trim() === ""
+  ) {
+    throw new ApiError(400, "Last name cannot be empty");
+  }
+  const username = form.text.get("username");
+  if (username !== undefined && s.username.enabled) {
+    if (s.username.required && username.trim() === "") {
+      throw new ApiError(400, "Username cannot be empty");
+    }
+    const len = Buffer.byteLength(username.trim(), "utf8");
+    const { minLength, maxLength } = s.username;
+    if (minLength !== null && len < minLength) {
+      throw new ApiError(400, `Username must be at least ${minLength} characters`);
+    }
+    if (maxLength !== null && len > maxLength) {
+      throw new ApiError(400, `Username must be at most ${maxLength} characters`);
+    }
+  }
+}
+
+function applyFields(state: EmulatorState, user: StoredUser, form: UserForm): void {
+  const t = form.text;
+  const username = t.get("username");
+  if (username !== undefined && state.uniqueUsernames) {
+    const taken = state.store
+      .all(user.deploymentId)
+      .some((u) => u.id !== user.id && u.username === username);
+    if (taken) throw new ApiError(409, "Resource already exists");
+  }
+  user.firstName = t.get("first_name") ?? user.firstName;
+  user.lastName = t.get("last_name") ?? user.lastName;
+  user.username = username ?? user.username;
+  user.publicMetadata = metadata(t.get("public_metadata"), user.publicMetadata);
+  user.privateMetadata = metadata(t.get("private_metadata"), user.privateMetadata);
+  const disabled = t.get("disabled");
+  if (disabled === "true") {
+    user.disabled = true;
+    user.signIns = 0;
+  } else if (disabled === "false") {
+    user.disabled = false;
+  }
+  const policy = t.get("second_factor_policy");
+  if (policy !== undefined) user.secondFactorPolicy = policy as SecondFactorPolicy;
+}
+
+/** Any valid JSON replaces the stored value; whitespace-only or invalid JSON leaves it unchanged. */
+function metadata(raw: string | undefined, current: JsonValue): JsonValue {
+  if (raw === undefined || raw.trim() === "") return current;
+  try {
+    return JSON.parse(raw) as JsonValue;
+  } catch {
+    return current;
+  }
+}

@@ -1,0 +1,97 @@
+// multipart/form-data parsing with @fastify/busboy (never by hand). Every part is read as raw
+// bytes, in order, with its name, filename and Content-Type, so handlers can apply the real
+// server's rules: UTF-8 checks per field, images decided by their Content-Type, unnamed parts.
+import { Busboy } from "@fastify/busboy";
+import { ApiError, badRequest } from "./errors";
+
+/** One part of a multipart body, in the order it was sent. */
+export interface MultipartPart {
+  /** `undefined` when the Content-Disposition has no `name` (→ 400 on the user routes). */
+  name: string | undefined;
+  filename: string | undefined;
+  /** Lower-cased media type without parameters; busboy reports `text/plain` when absent. */
+  contentType: string;
+  data: Buffer;
+}
+
+/** True when the request's Content-Type is multipart/form-data (any case, any parameters). */
+export function isMultipart(contentType: string | undefined): boolean {
+  return contentType !== undefined && /^\s*multipart\/form-data\s*(;|$)/i.test(contentType);
+}
+
+/**
+ * Parses a complete multipart body. Throws `ApiError` 400 `Bad request` for a non-multipart
+ * Content-Type or a missing boundary, and 400 with the parser's error text (prefixed by the part
+ * name when known, like axum's `Invalid multipart field '<name>': …`) for a broken stream.
+ * A body of zero bytes is treated as a form without parts.
+ */
+export function parseMultipart(
+  contentType: string | undefined,
+  body: Buffer,
+): Promise<MultipartPart[]> {
+  if (contentType === undefined || !isMultipart(contentType)) return Promise.reject(badRequest());
+  if (body.length === 0) return Promise.resolve([]);
+  return new Promise<MultipartPart[]>((resolve, reject) => {
+    let parser: ReturnType<typeof Busboy>;
+    try {
+      parser = Busboy({
+        headers: { "content-type": contentType },
+        isPartAFile: () => true,
+        limits: { fieldNameSize: 1024, headerSize: 81920 },
+      });
+    } catch {
+      reject(badRequest());
+      return;
+    }
+    const parts: MultipartPart[] = [];
+    const pending: Array<Promise<void>> = [];
+    let current: string | undefined;
+    let failed = false;
+    const fail = (err: unknown): void => {
+      if (failed) return;
+      failed = true;
+      const text = err instanceof Error ? err.message : String(err);
+      reject(new ApiError(400, current ? `Invalid multipart field '${current}': ${text}` : text));
+    };
+    parser.on("file", (name, stream, filename, _encoding, mimeType) => {
+      current = name;
+      const chunks: Buffer[] = [];
+      const part: MultipartPart = {
+        name,
+        filename,
+        contentType: mimeType,
+        data: Buffer.alloc(0),
+      };
+      parts.push(part);
+      pending.push(
+        new Promise<void>((done) => {
+          stream.on("data", (chunk: Buffer) => chunks.push(chunk));
+          stream.on("error", (err) => {
+            fail(err);
+            done();
+          });
+          stream.on("end", () => {
+            part.data = Buffer.concat(chunks);
+            done();
+          });
+        }),
+      );
+    });
+    parser.on("error", fail);
+    parser.on("finish", () => {
+      void Promise.all(pending).then(() => {
+        if (!failed) resolve(parts);
+      });
+    });
+    parser.end(body);
+  });
+}
+
+/** Decodes a text part as strict UTF-8; `undefined` when the bytes are not valid UTF-8. */
+export function utf8(data: Buffer): string | undefined {
+  try {
+    return new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }).decode(data);
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,110 @@
+// The declarative route table of the users API (wacht-api.md §2) and its matcher: a path that no
+// pattern matches is 404 `Not found` (a trailing slash included), a known path with another method
+// is 405 `Method not allowed` (so GET /users/{id} is a 405, §2).
+import type { Handler } from "./context";
+import { listUsers } from "./handlers/users-list";
+import { createUser } from "./handlers/users-create";
+import { deleteUser, getUserDetails } from "./handlers/users-read-delete";
+import { updateUser } from "./handlers/users-update";
+import { removePassword, setPassword } from "./handlers/users-password";
+import { addEmail, deleteEmail, makeEmailPrimary, updateEmail } from "./handlers/users-emails";
+import { addPhone, deletePhone, makePhonePrimary, updatePhone } from "./handlers/users-phones";
+import { deleteSocialConnection, listSocialConnections } from "./handlers/users-social";
+
+/** One row of the table: `{name}` segments capture a non-empty path segment. */
+export interface Route {
+  method: "GET" | "POST" | "PATCH" | "DELETE";
+  pattern: string;
+  handler: Handler;
+}
+
+/** Every emulated route. */
+export const ROUTES: readonly Route[] = [
+  { method: "GET", pattern: "/users", handler: listUsers },
+  { method: "POST", pattern: "/users", handler: createUser },
+  { method: "GET", pattern: "/users/{user_id}/details", handler: getUserDetails },
+  { method: "PATCH", pattern: "/users/{user_id}", handler: updateUser },
+  { method: "DELETE", pattern: "/users/{user_id}", handler: deleteUser },
+  { method: "PATCH", pattern: "/users/{user_id}/password", handler: setPassword },
+  { method: "DELETE", pattern: "/users/{user_id}/password", handler: removePassword },
+  { method: "POST", pattern: "/users/{user_id}/emails", handler: addEmail },
+  { method: "PATCH", pattern: "/users/{user_id}/emails/{email_id}", handler: updateEmail },
+  { method: "DELETE", pattern: "/users/{user_id}/emails/{email_id}", handler: deleteEmail },
+  {
+    method: "POST",
+    pattern: "/users/{user_id}/emails/{email_id}/make-primary",
+    handler: makeEmailPrimary,
+  },
+  { method: "POST", pattern: "/users/{user_id}/phones", handler: addPhone },
+  { method: "PATCH", pattern: "/users/{user_id}/phones/{phone_id}", handler: updatePhone },
+  { method: "DELETE", pattern: "/users/{user_id}/phones/{phone_id}", handler: deletePhone },
+  {
+    method: "POST",
+    pattern: "/users/{user_id}/phones/{phone_id}/make-primary",
+    handler: makePhonePrimary,
+  },
+  { method: "GET", pattern: "/users/{user_id}/social-connections", handler: listSocialConnections },
+  {
+    method: "DELETE",
+    pattern: "/users/{user_id}/social-connections/{connection_id}",
+    handler: deleteSocialConnection,
+  },
+];
+
+/** The outcome of matching a request against a table. */
+export type RouteMatch<H> =
+  | { kind: "found"; handler: H; params: Record<string, string> }
+  | { kind: "not-found" }
+  | { kind: "method-not-allowed" };
+
+interface Compiled<H> {
+  method: string;
+  regex: RegExp;
+  names: string[];
+  handler: H;
+}
+
+/** Compiles a table into a matcher function. */
+export function compileRoutes<H>(
+  routes: ReadonlyArray<{ method: string; pattern: string; handler: H }>,
+): (method: string, path: string) => RouteMatch<H> {
+  const compiled: Array<Compiled<H>> = routes.map((r) => {
+    const names: string[] = [];
+    const source = r.pattern
+      .split("/")
+      .map((seg) => {
+        const m = /^\{(\w+)\}$/.exec(seg);
+        if (!m?.[1]) return seg.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+        names.push(m[1]);
+        return "([^/]+)";
+      })
+      .join("/");
+    return { method: r.method, regex: new RegExp(`^${source}$`), names, handler: r.handler };
+  });
+  return (method, path) => {
+    let pathKnown = false;
+    for (const c of compiled) {
+      const m = c.regex.exec(path);
+      if (!m) continue;
+      pathKnown = true;
+      if (c.method !== method) continue;
+      const params: Record<string, string> = {};
+      c.names.forEach((name, i) => {
+        params[name] = safeDecode(m[i + 1] ?? "");
+      });
+      return { kind: "found", handler: c.handler, params };
+    }
+    return pathKnown ? { kind: "method-not-allowed" } : { kind: "not-found" };
+  };
+}
+
+function safeDecode(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
+}
+
+/** The matcher for the users API. */
+export const matchApiRoute = compileRoutes(ROUTES);

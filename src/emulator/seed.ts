@@ -1,0 +1,96 @@
+// Seed users: the `seed` option and the CLI's `--seed users.json` describe users in the API's
+// snake_case vocabulary plus a few internal facts (sign-ins, second factors) that the public API
+// cannot set. Validated with zod, then created in the store with their emails and phones.
+import { z } from "zod";
+import type { JsonValue } from "./json";
+import type { StoredUser } from "./model";
+import type { UserStore } from "./store";
+import { DEFAULT_DEPLOYMENT_ID } from "./ids";
+import { scheduleReindex } from "./search";
+
+const json: z.ZodType<JsonValue> = z.lazy(() =>
+  z.union([
+    z.string(),
+    z.number(),
+    z.boolean(),
+    z.null(),
+    z.array(json),
+    z.record(z.string(), json),
+  ]),
+);
+const int64 = z.string().regex(/^\d{1,19}$/, "an int64 id as a decimal string");
+
+/** zod schema of one seed user. */
+export const seedUserSchema = z.strictObject({
+  id: int64.optional(),
+  deployment_id: int64.optional(),
+  first_name: z.string().optional(),
+  last_name: z.string().optional(),
+  username: z.string().optional(),
+  email: z.string().optional(),
+  /** Extra, non-primary verified emails. */
+  extra_emails: z.array(z.string()).optional(),
+  phone_number: z.string().optional(),
+  /** `null` stores a NULL country code (list items then show a null phone). */
+  country_code: z.string().nullable().optional(),
+  public_metadata: json.optional(),
+  private_metadata: json.optional(),
+  disabled: z.boolean().optional(),
+  second_factor_policy: z.enum(["none", "optional", "enforced"]).optional(),
+  availability: z.string().optional(),
+  profile_picture_url: z.string().optional(),
+  has_password: z.boolean().optional(),
+  has_backup_codes: z.boolean().optional(),
+  authenticators: z.number().int().nonnegative().optional(),
+  sign_ins: z.number().int().nonnegative().optional(),
+});
+
+/** A user to create at start (or on reset). Every field is optional. */
+export type SeedUser = z.infer<typeof seedUserSchema>;
+
+/** zod schema of a seed file: an array of seed users. */
+export const seedFileSchema = z.array(seedUserSchema);
+
+/** Creates the seed users in the store (indexed for search at once) and returns them. */
+export function applySeed(
+  store: UserStore,
+  seed: readonly SeedUser[],
+  deploymentId = DEFAULT_DEPLOYMENT_ID,
+): StoredUser[] {
+  return seedFileSchema.parse(seed).map((s) => {
+    const user = store.create(s.deployment_id ?? deploymentId, {
+      ...(s.id !== undefined && { id: s.id }),
+      firstName: s.first_name ?? "",
+      lastName: s.last_name ?? "",
+      username: s.username ?? "",
+      email: s.email ?? null,
+      phoneNumber: s.phone_number ?? null,
+      ...(s.country_code !== undefined && { countryCode: s.country_code }),
+      publicMetadata: s.public_metadata ?? {},
+      privateMetadata: s.private_metadata ?? {},
+      disabled: s.disabled ?? false,
+      secondFactorPolicy: s.second_factor_policy ?? "optional",
+      hasPassword: s.has_password ?? false,
+    });
+    for (const email of s.extra_emails ?? []) {
+      const now = store.now();
+      user.emails.push({
+        id: store.nextId(),
+        createdAt: now,
+        updatedAt: now,
+        email,
+        isPrimary: false,
+        verified: true,
+        verifiedAt: now,
+        verificationStrategy: "otp",
+      });
+    }
+    user.availability = s.availability ?? user.availability;
+    user.profilePictureUrl = s.profile_picture_url ?? "";
+    user.hasBackupCodes = s.has_backup_codes ?? false;
+    user.authenticators = s.authenticators ?? 0;
+    user.signIns = s.sign_ins ?? 0;
+    scheduleReindex(user, Date.now(), 0); // seed users are searchable at once
+    return user;
+  });
+}

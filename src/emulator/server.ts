@@ -1,0 +1,207 @@
+// The node:http server and its request pipeline, in the real server's order (wacht-api.md §3):
+// injected fault (delay / status / drop), auth (401), rate limit (429), routing (404/405), then the
+// handler (path id 400, multipart 400, validation 400, 404 …). Control routes short-circuit first.
+// Every API request is logged with its outcome.
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { authenticate } from "./auth";
+import type { RequestContext } from "./context";
+import { CONTROL_PREFIX, handleControl } from "./control";
+import { ApiError, envelope, rateLimitMessage } from "./errors";
+import type { FaultDecision } from "./faults";
+import { readBody, sendError, sendHtmlError, sendJson } from "./http-io";
+import type { JsonValue } from "./json";
+import { isMultipart, parseMultipart, type MultipartPart } from "./multipart";
+import { describeParts, redactJson, type RequestLogEntry } from "./request-log";
+import { matchApiRoute } from "./routes";
+import type { EmulatorRuntime } from "./runtime";
+
+/** The outcome of the pipeline before it is written (or dropped). */
+type Outcome =
+  | { kind: "json"; status: number; body: object }
+  | { kind: "html"; status: number }
+  | { kind: "drop" };
+
+/** Creates the HTTP server for a runtime (not yet listening). */
+export function createEmulatorServer(rt: EmulatorRuntime): Server {
+  return createServer((req, res) => {
+    handle(rt, req, res).catch((err: unknown) => {
+      process.emitWarning(`wacht-emulator: unexpected error: ${String(err)}`);
+      if (!res.headersSent) sendError(res, 500);
+      else res.destroy();
+    });
+  });
+}
+
+/** Listens on 127.0.0.1 and resolves with the bound port. */
+export function listen(server: Server, port: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(port, "127.0.0.1", () => {
+      server.off("error", reject);
+      resolve((server.address() as AddressInfo).port);
+    });
+  });
+}
+
+async function handle(
+  rt: EmulatorRuntime,
+  req: IncomingMessage,
+  res: ServerResponse,
+): Promise<void> {
+  const rawUrl = req.url ?? "/";
+  const q = rawUrl.indexOf("?");
+  const path = q === -1 ? rawUrl : rawUrl.slice(0, q);
+  const rawQuery = q === -1 ? "" : rawUrl.slice(q + 1);
+  const method = req.method ?? "GET";
+
+  if (path === CONTROL_PREFIX || path.startsWith(`${CONTROL_PREFIX}/`)) {
+    const { body } = await readBody(req);
+    try {
+      const [status, out] = handleControl(rt, req, path, body);
+      sendJson(res, status, out);
+    } catch (err) {
+      const e = err instanceof ApiError ? err : new ApiError(500);
+      sendError(res, e.status, e.message);
+    }
+    return;
+  }
+
+  const started = performance.now();
+  const at = new Date().toISOString();
+  const { state } = rt;
+  const decision = state.faults.decide(method, path);
+  const contentType = req.headers["content-type"];
+  const { body, tooLarge } = await readBody(req);
+  let parts: Promise<MultipartPart[]> | undefined;
+  const multipart = (): Promise<MultipartPart[]> => (parts ??= parseMultipart(contentType, body));
+  let deploymentId: string | null = null;
+  let fault = decision.description;
+
+  const outcome = await (async (): Promise<Outcome> => {
+    if (decision.delayMs > 0) await sleep(decision.delayMs);
+    const early = terminal(decision, "before");
+    if (early) return early;
+    const auth = authenticate(req.headers.authorization, rt.keys);
+    if (!auth.ok) return errorOutcome(401, auth.message);
+    deploymentId = auth.deploymentId;
+    const retryAfter = state.rateLimiter.hit(auth.deploymentId);
+    if (retryAfter !== undefined) return errorOutcome(429, rateLimitMessage(retryAfter));
+    const match = matchApiRoute(method, path);
+    if (match.kind === "not-found") return errorOutcome(404);
+    if (match.kind === "method-not-allowed") return errorOutcome(405);
+    const ctx: RequestContext = {
+      method,
+      path,
+      params: match.params,
+      query: new URLSearchParams(rawQuery),
+      contentType,
+      body,
+      bodyTooLarge: tooLarge,
+      deploymentId: auth.deploymentId,
+      multipart,
+      imageUploadFails: () => {
+        const fails = state.faults.takeImageUploadFailure(method, path);
+        if (fails) fault = "image upload failure";
+        return fails;
+      },
+    };
+    let result: Outcome;
+    try {
+      const r = await match.handler(state, ctx);
+      result = { kind: "json", status: r.status, body: r.body };
+    } catch (err) {
+      if (!(err instanceof ApiError)) throw err;
+      result = errorOutcome(err.status, err.message);
+    }
+    return terminal(decision, "after") ?? result;
+  })();
+
+  if (outcome.kind === "drop") req.socket.destroy();
+  else if (outcome.kind === "html") sendHtmlError(res, outcome.status);
+  else sendJson(res, outcome.status, outcome.body);
+
+  state.log.add(
+    await logEntry({
+      at,
+      method,
+      path,
+      rawQuery,
+      contentType,
+      deploymentId,
+      outcome,
+      fault,
+      body,
+      multipart,
+      durationMs: Math.round((performance.now() - started) * 1000) / 1000,
+    }),
+  );
+}
+
+function errorOutcome(status: number, message?: string): Outcome {
+  return { kind: "json", status, body: envelope(status, message) };
+}
+
+/** The fault's response for a phase, if it ends the request in that phase. */
+function terminal(decision: FaultDecision, phase: "before" | "after"): Outcome | undefined {
+  const t = decision.terminal;
+  if (!t || t.phase !== phase) return undefined;
+  if (t.kind === "drop") return { kind: "drop" };
+  if (t.html) return { kind: "html", status: t.status };
+  return errorOutcome(
+    t.status,
+    t.status === 429 ? rateLimitMessage(t.retryAfterSeconds) : undefined,
+  );
+}
+
+interface LogInput {
+  at: string;
+  method: string;
+  path: string;
+  rawQuery: string;
+  contentType: string | undefined;
+  deploymentId: string | null;
+  outcome: Outcome;
+  fault: string | null;
+  body: Buffer;
+  multipart: () => Promise<MultipartPart[]>;
+  durationMs: number;
+}
+
+async function logEntry(i: LogInput): Promise<Omit<RequestLogEntry, "seq">> {
+  const status = i.outcome.kind === "drop" ? null : i.outcome.status;
+  let errorMessage: string | null = null;
+  if (i.outcome.kind === "json" && i.outcome.status >= 400) {
+    errorMessage = (i.outcome.body as ReturnType<typeof envelope>).errors[0].message;
+  }
+  let multipart: RequestLogEntry["multipart"] = null;
+  let json: JsonValue | null = null;
+  if (isMultipart(i.contentType)) {
+    multipart = await i.multipart().then(describeParts, () => null);
+  } else if (i.body.length > 0 && /json/i.test(i.contentType ?? "")) {
+    try {
+      json = redactJson(JSON.parse(i.body.toString("utf8")) as JsonValue);
+    } catch {
+      json = null;
+    }
+  }
+  return {
+    at: i.at,
+    method: i.method,
+    path: i.path,
+    query: Object.fromEntries(new URLSearchParams(i.rawQuery)),
+    rawQuery: i.rawQuery,
+    contentType: i.contentType ?? null,
+    deploymentId: i.deploymentId,
+    status,
+    errorMessage,
+    fault: i.fault,
+    multipart,
+    json,
+    durationMs: i.durationMs,
+  };
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

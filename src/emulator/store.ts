@@ -1,0 +1,183 @@
+// The in-memory user store: users keyed by id and scoped by deployment (a user of another
+// deployment is "not found"), deterministic int64 ids, the monotonic µs clock and the search-index
+// lag. Handlers mutate `StoredUser` records through it and call `touch`/`changed` afterwards.
+import { MicroClock, type EpochMicros } from "./clock";
+import { IdGenerator } from "./ids";
+import type { JsonValue } from "./json";
+import type { SecondFactorPolicy, StoredUser } from "./model";
+import { scheduleReindex } from "./search";
+
+/** Fields of a new user; everything else takes the create defaults of wacht-api.md §4. */
+export interface NewUserFields {
+  id?: string;
+  firstName?: string;
+  lastName?: string;
+  username?: string;
+  email?: string | null;
+  phoneNumber?: string | null;
+  countryCode?: string | null;
+  publicMetadata?: JsonValue;
+  privateMetadata?: JsonValue;
+  disabled?: boolean;
+  secondFactorPolicy?: SecondFactorPolicy;
+  hasPassword?: boolean;
+}
+
+/** A serialisable copy of the whole store. */
+export interface StoreSnapshot {
+  version: 1;
+  idsIssued: number;
+  users: StoredUser[];
+}
+
+/** Users of every deployment, plus the id generator and the clock. */
+export class UserStore {
+  private users = new Map<string, StoredUser>();
+  private ids = new IdGenerator();
+  private listeners: Array<() => void> = [];
+  readonly clock = new MicroClock();
+
+  constructor(public searchIndexLagMs = 0) {}
+
+  /** The current time in µs (strictly increasing). */
+  now(): EpochMicros {
+    return this.clock.nowMicros();
+  }
+
+  /** A fresh int64 id string. */
+  nextId(): string {
+    return this.ids.next();
+  }
+
+  /** Registers a callback run after every mutation (persistence). */
+  onChange(listener: () => void): void {
+    this.listeners.push(listener);
+  }
+
+  /** Tells listeners that the store changed. */
+  changed(): void {
+    for (const l of this.listeners) l();
+  }
+
+  /** The user `id` if it belongs to `deploymentId`. */
+  get(deploymentId: string, id: string): StoredUser | undefined {
+    const user = this.users.get(id);
+    return user && user.deploymentId === deploymentId ? user : undefined;
+  }
+
+  /** Any user by id, whatever its deployment (control routes only). */
+  getAny(id: string): StoredUser | undefined {
+    return this.users.get(id);
+  }
+
+  /** All users of a deployment, or of every deployment. */
+  all(deploymentId?: string): StoredUser[] {
+    const list = [...this.users.values()];
+    return deploymentId === undefined ? list : list.filter((u) => u.deploymentId === deploymentId);
+  }
+
+  /** Hard-deletes a user with everything attached; false when it does not exist. */
+  delete(deploymentId: string, id: string): boolean {
+    if (!this.get(deploymentId, id)) return false;
+    this.users.delete(id);
+    this.changed();
+    return true;
+  }
+
+  /** Bumps `updated_at` and re-indexes the user for search; call after every user mutation. */
+  touch(user: StoredUser): void {
+    user.updatedAt = this.now();
+    this.reindex(user);
+  }
+
+  /** Schedules the asynchronous search-index update of one user. */
+  reindex(user: StoredUser): void {
+    scheduleReindex(user, Date.now(), this.searchIndexLagMs);
+  }
+
+  /** Creates a user with the defaults of §4 (v1, optional 2FA, away, `{}` metadata). */
+  create(deploymentId: string, fields: NewUserFields): StoredUser {
+    const now = this.now();
+    const user: StoredUser = {
+      id: fields.id ?? this.nextId(),
+      deploymentId,
+      createdAt: now,
+      updatedAt: now,
+      firstName: fields.firstName ?? "",
+      lastName: fields.lastName ?? "",
+      username: fields.username ?? "",
+      profilePictureUrl: "",
+      schemaVersion: "v1",
+      disabled: fields.disabled ?? false,
+      secondFactorPolicy: fields.secondFactorPolicy ?? "optional",
+      availability: "away",
+      lastPasswordResetAt: null,
+      publicMetadata: fields.publicMetadata ?? {},
+      privateMetadata: fields.privateMetadata ?? {},
+      primaryEmailAddressId: null,
+      primaryPhoneNumberId: null,
+      emails: [],
+      phones: [],
+      socialConnections: [],
+      hasPassword: fields.hasPassword ?? false,
+      hasBackupCodes: false,
+      authenticators: 0,
+      signIns: 0,
+      image: null,
+      searchText: null,
+      pendingSearch: null,
+    };
+    if (fields.email) {
+      const id = this.nextId();
+      user.emails.push({
+        id,
+        createdAt: now,
+        updatedAt: now,
+        email: fields.email,
+        isPrimary: true,
+        verified: true,
+        verifiedAt: now,
+        verificationStrategy: "otp",
+      });
+      user.primaryEmailAddressId = id;
+    }
+    if (fields.phoneNumber) {
+      const id = this.nextId();
+      user.phones.push({
+        id,
+        createdAt: now,
+        updatedAt: now,
+        phoneNumber: fields.phoneNumber,
+        countryCode: fields.countryCode === undefined ? "" : fields.countryCode,
+        verified: true,
+        verifiedAt: now,
+      });
+      user.primaryPhoneNumberId = id;
+    }
+    this.users.set(user.id, user);
+    this.reindex(user);
+    this.changed();
+    return user;
+  }
+
+  /** Drops every user (the id sequence keeps going, so ids are never reused). */
+  clear(): void {
+    this.users.clear();
+  }
+
+  /** A deep copy of the store for the state file. */
+  snapshot(): StoreSnapshot {
+    return {
+      version: 1,
+      idsIssued: this.ids.issued,
+      users: structuredClone([...this.users.values()]),
+    };
+  }
+
+  /** Replaces the store with a snapshot (state file or reset). */
+  load(snapshot: StoreSnapshot): void {
+    this.users = new Map(snapshot.users.map((u) => [u.id, structuredClone(u)]));
+    this.ids = new IdGenerator(Math.max(snapshot.idsIssued, this.ids.issued));
+    for (const u of this.users.values()) this.clock.advancePast(u.updatedAt);
+  }
+}

@@ -1,0 +1,218 @@
+// The JSON shapes of wacht-api.md §5, rendered from stored users: `UserDetails` (every key always
+// present, username null when "", verified_at never null, social tokens included),
+// `UserWithIdentifiers` for list items (username "" when unset, phone = country_code||phone) and
+// for the create response (built "in memory": 9 fractional digits, profile_picture_url "").
+import { formatTimestamp, type EpochMicros } from "./clock";
+import type { JsonValue } from "./json";
+import type { StoredEmail, StoredPhone, StoredUser } from "./model";
+
+/** `UserEmailAddress` (§5). */
+export interface UserEmailAddressJson {
+  id: string;
+  created_at: string;
+  updated_at: string;
+  deployment_id: string;
+  user_id: string;
+  email: string;
+  is_primary: boolean;
+  verified: boolean;
+  verified_at: string;
+  verification_strategy: string;
+}
+
+/** `UserPhoneNumber` (§5). */
+export interface UserPhoneNumberJson {
+  id: string;
+  created_at: string;
+  updated_at: string;
+  user_id: string;
+  phone_number: string;
+  country_code: string | null;
+  verified: boolean;
+  verified_at: string;
+}
+
+/** A social connection as the details route returns it, tokens decrypted (§5). */
+export interface SocialConnectionJson {
+  id: string;
+  created_at: string;
+  updated_at: string;
+  user_id: string;
+  user_email_address_id: string | null;
+  provider: string;
+  email_address: string;
+  access_token: string;
+  refresh_token: string;
+}
+
+/** `UserDetails` (§5), the body of GET /users/{id}/details and PATCH /users/{id}. */
+export interface UserDetailsJson {
+  id: string;
+  created_at: string;
+  updated_at: string;
+  first_name: string;
+  last_name: string;
+  username: string | null;
+  profile_picture_url: string;
+  schema_version: "v1" | "v2";
+  disabled: boolean;
+  second_factor_policy: "none" | "optional" | "enforced";
+  availability: string;
+  last_password_reset_at: string | null;
+  active_organization_membership_id: string | null;
+  active_workspace_membership_id: string | null;
+  deployment_id: string;
+  public_metadata: JsonValue;
+  private_metadata: JsonValue;
+  primary_email_address_id: string | null;
+  primary_email_address: string | null;
+  primary_phone_number_id: string | null;
+  primary_phone_number: string | null;
+  email_addresses: UserEmailAddressJson[];
+  phone_numbers: UserPhoneNumberJson[];
+  social_connections: SocialConnectionJson[];
+  segments: never[];
+  has_password: boolean;
+  has_backup_codes: boolean;
+}
+
+/** `UserWithIdentifiers` (§5): list items and the POST /users response. */
+export interface UserWithIdentifiersJson {
+  id: string;
+  created_at: string;
+  updated_at: string;
+  first_name: string;
+  last_name: string;
+  username: string | null;
+  profile_picture_url: string;
+  primary_email_address: string | null;
+  primary_phone_number: string | null;
+}
+
+const ts = (micros: EpochMicros): string => formatTimestamp(micros);
+
+/** Renders one email; a NULL `verified_at` becomes the current time, as on the real server. */
+export function emailView(
+  user: StoredUser,
+  e: StoredEmail,
+  now: EpochMicros,
+): UserEmailAddressJson {
+  return {
+    id: e.id,
+    created_at: ts(e.createdAt),
+    updated_at: ts(e.updatedAt),
+    deployment_id: user.deploymentId,
+    user_id: user.id,
+    email: e.email,
+    is_primary: e.isPrimary,
+    verified: e.verified,
+    verified_at: ts(e.verifiedAt ?? now),
+    verification_strategy: e.verificationStrategy,
+  };
+}
+
+/** Renders one phone; a NULL `verified_at` becomes the current time. */
+export function phoneView(user: StoredUser, p: StoredPhone, now: EpochMicros): UserPhoneNumberJson {
+  return {
+    id: p.id,
+    created_at: ts(p.createdAt),
+    updated_at: ts(p.updatedAt),
+    user_id: user.id,
+    phone_number: p.phoneNumber,
+    country_code: p.countryCode,
+    verified: p.verified,
+    verified_at: ts(p.verifiedAt ?? now),
+  };
+}
+
+function primaryEmail(user: StoredUser): string | null {
+  return user.emails.find((e) => e.id === user.primaryEmailAddressId)?.email ?? null;
+}
+
+function primaryPhone(user: StoredUser): StoredPhone | undefined {
+  return user.phones.find((p) => p.id === user.primaryPhoneNumberId);
+}
+
+/** The full `UserDetails` snapshot. `now` substitutes NULL `verified_at` values. */
+export function detailsView(user: StoredUser, now: EpochMicros): UserDetailsJson {
+  return {
+    id: user.id,
+    created_at: ts(user.createdAt),
+    updated_at: ts(user.updatedAt),
+    first_name: user.firstName,
+    last_name: user.lastName,
+    username: user.username === "" ? null : user.username,
+    profile_picture_url: user.profilePictureUrl,
+    schema_version: user.schemaVersion,
+    disabled: user.disabled,
+    second_factor_policy: user.secondFactorPolicy,
+    availability: user.availability,
+    last_password_reset_at: user.lastPasswordResetAt === null ? null : ts(user.lastPasswordResetAt),
+    active_organization_membership_id: null,
+    active_workspace_membership_id: null,
+    deployment_id: user.deploymentId,
+    public_metadata: user.publicMetadata,
+    private_metadata: user.privateMetadata,
+    primary_email_address_id: user.primaryEmailAddressId,
+    primary_email_address: primaryEmail(user),
+    primary_phone_number_id: user.primaryPhoneNumberId,
+    primary_phone_number: primaryPhone(user)?.phoneNumber ?? null,
+    email_addresses: user.emails.map((e) => emailView(user, e, now)),
+    phone_numbers: user.phones.map((p) => phoneView(user, p, now)),
+    social_connections: user.socialConnections.map((s) => ({
+      id: s.id,
+      created_at: ts(s.createdAt),
+      updated_at: ts(s.updatedAt),
+      user_id: user.id,
+      user_email_address_id: s.userEmailAddressId,
+      provider: s.provider,
+      email_address: s.emailAddress,
+      access_token: s.accessToken,
+      refresh_token: s.refreshToken,
+    })),
+    segments: [],
+    has_password: user.hasPassword,
+    has_backup_codes: user.hasBackupCodes,
+  };
+}
+
+/** A list item: username `""` when unset, phone `country_code || phone_number` (null if no cc). */
+export function listItemView(user: StoredUser): UserWithIdentifiersJson {
+  const phone = primaryPhone(user);
+  return {
+    id: user.id,
+    created_at: ts(user.createdAt),
+    updated_at: ts(user.updatedAt),
+    first_name: user.firstName,
+    last_name: user.lastName,
+    username: user.username,
+    profile_picture_url: user.profilePictureUrl,
+    primary_email_address: primaryEmail(user),
+    primary_phone_number:
+      phone === undefined || phone.countryCode === null
+        ? null
+        : `${phone.countryCode}${phone.phoneNumber}`,
+  };
+}
+
+/**
+ * The POST /users response, built in memory from the request: ns-precision timestamps, username
+ * null when none, `profile_picture_url` always `""`.
+ */
+export function createdView(
+  user: StoredUser,
+  extraNanos: number,
+  phoneNumber: string | null,
+): UserWithIdentifiersJson {
+  return {
+    id: user.id,
+    created_at: formatTimestamp(user.createdAt, extraNanos),
+    updated_at: formatTimestamp(user.updatedAt, extraNanos),
+    first_name: user.firstName,
+    last_name: user.lastName,
+    username: user.username === "" ? null : user.username,
+    profile_picture_url: "",
+    primary_email_address: primaryEmail(user),
+    primary_phone_number: phoneNumber,
+  };
+}
