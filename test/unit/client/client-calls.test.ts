@@ -59,7 +59,11 @@ describe("users.get", () => {
   });
 
   it("tolerates unknown enum values", async () => {
-    reply(`/users/${ID}/details`, "GET", userDetails({ second_factor_policy: "passkey_only", availability: "dnd" }));
+    reply(
+      `/users/${ID}/details`,
+      "GET",
+      userDetails({ second_factor_policy: "passkey_only", availability: "dnd" }),
+    );
     expect((await t.client.users.get(ID)).second_factor_policy).toBe("passkey_only");
   });
 
@@ -68,11 +72,15 @@ describe("users.get", () => {
     const err = (await rejection(t.client.users.get(ID))) as WachtResponseValidationError;
     expect(err).toBeInstanceOf(WachtResponseValidationError);
     expect(err.issues.map((i) => i.path).sort()).toEqual(["first_name", "id"]);
-    expect(err.message).toMatch(/^200 GET \/users\/123456789012345678\/details: response does not match/);
+    expect(err.message).toMatch(
+      /^200 GET \/users\/123456789012345678\/details: response does not match/,
+    );
   });
 
   it("raises WachtResponseValidationError for a non-JSON 200", async () => {
-    t.pool.intercept({ path: `/users/${ID}/details`, method: "GET" }).reply(200, "<html>", { headers: { "content-type": "text/html" } });
+    t.pool
+      .intercept({ path: `/users/${ID}/details`, method: "GET" })
+      .reply(200, "<html>", { headers: { "content-type": "text/html" } });
     expect((await rejection(t.client.users.get(ID))).message).toBe(
       "200 GET /users/123456789012345678/details: response is not JSON (text/html, 6 bytes)",
     );
@@ -88,7 +96,12 @@ describe("users.get", () => {
 describe("users.update", () => {
   it("PATCHes multipart to /users/{id} and returns the details", async () => {
     reply(`/users/${ID}`, "PATCH", userDetails({ first_name: "Grace", disabled: true }));
-    const user = await t.client.users.update(ID, { firstName: "Grace", disabled: true, publicMetadata: { b: 1, a: 2 }, profileImage: PNG });
+    const user = await t.client.users.update(ID, {
+      firstName: "Grace",
+      disabled: true,
+      publicMetadata: { b: 1, a: 2 },
+      profileImage: PNG,
+    });
     expect(user.first_name).toBe("Grace");
     const ct = header(0, "content-type")!;
     expect(ct).toMatch(/^multipart\/form-data; boundary=/);
@@ -109,10 +122,27 @@ describe("users.update", () => {
 describe("users.create", () => {
   it("POSTs multipart to /users and returns the summary", async () => {
     reply("/users", "POST", userSummary({ username: "ada" }));
-    const user = await t.client.users.create({ firstName: "Ada", emailAddress: "ada@example.com", password: "pw-123456", skipPasswordCheck: true });
-    expect(user).toMatchObject({ id: ID, username: "ada", primary_email_address: "ada@example.com" });
-    const parts = await parseMultipart(Buffer.from(seen[0]!.body as Buffer), header(0, "content-type")!);
-    expect(parts.map((p) => p.name)).toEqual(["first_name", "email_address", "password", "skip_password_check"]);
+    const user = await t.client.users.create({
+      firstName: "Ada",
+      emailAddress: "ada@example.com",
+      password: "pw-123456",
+      skipPasswordCheck: true,
+    });
+    expect(user).toMatchObject({
+      id: ID,
+      username: "ada",
+      primary_email_address: "ada@example.com",
+    });
+    const parts = await parseMultipart(
+      Buffer.from(seen[0]!.body as Buffer),
+      header(0, "content-type")!,
+    );
+    expect(parts.map((p) => p.name)).toEqual([
+      "first_name",
+      "email_address",
+      "password",
+      "skip_password_check",
+    ]);
   });
 });
 
@@ -128,13 +158,19 @@ describe("users.setPassword", () => {
     reply(`/users/${ID}/password`, "PATCH", {});
     await t.client.users.setPassword(ID, "N3w-password!", { skipPasswordCheck: true });
     expect(header(0, "content-type")).toBe("application/json");
-    expect(JSON.parse(String(seen[0]!.body))).toEqual({ new_password: "N3w-password!", skip_password_check: true });
+    expect(JSON.parse(seen[0]!.body as string)).toEqual({
+      new_password: "N3w-password!",
+      skip_password_check: true,
+    });
   });
 
   it("defaults skip_password_check to false and refuses an empty password", async () => {
     reply(`/users/${ID}/password`, "PATCH", {});
     await t.client.users.setPassword(ID, "N3w-password!");
-    expect(JSON.parse(String(seen[0]!.body))).toEqual({ new_password: "N3w-password!", skip_password_check: false });
+    expect(JSON.parse(seen[0]!.body as string)).toEqual({
+      new_password: "N3w-password!",
+      skip_password_check: false,
+    });
     await expect(t.client.users.setPassword(ID, "")).rejects.toThrow(WachtValidationError);
   });
 });
@@ -147,8 +183,19 @@ describe("users.list / listAll", () => {
       limit: 5,
       offset: 10,
     });
-    const page = await t.client.users.list({ limit: 5, offset: 10, sortKey: "username", sortOrder: "ASC" as never, search: "ada l" });
-    expect(page).toEqual({ data: [expect.objectContaining({ username: "" })], has_more: true, limit: 5, offset: 10 });
+    const page = await t.client.users.list({
+      limit: 5,
+      offset: 10,
+      sortKey: "username",
+      sortOrder: "ASC" as never,
+      search: "ada l",
+    });
+    expect(page).toEqual({
+      data: [expect.objectContaining({ username: "" })],
+      has_more: true,
+      limit: 5,
+      offset: 10,
+    });
   });
 
   it("sends no query when no params are given", async () => {
@@ -159,16 +206,34 @@ describe("users.list / listAll", () => {
   it("refuses bad list params", async () => {
     await expect(t.client.users.list({ offset: -1 })).rejects.toThrow(WachtValidationError);
     await expect(t.client.users.list({ limit: 1.5 })).rejects.toThrow(WachtValidationError);
-    await expect(t.client.users.list({ sortKey: "name" as never })).rejects.toThrow(WachtValidationError);
+    await expect(t.client.users.list({ sortKey: "name" as never })).rejects.toThrow(
+      WachtValidationError,
+    );
   });
 
   it("iterates every page until has_more is false", async () => {
     const u = (n: number) => userSummary({ id: String(n) });
-    reply("/users?sort_key=created_at&limit=2&offset=0", "GET", { data: [u(1), u(2)], has_more: true, limit: 2, offset: 0 });
-    reply("/users?sort_key=created_at&limit=2&offset=2", "GET", { data: [u(3), u(4)], has_more: true, limit: 2, offset: 2 });
-    reply("/users?sort_key=created_at&limit=2&offset=4", "GET", { data: [u(5)], has_more: false, limit: 2, offset: 4 });
+    reply("/users?sort_key=created_at&limit=2&offset=0", "GET", {
+      data: [u(1), u(2)],
+      has_more: true,
+      limit: 2,
+      offset: 0,
+    });
+    reply("/users?sort_key=created_at&limit=2&offset=2", "GET", {
+      data: [u(3), u(4)],
+      has_more: true,
+      limit: 2,
+      offset: 2,
+    });
+    reply("/users?sort_key=created_at&limit=2&offset=4", "GET", {
+      data: [u(5)],
+      has_more: false,
+      limit: 2,
+      offset: 4,
+    });
     const ids: string[] = [];
-    for await (const user of t.client.users.listAll({ pageSize: 2, sortKey: "created_at" })) ids.push(user.id);
+    for await (const user of t.client.users.listAll({ pageSize: 2, sortKey: "created_at" }))
+      ids.push(user.id);
     expect(ids).toEqual(["1", "2", "3", "4", "5"]);
   });
 
@@ -184,7 +249,9 @@ describe("base URL path prefix", () => {
   it("is kept in front of every API path", async () => {
     const agent = mockAgent();
     const c = makeClient({ baseUrl: `${ORIGIN}/gateway/wacht/` }, agent);
-    c.pool.intercept({ path: `/gateway/wacht/users/${ID}/details`, method: "GET" }).reply(200, userDetails(), JSON_HEADERS);
+    c.pool
+      .intercept({ path: `/gateway/wacht/users/${ID}/details`, method: "GET" })
+      .reply(200, userDetails(), JSON_HEADERS);
     expect((await c.client.users.get(ID)).id).toBe(ID);
     agent.assertNoPendingInterceptors();
     await agent.close();
@@ -193,8 +260,12 @@ describe("base URL path prefix", () => {
   it("is not part of error messages", async () => {
     const agent = mockAgent();
     const c = makeClient({ baseUrl: `${ORIGIN}/gw` }, agent);
-    c.pool.intercept({ path: `/gw/users/${ID}`, method: "DELETE" }).reply(404, { errors: [{ message: "User not found", code: 404 }] }, JSON_HEADERS);
-    expect((await rejection(c.client.users.delete(ID))).message).toBe(`404 DELETE /users/${ID}: User not found`);
+    c.pool
+      .intercept({ path: `/gw/users/${ID}`, method: "DELETE" })
+      .reply(404, { errors: [{ message: "User not found", code: 404 }] }, JSON_HEADERS);
+    expect((await rejection(c.client.users.delete(ID))).message).toBe(
+      `404 DELETE /users/${ID}: User not found`,
+    );
     await agent.close();
   });
 });

@@ -1,6 +1,7 @@
 // Option resolution: explicit > env > default, the missing-key message, the https/loopback rule,
 // path prefixes, numeric option checks.
 
+import { inspect } from "node:util";
 import { WachtClient, WachtConfigError } from "../../../src/client";
 import { isLoopbackHost, resolveConfig } from "../../../src/client/config";
 import { API_KEY } from "./fixtures";
@@ -14,7 +15,10 @@ describe("resolveConfig", () => {
       apiKey: "sk_opt",
       baseUrl: "https://opt.example",
     });
-    expect(resolveConfig({}, e)).toMatchObject({ apiKey: "sk_env", baseUrl: "https://env.example" });
+    expect(resolveConfig({}, e)).toMatchObject({
+      apiKey: "sk_env",
+      baseUrl: "https://env.example",
+    });
     expect(resolveConfig({ apiKey: "k" }, env({}))).toMatchObject({
       baseUrl: "https://api.wacht.dev",
       timeoutMs: 30_000,
@@ -26,8 +30,12 @@ describe("resolveConfig", () => {
   });
 
   it("treats blank values as unset and trims", () => {
-    expect(resolveConfig({ apiKey: "  " }, env({ WACHT_API_KEY: " sk_env " })).apiKey).toBe("sk_env");
-    expect(resolveConfig({ apiKey: "k" }, env({ WACHT_BASE_URL: "   " })).baseUrl).toBe("https://api.wacht.dev");
+    expect(resolveConfig({ apiKey: "  " }, env({ WACHT_API_KEY: " sk_env " })).apiKey).toBe(
+      "sk_env",
+    );
+    expect(resolveConfig({ apiKey: "k" }, env({ WACHT_BASE_URL: "   " })).baseUrl).toBe(
+      "https://api.wacht.dev",
+    );
   });
 
   it("names both the option and the variable when the key is missing", () => {
@@ -50,12 +58,15 @@ describe("resolveConfig", () => {
     expect(err?.message).not.toContain("sk_abc");
   });
 
-  it.each(["http://127.0.0.1:8080", "http://localhost:3001", "http://[::1]:9000", "http://127.1.2.3", "http://api.localhost"])(
-    "allows plain http on loopback: %s",
-    (url) => {
-      expect(resolveConfig({ apiKey: "k", baseUrl: url }, env({})).baseUrl).toBe(new URL(url).origin);
-    },
-  );
+  it.each([
+    "http://127.0.0.1:8080",
+    "http://localhost:3001",
+    "http://[::1]:9000",
+    "http://127.1.2.3",
+    "http://api.localhost",
+  ])("allows plain http on loopback: %s", (url) => {
+    expect(resolveConfig({ apiKey: "k", baseUrl: url }, env({})).baseUrl).toBe(new URL(url).origin);
+  });
 
   it.each(["http://example.com", "http://10.0.0.1", "http://127.0.0.1.nip.io", "ftp://localhost"])(
     "refuses non-https on a non-loopback host: %s",
@@ -65,25 +76,43 @@ describe("resolveConfig", () => {
   );
 
   it("refuses unparseable URLs, credentials, queries and fragments", () => {
-    for (const url of ["not a url", "https://user:pw@api.example", "https://api.example/?x=1", "https://api.example/#f"]) {
+    for (const url of [
+      "not a url",
+      "https://user:pw@api.example",
+      "https://api.example/?x=1",
+      "https://api.example/#f",
+    ]) {
       expect(() => resolveConfig({ apiKey: "k", baseUrl: url }, env({}))).toThrow(WachtConfigError);
     }
   });
 
   it("keeps a path prefix and drops trailing slashes", () => {
-    expect(resolveConfig({ apiKey: "k", baseUrl: "https://gw.example/wacht/v1/" }, env({}))).toMatchObject({
+    expect(
+      resolveConfig({ apiKey: "k", baseUrl: "https://gw.example/wacht/v1/" }, env({})),
+    ).toMatchObject({
       baseUrl: "https://gw.example/wacht/v1",
       origin: "https://gw.example",
       basePath: "/wacht/v1",
     });
-    expect(resolveConfig({ apiKey: "k", baseUrl: "https://api.wacht.dev/" }, env({})).basePath).toBe("");
+    expect(
+      resolveConfig({ apiKey: "k", baseUrl: "https://api.wacht.dev/" }, env({})).basePath,
+    ).toBe("");
   });
 
   it("validates numeric options", () => {
-    for (const bad of [{ timeoutMs: 0 }, { totalTimeoutMs: -1 }, { maxRetries: 1.5 }, { maxRetries: -1 }, { requestsPerMinute: 0 }, { timeoutMs: NaN }]) {
+    for (const bad of [
+      { timeoutMs: 0 },
+      { totalTimeoutMs: -1 },
+      { maxRetries: 1.5 },
+      { maxRetries: -1 },
+      { requestsPerMinute: 0 },
+      { timeoutMs: NaN },
+    ]) {
       expect(() => resolveConfig({ apiKey: "k", ...bad }, env({}))).toThrow(WachtConfigError);
     }
-    expect(resolveConfig({ apiKey: "k", maxRetries: 0, requestsPerMinute: Infinity }, env({}))).toMatchObject({
+    expect(
+      resolveConfig({ apiKey: "k", maxRetries: 0, requestsPerMinute: Infinity }, env({})),
+    ).toMatchObject({
       maxRetries: 0,
       requestsPerMinute: Infinity,
     });
@@ -92,21 +121,32 @@ describe("resolveConfig", () => {
 
 describe("isLoopbackHost", () => {
   it("recognises loopback names and addresses only", () => {
-    expect(["localhost", "127.0.0.1", "[::1]", "::1", "foo.localhost"].every(isLoopbackHost)).toBe(true);
-    expect(["example.com", "localhost.example.com", "128.0.0.1", "0.0.0.0"].some(isLoopbackHost)).toBe(false);
+    expect(["localhost", "127.0.0.1", "[::1]", "::1", "foo.localhost"].every(isLoopbackHost)).toBe(
+      true,
+    );
+    expect(
+      ["example.com", "localhost.example.com", "128.0.0.1", "0.0.0.0"].some(isLoopbackHost),
+    ).toBe(false);
   });
 });
 
 describe("WachtClient construction", () => {
   it("exposes the resolved base URL but never the key", () => {
-    const client = new WachtClient({ apiKey: API_KEY, baseUrl: "http://127.0.0.1:1/prefix/", env: {}, requestsPerMinute: Infinity });
+    const client = new WachtClient({
+      apiKey: API_KEY,
+      baseUrl: "http://127.0.0.1:1/prefix/",
+      env: {},
+      requestsPerMinute: Infinity,
+    });
     expect(client.baseUrl).toBe("http://127.0.0.1:1/prefix");
     expect(JSON.stringify(client)).not.toContain(API_KEY);
-    expect(require("node:util").inspect(client, { depth: 10, showHidden: true })).not.toContain(API_KEY);
+    expect(inspect(client, { depth: 10, showHidden: true })).not.toContain(API_KEY);
   });
 
   it("reads WACHT_API_KEY from the given environment", () => {
     expect(() => new WachtClient({ env: {} })).toThrow("pass apiKey or set WACHT_API_KEY");
-    expect(new WachtClient({ env: { WACHT_API_KEY: "k" }, requestsPerMinute: Infinity }).baseUrl).toBe("https://api.wacht.dev");
+    expect(
+      new WachtClient({ env: { WACHT_API_KEY: "k" }, requestsPerMinute: Infinity }).baseUrl,
+    ).toBe("https://api.wacht.dev");
   });
 });

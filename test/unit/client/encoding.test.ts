@@ -5,7 +5,9 @@ import { BMP, GIF, ICO, JPEG, PNG, SVG, WEBP } from "./fixtures";
 
 describe("canonicalJson", () => {
   it("sorts object keys at every depth and adds no whitespace", () => {
-    expect(canonicalJson({ b: 1, a: { d: [3, { z: 1, y: 2 }], c: null } })).toBe('{"a":{"c":null,"d":[3,{"y":2,"z":1}]},"b":1}');
+    expect(canonicalJson({ b: 1, a: { d: [3, { z: 1, y: 2 }], c: null } })).toBe(
+      '{"a":{"c":null,"d":[3,{"y":2,"z":1}]},"b":1}',
+    );
   });
 
   it("gives the same text for equal values built in different orders", () => {
@@ -13,7 +15,15 @@ describe("canonicalJson", () => {
   });
 
   it("encodes scalars like JSON", () => {
-    expect([null, true, false, 0, -1.5, "a\"b\n", []].map(canonicalJson)).toEqual(["null", "true", "false", "0", "-1.5", '"a\\"b\\n"', "[]"]);
+    expect([null, true, false, 0, -1.5, 'a"b\n', []].map(canonicalJson)).toEqual([
+      "null",
+      "true",
+      "false",
+      "0",
+      "-1.5",
+      '"a\\"b\\n"',
+      "[]",
+    ]);
   });
 
   it("refuses what JSON cannot represent, naming the path", () => {
@@ -44,7 +54,14 @@ describe("sniffImageType", () => {
   });
 
   it("returns null for anything else", () => {
-    for (const b of [SVG, BMP, Buffer.alloc(0), Buffer.from([0x89, 0x50]), Buffer.from("RIFF\0\0\0\0WAVE"), Buffer.from([0, 0, 1, 0, 0, 0])]) {
+    for (const b of [
+      SVG,
+      BMP,
+      Buffer.alloc(0),
+      Buffer.from([0x89, 0x50]),
+      Buffer.from("RIFF\0\0\0\0WAVE"),
+      Buffer.from([0, 0, 1, 0, 0, 0]),
+    ]) {
       expect(sniffImageType(b)).toBeNull();
     }
   });

@@ -82,10 +82,16 @@ export function errorBody(status: number, message: string): Record<string, unkno
 }
 
 /** Minimal valid images (magic bytes + filler). */
-export const PNG = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 1, 2, 3]);
+export const PNG = Buffer.from([
+  0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 1, 2, 3,
+]);
 export const JPEG = Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0, 16, 0x4a, 0x46, 0x49, 0x46]);
 export const GIF = Buffer.from("GIF89a\x01\x00\x01\x00", "latin1");
-export const WEBP = Buffer.concat([Buffer.from("RIFF"), Buffer.from([0x10, 0, 0, 0]), Buffer.from("WEBPVP8 ")]);
+export const WEBP = Buffer.concat([
+  Buffer.from("RIFF"),
+  Buffer.from([0x10, 0, 0, 0]),
+  Buffer.from("WEBPVP8 "),
+]);
 export const ICO = Buffer.from([0, 0, 1, 0, 1, 0, 16, 16, 0, 0]);
 export const SVG = Buffer.from('<svg xmlns="http://www.w3.org/2000/svg"/>');
 export const BMP = Buffer.from([0x42, 0x4d, 0x3a, 0, 0, 0]);

@@ -2,7 +2,11 @@
 // true/false, canonical metadata JSON, the sniffed image type, and refusals before sending.
 
 import { WachtValidationError } from "../../../src/client";
-import { buildCreateForm, buildUpdateForm, MAX_MULTIPART_BYTES } from "../../../src/client/multipart";
+import {
+  buildCreateForm,
+  buildUpdateForm,
+  MAX_MULTIPART_BYTES,
+} from "../../../src/client/multipart";
 import { GIF, ICO, JPEG, PNG, SVG, WEBP } from "./fixtures";
 import { parseMultipart } from "./multipart-parse";
 
@@ -36,8 +40,12 @@ describe("buildUpdateForm", () => {
   });
 
   it("sends only the given fields", async () => {
-    expect(await parts(buildUpdateForm({ disabled: false }))).toEqual([{ name: "disabled", value: "false" }]);
-    expect(await parts(buildUpdateForm({ publicMetadata: {} }))).toEqual([{ name: "public_metadata", value: "{}" }]);
+    expect(await parts(buildUpdateForm({ disabled: false }))).toEqual([
+      { name: "disabled", value: "false" },
+    ]);
+    expect(await parts(buildUpdateForm({ publicMetadata: {} }))).toEqual([
+      { name: "public_metadata", value: "{}" },
+    ]);
   });
 
   it("encodes an empty change set as a valid body with no parts", async () => {
@@ -45,7 +53,9 @@ describe("buildUpdateForm", () => {
   });
 
   it("sends UTF-8 text verbatim", async () => {
-    expect(await parts(buildUpdateForm({ firstName: "Zoë 李 🎉" }))).toEqual([{ name: "first_name", value: "Zoë 李 🎉" }]);
+    expect(await parts(buildUpdateForm({ firstName: "Zoë 李 🎉" }))).toEqual([
+      { name: "first_name", value: "Zoë 李 🎉" },
+    ]);
   });
 
   it.each([
@@ -96,9 +106,13 @@ describe("buildUpdateForm", () => {
 
   it("refuses a body over the server's 2 MiB limit", () => {
     const big = Buffer.concat([PNG, Buffer.alloc(MAX_MULTIPART_BYTES)]);
-    expect(() => buildUpdateForm({ profileImage: big })).toThrow(/over the server's 2097152-byte \(2 MiB\) limit/);
+    expect(() => buildUpdateForm({ profileImage: big })).toThrow(
+      /over the server's 2097152-byte \(2 MiB\) limit/,
+    );
     const justFits = Buffer.concat([PNG, Buffer.alloc(MAX_MULTIPART_BYTES - PNG.length - 400)]);
-    expect(buildUpdateForm({ profileImage: justFits }).body.length).toBeLessThanOrEqual(MAX_MULTIPART_BYTES);
+    expect(buildUpdateForm({ profileImage: justFits }).body.length).toBeLessThanOrEqual(
+      MAX_MULTIPART_BYTES,
+    );
   });
 });
 
@@ -131,7 +145,9 @@ describe("buildCreateForm", () => {
 
   it("refuses unknown fields and bad types", () => {
     expect(() => buildCreateForm({ disabled: true } as never)).toThrow(WachtValidationError);
-    expect(() => buildCreateForm({ skipPasswordCheck: "yes" } as never)).toThrow(WachtValidationError);
+    expect(() => buildCreateForm({ skipPasswordCheck: "yes" } as never)).toThrow(
+      WachtValidationError,
+    );
     expect(() => buildCreateForm(null as never)).toThrow(WachtValidationError);
   });
 });

@@ -23,7 +23,8 @@ describe("TokenBucket", () => {
       starts.push(t + (b.tryReserve(t) ?? NaN));
     }
     starts.sort((x, y) => x - y);
-    for (let i = 5; i < starts.length; i++) expect(starts[i]! - starts[i - 5]!).toBeGreaterThanOrEqual(1000);
+    for (let i = 5; i < starts.length; i++)
+      expect(starts[i]! - starts[i - 5]!).toBeGreaterThanOrEqual(1000);
   });
 
   it("refuses (without reserving) a slot further away than maxDelayMs", () => {

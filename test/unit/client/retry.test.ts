@@ -16,15 +16,24 @@ import {
 } from "../../../src/client/retry";
 
 const NOW = Date.parse("2026-07-01T00:00:00Z");
-const api = (status: number) => WachtApiError.fromResponse({ status, method: "GET", path: "/users" });
+const api = (status: number) =>
+  WachtApiError.fromResponse({ status, method: "GET", path: "/users" });
 const conn = (sent: boolean) =>
   new WachtConnectionError({ method: "GET", path: "/users", requestMaybeSent: sent, detail: "x" });
 const timeout = (phase: "connect" | "headers" | "body" | "total") =>
-  new WachtTimeoutError({ method: "GET", path: "/users", phase, timeoutMs: 5, requestMaybeSent: phase !== "connect" });
+  new WachtTimeoutError({
+    method: "GET",
+    path: "/users",
+    phase,
+    timeoutMs: 5,
+    requestMaybeSent: phase !== "connect",
+  });
 
 describe("shouldRetry", () => {
   it.each([429, 500, 502, 503, 504])("retries %i on idempotent calls", (status) => {
-    expect(shouldRetry(api(status), { idempotent: true })).toBe(status === 429 ? "rate-limit" : "server-error");
+    expect(shouldRetry(api(status), { idempotent: true })).toBe(
+      status === 429 ? "rate-limit" : "server-error",
+    );
   });
 
   it.each([400, 401, 403, 404, 405, 409, 415, 422, 501, 505, 302])("never retries %i", (status) => {
@@ -100,7 +109,9 @@ describe("retryDelay", () => {
   });
 
   it("uses the message hint when there is no header (the real server)", () => {
-    expect(retryDelay({ ...base, attempt: 3, message: "Rate limit exceeded. Retry after 7 seconds" })).toEqual({
+    expect(
+      retryDelay({ ...base, attempt: 3, message: "Rate limit exceeded. Retry after 7 seconds" }),
+    ).toEqual({
       delayMs: 7000,
       source: "message-hint",
     });
@@ -108,7 +119,14 @@ describe("retryDelay", () => {
 
   it("caps server hints at maxRetryWaitMs (default 60 s)", () => {
     expect(retryDelayMs({ ...base, attempt: 1, retryAfterHeader: "3600" })).toBe(60_000);
-    expect(retryDelayMs({ ...base, attempt: 1, message: "Retry after 90 seconds", maxRetryWaitMs: 5000 })).toBe(5000);
+    expect(
+      retryDelayMs({
+        ...base,
+        attempt: 1,
+        message: "Retry after 90 seconds",
+        maxRetryWaitMs: 5000,
+      }),
+    ).toBe(5000);
   });
 
   it("falls back to equal-jitter exponential backoff: 500 ms · 2^(n-1), half fixed half random", () => {
@@ -120,6 +138,8 @@ describe("retryDelay", () => {
   });
 
   it("caps backoff at maxRetryWaitMs too", () => {
-    expect(retryDelayMs({ nowMs: NOW, attempt: 10, random: () => 1, maxRetryWaitMs: 3000 })).toBe(3000);
+    expect(retryDelayMs({ nowMs: NOW, attempt: 10, random: () => 1, maxRetryWaitMs: 3000 })).toBe(
+      3000,
+    );
   });
 });

@@ -1,0 +1,272 @@
+// Error mapping (status → class), the message format, non-JSON / redirect bodies, isWachtError across
+// module copies, and redaction: the key, the Authorization header and passwords never appear in any
+// message, property, toJSON, String(), util.inspect output or cause chain.
+
+import { inspect } from "node:util";
+import {
+  isWachtError,
+  WachtApiError,
+  WachtAuthenticationError,
+  WachtBadRequestError,
+  WachtConfigError,
+  WachtConflictError,
+  WachtConnectionError,
+  WachtError,
+  WachtNotFoundError,
+  WachtPermissionError,
+  WachtRateLimitError,
+  WachtServerError,
+  WachtUnprocessableError,
+  WachtValidationError,
+} from "../../../src/client";
+import { API_KEY } from "./fixtures";
+import { makeClient, rejection, type TestClient } from "./helpers";
+
+const JSON_HEADERS = { headers: { "content-type": "application/json" } };
+const err = (status: number, message: string) => ({ errors: [{ message, code: status }] });
+
+let t: TestClient;
+beforeEach(() => {
+  t = makeClient({ maxRetries: 0 });
+});
+afterEach(async () => {
+  t.agent.assertNoPendingInterceptors();
+  await t.agent.close();
+});
+
+describe("status → class", () => {
+  it.each([
+    [400, WachtBadRequestError],
+    [401, WachtAuthenticationError],
+    [403, WachtPermissionError],
+    [404, WachtNotFoundError],
+    [409, WachtConflictError],
+    [422, WachtUnprocessableError],
+    [429, WachtRateLimitError],
+    [500, WachtServerError],
+    [503, WachtServerError],
+    [599, WachtServerError],
+    [405, WachtApiError],
+    [415, WachtApiError],
+  ])("%i → %p", (status, Ctor) => {
+    const e = WachtApiError.fromResponse({ status, method: "GET", path: "/users" });
+    expect(e).toBeInstanceOf(Ctor);
+    expect(e).toBeInstanceOf(WachtApiError);
+    expect(e).toBeInstanceOf(WachtError);
+    expect(e.constructor).toBe(Ctor);
+    expect(e.name).toBe(Ctor.name);
+    expect(e.kind).toBe("api");
+  });
+});
+
+describe("message format and properties", () => {
+  it("reads `404 PATCH /users/123: Resource not found` with the server's message and code", async () => {
+    t.pool
+      .intercept({ path: "/users/123", method: "PATCH" })
+      .reply(404, err(404, "Resource not found"), JSON_HEADERS);
+    const e = (await rejection(
+      t.client.users.update("123", { firstName: "A" }),
+    )) as WachtNotFoundError;
+    expect(e).toBeInstanceOf(WachtNotFoundError);
+    expect(e.message).toBe("404 PATCH /users/123: Resource not found");
+    expect(e).toMatchObject({
+      status: 404,
+      method: "PATCH",
+      path: "/users/123",
+      serverMessage: "Resource not found",
+      code: 404,
+      attempts: 1,
+    });
+  });
+
+  it("leaves the query string out of the path", async () => {
+    t.pool
+      .intercept({ path: "/users?sort_key=email", method: "GET" })
+      .reply(400, err(400, "Bad request"), JSON_HEADERS);
+    const e = await rejection(t.client.users.list({ sortKey: "email" }));
+    expect(e.message).toBe("400 GET /users: Bad request");
+  });
+
+  it("describes a non-JSON error body without echoing it", async () => {
+    t.pool
+      .intercept({ path: "/users/1/details", method: "GET" })
+      .reply(502, "<html><body>Bad Gateway secret-ish</body></html>", {
+        headers: { "content-type": "text/html; charset=utf-8" },
+      });
+    const e = (await rejection(t.client.users.get("1"))) as WachtServerError;
+    expect(e.message).toBe("502 GET /users/1/details: <non-JSON response: text/html, 48 bytes>");
+    expect(e.serverMessage).toBeUndefined();
+  });
+
+  it("describes JSON without the envelope, and an empty body", async () => {
+    t.pool
+      .intercept({ path: "/users/1/details", method: "GET" })
+      .reply(500, { error: { message: "x" } }, JSON_HEADERS);
+    t.pool.intercept({ path: "/users/2/details", method: "GET" }).reply(500, "");
+    expect((await rejection(t.client.users.get("1"))).message).toBe(
+      "500 GET /users/1/details: <JSON response without an errors[0].message>",
+    );
+    expect((await rejection(t.client.users.get("2"))).message).toBe(
+      "500 GET /users/2/details: <empty response>",
+    );
+  });
+
+  it("does not follow redirects: a 3xx is a WachtApiError", async () => {
+    t.pool
+      .intercept({ path: "/users/1/details", method: "GET" })
+      .reply(302, "", { headers: { location: "https://evil.example/steal" } });
+    const e = (await rejection(t.client.users.get("1"))) as WachtApiError;
+    expect(e.constructor).toBe(WachtApiError);
+    expect(e.message).toBe("302 GET /users/1/details: <redirect not followed>");
+  });
+
+  it("adds an x-request-id when the server sends one", async () => {
+    t.pool
+      .intercept({ path: "/users/1/details", method: "GET" })
+      .reply(500, err(500, "Something went wrong"), {
+        headers: { "content-type": "application/json", "x-request-id": "req_abc-123" },
+      });
+    const e = (await rejection(t.client.users.get("1"))) as WachtServerError;
+    expect(e.message).toBe(
+      "500 GET /users/1/details: Something went wrong (request id req_abc-123)",
+    );
+    expect(e.requestId).toBe("req_abc-123");
+  });
+
+  it("maps a connection failure to WachtConnectionError with a sanitized cause", async () => {
+    t.pool
+      .intercept({ path: "/users/1/details", method: "GET" })
+      .replyWithError(
+        Object.assign(new Error("connect ECONNREFUSED 10.1.2.3:443"), { code: "ECONNREFUSED" }),
+      );
+    const e = (await rejection(t.client.users.get("1"))) as WachtConnectionError;
+    expect(e).toBeInstanceOf(WachtConnectionError);
+    expect(e).toMatchObject({ code: "ECONNREFUSED", requestMaybeSent: false, kind: "connection" });
+    expect(e.message).toBe(
+      "GET /users/1/details: connection failed (ECONNREFUSED: connect ECONNREFUSED 10.1.2.3:443)",
+    );
+    expect((e.cause as Error).message).toBe("connect ECONNREFUSED 10.1.2.3:443");
+  });
+});
+
+describe("isWachtError", () => {
+  it("recognises every client error and nothing else", () => {
+    expect(isWachtError(new WachtConfigError("x"))).toBe(true);
+    expect(isWachtError(new WachtValidationError("id", "x"))).toBe(true);
+    expect(
+      isWachtError(WachtApiError.fromResponse({ status: 404, method: "GET", path: "/" })),
+    ).toBe(true);
+    expect(isWachtError(new Error("x"))).toBe(false);
+    expect(isWachtError({ kind: "api", name: "WachtApiError" })).toBe(false);
+    expect(isWachtError(null)).toBe(false);
+  });
+
+  it("works across module copies (Symbol.for brand)", () => {
+    let Other: typeof import("../../../src/client") | undefined;
+    jest.isolateModules(() => {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports -- a second module copy is the point
+      Other = require("../../../src/client");
+    });
+    const foreign = new Other!.WachtNotFoundError({
+      status: 404,
+      method: "GET",
+      path: "/users/1/details",
+    });
+    expect(foreign).not.toBeInstanceOf(WachtNotFoundError);
+    expect(isWachtError(foreign)).toBe(true);
+    expect(Other!.isWachtError(new WachtConfigError("x"))).toBe(true);
+  });
+});
+
+describe("redaction", () => {
+  function dump(e: unknown): string {
+    const parts = [String(e), JSON.stringify(e), inspect(e, { depth: 10, showHidden: true })];
+    for (let c: unknown = e; c instanceof Error; c = c.cause) {
+      parts.push(
+        c.message,
+        c.stack ?? "",
+        JSON.stringify(Object.entries(c)),
+        inspect(c, { showHidden: true }),
+      );
+    }
+    return parts.join("\n");
+  }
+
+  it("never exposes the key, even when the server or the network echoes it", async () => {
+    const echoes = `Authentication failed for Bearer ${API_KEY}`;
+    t.pool
+      .intercept({ path: "/users/1/details", method: "GET" })
+      .reply(401, err(401, echoes), JSON_HEADERS);
+    t.pool
+      .intercept({ path: "/users/2/details", method: "GET" })
+      .replyWithError(
+        Object.assign(new Error(`socket hang up ${API_KEY}`), { code: "ECONNRESET" }),
+      );
+    t.pool
+      .intercept({ path: "/users/3/details", method: "GET" })
+      .reply(200, { nope: API_KEY }, JSON_HEADERS);
+    const errors = [
+      await rejection(t.client.users.get("1")),
+      await rejection(t.client.users.get("2")),
+      await rejection(t.client.users.get("3")),
+    ];
+    expect(errors[0]!.message).toBe(
+      "401 GET /users/1/details: Authentication failed for Bearer [REDACTED]",
+    );
+    for (const e of errors) {
+      const text = dump(e);
+      expect(text).not.toContain(API_KEY);
+      expect(text).not.toMatch(/authorization/i);
+    }
+  });
+
+  it("never exposes the password of setPassword or create", async () => {
+    const pw = "Sup3r-secret-pw!";
+    t.pool
+      .intercept({ path: "/users/1/password", method: "PATCH" })
+      .reply(400, err(400, `Validation failed: password: '${pw}' is weak`), JSON_HEADERS);
+    t.pool
+      .intercept({ path: "/users", method: "POST" })
+      .reply(400, err(400, `bad ${pw}`), JSON_HEADERS);
+    const e1 = await rejection(t.client.users.setPassword("1", pw));
+    const e2 = await rejection(t.client.users.create({ password: pw }));
+    for (const e of [e1, e2]) expect(dump(e)).not.toContain(pw);
+    expect(e1.message).toBe(
+      "400 PATCH /users/1/password: Validation failed: password: '[REDACTED]' is weak",
+    );
+  });
+
+  it("gives onRetry no secrets", async () => {
+    const c = makeClient();
+    c.pool
+      .intercept({ path: "/users/1/details", method: "GET" })
+      .reply(503, err(503, API_KEY), JSON_HEADERS);
+    c.pool
+      .intercept({ path: "/users/1/details", method: "GET" })
+      .reply(200, err(200, "x"), JSON_HEADERS);
+    await rejection(c.client.users.get("1"));
+    expect(JSON.stringify(c.retries)).not.toContain(API_KEY);
+    await c.agent.close();
+  });
+
+  it("toJSON is a plain, useful view", () => {
+    const e = WachtApiError.fromResponse({
+      status: 404,
+      method: "GET",
+      path: "/users/1/details",
+      serverMessage: "Resource not found",
+      code: 404,
+    });
+    expect(JSON.parse(JSON.stringify(e))).toEqual({
+      name: "WachtNotFoundError",
+      kind: "api",
+      message: "404 GET /users/1/details: Resource not found",
+      attempts: 0,
+      status: 404,
+      method: "GET",
+      path: "/users/1/details",
+      serverMessage: "Resource not found",
+      code: 404,
+    });
+  });
+});
