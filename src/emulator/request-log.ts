@@ -25,7 +25,9 @@ export interface RequestLogEntry {
   deploymentId: string | null;
   /** HTTP status sent, or `null` when the connection was dropped. */
   status: number | null;
-  /** `errors[0].message` of an error response. */
+  /** The handler's status when an `after` fault replaced or dropped its response, else `null`. */
+  handledStatus: number | null;
+  /** `errors[0].message` of the error sent (or of the handler's error hidden by an `after` fault). */
   errorMessage: string | null;
   /** The injected fault, e.g. `status 503 before`, `drop after`, `delay 200ms`. */
   fault: string | null;

@@ -77,6 +77,7 @@ async function handle(
   const multipart = (): Promise<MultipartPart[]> => (parts ??= parseMultipart(contentType, body));
   let deploymentId: string | null = null;
   let fault = decision.description;
+  let handled: Outcome | undefined;
 
   const outcome = await (async (): Promise<Outcome> => {
     if (decision.delayMs > 0) await sleep(decision.delayMs);
@@ -114,6 +115,7 @@ async function handle(
       if (!(err instanceof ApiError)) throw err;
       result = errorOutcome(err.status, err.message);
     }
+    handled = result;
     return terminal(decision, "after") ?? result;
   })();
 
@@ -130,6 +132,7 @@ async function handle(
       contentType,
       deploymentId,
       outcome,
+      handled: handled === outcome ? undefined : handled,
       fault,
       body,
       multipart,
@@ -162,6 +165,8 @@ interface LogInput {
   contentType: string | undefined;
   deploymentId: string | null;
   outcome: Outcome;
+  /** The handler's own outcome when an `after` fault replaced or dropped it. */
+  handled: Outcome | undefined;
   fault: string | null;
   body: Buffer;
   multipart: () => Promise<MultipartPart[]>;
@@ -170,10 +175,8 @@ interface LogInput {
 
 async function logEntry(i: LogInput): Promise<Omit<RequestLogEntry, "seq">> {
   const status = i.outcome.kind === "drop" ? null : i.outcome.status;
-  let errorMessage: string | null = null;
-  if (i.outcome.kind === "json" && i.outcome.status >= 400) {
-    errorMessage = (i.outcome.body as ReturnType<typeof envelope>).errors[0].message;
-  }
+  const handledStatus = !i.handled || i.handled.kind === "drop" ? null : i.handled.status;
+  const errorMessage = messageOf(i.outcome) ?? (i.handled ? messageOf(i.handled) : null);
   let multipart: RequestLogEntry["multipart"] = null;
   let json: JsonValue | null = null;
   if (isMultipart(i.contentType)) {
@@ -194,12 +197,18 @@ async function logEntry(i: LogInput): Promise<Omit<RequestLogEntry, "seq">> {
     contentType: i.contentType ?? null,
     deploymentId: i.deploymentId,
     status,
+    handledStatus,
     errorMessage,
     fault: i.fault,
     multipart,
     json,
     durationMs: i.durationMs,
   };
+}
+
+function messageOf(o: Outcome): string | null {
+  if (o.kind !== "json" || o.status < 400) return null;
+  return (o.body as ReturnType<typeof envelope>).errors[0].message;
 }
 
 function sleep(ms: number): Promise<void> {
