@@ -14,9 +14,9 @@ describe("capture (setMocks)", () => {
   let echo: CapturedResource;
 
   beforeAll(async () => {
-    echo = await captureOne(() => {
-      new Echo("e1", { name: "alpha", key: "k1", secretNote: pulumi.secret("psst") });
-    });
+    echo = await captureOne(
+      () => new Echo("e1", { name: "alpha", key: "k1", secretNote: pulumi.secret("psst") }),
+    );
   });
 
   it("captures type, name, inputs and the serialized provider", () => {
@@ -31,10 +31,10 @@ describe("capture (setMocks)", () => {
 
   it("can capture again in the same file and sees a captured secret Output as secret", async () => {
     const Leaky = makeLeakyEcho(pulumi.secret("hunter2"));
-    const all = await captureRegistration(() => {
-      new Leaky("l1");
-      new Echo("e2", { name: "beta" });
-    });
+    const all = await captureRegistration(() => [
+      new Leaky("l1"),
+      new Echo("e2", { name: "beta" }),
+    ]);
     const byName = new Map(all.map((r) => [r.name, r]));
     expect([...byName.keys()].sort()).toEqual(["e2", "l1"]);
     expect(byName.get("l1")!.providerIsSecret).toBe(true);
@@ -49,7 +49,7 @@ describe("engine host (real dynamic-provider host over gRPC)", () => {
   let provider: string;
 
   beforeAll(async () => {
-    provider = (await captureOne(() => void new Echo("e1", { name: "x" }))).providerText;
+    provider = (await captureOne(() => new Echo("e1", { name: "x" }))).providerText;
     host = await startHost({ cwd: repoRoot });
   });
   afterAll(async () => {

@@ -6,6 +6,7 @@
 // through a module-level queue and each one installs fresh mocks, fresh config and waits for the
 // runtime's RPC queue to drain (`waitForRPCs`) before returning; several captures per test file
 // are fine. A child-process capture exists too (packaging.ts) for the installed-tarball case.
+import * as vm from "node:vm";
 import * as pulumi from "@pulumi/pulumi";
 
 export const SECRET_SIG = "4dabf18193072939515e22adb298388d";
@@ -80,6 +81,17 @@ export function toCaptured(
   };
 }
 
+/**
+ * The program. Return the resource(s) it constructs: the capture then waits for each one's
+ * registration to finish and fails with its error. Returning nothing falls back to waiting for
+ * the runtime's RPC queue, which does not see a failure that happens before the RPC is sent.
+ */
+export type Construct = () =>
+  | void
+  | pulumi.Resource
+  | readonly pulumi.Resource[]
+  | Promise<void | pulumi.Resource | readonly pulumi.Resource[]>;
+
 let queue: Promise<unknown> = Promise.resolve();
 
 /**
@@ -88,7 +100,7 @@ let queue: Promise<unknown> = Promise.resolve();
  * order: registrations are asynchronous). Captures run one at a time.
  */
 export function captureRegistration(
-  construct: () => void | Promise<void>,
+  construct: Construct,
   opts: CaptureOptions = {},
 ): Promise<CapturedResource[]> {
   const run = queue.then(() => captureNow(construct, opts));
@@ -96,10 +108,7 @@ export function captureRegistration(
   return run;
 }
 
-async function captureNow(
-  construct: () => void | Promise<void>,
-  opts: CaptureOptions,
-): Promise<CapturedResource[]> {
+async function captureNow(construct: Construct, opts: CaptureOptions): Promise<CapturedResource[]> {
   const captured: CapturedResource[] = [];
   const errors: unknown[] = [];
   pulumi.runtime.setAllConfig(opts.config ?? {}, opts.secretKeys ?? []);
@@ -124,26 +133,54 @@ async function captureNow(
     opts.stack ?? "test",
     false,
   );
-  await construct();
+  // A failing Output in the program (e.g. "error serializing property …") surfaces as an
+  // unhandled rejection and the registration never completes: fail the capture with it at once
+  // instead of waiting for the timeout. (jest also reports that rejection against the test.)
+  let failCapture: (e: unknown) => void = () => undefined;
+  const failed = new Promise<never>((_, reject) => (failCapture = reject));
+  const onUnhandled = (e: unknown): void => {
+    errors.push(e);
+    failCapture(e);
+  };
+  // Under jest, `process` is a sandbox copy whose events never fire; listen on the real one.
+  const realProcess = vm.runInThisContext("process") as NodeJS.Process;
+  realProcess.on("unhandledRejection", onUnhandled);
   const waitForRPCs = (pulumi.runtime as unknown as { waitForRPCs(): Promise<void> }).waitForRPCs;
   let timer: NodeJS.Timeout | undefined;
   const timeoutMs = opts.timeoutMs ?? 30_000;
-  await Promise.race([
-    waitForRPCs(),
-    new Promise<never>((_, reject) => {
-      timer = setTimeout(
-        () => reject(new Error(`registrations did not settle within ${timeoutMs} ms`)),
-        timeoutMs,
-      );
-    }),
-  ]).finally(() => clearTimeout(timer));
+  try {
+    await Promise.race([
+      (async () => {
+        const made = await construct();
+        const resources = (Array.isArray(made) ? made : [made]).filter((r): r is pulumi.Resource =>
+          pulumi.Resource.isInstance(r),
+        );
+        // A resource's urn settles when its registration completed — or failed, with the error
+        // (e.g. "error serializing property …") — which waitForRPCs alone does not cover.
+        await Promise.all(
+          resources.map((r) => (r.urn as unknown as { promise(): Promise<string> }).promise()),
+        );
+        await waitForRPCs();
+      })(),
+      failed,
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(
+          () => reject(new Error(`registrations did not settle within ${timeoutMs} ms`)),
+          timeoutMs,
+        );
+      }),
+    ]);
+  } finally {
+    clearTimeout(timer);
+    realProcess.off("unhandledRejection", onUnhandled);
+  }
   if (errors.length > 0) throw errors[0];
   return captured;
 }
 
 /** Convenience: exactly one dynamic resource must have been registered. */
 export async function captureOne(
-  construct: () => void | Promise<void>,
+  construct: Construct,
   opts?: CaptureOptions,
 ): Promise<CapturedResource> {
   const all = await captureRegistration(construct, opts);
