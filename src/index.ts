@@ -5,11 +5,13 @@ export { User, type UserArgs } from "./resource/user";
 export * from "./client";
 export type { JsonObject, JsonValue } from "./schema/json";
 export type {
+  AdoptKey,
+  UserOrigin,
   UserEmailOutput,
   UserInputs,
   UserOutputs,
   UserPhoneOutput,
   UserSegmentOutput,
 } from "./schema/user-state";
-export type { OnDeletePolicy } from "./schema/user-fields";
+export type { MetadataOwnership, OnConflictPolicy, OnDeletePolicy } from "./schema/user-fields";
 export { CONFIG_KEYS, ENV_KEYS } from "./config/provider-config";

@@ -1,18 +1,22 @@
 // Field-level diff of a `wacht.User` declaration against the last read state. Pure and
 // synchronous: zero HTTP requests (issue #4). Only declared fields are compared, so a field left
-// out of the declaration is never diffed; metadata is compared as JSON values; `userId` replaces.
-import type { UserOutputs } from "../schema/user-state";
+// out of the declaration is never diffed; metadata is compared as JSON values (whole value, or
+// only the managed keys with `metadataOwnership: "keys"`); a change of identity replaces.
+import type { UserOrigin, UserOutputs } from "../schema/user-state";
 import { PROFILE_FIELDS, UNKNOWN, type ManagedField } from "../schema/user-fields";
 import { jsonEqual } from "./json-equal";
+import { metadataDiffers } from "./metadata-ownership";
 
 /** The result of {@link diffUser}. */
 export interface UserDiff {
   /** True when an update (or replacement) is needed. */
   changes: boolean;
-  /** Properties whose change forces a replacement (only `userId`). */
+  /** Properties whose change forces a replacement (`userId`, `adopt`, or a switch to creation). */
   replaces: string[];
   /** Managed fields whose declared value differs from the state (these go into the PATCH). */
   changedFields: ManagedField[];
+  /** True when `passwordVersion` changed: the password is set again. */
+  passwordChanged: boolean;
   /** Declaration-only properties that changed without touching the user (e.g. `onDelete`). */
   changedSettings: string[];
 }
@@ -20,34 +24,63 @@ export interface UserDiff {
 /** The part of the state the diff reads; older states may lack keys, so all are optional. */
 export type DiffableState = Partial<UserOutputs>;
 
+/** Where the declaration says the user comes from. */
+export function originOf(news: Record<string, unknown>): UserOrigin {
+  if (news["userId"] !== undefined) return "userId";
+  if (news["adopt"] !== undefined) return "adopt";
+  return "create";
+}
+
+function identityReplaces(olds: DiffableState, news: Record<string, unknown>): string[] {
+  if (olds.userId === undefined) return [];
+  const oldOrigin = olds.origin ?? "userId";
+  switch (originOf(news)) {
+    case "userId":
+      return news["userId"] === UNKNOWN || news["userId"] !== olds.userId ? ["userId"] : [];
+    case "adopt":
+      return oldOrigin !== "adopt" || !jsonEqual(olds.adopt ?? null, news["adopt"])
+        ? ["adopt"]
+        : [];
+    case "create":
+      // Pinning nothing and declaring a new user where an existing one was managed: a new user.
+      return oldOrigin === "create" ? [] : ["userId"];
+  }
+}
+
 /**
  * Compares the declaration `news` (checked inputs) with `olds` (the state: outputs of the last
  * create, update or refresh). Values equal to the preview-unknown sentinel count as changed.
  */
 export function diffUser(olds: DiffableState, news: Record<string, unknown>): UserDiff {
-  const replaces: string[] = [];
+  const replaces = identityReplaces(olds, news);
   const changedFields: ManagedField[] = [];
   const changedSettings: string[] = [];
-
-  if (news["userId"] === UNKNOWN || (olds.userId !== undefined && news["userId"] !== olds.userId)) {
-    replaces.push("userId");
-  }
+  const mode = news["metadataOwnership"] === "keys" ? "keys" : "replace";
 
   for (const field of PROFILE_FIELDS) {
     const declared = news[field];
     if (declared === undefined) continue;
-    if (declared === UNKNOWN || !jsonEqual(declared, olds[field] ?? null))
+    if (declared === UNKNOWN) {
       changedFields.push(field);
+    } else if (field === "publicMetadata" || field === "privateMetadata") {
+      const managed =
+        (field === "publicMetadata"
+          ? olds.managedPublicMetadataKeys
+          : olds.managedPrivateMetadataKeys) ?? [];
+      if (metadataDiffers(mode, declared, olds[field], managed)) changedFields.push(field);
+    } else if (!jsonEqual(declared, olds[field] ?? null)) {
+      changedFields.push(field);
+    }
   }
 
   if (news["profileImage"] !== undefined) {
     const imageUnknown =
       news["profileImage"] === UNKNOWN || news["profileImageSha256"] === undefined;
-    const neverUploaded = olds.profileImageSha256 !== news["profileImageSha256"];
-    // Removed (or replaced by an image of another format) out of band: the URL is the only
-    // drift signal, since re-uploads keep the same URL (wacht-api.md §3).
+    const notUploaded = olds.profileImageSha256 !== news["profileImageSha256"];
+    // Removed (or replaced) out of band: the URL is the only drift signal, since a re-upload
+    // keeps the same URL (wacht-api.md §3).
     const removedOutOfBand = (olds.profilePictureUrl ?? "") === "";
-    if (imageUnknown || neverUploaded || removedOutOfBand) changedFields.push("profileImage");
+    if (imageUnknown || notUploaded || removedOutOfBand) changedFields.push("profileImage");
   }
 
   if (news["removeProfileImage"] === UNKNOWN) {
@@ -56,20 +89,30 @@ export function diffUser(olds: DiffableState, news: Record<string, unknown>): Us
     changedFields.push("removeProfileImage");
   }
 
+  const passwordVersion = news["passwordVersion"];
+  const passwordChanged =
+    passwordVersion !== undefined &&
+    (passwordVersion === UNKNOWN || passwordVersion !== (olds.passwordVersion ?? null));
+
   const onDelete = news["onDelete"] ?? "retain";
   if (olds.onDelete !== undefined && onDelete !== olds.onDelete) changedSettings.push("onDelete");
   if (
     news["profileImage"] !== undefined &&
-    news["profileImage"] !== (olds.profileImage ?? undefined)
+    news["profileImage"] !== (olds.profileImage ?? undefined) &&
+    !changedFields.includes("profileImage")
   ) {
-    // A new path to the same bytes changes no user, but the state should follow the declaration.
-    if (!changedFields.includes("profileImage")) changedSettings.push("profileImage");
+    changedSettings.push("profileImage"); // same bytes at a new path: state follows the declaration
   }
 
   return {
-    changes: replaces.length > 0 || changedFields.length > 0 || changedSettings.length > 0,
+    changes:
+      replaces.length > 0 ||
+      changedFields.length > 0 ||
+      passwordChanged ||
+      changedSettings.length > 0,
     replaces,
     changedFields,
+    passwordChanged,
     changedSettings,
   };
 }

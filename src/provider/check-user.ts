@@ -4,6 +4,7 @@
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { sniffImageType } from "../client/image-type";
+import { z } from "zod";
 import { toCheckFailures, type CheckFailure } from "../schema/check-failures";
 import { buildUserInputsSchema, type UserValidationLimits } from "../schema/user-inputs";
 import { MAX_BODY_BYTES, UNKNOWN } from "../schema/user-fields";
@@ -62,22 +63,61 @@ function checkImageFile(
   return { sha256: createHash("sha256").update(bytes).digest("hex") };
 }
 
+/** Validates declared metadata against the JSON Schema made from the user's zod schema. */
+function checkMetadataSchema(
+  field: "publicMetadata" | "privateMetadata",
+  value: unknown,
+  schema: unknown,
+): CheckFailure[] {
+  if (value === undefined || value === UNKNOWN || schema === undefined || schema === UNKNOWN)
+    return [];
+  let validator: z.ZodType;
+  try {
+    validator = z.fromJSONSchema(schema as Parameters<typeof z.fromJSONSchema>[0]);
+  } catch (err) {
+    return [
+      {
+        property: `${field}Schema`,
+        reason: `cannot use the schema: ${err instanceof Error ? err.message : String(err)}`,
+      },
+    ];
+  }
+  const parsed = validator.safeParse(value);
+  if (parsed.success) return [];
+  return parsed.error.issues.map((issue) => ({
+    property: [field, ...issue.path.map(String)].join("."),
+    // Private values never appear in a reason: zod messages name types and limits, not values.
+    reason: `${field} does not match its schema: ${issue.message}`,
+  }));
+}
+
+/** Options of {@link checkUser}. */
+export interface CheckUserOptions {
+  /** Reads the declared image file. */
+  read?: (path: string) => Buffer;
+  /** Keeps a password in memory and returns a handle for create/update (never stored). */
+  stashPassword?: (password: string) => string;
+}
+
 /**
  * Validates `news` (the declaration as the engine sends it). Pure but for reading the declared
- * image file; never throws for bad input.
+ * image file; never throws for bad input. The password is removed from the returned inputs, so
+ * it never reaches state: only a random handle to it (valid in this process) is returned.
  */
 export function checkUser(
   news: Record<string, unknown>,
   limits: UserValidationLimits,
-  read: (path: string) => Buffer = (p) => readFileSync(p),
+  options: CheckUserOptions = {},
 ): CheckUserResult {
+  const read = options.read ?? ((p: string) => readFileSync(p));
   const inputs: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(news)) {
     if (ENGINE_KEYS.has(key) || value === undefined) continue;
     inputs[key] = key === "profileImage" ? normalizeImage(value) : value;
   }
-  // Our own computed key must come from the file, never from the declaration.
+  // Our own computed keys must come from this check, never from the declaration.
   delete inputs["profileImageSha256"];
+  delete inputs["passwordHandle"];
 
   const known: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(inputs)) if (value !== UNKNOWN) known[key] = value;
@@ -94,6 +134,33 @@ export function checkUser(
     else if (result.sha256 !== undefined) inputs["profileImageSha256"] = result.sha256;
   }
 
-  if (inputs["onDelete"] === undefined) inputs["onDelete"] = "retain";
+  failures.push(
+    ...checkMetadataSchema(
+      "publicMetadata",
+      inputs["publicMetadata"],
+      inputs["publicMetadataSchema"],
+    ),
+    ...checkMetadataSchema(
+      "privateMetadata",
+      inputs["privateMetadata"],
+      inputs["privateMetadataSchema"],
+    ),
+  );
+
+  const password = inputs["password"];
+  delete inputs["password"];
+  if (typeof password === "string" && failures.length === 0 && options.stashPassword) {
+    inputs["passwordHandle"] = options.stashPassword(password);
+  }
+  if (typeof inputs["passwordVersion"] === "number") {
+    inputs["passwordVersion"] = String(inputs["passwordVersion"]);
+  }
+
+  if (inputs["onDelete"] === undefined) {
+    // A user this resource creates is its own: deleting the resource deletes it. A user it was
+    // given or adopted belongs to someone else first: it is kept.
+    const creating = inputs["userId"] === undefined && inputs["adopt"] === undefined;
+    inputs["onDelete"] = creating ? "delete" : "retain";
+  }
   return { inputs, failures };
 }

@@ -2,15 +2,28 @@
 // Volatile values (verified_at, which the server sets to "now" when NULL) and social-connection
 // tokens never reach state; lists are sorted because the server returns them in no set order.
 import type { ApiUserDetails } from "../schema/wire";
-import type { UserOutputs } from "../schema/user-state";
-import { PROFILE_FIELDS, type OnDeletePolicy } from "../schema/user-fields";
+import type { AdoptKey, UserOrigin, UserOutputs } from "../schema/user-state";
+import {
+  PROFILE_FIELDS,
+  type MetadataOwnership,
+  type OnConflictPolicy,
+  type OnDeletePolicy,
+} from "../schema/user-fields";
+import { declaredKeys, externalKeys } from "../diff/metadata-ownership";
 
 /** The declaration-side values that the state keeps next to the live user. */
 export interface DeclarationState {
+  origin: UserOrigin;
+  adopt: AdoptKey | null;
   onDelete: OnDeletePolicy;
+  onConflict: OnConflictPolicy;
+  metadataOwnership: MetadataOwnership;
+  managedPublicMetadataKeys: string[];
+  managedPrivateMetadataKeys: string[];
   profileImage: string | null;
   profileImageSha256: string | null;
   removeProfileImage: boolean;
+  passwordVersion: string | null;
   managedFields: string[];
 }
 
@@ -19,13 +32,42 @@ export function declarationOf(inputs: Record<string, unknown>): DeclarationState
   const managed = [...PROFILE_FIELDS, "profileImage", "removeProfileImage"].filter(
     (f) => inputs[f] !== undefined,
   );
+  const origin: UserOrigin =
+    inputs["userId"] !== undefined ? "userId" : inputs["adopt"] !== undefined ? "adopt" : "create";
+  const keysMode = inputs["metadataOwnership"] === "keys";
   return {
+    origin,
+    adopt: origin === "adopt" ? (inputs["adopt"] as AdoptKey) : null,
     onDelete: (inputs["onDelete"] as OnDeletePolicy | undefined) ?? "retain",
+    onConflict: inputs["onConflict"] === "overwrite" ? "overwrite" : "fail",
+    metadataOwnership: keysMode ? "keys" : "replace",
+    managedPublicMetadataKeys: keysMode ? declaredKeys(inputs["publicMetadata"]) : [],
+    managedPrivateMetadataKeys: keysMode ? declaredKeys(inputs["privateMetadata"]) : [],
     profileImage: typeof inputs["profileImage"] === "string" ? inputs["profileImage"] : null,
     profileImageSha256:
       typeof inputs["profileImageSha256"] === "string" ? inputs["profileImageSha256"] : null,
     removeProfileImage: inputs["removeProfileImage"] === true,
+    passwordVersion:
+      inputs["passwordVersion"] === undefined ? null : String(inputs["passwordVersion"]),
     managedFields: managed,
+  };
+}
+
+/** The declaration-side values kept in a state (for read and update without a declaration). */
+export function declarationFromState(state: Partial<UserOutputs>): DeclarationState {
+  return {
+    origin: state.origin ?? "userId",
+    adopt: state.adopt ?? null,
+    onDelete: state.onDelete ?? "retain",
+    onConflict: state.onConflict ?? "fail",
+    metadataOwnership: state.metadataOwnership ?? "replace",
+    managedPublicMetadataKeys: state.managedPublicMetadataKeys ?? [],
+    managedPrivateMetadataKeys: state.managedPrivateMetadataKeys ?? [],
+    profileImage: state.profileImage ?? null,
+    profileImageSha256: state.profileImageSha256 ?? null,
+    removeProfileImage: state.removeProfileImage ?? false,
+    passwordVersion: state.passwordVersion ?? null,
+    managedFields: state.managedFields ?? [],
   };
 }
 
@@ -38,6 +80,8 @@ const byString =
 export function toOutputs(details: ApiUserDetails, declaration: DeclarationState): UserOutputs {
   return {
     userId: details.id,
+    origin: declaration.origin,
+    adopt: declaration.adopt,
     firstName: details.first_name,
     lastName: details.last_name,
     username: details.username ?? null,
@@ -45,11 +89,24 @@ export function toOutputs(details: ApiUserDetails, declaration: DeclarationState
     secondFactorPolicy: details.second_factor_policy,
     publicMetadata: details.public_metadata,
     privateMetadata: details.private_metadata,
+    metadataOwnership: declaration.metadataOwnership,
+    managedPublicMetadataKeys: [...declaration.managedPublicMetadataKeys],
+    managedPrivateMetadataKeys: [...declaration.managedPrivateMetadataKeys],
+    externalPublicMetadataKeys:
+      declaration.metadataOwnership === "keys"
+        ? externalKeys(details.public_metadata, declaration.managedPublicMetadataKeys)
+        : [],
+    externalPrivateMetadataKeys:
+      declaration.metadataOwnership === "keys"
+        ? externalKeys(details.private_metadata, declaration.managedPrivateMetadataKeys)
+        : [],
     profilePictureUrl: details.profile_picture_url,
     profileImage: declaration.profileImage,
     profileImageSha256: declaration.profileImageSha256,
     removeProfileImage: declaration.removeProfileImage,
+    passwordVersion: declaration.passwordVersion,
     onDelete: declaration.onDelete,
+    onConflict: declaration.onConflict,
     managedFields: [...declaration.managedFields],
     primaryEmailAddress: details.primary_email_address ?? null,
     primaryPhoneNumber: details.primary_phone_number ?? null,

@@ -2,8 +2,9 @@
 // (./shim.ts) loads this module by package name inside the provider process, so credentials come
 // only from `configure` or the environment at call time, and an upgraded package runs new code.
 import type * as pulumi from "@pulumi/pulumi";
-import { WachtClient } from "../client/wacht-client";
 import { isWachtError } from "../client/errors";
+import type { UserCreate } from "../client/user-params";
+import { WachtClient } from "../client/wacht-client";
 import {
   readStackConfig,
   resolveLimits,
@@ -11,14 +12,26 @@ import {
   type ProviderSettings,
   type StackConfigValues,
 } from "../config/provider-config";
+import { findConflicts, type FieldConflict } from "../diff/conflicts";
+import { mergeMetadata } from "../diff/metadata-ownership";
 import { diffUser } from "../diff/user-diff";
-import type { UserOutputs } from "../schema/user-state";
-import type { OnDeletePolicy } from "../schema/user-fields";
+import type { JsonValue } from "../schema/json";
+import type { ManagedField } from "../schema/user-fields";
+import type { AdoptKey, UserOutputs } from "../schema/user-state";
 import type { ApiUserDetails } from "../schema/wire";
 import { buildUpdate } from "./build-update";
 import { checkUser } from "./check-user";
+import { createWithoutDuplicates } from "./create-user";
+import { deleteCascadeWarning, lockoutRisk, sideEffectWarnings } from "./guard-rails";
+import { describeKey, findByNaturalKey } from "./locate-user";
 import { warn } from "./log";
-import { declarationOf, toOutputs } from "./to-outputs";
+import { PasswordVault } from "./password-vault";
+import {
+  declarationFromState,
+  declarationOf,
+  toOutputs,
+  type DeclarationState,
+} from "./to-outputs";
 
 type Props = Record<string, unknown>;
 
@@ -37,10 +50,36 @@ function stripEngineKeys(props: Props): Props {
   return rest;
 }
 
+function show(value: unknown, secret: boolean): string {
+  return secret ? "[secret]" : JSON.stringify(value);
+}
+
+/** The lost-update report: one line per field someone else changed. */
+function conflictMessage(
+  userId: string,
+  state: Partial<UserOutputs>,
+  live: ApiUserDetails,
+  conflicts: FieldConflict[],
+): string {
+  const lines = conflicts.map((c) => {
+    const secret = c.field === "privateMetadata";
+    return `  - ${c.field}: was ${show(c.stateValue, secret)} at the last read, is now ${show(c.liveValue, secret)}, the declaration wants ${show(c.declaredValue, secret)}`;
+  });
+  return [
+    `Wacht user ${userId} was changed by someone else since it was last read ` +
+      `(updated_at ${state.updatedAt ?? "?"} → ${live.updated_at}); not overwriting:`,
+    ...lines,
+    `Run \`pulumi refresh\` to review the live values, update the declaration, or set onConflict: "overwrite".`,
+  ].join("\n");
+}
+
 /** The provider object the shim delegates to. One instance per provider process and config. */
 export class WachtUserProvider {
   private stack: StackConfigValues = {};
   private readonly clients = new Map<string, WachtClient>();
+  private readonly vault = new PasswordVault();
+  /** Users created or adopted by this process: a replacement's delete must never remove them. */
+  private readonly claimed = new Set<string>();
 
   /** Stores the stack config (the host calls this once, before any other method). */
   async configure(req: pulumi.dynamic.ConfigureRequest): Promise<void> {
@@ -75,32 +114,152 @@ export class WachtUserProvider {
     return client;
   }
 
-  /** Validates the declaration; no network request. */
+  /** Validates the declaration; no network request. The password is kept in memory only. */
   async check(_olds: Props, news: Props): Promise<pulumi.dynamic.CheckResult> {
     this.settings(); // a missing key is reported at preview, not half-way through an update
-    return checkUser(news, resolveLimits(this.stack));
+    return checkUser(news, resolveLimits(this.stack), {
+      stashPassword: (password) => this.vault.stash(password),
+    });
   }
 
   /** Pure field-level diff against the last read state; no network request. */
   async diff(_id: string, olds: Props, news: Props): Promise<pulumi.dynamic.DiffResult> {
     this.settings();
     const result = diffUser(olds as Partial<UserOutputs>, news);
-    return {
-      changes: result.changes,
-      replaces: result.replaces,
-      deleteBeforeReplace: false,
-    };
+    return { changes: result.changes, replaces: result.replaces, deleteBeforeReplace: false };
   }
 
-  /** Adopts the user `inputs.userId`: one GET, then one PATCH of the fields that differ (or none). */
+  private password(inputs: Props): string | undefined {
+    if (inputs["passwordHandle"] === undefined) return undefined;
+    const password = this.vault.take(inputs["passwordHandle"]);
+    if (password === undefined) {
+      throw new Error(
+        "the declared password is not available in this provider process (check did not run here); run `pulumi up` again",
+      );
+    }
+    return password;
+  }
+
+  /** Finds (userId, adopt) or creates the user; returns its id. */
+  private async resolveUser(
+    client: WachtClient,
+    inputs: Props,
+  ): Promise<{ userId: string; created: boolean }> {
+    if (inputs["userId"] !== undefined) return { userId: String(inputs["userId"]), created: false };
+    if (inputs["adopt"] !== undefined) {
+      const key = inputs["adopt"] as AdoptKey;
+      let matches;
+      try {
+        matches = await findByNaturalKey(client, key);
+      } catch (err) {
+        withContext(`looking up the Wacht user to adopt by ${describeKey(key)} failed`, err);
+      }
+      if (matches.length === 0) {
+        throw new Error(
+          `no Wacht user has ${describeKey(key)}: nothing to adopt (adopt finds existing users; declare emailAddress/username without adopt to create one)`,
+        );
+      }
+      if (matches.length > 1) {
+        throw new Error(
+          `${matches.length} Wacht users have ${describeKey(key)} (${matches.map((m) => m.id).join(", ")}): adopt needs exactly one; use userId to pick one`,
+        );
+      }
+      return { userId: (matches[0] as { id: string }).id, created: false };
+    }
+    const fields: UserCreate = {};
+    for (const [from, to] of [
+      ["firstName", "firstName"],
+      ["lastName", "lastName"],
+      ["emailAddress", "emailAddress"],
+      ["phoneNumber", "phoneNumber"],
+      ["username", "username"],
+    ] as const) {
+      const v = inputs[from];
+      if (typeof v === "string") fields[to] = v;
+    }
+    const password = this.password(inputs);
+    if (password !== undefined) fields.password = password;
+    if (inputs["skipPasswordCheck"] === true) fields.skipPasswordCheck = true;
+    const key =
+      fields.emailAddress !== undefined
+        ? { email: fields.emailAddress }
+        : fields.username !== undefined
+          ? { username: fields.username }
+          : { phoneNumber: fields.phoneNumber ?? "" };
+    try {
+      const settings = this.settings();
+      // A POST that timed out may still be running: wait up to twice the request timeout for it.
+      const settleMs = Math.min(2 * (settings.timeoutMs ?? 30_000), 60_000);
+      const result = await createWithoutDuplicates(client, fields, key, { settleMs });
+      if (result.recoveredAfter.length > 0) {
+        warn(
+          `creating the user with ${describeKey(key)} failed ambiguously (${result.recoveredAfter.join("; ")}); found the user it created, ${result.userId}, instead of creating a duplicate`,
+        );
+      }
+      return { userId: result.userId, created: true };
+    } catch (err) {
+      withContext(`creating a Wacht user with ${describeKey(key)} failed`, err);
+    }
+  }
+
+  /** PATCHes `fields` of `live` to the declaration; returns the new details (or `live`). */
+  private async applyFields(
+    client: WachtClient,
+    live: ApiUserDetails,
+    fields: ManagedField[],
+    news: Props,
+    declaration: DeclarationState,
+    previous: DeclarationState,
+  ): Promise<{ details: ApiUserDetails; uploadedSha256: string | null }> {
+    if (fields.length === 0) return { details: live, uploadedSha256: null };
+    const userId = live.id;
+    const risk = lockoutRisk(userId, fields, news, live);
+    if (risk !== null) {
+      if (news["allowLockout"] === false)
+        throw new Error(
+          `${risk}; refusing because allowLockout is false. Give the user backup codes or a verified phone first, or allow it.`,
+        );
+      warn(`${risk}. Set allowLockout: false to refuse instead.`);
+    }
+    for (const w of sideEffectWarnings(userId, fields, news)) warn(w);
+    const planned = buildUpdate(fields, news);
+    if (declaration.metadataOwnership === "keys") {
+      // Read-merge-write: keys written by others survive; keys we no longer declare are deleted.
+      if (planned.update.publicMetadata !== undefined) {
+        planned.update.publicMetadata = mergeMetadata(
+          "keys",
+          planned.update.publicMetadata,
+          live.public_metadata,
+          previous.managedPublicMetadataKeys,
+        );
+      }
+      if (planned.update.privateMetadata !== undefined) {
+        planned.update.privateMetadata = mergeMetadata(
+          "keys",
+          planned.update.privateMetadata,
+          live.private_metadata,
+          previous.managedPrivateMetadataKeys,
+        );
+      }
+    }
+    try {
+      const details = await client.users.update(userId, planned.update);
+      return { details, uploadedSha256: planned.uploadedSha256 };
+    } catch (err) {
+      withContext(`updating Wacht user ${userId} (${fields.join(", ")}) failed`, err);
+    }
+  }
+
+  /** Finds, adopts or creates the user, then PATCHes the declared fields that differ (or none). */
   async create(inputs: Props): Promise<pulumi.dynamic.CreateResult> {
     const client = this.client();
-    const userId = String(inputs["userId"]);
-    let current: ApiUserDetails;
+    const { userId, created } = await this.resolveUser(client, inputs);
+    this.claimed.add(userId);
+    let live: ApiUserDetails;
     try {
-      current = await client.users.get(userId);
+      live = await client.users.get(userId);
     } catch (err) {
-      if (isNotFound(err)) {
+      if (isNotFound(err) && inputs["userId"] !== undefined) {
         withContext(
           `Wacht user ${userId} (userId) does not exist or belongs to another deployment`,
           err,
@@ -108,21 +267,44 @@ export class WachtUserProvider {
       }
       withContext(`reading Wacht user ${userId} failed`, err);
     }
-    const { changedFields } = diffUser(toOutputs(current, declarationOf({})), inputs);
-    let details = current;
-    let uploadedSha256: string | null = null;
-    if (changedFields.length > 0) {
-      const planned = buildUpdate(changedFields, inputs);
-      uploadedSha256 = planned.uploadedSha256;
-      try {
-        details = await client.users.update(userId, planned.update);
-      } catch (err) {
-        withContext(`updating Wacht user ${userId} (${changedFields.join(", ")}) failed`, err);
+    const declaration = declarationOf(inputs);
+    const empty = declarationOf({ metadataOwnership: inputs["metadataOwnership"] });
+    const { changedFields } = diffUser(toOutputs(live, empty), inputs);
+    const fields = changedFields; // after a POST, names and username already match
+    const { details, uploadedSha256 } = await this.applyFields(
+      client,
+      live,
+      fields,
+      inputs,
+      declaration,
+      empty,
+    );
+    if (!created) {
+      const password = this.password(inputs);
+      if (password !== undefined) await this.setPassword(client, userId, password, inputs);
+      if (declaration.onDelete === "delete") {
+        warn(
+          `onDelete is "delete" for Wacht user ${userId}, which this resource did not create: ${deleteCascadeWarning(userId, toOutputs(details, declaration))}, when the resource is deleted or replaced`,
+        );
       }
     }
-    const declaration = declarationOf(inputs);
     if (uploadedSha256 !== null) declaration.profileImageSha256 = uploadedSha256;
     return { id: userId, outs: toOutputs(details, declaration) };
+  }
+
+  private async setPassword(
+    client: WachtClient,
+    userId: string,
+    password: string,
+    inputs: Props,
+  ): Promise<void> {
+    try {
+      await client.users.setPassword(userId, password, {
+        skipPasswordCheck: inputs["skipPasswordCheck"] === true,
+      });
+    } catch (err) {
+      withContext(`setting the password of Wacht user ${userId} failed`, err);
+    }
   }
 
   /** Refresh: the live user, and inputs that match it so the next diff is right. */
@@ -137,70 +319,106 @@ export class WachtUserProvider {
       if (isNotFound(err)) {
         warn(
           `Wacht user ${userId} no longer exists (deleted outside Pulumi); it is removed from the state. ` +
-            `Remove its declaration, or point userId at an existing user, before the next \`pulumi up\`.`,
+            `Remove its declaration, or point it at an existing user, before the next \`pulumi up\`.`,
         );
         return { id: "" };
       }
       withContext(`reading Wacht user ${userId} failed`, err);
     }
-    const managed = new Set(state.managedFields ?? []);
-    const declaration = {
-      onDelete: state.onDelete ?? "retain",
-      profileImage: state.profileImage ?? null,
-      profileImageSha256: state.profileImageSha256 ?? null,
-      removeProfileImage: state.removeProfileImage ?? false,
-      managedFields: [...managed],
-    };
+    const declaration = declarationFromState(state);
     const outs = toOutputs(details, declaration);
-    const inputs: Props = { userId: outs.userId, onDelete: outs.onDelete };
-    for (const field of managed) {
-      if (field === "profileImage") {
-        inputs["profileImage"] = outs.profileImage;
-        if (outs.profileImageSha256 !== null)
-          inputs["profileImageSha256"] = outs.profileImageSha256;
-      } else if (field === "removeProfileImage") {
-        inputs["removeProfileImage"] = outs.removeProfileImage;
-      } else if (field in outs) {
-        inputs[field] = outs[field as keyof UserOutputs];
-      }
-    }
-    return { id: outs.userId, props: outs, inputs };
+    return { id: outs.userId, props: outs, inputs: inputsFromState(outs) };
   }
 
-  /** One PATCH with only the changed fields (none when only declaration settings changed). */
+  /** One PATCH with only the changed fields, after the lost-update guard; then the password. */
   async update(id: string, olds: Props, news: Props): Promise<pulumi.dynamic.UpdateResult> {
     const client = this.client();
     const state = stripEngineKeys(olds) as Partial<UserOutputs>;
     const userId = state.userId ?? id;
-    const { changedFields } = diffUser(state, news);
+    const planned = diffUser(state, news);
     const declaration = declarationOf(news);
-    if (changedFields.length === 0) {
-      return { outs: { ...state, ...declaration } };
+    const previous = declarationFromState(state);
+    let outs: UserOutputs | Props = { ...state, ...declaration };
+    if (planned.changedFields.length > 0) {
+      let live: ApiUserDetails;
+      try {
+        live = await client.users.get(userId);
+      } catch (err) {
+        withContext(`reading Wacht user ${userId} before updating it failed`, err);
+      }
+      const liveState = toOutputs(live, previous);
+      if (declaration.onConflict !== "overwrite") {
+        const conflicts = findConflicts(
+          state as UserOutputs,
+          liveState,
+          planned.changedFields,
+          news,
+          {
+            publicMetadata:
+              previous.metadataOwnership === "keys"
+                ? [
+                    ...new Set([
+                      ...previous.managedPublicMetadataKeys,
+                      ...declaration.managedPublicMetadataKeys,
+                    ]),
+                  ]
+                : null,
+            privateMetadata:
+              previous.metadataOwnership === "keys"
+                ? [
+                    ...new Set([
+                      ...previous.managedPrivateMetadataKeys,
+                      ...declaration.managedPrivateMetadataKeys,
+                    ]),
+                  ]
+                : null,
+          },
+        );
+        if (conflicts.length > 0) throw new Error(conflictMessage(userId, state, live, conflicts));
+      }
+      // Against the live user: a field someone already set to the declared value is not sent.
+      const fields = diffUser(liveState, news).changedFields;
+      const { details, uploadedSha256 } = await this.applyFields(
+        client,
+        live,
+        fields,
+        news,
+        declaration,
+        previous,
+      );
+      if (uploadedSha256 !== null) declaration.profileImageSha256 = uploadedSha256;
+      outs = toOutputs(details, declaration);
     }
-    const planned = buildUpdate(changedFields, news);
-    let details: ApiUserDetails;
-    try {
-      details = await client.users.update(userId, planned.update);
-    } catch (err) {
-      withContext(`updating Wacht user ${userId} (${changedFields.join(", ")}) failed`, err);
+    if (planned.passwordChanged) {
+      const password = this.password(news);
+      if (password !== undefined) await this.setPassword(client, userId, password, news);
     }
-    if (planned.uploadedSha256 !== null) declaration.profileImageSha256 = planned.uploadedSha256;
-    return { outs: toOutputs(details, declaration) };
+    return { outs };
   }
 
   /** Applies the onDelete policy: retain (no request), disable (PATCH) or delete (DELETE). */
   async delete(id: string, props: Props): Promise<void> {
     const state = stripEngineKeys(props) as Partial<UserOutputs>;
     const userId = state.userId ?? id;
-    const policy: OnDeletePolicy = state.onDelete ?? "retain";
+    const policy = state.onDelete ?? "retain";
     if (policy === "retain") {
       this.settings();
       return;
     }
+    if (this.claimed.has(userId)) {
+      warn(
+        `not applying onDelete "${policy}" to Wacht user ${userId}: another resource of this deployment just took it over (a replacement that found the same user)`,
+      );
+      return;
+    }
     const client = this.client();
     try {
-      if (policy === "disable") await client.users.update(userId, { disabled: true });
-      else await client.users.delete(userId);
+      if (policy === "disable") {
+        await client.users.update(userId, { disabled: true });
+      } else {
+        warn(deleteCascadeWarning(userId, state));
+        await client.users.delete(userId);
+      }
     } catch (err) {
       if (isNotFound(err)) return; // already gone: the goal of both policies is met
       withContext(
@@ -209,6 +427,39 @@ export class WachtUserProvider {
       );
     }
   }
+}
+
+/** The inputs that describe a state after a refresh (live values for the managed fields). */
+function inputsFromState(outs: UserOutputs): Props {
+  const inputs: Props = { onDelete: outs.onDelete };
+  if (outs.origin === "userId") inputs["userId"] = outs.userId;
+  if (outs.origin === "adopt" && outs.adopt !== null) inputs["adopt"] = outs.adopt;
+  if (outs.metadataOwnership === "keys") inputs["metadataOwnership"] = "keys";
+  if (outs.passwordVersion !== null) inputs["passwordVersion"] = outs.passwordVersion;
+  if (outs.onConflict === "overwrite") inputs["onConflict"] = "overwrite";
+  for (const field of outs.managedFields) {
+    if (field === "profileImage") {
+      inputs["profileImage"] = outs.profileImage;
+      if (outs.profileImageSha256 !== null) inputs["profileImageSha256"] = outs.profileImageSha256;
+    } else if (field === "removeProfileImage") {
+      inputs["removeProfileImage"] = outs.removeProfileImage;
+    } else if (
+      (field === "publicMetadata" || field === "privateMetadata") &&
+      outs.metadataOwnership === "keys"
+    ) {
+      const keys =
+        field === "publicMetadata"
+          ? outs.managedPublicMetadataKeys
+          : outs.managedPrivateMetadataKeys;
+      const live = (outs[field] ?? {}) as Record<string, JsonValue>;
+      inputs[field] = Object.fromEntries(
+        keys.filter((k) => k in live).map((k) => [k, live[k] as JsonValue]),
+      );
+    } else if (field in outs) {
+      inputs[field] = outs[field as keyof UserOutputs];
+    }
+  }
+  return inputs;
 }
 
 /** Creates a provider instance (called by the shim, once per provider process and config). */

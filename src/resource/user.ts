@@ -2,15 +2,40 @@
 // `pulumi-nodejs:dynamic/wacht:User` with the serialized shim as its provider. Outputs are
 // declared with `declare` (a class field would overwrite the SDK's Output, pulumi-dynamic.md §2).
 import * as pulumi from "@pulumi/pulumi";
-import type { JsonValue } from "../schema/json";
-import type { OnDeletePolicy, SecondFactorPolicy } from "../schema/user-fields";
-import type { UserEmailOutput, UserPhoneOutput, UserSegmentOutput } from "../schema/user-state";
+import { z } from "zod";
+import type { JsonObject, JsonValue } from "../schema/json";
+import type {
+  MetadataOwnership,
+  OnConflictPolicy,
+  OnDeletePolicy,
+  SecondFactorPolicy,
+} from "../schema/user-fields";
+import type {
+  AdoptKey,
+  UserEmailOutput,
+  UserOrigin,
+  UserPhoneOutput,
+  UserSegmentOutput,
+} from "../schema/user-state";
 import { userProviderShim } from "../provider/shim";
 
-/** The declaration of a managed Wacht user. A field left out is not managed: never sent, never diffed. */
-export interface UserArgs {
-  /** The id of the existing Wacht user to manage (a decimal int64 string). Changing it replaces. */
-  userId: pulumi.Input<string>;
+/**
+ * The declaration of a managed Wacht user. A field left out is not managed: never sent, never
+ * diffed. The user is given by `userId`, found by `adopt`, or (with neither) created.
+ * `TPublic`/`TPrivate` type the metadata; pass a zod schema to have `check` enforce it.
+ */
+export interface UserArgs<
+  TPublic extends JsonValue = JsonValue,
+  TPrivate extends JsonValue = JsonValue,
+> {
+  /** The id of an existing Wacht user to manage (a decimal int64 string). Changing it replaces. */
+  userId?: pulumi.Input<string>;
+  /** Find exactly one existing user by `{ email }` or `{ username }` and manage it. */
+  adopt?: pulumi.Input<AdoptKey>;
+  /** Create-only: the new user's primary email address (used when neither userId nor adopt is set). */
+  emailAddress?: pulumi.Input<string>;
+  /** Create-only: the new user's phone number. */
+  phoneNumber?: pulumi.Input<string>;
   /** First name. Cannot be empty: Wacht cannot clear a name. */
   firstName?: pulumi.Input<string>;
   /** Last name. Cannot be empty. */
@@ -21,19 +46,49 @@ export interface UserArgs {
   disabled?: pulumi.Input<boolean>;
   /** Per-user second-factor policy. */
   secondFactorPolicy?: pulumi.Input<SecondFactorPolicy>;
-  /** Public metadata: any JSON value; the declared value replaces the stored one. */
-  publicMetadata?: pulumi.Input<JsonValue>;
-  /** Private metadata: any JSON value; always stored as a secret. */
-  privateMetadata?: pulumi.Input<JsonValue>;
+  /** Public metadata (any JSON value). */
+  publicMetadata?: pulumi.Input<TPublic>;
+  /** Private metadata (any JSON value); always stored as a secret. */
+  privateMetadata?: pulumi.Input<TPrivate>;
+  /** A zod schema the public metadata must match; enforced by `check` at preview. */
+  publicMetadataSchema?: z.ZodType<TPublic>;
+  /** A zod schema the private metadata must match; enforced by `check` at preview. */
+  privateMetadataSchema?: z.ZodType<TPrivate>;
+  /**
+   * `replace` (default): the declared metadata is the whole value. `keys`: only the declared
+   * top-level keys are managed; keys written by apps or admins are kept, and a key removed from
+   * the declaration is deleted.
+   */
+  metadataOwnership?: pulumi.Input<MetadataOwnership>;
   /** Profile image: a FileAsset or a file path (PNG, JPEG, GIF, WEBP or ICO). State keeps its sha256. */
   profileImage?: pulumi.Input<pulumi.asset.FileAsset | string>;
   /** Remove the profile image. Cannot be combined with `profileImage`. */
   removeProfileImage?: pulumi.Input<boolean>;
-  /** What deleting the resource does to the user: `retain` (default), `disable` or `delete`. */
+  /** Write-only: never in state or outputs. Set at creation and whenever `passwordVersion` changes. */
+  password?: pulumi.Input<string>;
+  /** Bump it (any string or number) to set `password` again. */
+  passwordVersion?: pulumi.Input<string | number>;
+  /** Skip the deployment's password rules when setting the password. */
+  skipPasswordCheck?: pulumi.Input<boolean>;
+  /** What deleting the resource does to the user: `retain`, `disable` or `delete` (default: `delete` for a user this resource created, else `retain`). */
   onDelete?: pulumi.Input<OnDeletePolicy>;
+  /** `fail` (default): refuse to overwrite a field someone else changed since the last read. `overwrite`: last writer wins. */
+  onConflict?: pulumi.Input<OnConflictPolicy>;
+  /** `false`: refuse to enforce 2FA on a user with no visible second factor (default: warn). */
+  allowLockout?: pulumi.Input<boolean>;
 }
 
 const OUTPUT_KEYS = [
+  "userId",
+  "origin",
+  "adopt",
+  "metadataOwnership",
+  "managedPublicMetadataKeys",
+  "managedPrivateMetadataKeys",
+  "externalPublicMetadataKeys",
+  "externalPrivateMetadataKeys",
+  "passwordVersion",
+  "onConflict",
   "firstName",
   "lastName",
   "username",
@@ -72,18 +127,43 @@ function imagePath(
   });
 }
 
+function jsonSchemaOf(label: string, schema: z.ZodType | undefined): JsonObject | undefined {
+  if (schema === undefined) return undefined;
+  try {
+    return z.toJSONSchema(schema) as JsonObject;
+  } catch (err) {
+    throw new Error(
+      `wacht.User ${label} cannot be checked by the provider: it has no JSON Schema form (${err instanceof Error ? err.message : String(err)})`,
+    );
+  }
+}
+
 /** A Wacht user managed by Pulumi. */
-export class User extends pulumi.dynamic.Resource {
+export class User<TPublic extends JsonValue = JsonValue, TPrivate extends JsonValue = JsonValue>
+  extends pulumi.dynamic.Resource
+{
   declare readonly userId: pulumi.Output<string>;
+  /** How the user was found: `userId`, `adopt` or `create`. */
+  declare readonly origin: pulumi.Output<UserOrigin>;
+  declare readonly adopt: pulumi.Output<AdoptKey | null>;
+  declare readonly metadataOwnership: pulumi.Output<MetadataOwnership>;
+  declare readonly managedPublicMetadataKeys: pulumi.Output<string[]>;
+  declare readonly managedPrivateMetadataKeys: pulumi.Output<string[]>;
+  /** With `metadataOwnership: "keys"`: public keys written by someone else. */
+  declare readonly externalPublicMetadataKeys: pulumi.Output<string[]>;
+  /** With `metadataOwnership: "keys"`: private keys written by someone else. */
+  declare readonly externalPrivateMetadataKeys: pulumi.Output<string[]>;
+  declare readonly passwordVersion: pulumi.Output<string | null>;
+  declare readonly onConflict: pulumi.Output<OnConflictPolicy>;
   declare readonly firstName: pulumi.Output<string>;
   declare readonly lastName: pulumi.Output<string>;
   /** `null` when the user has no username. */
   declare readonly username: pulumi.Output<string | null>;
   declare readonly disabled: pulumi.Output<boolean>;
   declare readonly secondFactorPolicy: pulumi.Output<string>;
-  declare readonly publicMetadata: pulumi.Output<JsonValue>;
+  declare readonly publicMetadata: pulumi.Output<TPublic>;
   /** Always a secret output. */
-  declare readonly privateMetadata: pulumi.Output<JsonValue>;
+  declare readonly privateMetadata: pulumi.Output<TPrivate>;
   /** `""` when the user has no image. */
   declare readonly profilePictureUrl: pulumi.Output<string>;
   declare readonly profileImage: pulumi.Output<string | null>;
@@ -101,12 +181,26 @@ export class User extends pulumi.dynamic.Resource {
   declare readonly phoneNumbers: pulumi.Output<UserPhoneOutput[]>;
   declare readonly segments: pulumi.Output<UserSegmentOutput[]>;
 
-  constructor(name: string, args: UserArgs, opts?: pulumi.CustomResourceOptions) {
+  constructor(
+    name: string,
+    args: UserArgs<TPublic, TPrivate>,
+    opts?: pulumi.CustomResourceOptions,
+  ) {
     const props: Record<string, unknown> = {};
     for (const key of OUTPUT_KEYS) props[key] = undefined; // output-only keys must exist in props
-    const { privateMetadata, profileImage, ...rest } = args;
+    const {
+      privateMetadata,
+      profileImage,
+      password,
+      publicMetadataSchema,
+      privateMetadataSchema,
+      ...rest
+    } = args;
     Object.assign(props, rest);
     if (privateMetadata !== undefined) props["privateMetadata"] = pulumi.secret(privateMetadata);
+    if (password !== undefined) props["password"] = pulumi.secret(password);
+    props["publicMetadataSchema"] = jsonSchemaOf("publicMetadataSchema", publicMetadataSchema);
+    props["privateMetadataSchema"] = jsonSchemaOf("privateMetadataSchema", privateMetadataSchema);
     props["profileImage"] = imagePath(profileImage);
     super(
       userProviderShim,

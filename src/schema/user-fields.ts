@@ -29,6 +29,14 @@ export type SecondFactorPolicy = (typeof SECOND_FACTOR_POLICIES)[number];
 export const ON_DELETE_POLICIES = ["retain", "disable", "delete"] as const;
 export type OnDeletePolicy = (typeof ON_DELETE_POLICIES)[number];
 
+/** How declared metadata relates to the stored value (issue #5). */
+export const METADATA_OWNERSHIP_MODES = ["replace", "keys"] as const;
+export type MetadataOwnership = (typeof METADATA_OWNERSHIP_MODES)[number];
+
+/** What an update does when someone else changed a field it is about to write. */
+export const ON_CONFLICT_POLICIES = ["fail", "overwrite"] as const;
+export type OnConflictPolicy = (typeof ON_CONFLICT_POLICIES)[number];
+
 /** The sentinel the engine sends for values not known during preview (pulumi-dynamic.md §2). */
 export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 

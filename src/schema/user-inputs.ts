@@ -4,7 +4,14 @@
 // (wacht-api.md §3): such a declaration must fail at preview, not at apply or never.
 import { z } from "zod";
 import { JsonValueSchema } from "./json";
-import { MAX_BODY_BYTES, ON_DELETE_POLICIES, SECOND_FACTOR_POLICIES, UNKNOWN } from "./user-fields";
+import {
+  MAX_BODY_BYTES,
+  METADATA_OWNERSHIP_MODES,
+  ON_CONFLICT_POLICIES,
+  ON_DELETE_POLICIES,
+  SECOND_FACTOR_POLICIES,
+  UNKNOWN,
+} from "./user-fields";
 
 /** Deployment-dependent limits used by validation. */
 export interface UserValidationLimits {
@@ -17,6 +24,30 @@ const MAX_INT64 = 9223372036854775807n;
 /** A Wacht user id: a decimal int64 written as a string (wacht-api.md §1). */
 export function isUserId(value: string): boolean {
   return /^[0-9]{1,19}$/.test(value) && BigInt(value) <= MAX_INT64 && BigInt(value) > 0n;
+}
+
+/** POST /users email rule (wacht-api.md §4). */
+const EMAIL_RE = /^[a-zA-Z0-9._%+-]+@[a-zA-Z0-9.-]+\.[a-zA-Z]{2,}$/;
+/** POST /users username charset: Unicode letters and digits, `_`, `-` (wacht-api.md §4). */
+const USERNAME_CHARSET_RE = /^[\p{L}\p{N}_-]+$/u;
+
+/** POST /users phone rule: spaces, -, ( and ) stripped, then E.164-like (wacht-api.md §4). */
+function isPhoneNumber(value: string): boolean {
+  const stripped = value.replace(/[\s\-()]/g, "");
+  return /^\+?[1-9]\d{1,14}$/.test(stripped) || /^\+?[1-9][\d\s\-()]{7,20}$/.test(value);
+}
+
+/** The deployment's default password rules (wacht-api.md §4), or null when they pass. */
+export function passwordProblem(password: string): string | null {
+  const missing: string[] = [];
+  if (password.length < 8) missing.push("at least 8 characters");
+  if (!/[a-z]/.test(password)) missing.push("a lowercase letter");
+  if (!/[A-Z]/.test(password)) missing.push("an uppercase letter");
+  if (!/[0-9]/.test(password)) missing.push("a digit");
+  if (!/[!@#$%^&*()_+\-=[\]{}|;:,.<>?]/.test(password)) missing.push("a special character");
+  return missing.length === 0
+    ? null
+    : `password does not meet Wacht's default rules: it needs ${missing.join(", ")} (set skipPasswordCheck to bypass them)`;
 }
 
 function nameSchema(label: string) {
@@ -81,11 +112,64 @@ export function buildUserInputsSchema(limits: UserValidationLimits) {
   return z
     .object({
       userId: z
-        .string({ error: "userId is required: the id of the existing Wacht user to manage" })
+        .string({ error: "userId must be a string: the id of the existing Wacht user to manage" })
         .refine(isUserId, {
           message:
             'userId must be a Wacht user id: a positive decimal int64 such as "123456789012345678"',
-        }),
+        })
+        .optional(),
+      adopt: z
+        .object(
+          {
+            email: z.string({ error: "adopt.email must be a string" }).min(1).optional(),
+            username: z.string({ error: "adopt.username must be a string" }).min(1).optional(),
+          },
+          { error: "adopt must be { email } or { username }" },
+        )
+        .strict()
+        .refine((a) => (a.email === undefined) !== (a.username === undefined), {
+          message: "adopt takes exactly one natural key: { email } or { username }",
+        })
+        .optional(),
+      emailAddress: z
+        .string({ error: "emailAddress must be a string" })
+        .regex(EMAIL_RE, {
+          message: 'emailAddress is not an email address Wacht accepts ("Invalid email format")',
+        })
+        .optional(),
+      phoneNumber: z
+        .string({ error: "phoneNumber must be a string" })
+        .refine(isPhoneNumber, {
+          message:
+            "phoneNumber is not a phone number Wacht accepts: digits with an optional leading +, 2 to 15 digits",
+        })
+        .optional(),
+      password: z.string({ error: "password must be a string" }).optional(),
+      passwordVersion: z
+        .union([z.string(), z.number()], { error: "passwordVersion must be a string or a number" })
+        .optional(),
+      skipPasswordCheck: z.boolean({ error: "skipPasswordCheck must be true or false" }).optional(),
+      metadataOwnership: z
+        .enum(METADATA_OWNERSHIP_MODES, {
+          error: `metadataOwnership must be one of: ${METADATA_OWNERSHIP_MODES.join(", ")}`,
+        })
+        .optional(),
+      publicMetadataSchema: z
+        .record(z.string(), z.unknown(), {
+          error: "publicMetadataSchema must be a JSON Schema object",
+        })
+        .optional(),
+      privateMetadataSchema: z
+        .record(z.string(), z.unknown(), {
+          error: "privateMetadataSchema must be a JSON Schema object",
+        })
+        .optional(),
+      onConflict: z
+        .enum(ON_CONFLICT_POLICIES, {
+          error: `onConflict must be one of: ${ON_CONFLICT_POLICIES.join(", ")}`,
+        })
+        .optional(),
+      allowLockout: z.boolean({ error: "allowLockout must be true or false" }).optional(),
       firstName: nameSchema("firstName").optional(),
       lastName: nameSchema("lastName").optional(),
       username: usernameSchema(limits).optional(),
@@ -112,6 +196,71 @@ export function buildUserInputsSchema(limits: UserValidationLimits) {
     })
     .strict()
     .superRefine((value, ctx) => {
+      if (value.userId !== undefined && value.adopt !== undefined) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["adopt"],
+          message: "adopt and userId cannot both be set: declare the user by id or by natural key",
+        });
+      }
+      const creating = value.userId === undefined && value.adopt === undefined;
+      if (creating) {
+        if (
+          value.emailAddress === undefined &&
+          value.username === undefined &&
+          value.phoneNumber === undefined
+        ) {
+          ctx.addIssue({
+            code: "custom",
+            path: ["userId"],
+            message:
+              "declare userId (an existing user), adopt (find one by email or username), or create one with at least emailAddress, username or phoneNumber (a unique key lets a retried create find the user instead of duplicating it)",
+          });
+        }
+        if (value.username !== undefined && !USERNAME_CHARSET_RE.test(value.username.trim())) {
+          ctx.addIssue({
+            code: "custom",
+            path: ["username"],
+            message:
+              "username can only contain letters, numbers, underscores, and hyphens when Wacht creates a user",
+          });
+        }
+      } else {
+        for (const key of ["emailAddress", "phoneNumber"] as const) {
+          if (value[key] !== undefined) {
+            ctx.addIssue({
+              code: "custom",
+              path: [key],
+              message: `${key} is only used to create a new user; remove it when the user is given by userId or adopt`,
+            });
+          }
+        }
+      }
+      if (value.password !== undefined && value.skipPasswordCheck !== true) {
+        const problem = passwordProblem(value.password);
+        if (problem !== null)
+          ctx.addIssue({ code: "custom", path: ["password"], message: problem });
+      }
+      if (value.passwordVersion !== undefined && value.password === undefined) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["password"],
+          message:
+            "passwordVersion is set but password is not: declare the password to set when the version changes",
+        });
+      }
+      if (value.metadataOwnership === "keys") {
+        for (const key of ["publicMetadata", "privateMetadata"] as const) {
+          const v = value[key];
+          if (v !== undefined && (v === null || typeof v !== "object" || Array.isArray(v))) {
+            ctx.addIssue({
+              code: "custom",
+              path: [key],
+              message: `${key} must be an object when metadataOwnership is "keys" (only its top-level keys are managed)`,
+            });
+          }
+        }
+      }
       if (value.removeProfileImage === true && value.profileImage !== undefined) {
         ctx.addIssue({
           code: "custom",

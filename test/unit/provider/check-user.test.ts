@@ -16,7 +16,7 @@ const read = (p: string): Buffer => {
   return f;
 };
 const valid = { userId: "100000000000000001" };
-const run = (news: Record<string, unknown>) => checkUser(news, limits, read);
+const run = (news: Record<string, unknown>) => checkUser(news, limits, { read });
 
 describe("checkUser", () => {
   it("accepts a full valid declaration and fills the onDelete default", () => {
@@ -37,7 +37,7 @@ describe("checkUser", () => {
   });
 
   it.each([
-    ["userId", { userId: undefined }, /userId is required/],
+    ["userId", { userId: undefined }, /declare userId/],
     ["userId", { userId: "../1" }, /decimal int64/],
     ["userId", { userId: "9223372036854775808" }, /decimal int64/],
     ["userId", { userId: 12 }, /userId/],
@@ -69,8 +69,11 @@ describe("checkUser", () => {
 
   it("accepts the username limits of the deployment", () => {
     expect(
-      checkUser({ ...valid, username: "ab" }, { usernameMinLength: 2, usernameMaxLength: 4 }, read)
-        .failures,
+      checkUser(
+        { ...valid, username: "ab" },
+        { usernameMinLength: 2, usernameMaxLength: 4 },
+        { read },
+      ).failures,
     ).toEqual([]);
   });
 

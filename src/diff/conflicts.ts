@@ -1,0 +1,68 @@
+// The lost-update guard (issue #5). Right before a PATCH the provider reads the user again; if
+// `updated_at` moved since the state was read AND a field about to be written changed, someone
+// else edited it (Wacht has no ETag/If-Match, last writer wins). Pure: it compares snapshots.
+import type { UserOutputs } from "../schema/user-state";
+import type { ManagedField } from "../schema/user-fields";
+import { jsonEqual } from "./json-equal";
+import { sameInstant } from "./timestamps";
+
+/** One field that changed on the server since the last read. */
+export interface FieldConflict {
+  field: string;
+  /** The value in state (what we last read). */
+  stateValue: unknown;
+  /** The value now on the server. */
+  liveValue: unknown;
+  /** What the declaration wants to write. */
+  declaredValue: unknown;
+}
+
+type Snapshot = Pick<
+  UserOutputs,
+  "updatedAt" | "profilePictureUrl" | "publicMetadata" | "privateMetadata"
+> &
+  Partial<UserOutputs>;
+
+function pickKeys(value: unknown, keys: readonly string[] | null): unknown {
+  if (keys === null) return value;
+  const obj = value !== null && typeof value === "object" && !Array.isArray(value) ? value : {};
+  const out: Record<string, unknown> = {};
+  for (const k of keys) out[k] = (obj as Record<string, unknown>)[k] ?? null;
+  return out;
+}
+
+/**
+ * Fields in `fields` whose live value differs from the state's, when the user was updated since
+ * the state was read. `metadataKeys` limits the metadata comparison to managed keys ("keys" mode).
+ */
+export function findConflicts(
+  state: Snapshot,
+  live: Snapshot,
+  fields: readonly ManagedField[],
+  declared: Record<string, unknown>,
+  metadataKeys: { publicMetadata: string[] | null; privateMetadata: string[] | null },
+): FieldConflict[] {
+  if (state.updatedAt === undefined || sameInstant(state.updatedAt, live.updatedAt)) return [];
+  const conflicts: FieldConflict[] = [];
+  for (const field of fields) {
+    if (field === "profileImage" || field === "removeProfileImage") {
+      if (state.profilePictureUrl !== live.profilePictureUrl) {
+        conflicts.push({
+          field,
+          stateValue: state.profilePictureUrl,
+          liveValue: live.profilePictureUrl,
+          declaredValue: declared[field],
+        });
+      }
+      continue;
+    }
+    const keys =
+      field === "publicMetadata" || field === "privateMetadata" ? metadataKeys[field] : null;
+    const before = pickKeys(state[field] ?? null, keys);
+    const now = pickKeys(live[field] ?? null, keys);
+    if (!jsonEqual(before, now)) {
+      conflicts.push({ field, stateValue: before, liveValue: now, declaredValue: declared[field] });
+    }
+  }
+  return conflicts;
+}

@@ -1,0 +1,494 @@
+// Each wacht.User provider method against the emulator over real HTTP on 127.0.0.1 (issue #4),
+// plus the lifecycle features of issue #5. Requests are counted from the emulator's log, so
+// "only the fields that differ" and "no request" are proven on the wire.
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { startEmulator, type EmulatorHandle } from "../../../src/emulator";
+import { checkUser } from "../../../src/provider/check-user";
+import { WachtUserProvider } from "../../../src/provider/user-provider";
+import { calls, configuredProvider, multipartFields } from "../../helpers/provider";
+
+const KEY = "sk_test_provider_key_0000000000000000000000000000";
+const ADA = "300000000000000001";
+const BOB = "300000000000000002";
+const seed = [
+  {
+    id: ADA,
+    first_name: "Ada",
+    last_name: "Lovelace",
+    username: "ada",
+    email: "ada@example.com",
+    public_metadata: { team: "infra" },
+    private_metadata: { vault: "kv/ada" },
+  },
+  {
+    id: BOB,
+    first_name: "Bob",
+    last_name: "Builder",
+    username: "bob",
+    email: "bob@example.com",
+    has_backup_codes: false,
+  },
+];
+
+let emulator: EmulatorHandle;
+let provider: WachtUserProvider;
+const limits = { usernameMinLength: 3, usernameMaxLength: 30 };
+
+beforeAll(async () => {
+  emulator = await startEmulator({ port: 0, apiKey: KEY, seed });
+  provider = await configuredProvider(emulator.url, KEY, {
+    "wacht:timeoutMs": "400",
+    "wacht:maxRetries": "1",
+  });
+});
+afterAll(async () => emulator.close());
+beforeEach(() => emulator.reset());
+
+/** Runs check then returns the inputs, failing the test on any failure. */
+async function checked(news: Record<string, unknown>): Promise<Record<string, unknown>> {
+  const result = await provider.check({}, news);
+  expect(result.failures ?? []).toEqual([]);
+  return result.inputs as Record<string, unknown>;
+}
+
+/** Simulates a dashboard edit: a PATCH straight to the API, not through the provider. */
+async function editOutOfBand(id: string, fields: Record<string, string>): Promise<void> {
+  const form = new FormData();
+  for (const [k, v] of Object.entries(fields)) form.append(k, v);
+  const res = await fetch(`${emulator.url}/users/${id}`, {
+    method: "PATCH",
+    body: form,
+    headers: { authorization: `Bearer ${KEY}` },
+  });
+  expect(res.status).toBe(200);
+}
+
+describe("create (adopting a user by userId)", () => {
+  it("reads the user and PATCHes only the declared fields that differ, once", async () => {
+    const inputs = await checked({
+      userId: ADA,
+      firstName: "Ada",
+      lastName: "King",
+      secondFactorPolicy: "enforced",
+    });
+    emulator.clearRequests();
+    const { id, outs } = await provider.create(inputs);
+    expect(id).toBe(ADA);
+    expect(calls(emulator)).toEqual([`GET /users/${ADA}/details`, `PATCH /users/${ADA}`]);
+    expect(multipartFields(emulator)).toEqual([
+      { last_name: "King", second_factor_policy: "enforced" },
+    ]);
+    expect(outs).toMatchObject({
+      userId: ADA,
+      firstName: "Ada",
+      lastName: "King",
+      secondFactorPolicy: "enforced",
+      primaryEmailAddress: "ada@example.com",
+      origin: "userId",
+      onDelete: "retain",
+    });
+    expect(JSON.stringify(outs)).not.toContain("undefined");
+    for (const value of Object.values(outs as object)) expect(value).not.toBeUndefined();
+  });
+
+  it("makes no PATCH when nothing differs", async () => {
+    const inputs = await checked({
+      userId: ADA,
+      firstName: "Ada",
+      publicMetadata: { team: "infra" },
+    });
+    emulator.clearRequests();
+    await provider.create(inputs);
+    expect(calls(emulator)).toEqual([`GET /users/${ADA}/details`]);
+  });
+
+  it("fails clearly for a user that does not exist", async () => {
+    const inputs = await checked({ userId: "399999999999999999", firstName: "X" });
+    await expect(provider.create(inputs)).rejects.toThrow(
+      /Wacht user 399999999999999999 \(userId\) does not exist.*404 GET \/users\/399999999999999999\/details: Resource not found/,
+    );
+  });
+});
+
+describe("read", () => {
+  it("returns the live values and matching inputs after a dashboard edit (drift)", async () => {
+    const { outs } = await provider.create(await checked({ userId: ADA, firstName: "Ada" }));
+    await editOutOfBand(ADA, { first_name: "Eve" });
+    const result = await provider.read(ADA, outs);
+    expect(result.id).toBe(ADA);
+    expect(result.props).toMatchObject({ firstName: "Eve" });
+    expect(result.inputs).toMatchObject({ userId: ADA, firstName: "Eve" });
+  });
+
+  it("reports a user deleted out of band as gone (empty id)", async () => {
+    const { outs } = await provider.create(await checked({ userId: BOB }));
+    await fetch(`${emulator.url}/users/${BOB}`, {
+      method: "DELETE",
+      headers: { authorization: `Bearer ${KEY}` },
+    });
+    const warn = jest.spyOn(console, "warn").mockImplementation(() => undefined);
+    const result = await provider.read(BOB, outs);
+    expect(result.id).toBe("");
+    expect(warn.mock.calls.flat().join("\n")).toContain(`Wacht user ${BOB} no longer exists`);
+    warn.mockRestore();
+  });
+});
+
+describe("diff + update", () => {
+  it("diff makes no request; update PATCHes only the drifted field", async () => {
+    const news = await checked({ userId: ADA, firstName: "Ada", lastName: "Lovelace" });
+    const { outs } = await provider.create(news);
+    await editOutOfBand(ADA, { first_name: "Eve" });
+    const refreshed = (await provider.read(ADA, outs)).props as Record<string, unknown>;
+    emulator.clearRequests();
+    const diff = await provider.diff(ADA, refreshed, news);
+    expect(diff).toMatchObject({ changes: true, replaces: [] });
+    expect(calls(emulator)).toEqual([]);
+    const updated = await provider.update(ADA, refreshed, news);
+    expect(multipartFields(emulator)).toEqual([{ first_name: "Ada" }]);
+    expect(updated.outs).toMatchObject({ firstName: "Ada", lastName: "Lovelace" });
+    expect((await provider.diff(ADA, updated.outs as Record<string, unknown>, news)).changes).toBe(
+      false,
+    );
+  });
+
+  it("refuses to overwrite a field someone else changed since the last read (lost-update guard)", async () => {
+    const { outs } = await provider.create(await checked({ userId: ADA, firstName: "Ada" }));
+    await editOutOfBand(ADA, { first_name: "Colleague" });
+    const news = await checked({ userId: ADA, firstName: "Grace" });
+    await expect(provider.update(ADA, outs, news)).rejects.toThrow(
+      /changed by someone else[\s\S]*firstName: was "Ada" at the last read, is now "Colleague", the declaration wants "Grace"[\s\S]*onConflict: "overwrite"/,
+    );
+    expect(emulator.users.get(ADA)?.user.first_name).toBe("Colleague");
+    const overwrite = await checked({ userId: ADA, firstName: "Grace", onConflict: "overwrite" });
+    const updated = await provider.update(ADA, outs, overwrite);
+    expect(updated.outs).toMatchObject({ firstName: "Grace" });
+  });
+
+  it("does not report a conflict when someone else changed only fields this update does not write", async () => {
+    const { outs } = await provider.create(await checked({ userId: ADA, firstName: "Ada" }));
+    await editOutOfBand(ADA, { last_name: "Byron" });
+    const updated = await provider.update(
+      ADA,
+      outs,
+      await checked({ userId: ADA, firstName: "Grace" }),
+    );
+    expect(updated.outs).toMatchObject({ firstName: "Grace", lastName: "Byron" });
+  });
+
+  it("surfaces an API error with its status and server message", async () => {
+    const { outs } = await provider.create(await checked({ userId: ADA, firstName: "Ada" }));
+    emulator.faults.enqueue({ kind: "status", status: 500, match: { method: "PATCH" }, count: 5 });
+    await expect(
+      provider.update(ADA, outs, await checked({ userId: ADA, firstName: "Grace" })),
+    ).rejects.toThrow(
+      /updating Wacht user 300000000000000001 \(firstName\) failed: 500 PATCH \/users\/300000000000000001: Something went wrong/,
+    );
+  });
+});
+
+describe("delete policies", () => {
+  it("retain makes no request; disable PATCHes disabled=true; delete DELETEs, and 404 means done", async () => {
+    const retained = await provider.create(await checked({ userId: ADA, onDelete: "retain" }));
+    emulator.clearRequests();
+    await provider.delete(ADA, retained.outs);
+    expect(calls(emulator)).toEqual([]);
+
+    const disabled = await provider.create(await checked({ userId: ADA, onDelete: "disable" }));
+    emulator.clearRequests();
+    const warn = jest.spyOn(console, "warn").mockImplementation(() => undefined);
+    const destroyer = await configuredProvider(emulator.url, KEY);
+    await destroyer.delete(ADA, disabled.outs);
+    expect(multipartFields(emulator)).toEqual([{ disabled: "true" }]);
+    expect(emulator.users.get(ADA)?.user.disabled).toBe(true);
+
+    const deleted = await provider.create(await checked({ userId: BOB, onDelete: "delete" }));
+    await destroyer.delete(BOB, deleted.outs);
+    expect(emulator.users.get(BOB)).toBeUndefined();
+    await expect(destroyer.delete(BOB, deleted.outs)).resolves.toBeUndefined();
+    expect(warn.mock.calls.flat().join("\n")).toMatch(
+      /deleting Wacht user 300000000000000002 for good/,
+    );
+    warn.mockRestore();
+  });
+});
+
+describe("missing configuration", () => {
+  it("every method names wacht:apiKey and WACHT_API_KEY", async () => {
+    const saved = process.env["WACHT_API_KEY"];
+    delete process.env["WACHT_API_KEY"];
+    try {
+      const bare = new WachtUserProvider();
+      const pattern = /wacht:apiKey.*WACHT_API_KEY/;
+      await expect(bare.check({}, { userId: ADA })).rejects.toThrow(pattern);
+      await expect(bare.diff(ADA, {}, { userId: ADA })).rejects.toThrow(pattern);
+      await expect(bare.create({ userId: ADA })).rejects.toThrow(pattern);
+      await expect(bare.read(ADA, { userId: ADA })).rejects.toThrow(pattern);
+      await expect(
+        bare.update(ADA, { userId: ADA }, { userId: ADA, firstName: "x" }),
+      ).rejects.toThrow(pattern);
+      await expect(bare.delete(ADA, { userId: ADA })).rejects.toThrow(pattern);
+    } finally {
+      if (saved !== undefined) process.env["WACHT_API_KEY"] = saved;
+    }
+  });
+
+  it("falls back to WACHT_API_KEY and WACHT_BASE_URL at call time", async () => {
+    const bare = new WachtUserProvider();
+    process.env["WACHT_API_KEY"] = KEY;
+    process.env["WACHT_BASE_URL"] = emulator.url;
+    try {
+      const { outs } = await bare.create(checkUser({ userId: ADA }, limits).inputs);
+      expect(outs).toMatchObject({ userId: ADA });
+    } finally {
+      delete process.env["WACHT_API_KEY"];
+      delete process.env["WACHT_BASE_URL"];
+    }
+  });
+});
+
+describe("issue #5: creating users", () => {
+  it("creates with POST, PATCHes what POST does not take, and never stores the password", async () => {
+    const news = await checked({
+      emailAddress: "svc-ci@example.com",
+      username: "svc-ci",
+      firstName: "CI",
+      lastName: "Bot",
+      password: "Sup3r-secret!",
+      passwordVersion: 1,
+      disabled: false,
+      secondFactorPolicy: "none",
+      publicMetadata: { kind: "service" },
+    });
+    expect(JSON.stringify(news)).not.toContain("Sup3r-secret!");
+    emulator.clearRequests();
+    const { id, outs } = await provider.create(news);
+    expect(calls(emulator)).toEqual([
+      "POST /users",
+      `GET /users/${id}/details`,
+      `PATCH /users/${id}`,
+    ]);
+    expect(multipartFields(emulator)).toEqual([
+      { second_factor_policy: "none", public_metadata: '{"kind":"service"}' },
+    ]);
+    expect(outs).toMatchObject({
+      origin: "create",
+      onDelete: "delete",
+      passwordVersion: "1",
+      hasPassword: true,
+      primaryEmailAddress: "svc-ci@example.com",
+    });
+    expect(JSON.stringify(outs)).not.toContain("Sup3r-secret!");
+    expect(JSON.stringify(emulator.requests())).not.toContain("Sup3r-secret!");
+  });
+
+  it("sets the password again only when passwordVersion changes", async () => {
+    const first = await checked({
+      emailAddress: "pw@example.com",
+      password: "Sup3r-secret!",
+      passwordVersion: "a",
+    });
+    const { id, outs } = await provider.create(first);
+    emulator.clearRequests();
+    const same = await checked({
+      emailAddress: "pw@example.com",
+      password: "Other-s3cret!",
+      passwordVersion: "a",
+    });
+    expect((await provider.diff(id, outs, same)).changes).toBe(false);
+    const bumped = await checked({
+      emailAddress: "pw@example.com",
+      password: "Other-s3cret!",
+      passwordVersion: "b",
+    });
+    expect((await provider.diff(id, outs, bumped)).changes).toBe(true);
+    const updated = await provider.update(id, outs, bumped);
+    expect(calls(emulator)).toEqual([`PATCH /users/${id}/password`]);
+    expect(updated.outs).toMatchObject({ passwordVersion: "b" });
+  });
+
+  it("a POST that created the user but lost its answer is not repeated: the user is found instead", async () => {
+    emulator.faults.enqueue({
+      kind: "drop",
+      phase: "after",
+      match: { method: "POST", path: "/users" },
+    });
+    const warn = jest.spyOn(console, "warn").mockImplementation(() => undefined);
+    const { id } = await provider.create(
+      await checked({
+        emailAddress: "dup@example.com",
+        username: "dup-user",
+        skipPasswordCheck: true,
+      }),
+    );
+    const posts = emulator.requests().filter((r) => r.method === "POST");
+    expect(posts).toHaveLength(1);
+    expect(emulator.users.list().filter((u) => u.user.username === "dup-user")).toHaveLength(1);
+    expect(emulator.users.list().find((u) => u.user.username === "dup-user")?.user.id).toBe(id);
+    expect(warn.mock.calls.flat().join("\n")).toMatch(
+      /failed ambiguously.*found the user it created/,
+    );
+    warn.mockRestore();
+  });
+
+  it("a POST that timed out is looked up (not blindly retried) even when search lags", async () => {
+    const lagging = await startEmulator({ port: 0, apiKey: KEY, searchIndexLagMs: 60_000 });
+    try {
+      const p = await configuredProvider(lagging.url, KEY, {
+        "wacht:timeoutMs": "300",
+        "wacht:maxRetries": "0",
+      });
+      lagging.faults.enqueue({ kind: "delay", ms: 450, match: { method: "POST", path: "/users" } });
+      const warn = jest.spyOn(console, "warn").mockImplementation(() => undefined);
+      const inputs = checkUser(
+        { emailAddress: "slow@example.com", skipPasswordCheck: true },
+        limits,
+      ).inputs;
+      const { id } = await p.create(inputs);
+      warn.mockRestore();
+      expect(lagging.requests().filter((r) => r.method === "POST")).toHaveLength(1);
+      expect(lagging.users.list().map((u) => u.user.id)).toEqual([id]);
+    } finally {
+      await lagging.close();
+    }
+  });
+
+  it("a POST refused before the handler ran (500 before) is sent again: still one user", async () => {
+    emulator.faults.enqueue({
+      kind: "status",
+      status: 500,
+      phase: "before",
+      match: { method: "POST", path: "/users" },
+    });
+    const { id } = await provider.create(
+      await checked({
+        username: "retry-me",
+        emailAddress: "retry-me@example.com",
+        skipPasswordCheck: true,
+      }),
+    );
+    expect(emulator.requests().filter((r) => r.method === "POST")).toHaveLength(2);
+    expect(
+      emulator.users
+        .list()
+        .filter((u) => u.user.username === "retry-me")
+        .map((u) => u.user.id),
+    ).toEqual([id]);
+  });
+});
+
+describe("issue #5: adopting by natural key", () => {
+  it("adopts exactly one user by email or username", async () => {
+    const byEmail = await provider.create(
+      await checked({ adopt: { email: "ADA@example.com" }, firstName: "Ada" }),
+    );
+    expect(byEmail.id).toBe(ADA);
+    expect(byEmail.outs).toMatchObject({
+      origin: "adopt",
+      adopt: { email: "ADA@example.com" },
+      onDelete: "retain",
+    });
+    const byUsername = await provider.create(await checked({ adopt: { username: "bob" } }));
+    expect(byUsername.id).toBe(BOB);
+  });
+
+  it("fails clearly when no user or several users match", async () => {
+    await expect(
+      provider.create(await checked({ adopt: { email: "nobody@example.com" } })),
+    ).rejects.toThrow(/no Wacht user has email "nobody@example.com"/);
+    emulator.users.seed([
+      { username: "twin", email: "twin@example.com" },
+      { username: "twin2", email: "twin@example.com" },
+    ]);
+    await expect(
+      provider.create(await checked({ adopt: { email: "twin@example.com" } })),
+    ).rejects.toThrow(
+      /2 Wacht users have email "twin@example.com" \(\d+, \d+\): adopt needs exactly one/,
+    );
+  });
+});
+
+describe("issue #5: key-level metadata ownership", () => {
+  it("keeps keys written by others, deletes keys removed from the declaration, and shows external keys", async () => {
+    const v1 = await checked({
+      userId: ADA,
+      metadataOwnership: "keys",
+      publicMetadata: { role: "admin", tier: "gold" },
+    });
+    const { outs } = await provider.create(v1);
+    expect(emulator.users.get(ADA)?.user.public_metadata).toEqual({
+      team: "infra",
+      role: "admin",
+      tier: "gold",
+    });
+    expect(outs).toMatchObject({
+      externalPublicMetadataKeys: ["team"],
+      managedPublicMetadataKeys: ["role", "tier"],
+    });
+
+    await editOutOfBand(ADA, {
+      public_metadata: JSON.stringify({
+        team: "infra",
+        role: "admin",
+        tier: "gold",
+        app: "written-by-app",
+      }),
+    });
+    const refreshed = (await provider.read(ADA, outs)).props as Record<string, unknown>;
+    const v2 = await checked({
+      userId: ADA,
+      metadataOwnership: "keys",
+      publicMetadata: { role: "owner" },
+    });
+    expect((await provider.diff(ADA, refreshed, v2)).changes).toBe(true);
+    const updated = await provider.update(ADA, refreshed, v2);
+    expect(emulator.users.get(ADA)?.user.public_metadata).toEqual({
+      team: "infra",
+      role: "owner",
+      app: "written-by-app",
+    });
+    expect(updated.outs).toMatchObject({
+      externalPublicMetadataKeys: ["app", "team"],
+      managedPublicMetadataKeys: ["role"],
+    });
+    expect((await provider.diff(ADA, updated.outs as Record<string, unknown>, v2)).changes).toBe(
+      false,
+    );
+  });
+});
+
+describe("issue #5: guard rails", () => {
+  it("warns that disabling revokes sessions, and refuses a 2FA lockout with allowLockout: false", async () => {
+    const warn = jest.spyOn(console, "warn").mockImplementation(() => undefined);
+    await provider.create(await checked({ userId: ADA, disabled: true }));
+    expect(warn.mock.calls.flat().join("\n")).toMatch(/revokes all of the user's sessions/);
+    await expect(
+      provider.create(
+        await checked({ userId: BOB, secondFactorPolicy: "enforced", allowLockout: false }),
+      ),
+    ).rejects.toThrow(/no backup codes and no verified phone.*allowLockout is false/);
+    expect(emulator.users.get(BOB)?.user.second_factor_policy).toBe("optional");
+    await provider.create(await checked({ userId: BOB, secondFactorPolicy: "enforced" }));
+    expect(warn.mock.calls.flat().join("\n")).toMatch(/may lock the user out/);
+    warn.mockRestore();
+  });
+});
+
+describe("profile image", () => {
+  it("uploads the declared image once with its real type and does not re-upload the same bytes", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "wacht-img-"));
+    const file = join(dir, "avatar.png");
+    writeFileSync(file, Buffer.from("89504e470d0a1a0a0000000d4948445200000001", "hex"));
+    const news = await checked({ userId: ADA, profileImage: file });
+    emulator.clearRequests();
+    const { outs } = await provider.create(news);
+    expect(multipartFields(emulator)).toEqual([{ profile_image: "<file image/png>" }]);
+    expect(outs).toMatchObject({
+      profilePictureUrl: expect.stringMatching(/\/users\/300000000000000001\/profile\.png$/),
+      profileImageSha256: news["profileImageSha256"],
+    });
+    expect((await provider.diff(ADA, outs, news)).changes).toBe(false);
+  });
+});
