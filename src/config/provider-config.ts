@@ -13,6 +13,8 @@ export const CONFIG_KEYS = {
   maxRetries: "wacht:maxRetries",
   timeoutMs: "wacht:timeoutMs",
   requestsPerMinute: "wacht:requestsPerMinute",
+  deltaRefresh: "wacht:deltaRefresh",
+  deltaRefreshThreshold: "wacht:deltaRefreshThreshold",
 } as const;
 
 /** Environment variables used when the stack config has no value. */

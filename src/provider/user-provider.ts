@@ -13,6 +13,7 @@ import {
   type StackConfigValues,
 } from "../config/provider-config";
 import { findConflicts, type FieldConflict } from "../diff/conflicts";
+import { sameInstant } from "../diff/timestamps";
 import { mergeMetadata } from "../diff/metadata-ownership";
 import { diffUser } from "../diff/user-diff";
 import type { JsonValue } from "../schema/json";
@@ -22,6 +23,7 @@ import type { ApiUserDetails } from "../schema/wire";
 import { buildUpdate } from "./build-update";
 import { checkUser } from "./check-user";
 import { createWithoutDuplicates } from "./create-user";
+import { DeltaRefresh } from "./delta-refresh";
 import { deleteCascadeWarning, lockoutRisk, sideEffectWarnings } from "./guard-rails";
 import { describeKey, findByNaturalKey } from "./locate-user";
 import { warn } from "./log";
@@ -77,6 +79,7 @@ function conflictMessage(
 export class WachtUserProvider {
   private stack: StackConfigValues = {};
   private readonly clients = new Map<string, WachtClient>();
+  private readonly deltas = new Map<WachtClient, DeltaRefresh>();
   private readonly vault = new PasswordVault();
   /** Users created or adopted by this process: a replacement's delete must never remove them. */
   private readonly claimed = new Set<string>();
@@ -112,6 +115,33 @@ export class WachtUserProvider {
       this.clients.set(cacheKey, client);
     }
     return client;
+  }
+
+  /** The per-client delta-refresh coordinator, unless `wacht:deltaRefresh` is false. */
+  private delta(client: WachtClient): DeltaRefresh | undefined {
+    if (this.stack.deltaRefresh === "false") return undefined;
+    let delta = this.deltas.get(client);
+    if (delta === undefined) {
+      delta = new DeltaRefresh(client, {
+        ...(this.stack.deltaRefreshThreshold !== undefined
+          ? { threshold: Number(this.stack.deltaRefreshThreshold) }
+          : {}),
+      });
+      this.deltas.set(client, delta);
+    }
+    return delta;
+  }
+
+  /** Delta-refresh statistics of this process (list calls made), for tests and benchmarks. */
+  refreshStats(): { listCalls: number } {
+    let listCalls = 0;
+    for (const d of this.deltas.values()) listCalls += d.listCalls;
+    return { listCalls };
+  }
+
+  private touched(client: WachtClient, userId: string): void {
+    this.claimed.add(userId);
+    this.deltas.get(client)?.invalidate(userId);
   }
 
   /** Validates the declaration; no network request. The password is kept in memory only. */
@@ -254,7 +284,7 @@ export class WachtUserProvider {
   async create(inputs: Props): Promise<pulumi.dynamic.CreateResult> {
     const client = this.client();
     const { userId, created } = await this.resolveUser(client, inputs);
-    this.claimed.add(userId);
+    this.touched(client, userId);
     let live: ApiUserDetails;
     try {
       live = await client.users.get(userId);
@@ -312,6 +342,14 @@ export class WachtUserProvider {
     const client = this.client();
     const state = stripEngineKeys(props) as Partial<UserOutputs>;
     const userId = state.userId ?? id;
+    const delta = this.delta(client);
+    if (delta !== undefined && state.updatedAt !== undefined && state.managedFields !== undefined) {
+      const listed = await delta.updatedAt(userId);
+      if (listed !== undefined && sameInstant(listed, state.updatedAt)) {
+        const outs = state as UserOutputs; // unchanged since the last read: no details GET
+        return { id: userId, props: outs, inputs: inputsFromState(outs) };
+      }
+    }
     let details: ApiUserDetails;
     try {
       details = await client.users.get(userId);
@@ -336,6 +374,7 @@ export class WachtUserProvider {
     const state = stripEngineKeys(olds) as Partial<UserOutputs>;
     const userId = state.userId ?? id;
     const planned = diffUser(state, news);
+    this.deltas.get(client)?.invalidate(userId);
     const declaration = declarationOf(news);
     const previous = declarationFromState(state);
     let outs: UserOutputs | Props = { ...state, ...declaration };

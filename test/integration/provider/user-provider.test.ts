@@ -492,3 +492,44 @@ describe("profile image", () => {
     expect((await provider.diff(ADA, outs, news)).changes).toBe(false);
   });
 });
+
+describe("delta refresh (issue #6)", () => {
+  it("refreshing many users lists them once and GETs only the users that changed; drift is still caught", async () => {
+    const many = Array.from({ length: 30 }, (_, i) => ({
+      id: String(320000000000000000n + BigInt(i)),
+      first_name: `User${i}`,
+      email: `user${i}@example.com`,
+    }));
+    emulator.users.seed(many);
+    const states = await Promise.all(
+      many.map(
+        async (u) =>
+          (await provider.create(await checked({ userId: u.id, firstName: u.first_name }))).outs,
+      ),
+    );
+    const drifted = [many[3]!.id, many[17]!.id, many[29]!.id];
+    for (const id of drifted) await editOutOfBand(id, { first_name: "Changed" });
+    emulator.clearRequests();
+    const refresher = await configuredProvider(emulator.url, KEY); // a new `pulumi refresh` process
+    const results = await Promise.all(states.map((s) => refresher.read(String(s["userId"]), s)));
+    const log = calls(emulator);
+    expect(log.filter((c) => c.startsWith("GET /users?") || c === "GET /users")).toHaveLength(1);
+    expect(log.filter((c) => c.endsWith("/details")).sort()).toEqual(
+      drifted.map((id) => `GET /users/${id}/details`).sort(),
+    );
+    for (const [i, r] of results.entries()) {
+      expect(r.props).toMatchObject({
+        firstName: drifted.includes(many[i]!.id) ? "Changed" : many[i]!.first_name,
+      });
+    }
+    expect(refresher.refreshStats().listCalls).toBe(1);
+  });
+
+  it("a single read still uses one details GET and no listing", async () => {
+    const { outs } = await provider.create(await checked({ userId: ADA }));
+    emulator.clearRequests();
+    const refresher = await configuredProvider(emulator.url, KEY);
+    await refresher.read(ADA, outs);
+    expect(calls(emulator)).toEqual([`GET /users/${ADA}/details`]);
+  });
+});
