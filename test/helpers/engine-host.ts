@@ -376,6 +376,8 @@ export async function startHost(opts: StartHostOptions): Promise<EngineHost> {
     },
     close() {
       closed ??= (async () => {
+        // ENGINE_HOST_DEBUG=1 prints what the host said (warnings, stack traces) when it closes.
+        if (process.env.ENGINE_HOST_DEBUG) console.log(`host ${child.pid} output:\n${out}`);
         client.close();
         if (exitCode === undefined) {
           child.kill("SIGTERM");
