@@ -27,6 +27,7 @@ import { DeltaRefresh } from "./delta-refresh";
 import { deleteCascadeWarning, lockoutRisk, sideEffectWarnings } from "./guard-rails";
 import { describeKey, findByNaturalKey } from "./locate-user";
 import { warn } from "./log";
+import { PartialFailureError } from "./partial-failure";
 import { PasswordVault } from "./password-vault";
 import {
   declarationFromState,
@@ -36,6 +37,11 @@ import {
 } from "./to-outputs";
 
 type Props = Record<string, unknown>;
+
+/** A guard rail refused the change before any request was sent. */
+class GuardRailError extends Error {
+  override name = "GuardRailError";
+}
 
 function isNotFound(err: unknown): boolean {
   return isWachtError(err) && (err as { status?: unknown }).status === 404;
@@ -246,7 +252,7 @@ export class WachtUserProvider {
     const risk = lockoutRisk(userId, fields, news, live);
     if (risk !== null) {
       if (news["allowLockout"] === false)
-        throw new Error(
+        throw new GuardRailError(
           `${risk}; refusing because allowLockout is false. Give the user backup codes or a verified phone first, or allow it.`,
         );
       warn(`${risk}. Set allowLockout: false to refuse instead.`);
@@ -285,6 +291,24 @@ export class WachtUserProvider {
     const client = this.client();
     const { userId, created } = await this.resolveUser(client, inputs);
     this.touched(client, userId);
+    const declaration = declarationOf(inputs);
+    try {
+      return await this.reconcileNew(client, userId, created, inputs, declaration);
+    } catch (err) {
+      if (err instanceof PartialFailureError || !created) throw err;
+      // The user exists now: keep it in state, or the next `up` would create another one.
+      throw await this.partialFailure(client, userId, inputs, declaration, err);
+    }
+  }
+
+  /** After resolveUser: read the user, PATCH what differs, set the password. */
+  private async reconcileNew(
+    client: WachtClient,
+    userId: string,
+    created: boolean,
+    inputs: Props,
+    declaration: DeclarationState,
+  ): Promise<pulumi.dynamic.CreateResult> {
     let live: ApiUserDetails;
     try {
       live = await client.users.get(userId);
@@ -297,21 +321,42 @@ export class WachtUserProvider {
       }
       withContext(`reading Wacht user ${userId} failed`, err);
     }
-    const declaration = declarationOf(inputs);
     const empty = declarationOf({ metadataOwnership: inputs["metadataOwnership"] });
     const { changedFields } = diffUser(toOutputs(live, empty), inputs);
-    const fields = changedFields; // after a POST, names and username already match
-    const { details, uploadedSha256 } = await this.applyFields(
-      client,
-      live,
-      fields,
-      inputs,
-      declaration,
-      empty,
-    );
+    let applied: { details: ApiUserDetails; uploadedSha256: string | null };
+    try {
+      applied = await this.applyFields(client, live, changedFields, inputs, declaration, empty);
+    } catch (err) {
+      if (err instanceof GuardRailError && !created) throw err; // refused before any request
+      throw await this.partialFailure(
+        client,
+        userId,
+        inputs,
+        {
+          ...declaration,
+          profileImageSha256: null,
+          passwordVersion: created ? declaration.passwordVersion : null,
+        },
+        err,
+      );
+    }
+    const { details, uploadedSha256 } = applied;
     if (!created) {
       const password = this.password(inputs);
-      if (password !== undefined) await this.setPassword(client, userId, password, inputs);
+      if (password !== undefined) {
+        try {
+          await this.setPassword(client, userId, password, inputs);
+        } catch (err) {
+          const kept = { ...declaration, passwordVersion: null };
+          if (uploadedSha256 !== null) kept.profileImageSha256 = uploadedSha256;
+          throw new PartialFailureError(
+            err instanceof Error ? err.message : String(err),
+            userId,
+            { ...toOutputs(details, kept), __provider: inputs["__provider"] },
+            err,
+          );
+        }
+      }
       if (declaration.onDelete === "delete") {
         warn(
           `onDelete is "delete" for Wacht user ${userId}, which this resource did not create: ${deleteCascadeWarning(userId, toOutputs(details, declaration))}, when the resource is deleted or replaced`,
@@ -320,6 +365,32 @@ export class WachtUserProvider {
     }
     if (uploadedSha256 !== null) declaration.profileImageSha256 = uploadedSha256;
     return { id: userId, outs: toOutputs(details, declaration) };
+  }
+
+  /**
+   * Builds the error for a write that may have been half applied: the user is read again and
+   * that live state (with `declaration`) becomes the resource's state. When even the read
+   * fails, the original error is returned unchanged.
+   */
+  private async partialFailure(
+    client: WachtClient,
+    userId: string,
+    inputs: Props,
+    declaration: DeclarationState,
+    err: unknown,
+  ): Promise<Error> {
+    const message = err instanceof Error ? err.message : String(err);
+    try {
+      const live = await client.users.get(userId);
+      return new PartialFailureError(
+        `${message} (the state now records Wacht user ${userId} as it is on the server; the next \`pulumi up\` retries what is missing)`,
+        userId,
+        { ...toOutputs(live, declaration), __provider: inputs["__provider"] },
+        err,
+      );
+    } catch {
+      return err instanceof Error ? err : new Error(message);
+    }
   }
 
   private async setPassword(
@@ -417,14 +488,20 @@ export class WachtUserProvider {
       }
       // Against the live user: a field someone already set to the declared value is not sent.
       const fields = diffUser(liveState, news).changedFields;
-      const { details, uploadedSha256 } = await this.applyFields(
-        client,
-        live,
-        fields,
-        news,
-        declaration,
-        previous,
-      );
+      let applied: { details: ApiUserDetails; uploadedSha256: string | null };
+      try {
+        applied = await this.applyFields(client, live, fields, news, declaration, previous);
+      } catch (err) {
+        if (err instanceof GuardRailError) throw err;
+        // Keep what was uploaded before; the image (if any) is retried by the next `up`.
+        const kept = {
+          ...declaration,
+          profileImageSha256: previous.profileImageSha256,
+          passwordVersion: previous.passwordVersion,
+        };
+        throw await this.partialFailure(client, userId, news, kept, err);
+      }
+      const { details, uploadedSha256 } = applied;
       if (uploadedSha256 !== null) declaration.profileImageSha256 = uploadedSha256;
       outs = toOutputs(details, declaration);
     }

@@ -533,3 +533,66 @@ describe("delta refresh (issue #6)", () => {
     expect(calls(emulator)).toEqual([`GET /users/${ADA}/details`]);
   });
 });
+
+describe("partial failure (issue #7 item 4, wacht-api.md §3: PATCH is not atomic)", () => {
+  it("an image upload failing after the field update leaves state matching the server; the next update retries only the image", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "wacht-img-"));
+    const file = join(dir, "avatar.gif");
+    writeFileSync(file, Buffer.from("GIF89a\x01\x00\x01\x00\x00\x00\x00", "latin1"));
+    const { outs } = await provider.create(await checked({ userId: ADA, firstName: "Ada" }));
+    const news = await checked({
+      userId: ADA,
+      firstName: "Grace",
+      profileImage: file,
+      __provider: "provider-text",
+    });
+    emulator.faults.enqueue({ kind: "imageUploadFailure", match: { method: "PATCH" }, count: 10 });
+    let failure: unknown;
+    try {
+      await provider.update(ADA, outs, { ...news, __provider: "provider-text" });
+    } catch (err) {
+      failure = err;
+    }
+    expect(failure).toMatchObject({
+      id: ADA,
+      message: expect.stringMatching(
+        /500 PATCH \/users\/300000000000000001: Something went wrong[\s\S]*retries what is missing/,
+      ),
+      properties: { firstName: "Grace", profileImageSha256: null, __provider: "provider-text" },
+    });
+    expect(emulator.users.get(ADA)?.user.first_name).toBe("Grace");
+    const partialState = (failure as { properties: Record<string, unknown> }).properties;
+    emulator.faults.clear();
+    emulator.clearRequests();
+    const retried = await provider.update(ADA, partialState, news);
+    expect(multipartFields(emulator)).toEqual([{ profile_image: "<file image/gif>" }]);
+    expect(retried.outs).toMatchObject({
+      firstName: "Grace",
+      profileImageSha256: news["profileImageSha256"],
+    });
+  });
+
+  it("a created user whose follow-up PATCH fails is still recorded (the next up does not create it again)", async () => {
+    emulator.faults.enqueue({ kind: "status", status: 503, match: { method: "PATCH" }, count: 10 });
+    let failure: unknown;
+    try {
+      await provider.create({
+        ...(await checked({
+          emailAddress: "half@example.com",
+          skipPasswordCheck: true,
+          disabled: true,
+        })),
+        __provider: "p",
+      });
+    } catch (err) {
+      failure = err;
+    }
+    expect(failure).toMatchObject({
+      id: expect.stringMatching(/^\d+$/),
+      properties: { origin: "create", disabled: false, __provider: "p" },
+    });
+    expect(
+      emulator.users.list().filter((u) => u.user.primary_email_address === "half@example.com"),
+    ).toHaveLength(1);
+  });
+});
