@@ -542,6 +542,17 @@ describe("a host without any API key", () => {
     expectKeyError(await host.delete("42", urn, outs).catch((e: unknown) => e));
   });
 
+  it("Check and Diff fail the same way (every method names the key)", async () => {
+    expectKeyError(
+      await host.check(urn, {}, { userId: "42", __provider: provider }).catch((e: unknown) => e),
+    );
+    expectKeyError(
+      await host
+        .diff("42", urn, outs, { userId: "42", firstName: "B", __provider: provider })
+        .catch((e: unknown) => e),
+    );
+  });
+
   it("made no request", () => {
     expect(emu.requests().filter((r) => r.path.includes("/42"))).toEqual([]);
   });
