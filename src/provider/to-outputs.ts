@@ -48,7 +48,9 @@ export function declarationOf(inputs: Record<string, unknown>): DeclarationState
       typeof inputs["profileImageSha256"] === "string" ? inputs["profileImageSha256"] : null,
     removeProfileImage: inputs["removeProfileImage"] === true,
     passwordVersion:
-      inputs["passwordVersion"] === undefined ? null : String(inputs["passwordVersion"]),
+      typeof inputs["passwordVersion"] === "string" || typeof inputs["passwordVersion"] === "number"
+        ? String(inputs["passwordVersion"])
+        : null,
     managedFields: managed,
   };
 }

@@ -54,7 +54,8 @@ function withContext(action: string, err: unknown): never {
 }
 
 function stripEngineKeys(props: Props): Props {
-  const { __provider: _provider, ...rest } = props;
+  const rest = { ...props };
+  delete rest["__provider"];
   return rest;
 }
 
@@ -161,7 +162,7 @@ export class WachtUserProvider {
   /** Pure field-level diff against the last read state; no network request. */
   async diff(_id: string, olds: Props, news: Props): Promise<pulumi.dynamic.DiffResult> {
     this.settings();
-    const result = diffUser(olds as Partial<UserOutputs>, news);
+    const result = diffUser(olds, news);
     return { changes: result.changes, replaces: result.replaces, deleteBeforeReplace: false };
   }
 
@@ -181,7 +182,8 @@ export class WachtUserProvider {
     client: WachtClient,
     inputs: Props,
   ): Promise<{ userId: string; created: boolean }> {
-    if (inputs["userId"] !== undefined) return { userId: String(inputs["userId"]), created: false };
+    const given = inputs["userId"];
+    if (typeof given === "string") return { userId: given, created: false };
     if (inputs["adopt"] !== undefined) {
       const key = inputs["adopt"] as AdoptKey;
       let matches;

@@ -120,9 +120,12 @@ function imagePath(
   return pulumi.output(image).apply(async (value: unknown) => {
     if (typeof value === "string") return value;
     if (value instanceof pulumi.asset.FileAsset) return await value.path;
+    // A FileAsset from another copy of @pulumi/pulumi fails instanceof: duck-type it.
     const path = (value as { path?: unknown } | null)?.path;
-    if (path !== undefined && (value as object).constructor?.name === "FileAsset")
-      return String(await path);
+    if (path instanceof Promise && (value as object).constructor?.name === "FileAsset") {
+      const resolved: unknown = await path;
+      if (typeof resolved === "string") return resolved;
+    }
     throw new Error("wacht.User profileImage must be a pulumi.asset.FileAsset or a file path");
   });
 }
