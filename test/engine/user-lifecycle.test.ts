@@ -10,6 +10,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { captureOne } from "../helpers/capture";
 import {
+  assertResolvable,
   RpcError,
   startHost,
   UNKNOWN,
@@ -99,6 +100,7 @@ async function checkAndCreate(
 }
 
 beforeAll(async () => {
+  assertResolvable(repoRoot, "pulumi-wacht/provider-impl");
   tmp = fs.mkdtempSync(path.join(os.tmpdir(), "wacht-engine-"));
   emu = await startEmulator({ port: 0, apiKey: API_KEY });
   provider = (await captureOne(() => new User("svc", { userId: "1" }))).providerText;

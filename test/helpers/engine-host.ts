@@ -121,6 +121,22 @@ export interface EngineHost {
   close(): Promise<void>;
 }
 
+/**
+ * Fails early, with the fix, when `id` does not resolve from `cwd` — e.g. the serialized shim's
+ * `pulumi-wacht/provider-impl` after an `npm install` pruned the self link (`npm test` recreates it
+ * in pretest). Without this, every RPC fails with "Cannot find module".
+ */
+export function assertResolvable(cwd: string, id: string): void {
+  try {
+    require.resolve(id, { paths: [cwd] });
+  } catch {
+    throw new Error(
+      `"${id}" does not resolve from ${cwd}: run \`npm run build && node scripts/link-self.js\` ` +
+        `(npm test does both in pretest)`,
+    );
+  }
+}
+
 /** The URN the engine would give a `wacht.User` named `name` in stack `test` of project `wacht-test`. */
 export function userUrn(name: string, project = "wacht-test", stack = "test"): string {
   return `urn:pulumi:${stack}::${project}::${USER_TYPE}::${name}`;
