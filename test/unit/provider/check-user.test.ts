@@ -112,3 +112,108 @@ describe("checkUser", () => {
     expect(inputs["firstName"]).toBe(UNKNOWN);
   });
 });
+
+describe("checkUser: issue #5 declarations", () => {
+  const stash: string[] = [];
+  const withVault = (news: Record<string, unknown>) =>
+    checkUser(news, limits, {
+      read,
+      stashPassword: (p) => (stash.push(p), `handle-${stash.length}`),
+    });
+
+  it("creates need a unique key, and default to onDelete delete", () => {
+    expect(withVault({ firstName: "A" }).failures).toEqual([
+      {
+        property: "userId",
+        reason: expect.stringMatching(/at least emailAddress, username or phoneNumber/),
+      },
+    ]);
+    const { inputs, failures } = withVault({ emailAddress: "a@example.com" });
+    expect(failures).toEqual([]);
+    expect(inputs["onDelete"]).toBe("delete");
+  });
+
+  it("adopt takes exactly one key and excludes userId", () => {
+    expect(
+      withVault({ adopt: { email: "a@example.com", username: "abc" } }).failures[0]?.property,
+    ).toBe("adopt");
+    expect(withVault({ adopt: {} }).failures[0]?.property).toBe("adopt");
+    expect(withVault({ adopt: { email: "a@example.com" }, userId: "1" }).failures).toEqual([
+      { property: "adopt", reason: expect.stringMatching(/cannot both be set/) },
+    ]);
+    expect(withVault({ adopt: { username: "abc" } }).inputs["onDelete"]).toBe("retain");
+  });
+
+  it("create-only fields are refused on managed users; create rules apply on create", () => {
+    expect(withVault({ userId: "1", emailAddress: "a@example.com" }).failures[0]?.property).toBe(
+      "emailAddress",
+    );
+    expect(withVault({ emailAddress: "not-an-email" }).failures[0]).toMatchObject({
+      property: "emailAddress",
+    });
+    expect(withVault({ phoneNumber: "abc" }).failures[0]).toMatchObject({
+      property: "phoneNumber",
+    });
+    expect(withVault({ username: "bad name!" }).failures[0]).toMatchObject({
+      property: "username",
+      reason: expect.stringMatching(/letters, numbers, underscores, and hyphens/),
+    });
+  });
+
+  it("the password never survives check: only a handle to it does", () => {
+    const { inputs, failures } = withVault({
+      emailAddress: "a@example.com",
+      password: "Sup3r-secret!",
+      passwordVersion: 3,
+    });
+    expect(failures).toEqual([]);
+    expect(JSON.stringify(inputs)).not.toContain("Sup3r-secret!");
+    expect(inputs["passwordHandle"]).toMatch(/^handle-/);
+    expect(inputs["passwordVersion"]).toBe("3");
+    expect(stash).toContain("Sup3r-secret!");
+  });
+
+  it("weak passwords fail with the missing rules, unless skipPasswordCheck", () => {
+    const { inputs, failures } = withVault({ emailAddress: "a@example.com", password: "short" });
+    expect(failures).toEqual([
+      {
+        property: "password",
+        reason: expect.stringMatching(/at least 8 characters.*uppercase.*digit.*special/),
+      },
+    ]);
+    expect(JSON.stringify(failures)).not.toContain('"short"');
+    expect(inputs["passwordHandle"]).toBeUndefined();
+    expect(
+      withVault({ emailAddress: "a@example.com", password: "short", skipPasswordCheck: true })
+        .failures,
+    ).toEqual([]);
+  });
+
+  it("keys ownership needs object metadata", () => {
+    expect(
+      withVault({ userId: "1", metadataOwnership: "keys", publicMetadata: [1] }).failures[0]
+        ?.property,
+    ).toBe("publicMetadata");
+  });
+
+  it("enforces a metadata JSON Schema, naming the path", () => {
+    const schema = {
+      type: "object",
+      properties: { role: { type: "string", enum: ["admin", "service"] } },
+      required: ["role"],
+    };
+    expect(
+      withVault({ userId: "1", publicMetadata: { role: "admin" }, publicMetadataSchema: schema })
+        .failures,
+    ).toEqual([]);
+    expect(
+      withVault({ userId: "1", publicMetadata: { role: "root" }, publicMetadataSchema: schema })
+        .failures,
+    ).toEqual([
+      {
+        property: "publicMetadata.role",
+        reason: expect.stringMatching(/does not match its schema/),
+      },
+    ]);
+  });
+});
