@@ -84,9 +84,12 @@ describe("persistence", () => {
 
 describe("CLI", () => {
   const cli = join(__dirname, "../../../dist/emulator/cli.js");
-  const maybe = existsSync(cli) ? it : it.skip;
+  // `npm test` builds first (pretest); a missing build is a failure, never a silent skip.
+  it("the CLI is built (run `npm run build` before jest)", () => {
+    expect(existsSync(cli)).toBe(true);
+  });
 
-  maybe(
+  it(
     "`wacht-emulator --port 0` prints WACHT_BASE_URL first and serves until SIGTERM",
     async () => {
       const seedFile = join(dir, "seed.json");
