@@ -113,20 +113,34 @@ const OUTPUT_KEYS = [
   "segments",
 ] as const;
 
+/** The file path of a FileAsset (raw or unwrapped by an Output), or undefined. */
+async function assetPath(value: unknown): Promise<string | undefined> {
+  if (value instanceof pulumi.asset.FileAsset) return await value.path;
+  if (value === null || typeof value !== "object") return undefined;
+  // Inside an Output an asset arrives unwrapped as `{ __pulumiAsset: true, path }`, and one from
+  // another copy of @pulumi/pulumi fails instanceof: accept both by shape.
+  const record = value as {
+    __pulumiAsset?: unknown;
+    path?: unknown;
+    constructor?: { name?: string };
+  };
+  if (record.__pulumiAsset !== true && record.constructor?.name !== "FileAsset") return undefined;
+  const path: unknown = await Promise.resolve(record.path);
+  return typeof path === "string" ? path : undefined;
+}
+
 function imagePath(
   image: pulumi.Input<pulumi.asset.FileAsset | string> | undefined,
 ): pulumi.Output<string> | undefined {
   if (image === undefined) return undefined;
+  if (image instanceof pulumi.asset.FileAsset) return pulumi.output(image.path);
   return pulumi.output(image).apply(async (value: unknown) => {
     if (typeof value === "string") return value;
-    if (value instanceof pulumi.asset.FileAsset) return await value.path;
-    // A FileAsset from another copy of @pulumi/pulumi fails instanceof: duck-type it.
-    const path = (value as { path?: unknown } | null)?.path;
-    if (path instanceof Promise && (value as object).constructor?.name === "FileAsset") {
-      const resolved: unknown = await path;
-      if (typeof resolved === "string") return resolved;
-    }
-    throw new Error("wacht.User profileImage must be a pulumi.asset.FileAsset or a file path");
+    const path = await assetPath(value);
+    if (path !== undefined) return path;
+    throw new Error(
+      "wacht.User profileImage must be a pulumi.asset.FileAsset or a file path (string and remote assets are not supported)",
+    );
   });
 }
 
