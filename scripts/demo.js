@@ -35,8 +35,8 @@ function explainMissingCli() {
       "  - Install the CLI yourself: https://www.pulumi.com/docs/iac/download-install/",
       "    (e.g. `curl -fsSL https://get.pulumi.com | sh`), then run `npm run demo` again.",
       "",
-      "Without the CLI you can still see the provider work end to end through the real Pulumi",
-      "dynamic-provider host: `npm test` (test/engine drives it over gRPC against the emulator).",
+      "Running the same program WITHOUT the CLI instead: the real Pulumi serializer and the real",
+      "dynamic-provider host, driven over gRPC like the engine drives them (scripts/demo-offline.ts).",
       "",
     ].join("\n"),
   );
@@ -46,14 +46,21 @@ async function main() {
   const pulumi = findPulumi();
   if (!pulumi) {
     explainMissingCli();
-    process.exitCode = 1;
+    const offline = spawnSync(
+      process.execPath,
+      ["-r", "ts-node/register/transpile-only", path.join(root, "scripts", "demo-offline.ts")],
+      { cwd: root, stdio: "inherit", env: { ...process.env, TS_NODE_TRANSPILE_ONLY: "true" } },
+    );
+    process.exitCode = offline.status ?? 1;
     return;
   }
   console.log(`Using Pulumi CLI ${pulumi.version}`);
   fs.mkdirSync(path.join(demoDir, "state"), { recursive: true });
 
   const { startEmulator } = require(path.join(root, "dist", "emulator"));
-  const seed = JSON.parse(fs.readFileSync(path.join(root, "examples", "basic", "seed-users.json"), "utf8"));
+  const seed = JSON.parse(
+    fs.readFileSync(path.join(root, "examples", "basic", "seed-users.json"), "utf8"),
+  );
   const emulator = await startEmulator({
     port: Number(process.env.DEMO_EMULATOR_PORT || 8787),
     apiKey,
