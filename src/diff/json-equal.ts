@@ -1,4 +1,4 @@
-// Structural equality and a canonical text form for JSON values. Metadata is compared as a JSON
+// Structural equality of JSON values. Metadata is compared as a JSON
 // value, never as text, so key order and whitespace can never produce a phantom diff
 // (anchors.md pain point 1). Pure: no I/O, no library imports.
 
@@ -19,22 +19,4 @@ export function jsonEqual(a: unknown, b: unknown): boolean {
   const bKeys = Object.keys(bo).filter((k) => bo[k] !== undefined);
   if (aKeys.length !== bKeys.length) return false;
   return aKeys.every((k) => Object.prototype.hasOwnProperty.call(bo, k) && jsonEqual(ao[k], bo[k]));
-}
-
-/** JSON text with object keys sorted at every level: the same value always gives the same text. */
-export function canonicalJson(value: unknown): string {
-  return JSON.stringify(sortKeys(value));
-}
-
-function sortKeys(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(sortKeys);
-  if (value !== null && typeof value === "object") {
-    const out: Record<string, unknown> = {};
-    for (const key of Object.keys(value).sort()) {
-      const v = (value as Record<string, unknown>)[key];
-      if (v !== undefined) out[key] = sortKeys(v);
-    }
-    return out;
-  }
-  return value;
 }

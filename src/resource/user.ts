@@ -4,16 +4,19 @@
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import type { JsonObject, JsonValue } from "../schema/json";
-import type {
-  MetadataOwnership,
-  OnConflictPolicy,
-  OnDeletePolicy,
-  SecondFactorPolicy,
+import {
+  PROFILE_FIELDS,
+  type MetadataOwnership,
+  type OnConflictPolicy,
+  type OnDeletePolicy,
+  type ProfileField,
+  type SecondFactorPolicy,
 } from "../schema/user-fields";
 import type {
   AdoptKey,
   UserEmailOutput,
   UserOrigin,
+  UserOutputs,
   UserPhoneOutput,
   UserSegmentOutput,
 } from "../schema/user-state";
@@ -78,40 +81,35 @@ export interface UserArgs<
   allowLockout?: pulumi.Input<boolean>;
 }
 
-const OUTPUT_KEYS = [
-  "userId",
-  "origin",
-  "adopt",
-  "metadataOwnership",
-  "managedPublicMetadataKeys",
-  "managedPrivateMetadataKeys",
-  "externalPublicMetadataKeys",
-  "externalPrivateMetadataKeys",
-  "passwordVersion",
-  "onConflict",
-  "firstName",
-  "lastName",
-  "username",
-  "disabled",
-  "secondFactorPolicy",
-  "publicMetadata",
-  "privateMetadata",
-  "profilePictureUrl",
-  "profileImage",
-  "profileImageSha256",
-  "removeProfileImage",
-  "onDelete",
-  "managedFields",
-  "primaryEmailAddress",
-  "primaryPhoneNumber",
-  "createdAt",
-  "updatedAt",
-  "hasPassword",
-  "hasBackupCodes",
-  "emailAddresses",
-  "phoneNumbers",
-  "segments",
-] as const;
+/** Every state key, checked against UserOutputs at compile time (a missing one fails the build). */
+const OUTPUT_KEY_SET: Record<Exclude<keyof UserOutputs, ProfileField>, true> = {
+  userId: true,
+  origin: true,
+  adopt: true,
+  metadataOwnership: true,
+  managedPublicMetadataKeys: true,
+  managedPrivateMetadataKeys: true,
+  externalPublicMetadataKeys: true,
+  externalPrivateMetadataKeys: true,
+  passwordVersion: true,
+  onConflict: true,
+  profilePictureUrl: true,
+  profileImage: true,
+  profileImageSha256: true,
+  removeProfileImage: true,
+  onDelete: true,
+  managedFields: true,
+  primaryEmailAddress: true,
+  primaryPhoneNumber: true,
+  createdAt: true,
+  updatedAt: true,
+  hasPassword: true,
+  hasBackupCodes: true,
+  emailAddresses: true,
+  phoneNumbers: true,
+  segments: true,
+};
+const OUTPUT_KEYS: readonly string[] = [...PROFILE_FIELDS, ...Object.keys(OUTPUT_KEY_SET)];
 
 /** The file path of a FileAsset (raw or unwrapped by an Output), or undefined. */
 async function assetPath(value: unknown): Promise<string | undefined> {
