@@ -136,8 +136,9 @@ const HOSTILE: Array<{
   {
     name: "wrong shape: metadata missing, disabled as a string",
     respond: (_q, r) => {
-      const { public_metadata: _p, ...rest } = details;
-      json(r, 200, { ...rest, disabled: "false" });
+      const rest: Record<string, unknown> = { ...details, disabled: "false" };
+      delete rest["public_metadata"];
+      json(r, 200, rest);
     },
     kind: "response-validation",
     message: /does not match the expected shape/,
