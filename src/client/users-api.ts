@@ -10,7 +10,7 @@ import {
   type ApiUserListPage,
   type ApiUserSummary,
 } from "../schema/wire";
-import { WachtValidationError } from "./errors";
+import { WachtResponseValidationError, WachtValidationError } from "./errors";
 import { assertUserId } from "./ids";
 import { buildCreateForm, buildUpdateForm } from "./multipart";
 import type { CallSpec } from "./runner";
@@ -26,6 +26,25 @@ import type {
 export type Execute = <T>(spec: CallSpec<T>) => Promise<T>;
 
 const SORT_KEYS = ["created_at", "username", "email", "phone_number"];
+
+/** A single-user answer must be about the user asked for: never let another user's data through. */
+function sameUser<T extends { id: string }>(method: string, path: string, id: string, user: T): T {
+  let same = user.id === id;
+  try {
+    same ||= BigInt(user.id) === BigInt(id); // "0042" and "42" are the same int64
+  } catch {
+    same = false;
+  }
+  if (!same) {
+    throw new WachtResponseValidationError({
+      method,
+      path,
+      status: 200,
+      detail: `the response describes user ${user.id}, not the requested user ${id}`,
+    });
+  }
+  return user;
+}
 const SORT_ORDERS = ["asc", "desc"];
 
 function nonNegativeInt(field: string, v: unknown): number {
@@ -72,12 +91,14 @@ export class UsersApi {
   /** GET /users/{id}/details (the only single-user read). 404 → WachtNotFoundError. Retried. */
   async get(id: string): Promise<ApiUserDetails> {
     const seg = assertUserId(id);
-    return this.#execute({
+    const path = `/users/${seg}/details`;
+    const user = await this.#execute({
       method: "GET",
-      path: `/users/${seg}/details`,
+      path,
       idempotent: true,
       schema: ApiUserDetailsSchema,
     });
+    return sameUser("GET", path, seg, user);
   }
 
   /**
@@ -87,14 +108,16 @@ export class UsersApi {
   async update(id: string, changes: UserUpdate): Promise<ApiUserDetails> {
     const seg = assertUserId(id);
     const { body, headers } = buildUpdateForm(changes);
-    return this.#execute({
+    const path = `/users/${seg}`;
+    const user = await this.#execute({
       method: "PATCH",
-      path: `/users/${seg}`,
+      path,
       body,
       headers,
       idempotent: true,
       schema: ApiUserDetailsSchema,
     });
+    return sameUser("PATCH", path, seg, user);
   }
 
   /**

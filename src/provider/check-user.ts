@@ -25,6 +25,31 @@ const ASSET_SIG = "c44067f5952c0a294b673a41bacd8c17";
 /** Room left in the 2 MiB body for the other parts and the multipart framing. */
 const IMAGE_LIMIT_BYTES = MAX_BODY_BYTES - 64 * 1024;
 
+/**
+ * Wacht parses metadata with serde_json, whose default recursion limit is 128: deeper JSON is
+ * "invalid" and silently ignored by the server (wacht-api.md §3). Checked without recursion, so
+ * a hostile 10,000-level value cannot overflow the stack.
+ */
+export const MAX_METADATA_DEPTH = 128;
+
+/** True when `value` nests arrays/objects more than `limit` levels deep. */
+export function deeperThan(value: unknown, limit: number): boolean {
+  let level: unknown[] = [value];
+  for (let depth = 0; level.length > 0; depth++) {
+    const next: unknown[] = [];
+    for (const v of level) {
+      if (v !== null && typeof v === "object") {
+        if (depth >= limit) return true;
+        next.push(
+          ...(Array.isArray(v) ? (v as unknown[]) : Object.values(v as Record<string, unknown>)),
+        );
+      }
+    }
+    level = next;
+  }
+  return false;
+}
+
 /** A FileAsset arrives as `{<sig>: <asset sig>, path}`; turn it into its path. */
 function normalizeImage(value: unknown): unknown {
   if (value !== null && typeof value === "object" && !Array.isArray(value)) {
@@ -123,8 +148,19 @@ export function checkUser(
   for (const [key, value] of Object.entries(inputs)) if (value !== UNKNOWN) known[key] = value;
   if (inputs["userId"] === UNKNOWN) known["userId"] = "1"; // validated once known
 
+  const failures: CheckFailure[] = [];
+  for (const field of ["publicMetadata", "privateMetadata"] as const) {
+    if (known[field] !== undefined && deeperThan(known[field], MAX_METADATA_DEPTH)) {
+      failures.push({
+        property: field,
+        reason: `${field} nests more than ${MAX_METADATA_DEPTH} levels deep; Wacht's JSON parser rejects it and silently keeps the old value`,
+      });
+      delete known[field]; // never hand it to a recursive validator
+      delete inputs[`${field}Schema`];
+    }
+  }
   const parsed = buildUserInputsSchema(limits).safeParse(known);
-  const failures = parsed.success ? [] : toCheckFailures(parsed.error.issues);
+  if (!parsed.success) failures.push(...toCheckFailures(parsed.error.issues));
 
   const image = inputs["profileImage"];
   if (typeof image === "string" && image !== UNKNOWN && image !== "") {

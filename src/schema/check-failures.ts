@@ -14,9 +14,11 @@ export function toCheckFailures(issues: readonly z.core.$ZodIssue[]): CheckFailu
   for (const issue of issues) {
     if (issue.code === "unrecognized_keys") {
       for (const key of issue.keys) {
+        // An empty key is still named, so every failure points somewhere.
+        const name = key === "" ? '""' : key;
         failures.push({
-          property: key,
-          reason: `unknown property "${key}": wacht.User does not manage it (check the spelling)`,
+          property: [...issue.path.map((p) => String(p)), name].join("."),
+          reason: `unknown property ${JSON.stringify(key)}: wacht.User does not manage it (check the spelling)`,
         });
       }
       continue;

@@ -269,3 +269,12 @@ describe("base URL path prefix", () => {
     await agent.close();
   });
 });
+
+describe("single-user answers are about the requested user", () => {
+  it("refuses details of another user (never lets another user's data into state)", async () => {
+    reply(`/users/${ID}/details`, "GET", userDetails({ id: "999" }));
+    await expect(t.client.users.get(ID)).rejects.toThrow(
+      `200 GET /users/${ID}/details: the response describes user 999, not the requested user ${ID}`,
+    );
+  });
+});

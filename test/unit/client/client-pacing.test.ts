@@ -27,7 +27,7 @@ it("slows callers down once the per-minute budget is spent, across clients shari
   );
   a.pool
     .intercept({ path: "/users/1/details", method: "GET" })
-    .reply(200, userDetails(), JSON_HEADERS)
+    .reply(200, userDetails({ id: "1" }), JSON_HEADERS)
     .times(5);
   await a.client.users.get("1");
   a.clock.now += 1000;
@@ -50,7 +50,7 @@ it("fails locally, sending nothing, when the next slot is beyond the total budge
   );
   c.pool
     .intercept({ path: "/budget/users/1/details", method: "GET" })
-    .reply(200, userDetails(), JSON_HEADERS);
+    .reply(200, userDetails({ id: "1" }), JSON_HEADERS);
   await c.client.users.get("1");
   const e = (await rejection(c.client.users.get("1"))) as WachtTimeoutError;
   expect(e).toBeInstanceOf(WachtTimeoutError);

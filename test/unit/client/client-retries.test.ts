@@ -32,7 +32,9 @@ describe("retry counts", () => {
       .intercept({ path: DETAILS, method: "GET" })
       .reply(status, err(status, "x"), JSON_HEADERS)
       .times(2);
-    t.pool.intercept({ path: DETAILS, method: "GET" }).reply(200, userDetails(), JSON_HEADERS);
+    t.pool
+      .intercept({ path: DETAILS, method: "GET" })
+      .reply(200, userDetails({ id: "1" }), JSON_HEADERS);
     await t.client.users.get(ID);
     expect(t.retries.map((r) => [r.attempt, r.status])).toEqual([
       [1, status],
@@ -81,7 +83,9 @@ describe("retry counts", () => {
       .reply(502, "Bad gateway", { headers: { "content-type": "text/html" } });
     t.pool.intercept({ path: "/users/1", method: "DELETE" }).reply(200, {}, JSON_HEADERS);
     t.pool.intercept({ path: "/users/1", method: "PATCH" }).replyWithError(reset());
-    t.pool.intercept({ path: "/users/1", method: "PATCH" }).reply(200, userDetails(), JSON_HEADERS);
+    t.pool
+      .intercept({ path: "/users/1", method: "PATCH" })
+      .reply(200, userDetails({ id: "1" }), JSON_HEADERS);
     t.pool
       .intercept({ path: "/users/1/password", method: "PATCH" })
       .reply(504, err(504, "Operation timed out"), JSON_HEADERS);
@@ -101,7 +105,7 @@ describe("retry counts", () => {
     const bodies: Buffer[] = [];
     const capture = (opts: { body?: unknown }) => {
       bodies.push(Buffer.from(opts.body as Buffer));
-      return bodies.length === 1 ? err(503, "x") : userDetails();
+      return bodies.length === 1 ? err(503, "x") : userDetails({ id: "1" });
     };
     t.pool.intercept({ path: "/users/1", method: "PATCH" }).reply(503, capture, JSON_HEADERS);
     t.pool.intercept({ path: "/users/1", method: "PATCH" }).reply(200, capture, JSON_HEADERS);
@@ -169,7 +173,9 @@ describe("waits", () => {
     t.pool
       .intercept({ path: DETAILS, method: "GET" })
       .reply(429, err(429, "Rate limit exceeded. Retry after 7 seconds"), JSON_HEADERS);
-    t.pool.intercept({ path: DETAILS, method: "GET" }).reply(200, userDetails(), JSON_HEADERS);
+    t.pool
+      .intercept({ path: DETAILS, method: "GET" })
+      .reply(200, userDetails({ id: "1" }), JSON_HEADERS);
     await t.client.users.get(ID);
     expect(t.retries).toEqual([
       {
@@ -191,7 +197,9 @@ describe("waits", () => {
       .reply(429, err(429, "Rate limit exceeded. Retry after 60 seconds"), {
         headers: { "content-type": "application/json", "retry-after": "3" },
       });
-    t.pool.intercept({ path: DETAILS, method: "GET" }).reply(200, userDetails(), JSON_HEADERS);
+    t.pool
+      .intercept({ path: DETAILS, method: "GET" })
+      .reply(200, userDetails({ id: "1" }), JSON_HEADERS);
     await t.client.users.get(ID);
     expect(t.retries[0]).toMatchObject({ delayMs: 3000, source: "retry-after-header" });
   });
@@ -202,7 +210,9 @@ describe("waits", () => {
     t.pool.intercept({ path: DETAILS, method: "GET" }).reply(503, err(503, "busy"), {
       headers: { "content-type": "application/json", "retry-after": at },
     });
-    t.pool.intercept({ path: DETAILS, method: "GET" }).reply(200, userDetails(), JSON_HEADERS);
+    t.pool
+      .intercept({ path: DETAILS, method: "GET" })
+      .reply(200, userDetails({ id: "1" }), JSON_HEADERS);
     await t.client.users.get(ID);
     expect(t.waits).toEqual([4000]);
   });
@@ -222,7 +232,9 @@ describe("waits", () => {
     t.pool
       .intercept({ path: DETAILS, method: "GET" })
       .reply(429, err(429, "Rate limit exceeded. Retry after 60 seconds"), JSON_HEADERS);
-    t.pool.intercept({ path: DETAILS, method: "GET" }).reply(200, userDetails(), JSON_HEADERS);
+    t.pool
+      .intercept({ path: DETAILS, method: "GET" })
+      .reply(200, userDetails({ id: "1" }), JSON_HEADERS);
     await t.client.users.get(ID);
     expect(t.waits).toEqual([10_000]);
   });
@@ -246,9 +258,11 @@ describe("timeouts", () => {
     t = makeClient({ timeoutMs: 30 });
     t.pool
       .intercept({ path: DETAILS, method: "GET" })
-      .reply(200, userDetails(), JSON_HEADERS)
+      .reply(200, userDetails({ id: "1" }), JSON_HEADERS)
       .delay(300);
-    t.pool.intercept({ path: DETAILS, method: "GET" }).reply(200, userDetails(), JSON_HEADERS);
+    t.pool
+      .intercept({ path: DETAILS, method: "GET" })
+      .reply(200, userDetails({ id: "1" }), JSON_HEADERS);
     await t.client.users.get(ID);
     expect(t.retries.map((r) => r.reason)).toEqual(["timeout"]);
   });
@@ -257,7 +271,7 @@ describe("timeouts", () => {
     t = makeClient({ timeoutMs: 20, maxRetries: 1 });
     t.pool
       .intercept({ path: DETAILS, method: "GET" })
-      .reply(200, userDetails(), JSON_HEADERS)
+      .reply(200, userDetails({ id: "1" }), JSON_HEADERS)
       .delay(300)
       .times(2);
     const e = (await rejection(t.client.users.get(ID))) as WachtTimeoutError;
@@ -273,7 +287,7 @@ describe("timeouts", () => {
     t = makeClient({ timeoutMs: 1000, totalTimeoutMs: 40 });
     t.pool
       .intercept({ path: DETAILS, method: "GET" })
-      .reply(200, userDetails(), JSON_HEADERS)
+      .reply(200, userDetails({ id: "1" }), JSON_HEADERS)
       .delay(300);
     const e = (await rejection(t.client.users.get(ID))) as WachtTimeoutError;
     expect(e.phase).toBe("total");
