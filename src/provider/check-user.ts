@@ -50,6 +50,22 @@ export function deeperThan(value: unknown, limit: number): boolean {
   return false;
 }
 
+/**
+ * One schema per set of limits, built on first use. This module runs only in the provider
+ * process (the serialized shim loads it by name), so caching a zod schema here is safe; building
+ * one costs ~0.5 ms, parsing with a built one ~15 µs (BENCHMARKS.md).
+ */
+const schemas = new Map<string, ReturnType<typeof buildUserInputsSchema>>();
+function schemaFor(limits: UserValidationLimits): ReturnType<typeof buildUserInputsSchema> {
+  const key = `${limits.usernameMinLength}:${limits.usernameMaxLength}`;
+  let schema = schemas.get(key);
+  if (schema === undefined) {
+    schema = buildUserInputsSchema(limits);
+    schemas.set(key, schema);
+  }
+  return schema;
+}
+
 /** A FileAsset arrives as `{<sig>: <asset sig>, path}`; turn it into its path. */
 function normalizeImage(value: unknown): unknown {
   if (value !== null && typeof value === "object" && !Array.isArray(value)) {
@@ -159,7 +175,7 @@ export function checkUser(
       delete inputs[`${field}Schema`];
     }
   }
-  const parsed = buildUserInputsSchema(limits).safeParse(known);
+  const parsed = schemaFor(limits).safeParse(known);
   if (!parsed.success) failures.push(...toCheckFailures(parsed.error.issues));
 
   const image = inputs["profileImage"];
