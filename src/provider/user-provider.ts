@@ -459,37 +459,32 @@ export class WachtUserProvider {
         withContext(`reading Wacht user ${userId} before updating it failed`, err);
       }
       const liveState = toOutputs(live, previous);
+      // Against the live user: a field already equal to the declaration (set by someone else,
+      // or by an earlier attempt of ours whose answer was lost) is neither sent nor a conflict.
+      const fields = diffUser(liveState, news).changedFields;
       if (declaration.onConflict !== "overwrite") {
-        const conflicts = findConflicts(
-          state as UserOutputs,
-          liveState,
-          planned.changedFields,
-          news,
-          {
-            publicMetadata:
-              previous.metadataOwnership === "keys"
-                ? [
-                    ...new Set([
-                      ...previous.managedPublicMetadataKeys,
-                      ...declaration.managedPublicMetadataKeys,
-                    ]),
-                  ]
-                : null,
-            privateMetadata:
-              previous.metadataOwnership === "keys"
-                ? [
-                    ...new Set([
-                      ...previous.managedPrivateMetadataKeys,
-                      ...declaration.managedPrivateMetadataKeys,
-                    ]),
-                  ]
-                : null,
-          },
-        );
+        const conflicts = findConflicts(state as UserOutputs, liveState, fields, news, {
+          publicMetadata:
+            previous.metadataOwnership === "keys"
+              ? [
+                  ...new Set([
+                    ...previous.managedPublicMetadataKeys,
+                    ...declaration.managedPublicMetadataKeys,
+                  ]),
+                ]
+              : null,
+          privateMetadata:
+            previous.metadataOwnership === "keys"
+              ? [
+                  ...new Set([
+                    ...previous.managedPrivateMetadataKeys,
+                    ...declaration.managedPrivateMetadataKeys,
+                  ]),
+                ]
+              : null,
+        });
         if (conflicts.length > 0) throw new Error(conflictMessage(userId, state, live, conflicts));
       }
-      // Against the live user: a field someone already set to the declared value is not sent.
-      const fields = diffUser(liveState, news).changedFields;
       let applied: { details: ApiUserDetails; uploadedSha256: string | null };
       try {
         applied = await this.applyFields(client, live, fields, news, declaration, previous);

@@ -596,3 +596,17 @@ describe("partial failure (issue #7 item 4, wacht-api.md §3: PATCH is not atomi
     ).toHaveLength(1);
   });
 });
+
+describe("lost-update guard and our own lost answers", () => {
+  it("a PATCH of ours whose answer was lost is not mistaken for someone else's edit", async () => {
+    const { outs } = await provider.create(await checked({ userId: ADA, firstName: "Ada" }));
+    const news = await checked({ userId: ADA, firstName: "Grace", lastName: "Hopper" });
+    // The PATCH is applied, then the connection drops (twice: the client's retry too).
+    emulator.faults.enqueue({ kind: "drop", phase: "after", match: { method: "PATCH" }, count: 2 });
+    await expect(provider.update(ADA, outs, news)).rejects.toThrow();
+    emulator.faults.clear();
+    // The engine kept the old state (or a partial one); the next up must converge, not conflict.
+    const retried = await provider.update(ADA, outs, news);
+    expect(retried.outs).toMatchObject({ firstName: "Grace", lastName: "Hopper" });
+  });
+});
