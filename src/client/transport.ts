@@ -2,7 +2,7 @@
 // non-2xx → WachtApiError.fromResponse, undici/OS failures → WachtConnectionError / WachtTimeoutError.
 // No retries here (runner.ts). Every text that reaches an error is redacted of the key and other secrets.
 
-import { request, type Dispatcher } from "undici";
+import type { Dispatcher } from "undici";
 import { ApiErrorBodySchema } from "../schema/wire";
 import {
   WachtApiError,
@@ -95,10 +95,17 @@ function sanitizedCause(err: unknown, secrets: readonly string[]): Error {
   return c;
 }
 
-async function readBody(
-  body: Dispatcher.ResponseData["body"],
-  limit: number,
-): Promise<Buffer | null> {
+async function readBody(res: Dispatcher.ResponseData, limit: number): Promise<Buffer | null> {
+  const body = res.body;
+  const declared = headerValue(res.headers, "content-length");
+  if (declared !== undefined && /^\d{1,15}$/.test(declared)) {
+    // undici refuses a body that does not match its content-length, so the declared size is the size.
+    if (Number(declared) > limit) {
+      body.destroy();
+      return null;
+    }
+    return Buffer.from(await body.arrayBuffer());
+  }
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of body) {
@@ -123,8 +130,8 @@ export async function sendAttempt(
   ctx: TransportContext,
   req: AttemptRequest,
 ): Promise<AttemptResponse> {
-  const secrets = [ctx.apiKey, ...req.secrets];
-  const url = `${ctx.origin}${ctx.basePath}${req.path}${req.query ?? ""}`;
+  // Only failures need the secrets list (redaction); the success path never builds it.
+  const secrets = () => [ctx.apiKey, ...req.secrets];
   const controller = new AbortController();
   let timedOut = false;
   let headersReceived = false;
@@ -144,9 +151,10 @@ export async function sendAttempt(
   try {
     let res: Dispatcher.ResponseData;
     try {
-      res = await request(url, {
+      res = await ctx.dispatcher.request({
+        origin: ctx.origin,
+        path: `${ctx.basePath}${req.path}${req.query ?? ""}`,
         method: req.method,
-        dispatcher: ctx.dispatcher,
         signal: controller.signal,
         headersTimeout: req.timeoutMs + 1000,
         bodyTimeout: req.timeoutMs + 1000,
@@ -165,7 +173,7 @@ export async function sendAttempt(
 
     let body: Buffer | null;
     try {
-      body = await readBody(res.body, MAX_RESPONSE_BYTES);
+      body = await readBody(res, MAX_RESPONSE_BYTES);
     } catch (err) {
       throw mapFailure(err);
     }
@@ -192,7 +200,7 @@ export async function sendAttempt(
     if (code === "UND_ERR_CONNECT_TIMEOUT") return timeoutError("connect");
     if (code === "UND_ERR_HEADERS_TIMEOUT") return timeoutError("headers");
     if (code === "UND_ERR_BODY_TIMEOUT") return timeoutError("body");
-    const cause = sanitizedCause(err, secrets);
+    const cause = sanitizedCause(err, secrets());
     const detail = `connection failed (${code ?? cause.name}: ${cause.message})`;
     return new WachtConnectionError(
       {
@@ -223,7 +231,7 @@ export async function sendAttempt(
         if (parsed.success) {
           const first = parsed.data.errors[0];
           serverMessage =
-            first === undefined ? undefined : redact(first.message, secrets).slice(0, 1000);
+            first === undefined ? undefined : redact(first.message, secrets()).slice(0, 1000);
           code = first?.code;
         } else {
           fallbackDescription = "<JSON response without an errors[0].message>";
