@@ -2,6 +2,7 @@
 // non-2xx → WachtApiError.fromResponse, undici/OS failures → WachtConnectionError / WachtTimeoutError.
 // No retries here (runner.ts). Every text that reaches an error is redacted of the key and other secrets.
 
+import { EventEmitter } from "node:events";
 import type { Dispatcher } from "undici";
 import { ApiErrorBodySchema } from "../schema/wire";
 import {
@@ -125,6 +126,22 @@ function describeNonJson(contentType: string, bytes: number): string {
   return `<non-JSON response: ${type.replace(/[^\w.+/-]/g, "").slice(0, 60)}, ${bytes} bytes>`;
 }
 
+/**
+ * The per-attempt abort signal. undici accepts an EventEmitter with `aborted`/`reason` as a signal;
+ * it is much cheaper per attempt than an AbortController (an EventTarget). undici supplies its own
+ * RequestAbortedError as the reason; the failure is mapped to a timeout by the `timedOut` flag.
+ */
+class AttemptSignal extends EventEmitter {
+  aborted = false;
+  readonly reason = undefined;
+
+  abort(): void {
+    if (this.aborted) return;
+    this.aborted = true;
+    this.emit("abort");
+  }
+}
+
 /** Sends one attempt. Resolves with a 2xx response; rejects with a WachtError. */
 export async function sendAttempt(
   ctx: TransportContext,
@@ -132,12 +149,12 @@ export async function sendAttempt(
 ): Promise<AttemptResponse> {
   // Only failures need the secrets list (redaction); the success path never builds it.
   const secrets = () => [ctx.apiKey, ...req.secrets];
-  const controller = new AbortController();
+  const signal = new AttemptSignal();
   let timedOut = false;
   let headersReceived = false;
   const timer = setTimeout(() => {
     timedOut = true;
-    controller.abort();
+    signal.abort();
   }, req.timeoutMs);
   const timeoutError = (phase: "connect" | "headers" | "body") =>
     new WachtTimeoutError({
@@ -155,7 +172,7 @@ export async function sendAttempt(
         origin: ctx.origin,
         path: `${ctx.basePath}${req.path}${req.query ?? ""}`,
         method: req.method,
-        signal: controller.signal,
+        signal,
         headersTimeout: req.timeoutMs + 1000,
         bodyTimeout: req.timeoutMs + 1000,
         headers: {
