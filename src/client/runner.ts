@@ -2,7 +2,7 @@
 // (retry.ts) and wait. Enforces maxRetries, the per-wait cap and the total budget (totalTimeoutMs);
 // reports each retry through onRetry (method, path, reason, wait; never the key or the body).
 
-import type { z } from "zod";
+import { z } from "zod";
 import {
   isWachtError,
   WachtApiError,
@@ -63,6 +63,8 @@ export interface CallSpec<T> {
   secrets?: readonly string[];
 }
 
+const NO_SECRETS: readonly string[] = [];
+
 function note(error: WachtError, text: string): void {
   error.message = `${error.message} (${text})`;
 }
@@ -81,12 +83,17 @@ function parse<T>(spec: CallSpec<T>, res: AttemptResponse): T {
       detail: `response is not JSON (${type.replace(/[^\w.+/-]/g, "").slice(0, 60)}, ${res.body.length} bytes)`,
     });
   }
-  const result = spec.schema.safeParse(data);
-  if (result.success) return result.data;
-  const issues = result.error.issues.map((i) => ({
-    path: i.path.map(String).join(".") || "(root)",
-    message: i.message,
-  }));
+  let issues: { path: string; message: string }[];
+  try {
+    // parse (not safeParse): no result wrapper on the success path; a ZodError carries the issues.
+    return spec.schema.parse(data);
+  } catch (e) {
+    if (!(e instanceof z.ZodError)) throw e;
+    issues = e.issues.map((i) => ({
+      path: i.path.map(String).join(".") || "(root)",
+      message: i.message,
+    }));
+  }
   const first = issues[0];
   throw new WachtResponseValidationError({
     method: spec.method,
@@ -128,11 +135,11 @@ export async function runCall<T>(rt: Runtime, spec: CallSpec<T>): Promise<T> {
         method: spec.method,
         path: spec.path,
         query: spec.query ?? "",
-        ...(spec.body === undefined ? {} : { body: spec.body }),
-        ...(spec.headers === undefined ? {} : { headers: spec.headers }),
+        body: spec.body,
+        headers: spec.headers,
         timeoutMs: attemptTimeout,
         timeoutIsTotal: left < rt.timeoutMs,
-        secrets: spec.secrets ?? [],
+        secrets: spec.secrets ?? NO_SECRETS,
       });
       return parse(spec, res);
     } catch (e) {
