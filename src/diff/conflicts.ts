@@ -42,7 +42,8 @@ export function findConflicts(
   declared: Record<string, unknown>,
   metadataKeys: { publicMetadata: string[] | null; privateMetadata: string[] | null },
 ): FieldConflict[] {
-  if (state.updatedAt === undefined || sameInstant(state.updatedAt, live.updatedAt)) return [];
+  // No read time in state (e.g. a placeholder after a failed create): nothing to compare with.
+  if (!state.updatedAt || sameInstant(state.updatedAt, live.updatedAt)) return [];
   const conflicts: FieldConflict[] = [];
   for (const field of fields) {
     if (field === "profileImage" || field === "removeProfileImage") {

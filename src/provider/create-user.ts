@@ -5,15 +5,18 @@
 import { isWachtError, type WachtError } from "../client/errors";
 import type { UserCreate } from "../client/user-params";
 import type { WachtClient } from "../client/wacht-client";
+import type { ApiUserSummary } from "../schema/wire";
 import { describeKey, findCreatedSince, type NaturalKey } from "./locate-user";
 
 /** Server and local clocks may disagree: a user created this long before the POST still counts. */
 const CLOCK_SKEW_MS = 60_000;
 
-/** The outcome: the new user's id, and whether it was found after an ambiguous failure. */
+/** The outcome: the user's id, the ambiguous failures recovered from, and whether it pre-existed. */
 export interface CreatedUser {
   userId: string;
   recoveredAfter: string[];
+  /** True when a user with the key, created in the last hour, was found and taken over. */
+  foundExisting: boolean;
 }
 
 /** True when a failed POST may still have created the user on the server. */
@@ -50,10 +53,31 @@ export interface CreateOptions {
   sleep?: (ms: number) => Promise<void>;
 }
 
+/** How far back a user with the same key counts as left behind by an earlier failed run. */
+export const RECENT_MS = 60 * 60 * 1000;
+
+async function tryFind(
+  client: WachtClient,
+  key: NaturalKey,
+  sinceMs: number,
+): Promise<{ matches: ApiUserSummary[] } | { error: unknown }> {
+  try {
+    return { matches: await findCreatedSince(client, key, sinceMs) };
+  } catch (error) {
+    return { error };
+  }
+}
+
 /**
- * Creates the user described by `fields`, whose unique natural key is `key`. An ambiguous
- * failure is followed by an exact lookup: a match is the user this call created; no match means
- * the POST did not take effect and it is sent again. Any other failure is thrown as is.
+ * Creates the user described by `fields`, whose unique natural key is `key`.
+ *
+ * - Before the POST, the newest users are checked for one with the same key created within the
+ *   last hour: an earlier run that failed after its POST may have left it, and it is taken over
+ *   (`foundExisting`) instead of being created twice. Two or more such users is an error.
+ * - An ambiguous failure is followed by exact lookups (repeated while a timed-out POST may still
+ *   be running): a match is the user this call created; no match means the POST did not take
+ *   effect and it is sent again. A lookup that keeps failing is an error, never a blind retry.
+ * - Any other failure is thrown as is.
  */
 export async function createWithoutDuplicates(
   client: WachtClient,
@@ -65,22 +89,41 @@ export async function createWithoutDuplicates(
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
   let backoff = options.backoffMs ?? 500;
   const failures: string[] = [];
+
+  const leftBehind = await findCreatedSince(client, key, Date.now() - RECENT_MS);
+  if (leftBehind.length > 1) {
+    throw new Error(
+      `${leftBehind.length} Wacht users with ${describeKey(key)} were created in the last hour (${leftBehind.map((u) => u.id).join(", ")}); not creating another one. Manage the right one with userId`,
+    );
+  }
+  if (leftBehind[0] !== undefined) {
+    return { userId: leftBehind[0].id, recoveredAfter: failures, foundExisting: true };
+  }
+
   for (let attempt = 1; ; attempt++) {
     const startedAt = Date.now() - CLOCK_SKEW_MS;
     try {
       const created = await client.users.create(fields);
-      return { userId: created.id, recoveredAfter: failures };
+      return { userId: created.id, recoveredAfter: failures, foundExisting: false };
     } catch (err) {
       if (!isAmbiguousFailure(err)) throw err;
       failures.push(err instanceof Error ? err.message : String(err));
       const deadline = Date.now() + (mayStillBeRunning(err) ? (options.settleMs ?? 10_000) : 0);
-      let matches = await findCreatedSince(client, key, startedAt);
-      while (matches.length === 0 && Date.now() < deadline) {
+      let found = await tryFind(client, key, startedAt);
+      while (("error" in found || found.matches.length === 0) && Date.now() < deadline) {
         await sleep(Math.min(options.pollMs ?? 250, Math.max(0, deadline - Date.now())));
-        matches = await findCreatedSince(client, key, startedAt);
+        found = await tryFind(client, key, startedAt);
       }
+      if ("error" in found) {
+        const why = found.error instanceof Error ? found.error.message : String(found.error);
+        throw new Error(
+          `creating a Wacht user with ${describeKey(key)} failed ambiguously (${failures.join("; ")}) and looking it up failed too (${why}); not sending the POST again blindly. The next run finds the user if it was created`,
+          { cause: err },
+        );
+      }
+      const matches = found.matches;
       if (matches.length === 1 && matches[0] !== undefined) {
-        return { userId: matches[0].id, recoveredAfter: failures };
+        return { userId: matches[0].id, recoveredAfter: failures, foundExisting: false };
       }
       if (matches.length > 1) {
         throw new Error(

@@ -138,3 +138,43 @@ export function toOutputs(details: ApiUserDetails, declaration: DeclarationState
       .sort(byString((s) => s.id)),
   };
 }
+
+/**
+ * The state of a user known only by id (created, but not readable right now). Values are
+ * neutral so that the next diff sends every declared field, and `updatedAt` is "" so the
+ * lost-update guard has nothing stale to compare with.
+ */
+export function placeholderOutputs(userId: string, declaration: DeclarationState): UserOutputs {
+  return toOutputs(
+    {
+      id: userId,
+      created_at: "",
+      updated_at: "",
+      first_name: "",
+      last_name: "",
+      username: null,
+      profile_picture_url: "",
+      schema_version: "v1",
+      disabled: false,
+      second_factor_policy: "",
+      availability: "",
+      last_password_reset_at: null,
+      active_organization_membership_id: null,
+      active_workspace_membership_id: null,
+      deployment_id: "",
+      public_metadata: null,
+      private_metadata: null,
+      primary_email_address_id: null,
+      primary_email_address: null,
+      primary_phone_number_id: null,
+      primary_phone_number: null,
+      email_addresses: [],
+      phone_numbers: [],
+      social_connections: [],
+      segments: [],
+      has_password: false,
+      has_backup_codes: false,
+    },
+    declaration,
+  );
+}

@@ -32,6 +32,7 @@ import { PasswordVault } from "./password-vault";
 import {
   declarationFromState,
   declarationOf,
+  placeholderOutputs,
   toOutputs,
   type DeclarationState,
 } from "./to-outputs";
@@ -229,6 +230,11 @@ export class WachtUserProvider {
       // A POST that timed out may still be running: wait up to twice the request timeout for it.
       const settleMs = Math.min(2 * (settings.timeoutMs ?? 30_000), 60_000);
       const result = await createWithoutDuplicates(client, fields, key, { settleMs });
+      if (result.foundExisting) {
+        warn(
+          `a Wacht user with ${describeKey(key)} was created within the last hour (${result.userId}), probably by an earlier run that failed before recording it; managing it instead of creating a duplicate`,
+        );
+      }
       if (result.recoveredAfter.length > 0) {
         warn(
           `creating the user with ${describeKey(key)} failed ambiguously (${result.recoveredAfter.join("; ")}); found the user it created, ${result.userId}, instead of creating a duplicate`,
@@ -299,7 +305,7 @@ export class WachtUserProvider {
     } catch (err) {
       if (err instanceof PartialFailureError || !created) throw err;
       // The user exists now: keep it in state, or the next `up` would create another one.
-      throw await this.partialFailure(client, userId, inputs, declaration, err);
+      throw await this.partialFailure(client, userId, inputs, declaration, err, true);
     }
   }
 
@@ -340,6 +346,7 @@ export class WachtUserProvider {
           passwordVersion: created ? declaration.passwordVersion : null,
         },
         err,
+        created,
       );
     }
     const { details, uploadedSha256 } = applied;
@@ -380,6 +387,7 @@ export class WachtUserProvider {
     inputs: Props,
     declaration: DeclarationState,
     err: unknown,
+    mustRecord = false,
   ): Promise<Error> {
     const message = err instanceof Error ? err.message : String(err);
     try {
@@ -391,7 +399,15 @@ export class WachtUserProvider {
         err,
       );
     } catch {
-      return err instanceof Error ? err : new Error(message);
+      if (!mustRecord) return err instanceof Error ? err : new Error(message);
+      // The user exists (we created it) but cannot be read now: record its id anyway, or the
+      // next `up` would create it a second time.
+      return new PartialFailureError(
+        `${message} (Wacht user ${userId} was created; the state records it and the next \`pulumi up\` completes it)`,
+        userId,
+        { ...placeholderOutputs(userId, declaration), __provider: inputs["__provider"] },
+        err,
+      );
     }
   }
 
@@ -451,7 +467,7 @@ export class WachtUserProvider {
     const declaration = declarationOf(news);
     const previous = declarationFromState(state);
     let outs: UserOutputs | Props = { ...state, ...declaration };
-    if (planned.changedFields.length > 0) {
+    if (planned.changedFields.length > 0 || !state.updatedAt) {
       let live: ApiUserDetails;
       try {
         live = await client.users.get(userId);

@@ -266,6 +266,7 @@ describe("issue #5: creating users", () => {
     emulator.clearRequests();
     const { id, outs } = await provider.create(news);
     expect(calls(emulator)).toEqual([
+      "GET /users", // the newest users: one left behind by an earlier failed run is taken over
       "POST /users",
       `GET /users/${id}/details`,
       `PATCH /users/${id}`,
@@ -608,5 +609,68 @@ describe("lost-update guard and our own lost answers", () => {
     // The engine kept the old state (or a partial one); the next up must converge, not conflict.
     const retried = await provider.update(ADA, outs, news);
     expect(retried.outs).toMatchObject({ firstName: "Grace", lastName: "Hopper" });
+  });
+});
+
+describe("creates across runs (issue #5: a retry never makes a duplicate)", () => {
+  it("a user left behind by a failed earlier run is taken over, not created again", async () => {
+    const news = await checked({
+      emailAddress: "left@example.com",
+      skipPasswordCheck: true,
+      firstName: "Left",
+    });
+    // An earlier run's POST created the user, then the run died before recording it.
+    await fetch(`${emulator.url}/users`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${KEY}` },
+      body: (() => {
+        const f = new FormData();
+        f.append("email_address", "left@example.com");
+        f.append("skip_password_check", "true");
+        return f;
+      })(),
+    });
+    const warn = jest.spyOn(console, "warn").mockImplementation(() => undefined);
+    const { id } = await provider.create(news);
+    warn.mockRestore();
+    const matching = emulator.users
+      .list()
+      .filter((u) => u.user.primary_email_address === "left@example.com");
+    expect(matching.map((u) => u.user.id)).toEqual([id]);
+    expect(matching[0]?.user.first_name).toBe("Left");
+  });
+
+  it("a created user that cannot be read after a failure is still recorded by id", async () => {
+    const news = {
+      ...(await checked({ emailAddress: "unreadable@example.com", skipPasswordCheck: true })),
+      __provider: "p",
+    };
+    emulator.faults.enqueue({
+      kind: "status",
+      status: 503,
+      match: { method: "GET", pathRegex: "/details$" },
+      count: 20,
+    });
+    let failure: unknown;
+    try {
+      await provider.create(news);
+    } catch (err) {
+      failure = err;
+    }
+    emulator.faults.clear();
+    expect(failure).toMatchObject({
+      id: expect.stringMatching(/^\d+$/),
+      properties: { origin: "create", updatedAt: "", __provider: "p" },
+    });
+    const state = (failure as { properties: Record<string, unknown> }).properties;
+    // The next up completes it with an update (not a second create).
+    expect((await provider.diff(String(state["userId"]), state, news)).replaces).toEqual([]);
+    const done = await provider.update(String(state["userId"]), state, news);
+    expect(done.outs).toMatchObject({ primaryEmailAddress: "unreadable@example.com" });
+    expect(
+      emulator.users
+        .list()
+        .filter((u) => u.user.primary_email_address === "unreadable@example.com"),
+    ).toHaveLength(1);
   });
 });
