@@ -89,43 +89,37 @@ describe("CLI", () => {
     expect(existsSync(cli)).toBe(true);
   });
 
-  it(
-    "`wacht-emulator --port 0` prints WACHT_BASE_URL first and serves until SIGTERM",
-    async () => {
-      const seedFile = join(dir, "seed.json");
-      writeFileSync(
-        seedFile,
-        JSON.stringify([{ first_name: "From seed", email: "s@example.com" }]),
-      );
-      const child = spawn(
-        process.execPath,
-        [cli, "--port", "0", "--api-key", "cli-key", "--seed", seedFile],
-        { stdio: ["ignore", "pipe", "pipe"] },
-      );
-      try {
-        const url = await new Promise<string>((resolve, reject) => {
-          let out = "";
-          child.stdout.on("data", (c: Buffer) => {
-            out += c.toString();
-            const line = out.split("\n")[0];
-            if (out.includes("\n") && line) resolve(line);
-          });
-          child.on("exit", (code) => reject(new Error(`cli exited ${code}`)));
+  it("`wacht-emulator --port 0` prints WACHT_BASE_URL first and serves until SIGTERM", async () => {
+    const seedFile = join(dir, "seed.json");
+    writeFileSync(seedFile, JSON.stringify([{ first_name: "From seed", email: "s@example.com" }]));
+    const child = spawn(
+      process.execPath,
+      [cli, "--port", "0", "--api-key", "cli-key", "--seed", seedFile],
+      { stdio: ["ignore", "pipe", "pipe"] },
+    );
+    try {
+      const url = await new Promise<string>((resolve, reject) => {
+        let out = "";
+        child.stdout.on("data", (c: Buffer) => {
+          out += c.toString();
+          const line = out.split("\n")[0];
+          if (out.includes("\n") && line) resolve(line);
         });
-        expect(url).toMatch(/^WACHT_BASE_URL=http:\/\/127\.0\.0\.1:\d+$/);
-        const base = url.split("=")[1]!;
-        const list = await fetch(`${base}/users`, {
-          headers: { authorization: "Bearer cli-key" },
-        }).then((r) => r.json() as Promise<{ data: Array<{ first_name: string }> }>);
-        expect(list.data.map((u) => u.first_name)).toEqual(["From seed"]);
-        expect(
-          (await fetch(`${base}/users`, { headers: { authorization: "Bearer other" } })).status,
-        ).toBe(401);
-      } finally {
-        const exited = new Promise((resolve) => child.on("exit", resolve));
-        child.kill("SIGTERM");
-        expect(await exited).toBe(0);
-      }
-    },
-  );
+        child.on("exit", (code) => reject(new Error(`cli exited ${code}`)));
+      });
+      expect(url).toMatch(/^WACHT_BASE_URL=http:\/\/127\.0\.0\.1:\d+$/);
+      const base = url.split("=")[1]!;
+      const list = await fetch(`${base}/users`, {
+        headers: { authorization: "Bearer cli-key" },
+      }).then((r) => r.json() as Promise<{ data: Array<{ first_name: string }> }>);
+      expect(list.data.map((u) => u.first_name)).toEqual(["From seed"]);
+      expect(
+        (await fetch(`${base}/users`, { headers: { authorization: "Bearer other" } })).status,
+      ).toBe(401);
+    } finally {
+      const exited = new Promise((resolve) => child.on("exit", resolve));
+      child.kill("SIGTERM");
+      expect(await exited).toBe(0);
+    }
+  });
 });
