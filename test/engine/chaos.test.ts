@@ -35,7 +35,7 @@ describe("chaos reconcile (300 users, seeded faults)", () => {
       seed: CI_SEED,
       users: 300,
       parallelism: 12,
-      maxPasses: 20,
+      maxPasses: 25,
       timeoutMs: 300,
       slowMs: 600,
       maxRetries: 0,
