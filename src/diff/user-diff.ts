@@ -95,7 +95,9 @@ export function diffUser(olds: DiffableState, news: Record<string, unknown>): Us
     (passwordVersion === UNKNOWN || passwordVersion !== (olds.passwordVersion ?? null));
 
   // A placeholder state (a created user that could not be read) is completed by an update.
-  if (olds.userId !== undefined && olds.updatedAt === "") changedSettings.push("(unread state)");
+  if (olds.userId !== undefined && olds.updatedAt === undefined && olds.origin !== undefined) {
+    changedSettings.push("(unread state)");
+  }
 
   const onDelete = news["onDelete"] ?? "retain";
   if (olds.onDelete !== undefined && onDelete !== olds.onDelete) changedSettings.push("onDelete");

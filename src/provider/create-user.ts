@@ -6,7 +6,7 @@ import { isWachtError, type WachtError } from "../client/errors";
 import type { UserCreate } from "../client/user-params";
 import type { WachtClient } from "../client/wacht-client";
 import type { ApiUserSummary } from "../schema/wire";
-import { describeKey, findCreatedSince, type NaturalKey } from "./locate-user";
+import { describeKey, findCreatedSince, searchExact, type NaturalKey } from "./locate-user";
 
 /** Server and local clocks may disagree: a user created this long before the POST still counts. */
 const CLOCK_SKEW_MS = 60_000;
@@ -71,9 +71,10 @@ async function tryFind(
 /**
  * Creates the user described by `fields`, whose unique natural key is `key`.
  *
- * - Before the POST, the newest users are checked for one with the same key created within the
- *   last hour: an earlier run that failed after its POST may have left it, and it is taken over
- *   (`foundExisting`) instead of being created twice. Two or more such users is an error.
+ * - Before the POST, one search looks for a user with the same key: one created within the last
+ *   hour was most likely left by an earlier run that failed after its POST, and is taken over
+ *   (`foundExisting`) instead of being created twice; an older one, or several, is an error that
+ *   points at `adopt`, since a second user with the same key is almost never what was meant.
  * - An ambiguous failure is followed by exact lookups (repeated while a timed-out POST may still
  *   be running): a match is the user this call created; no match means the POST did not take
  *   effect and it is sent again. A lookup that keeps failing is an error, never a blind retry.
@@ -90,14 +91,18 @@ export async function createWithoutDuplicates(
   let backoff = options.backoffMs ?? 500;
   const failures: string[] = [];
 
-  const leftBehind = await findCreatedSince(client, key, Date.now() - RECENT_MS);
-  if (leftBehind.length > 1) {
+  // One search request: a user with this key may exist already, typically left behind by an
+  // earlier run that failed after its POST. Recent (< 1 h): take it over. Older: refuse to make a
+  // second user with the same key and point at adopt.
+  const existing = await searchExact(client, key);
+  const recent = existing.filter((u) => Date.parse(u.created_at) >= Date.now() - RECENT_MS);
+  if (existing.length > 1 || (existing.length === 1 && recent.length === 0)) {
     throw new Error(
-      `${leftBehind.length} Wacht users with ${describeKey(key)} were created in the last hour (${leftBehind.map((u) => u.id).join(", ")}); not creating another one. Manage the right one with userId`,
+      `a Wacht user with ${describeKey(key)} already exists (${existing.map((u) => `${u.id}, created ${u.created_at}`).join("; ")}); not creating another one. Manage it with adopt (${key.email !== undefined ? "{ email }" : "{ username }"}) or userId`,
     );
   }
-  if (leftBehind[0] !== undefined) {
-    return { userId: leftBehind[0].id, recoveredAfter: failures, foundExisting: true };
+  if (recent[0] !== undefined) {
+    return { userId: recent[0].id, recoveredAfter: failures, foundExisting: true };
   }
 
   for (let attempt = 1; ; attempt++) {

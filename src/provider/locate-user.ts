@@ -44,6 +44,18 @@ function searchTerm(key: NaturalKey): string {
   return (key.email ?? key.username ?? key.phoneNumber ?? "").trim();
 }
 
+/** Exact matches among `search` results only: one request in practice, but blind to users the
+ * lagging index has not caught up with (wacht-api.md §6). */
+export async function searchExact(client: WachtClient, key: NaturalKey): Promise<ApiUserSummary[]> {
+  const term = searchTerm(key);
+  if (term === "") return [];
+  const matches: ApiUserSummary[] = [];
+  for await (const user of client.users.listAll({ search: term, pageSize: 100 })) {
+    if (matchesKey(user, key)) matches.push(user);
+  }
+  return matches;
+}
+
 /**
  * Every user whose key matches exactly. Tries `search` first; when that finds no exact match,
  * scans all users (pages of 100) so that a lagging search index cannot hide one.
@@ -54,10 +66,7 @@ export async function findByNaturalKey(
 ): Promise<ApiUserSummary[]> {
   const term = searchTerm(key);
   if (term === "") return [];
-  const viaSearch: ApiUserSummary[] = [];
-  for await (const user of client.users.listAll({ search: term, pageSize: 100 })) {
-    if (matchesKey(user, key)) viaSearch.push(user);
-  }
+  const viaSearch = await searchExact(client, key);
   if (viaSearch.length > 0) return viaSearch;
   const viaScan: ApiUserSummary[] = [];
   for await (const user of client.users.listAll({

@@ -140,41 +140,27 @@ export function toOutputs(details: ApiUserDetails, declaration: DeclarationState
 }
 
 /**
- * The state of a user known only by id (created, but not readable right now). Values are
- * neutral so that the next diff sends every declared field, and `updatedAt` is "" so the
- * lost-update guard has nothing stale to compare with.
+ * The state of a user known only by id (created, but not readable right now): the id and the
+ * declaration-side values, and NO live field, so nothing in it is wrong. The missing
+ * `updatedAt` marks it: the next diff reports a change and the update reads the user first.
  */
-export function placeholderOutputs(userId: string, declaration: DeclarationState): UserOutputs {
-  return toOutputs(
-    {
-      id: userId,
-      created_at: "",
-      updated_at: "",
-      first_name: "",
-      last_name: "",
-      username: null,
-      profile_picture_url: "",
-      schema_version: "v1",
-      disabled: false,
-      second_factor_policy: "",
-      availability: "",
-      last_password_reset_at: null,
-      active_organization_membership_id: null,
-      active_workspace_membership_id: null,
-      deployment_id: "",
-      public_metadata: null,
-      private_metadata: null,
-      primary_email_address_id: null,
-      primary_email_address: null,
-      primary_phone_number_id: null,
-      primary_phone_number: null,
-      email_addresses: [],
-      phone_numbers: [],
-      social_connections: [],
-      segments: [],
-      has_password: false,
-      has_backup_codes: false,
-    },
-    declaration,
-  );
+export function placeholderOutputs(
+  userId: string,
+  declaration: DeclarationState,
+): Partial<UserOutputs> {
+  return {
+    userId,
+    origin: declaration.origin,
+    adopt: declaration.adopt,
+    metadataOwnership: declaration.metadataOwnership,
+    managedPublicMetadataKeys: [...declaration.managedPublicMetadataKeys],
+    managedPrivateMetadataKeys: [...declaration.managedPrivateMetadataKeys],
+    profileImage: declaration.profileImage,
+    profileImageSha256: declaration.profileImageSha256,
+    removeProfileImage: declaration.removeProfileImage,
+    passwordVersion: declaration.passwordVersion,
+    onDelete: declaration.onDelete,
+    onConflict: declaration.onConflict,
+    managedFields: [...declaration.managedFields],
+  };
 }
