@@ -3,7 +3,16 @@
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["dist/**", "coverage/**", "node_modules/**", "**/*.js", "**/*.mjs", "bench/results.json"] },
+  {
+    ignores: [
+      "dist/**",
+      "coverage/**",
+      "node_modules/**",
+      "**/*.js",
+      "**/*.mjs",
+      "bench/results.json",
+    ],
+  },
   ...tseslint.configs.recommendedTypeChecked,
   {
     languageOptions: {
@@ -24,7 +33,10 @@ export default tseslint.config(
         {
           patterns: [
             { group: ["@pulumi/*"], message: "The client never imports Pulumi." },
-            { group: ["**/emulator/**", "**/provider/**", "**/resource/**"], message: "client/ is a plain SDK." },
+            {
+              group: ["**/emulator/**", "**/provider/**", "**/resource/**"],
+              message: "client/ is a plain SDK.",
+            },
           ],
         },
       ],
@@ -37,8 +49,14 @@ export default tseslint.config(
         "error",
         {
           patterns: [
-            { group: ["@pulumi/*", "undici"], message: "The emulator is a plain node:http server." },
-            { group: ["**/client/**", "**/provider/**", "**/resource/**", "**/diff/**"], message: "The emulator never imports the client." },
+            {
+              group: ["@pulumi/*", "undici"],
+              message: "The emulator is a plain node:http server.",
+            },
+            {
+              group: ["**/client/**", "**/provider/**", "**/resource/**", "**/diff/**"],
+              message: "The emulator never imports the client.",
+            },
           ],
         },
       ],
@@ -49,7 +67,9 @@ export default tseslint.config(
     rules: {
       "no-restricted-imports": [
         "error",
-        { patterns: [{ group: ["@pulumi/*", "undici", "form-data"], message: "Pure logic only." }] },
+        {
+          patterns: [{ group: ["@pulumi/*", "undici", "form-data"], message: "Pure logic only." }],
+        },
       ],
     },
   },

@@ -135,9 +135,15 @@ function finish(parts: Parts): BuiltBody {
   }
   const body = form.getBuffer();
   if (body.length > MAX_MULTIPART_BYTES) {
+    // Name the part that weighs most: the image, or a (possibly merged) metadata value.
+    const sizes: Array<[string, number]> = parts.fields.map(([n, v]) => [n, Buffer.byteLength(v)]);
+    if (parts.image !== undefined) sizes.push(["profile_image", parts.image.bytes.length]);
+    sizes.sort((a, b) => b[1] - a[1]);
+    const [largest, largestBytes] = sizes[0] ?? ["body", body.length];
+    const field = largest === "profile_image" ? "profileImage" : largest;
     throw new WachtValidationError(
-      "profileImage",
-      `request body is ${body.length} bytes, over the server's ${MAX_MULTIPART_BYTES}-byte (2 MiB) limit`,
+      field,
+      `request body is ${body.length} bytes, over the server's ${MAX_MULTIPART_BYTES}-byte (2 MiB) limit; the largest part is ${largest} (${largestBytes} bytes)`,
     );
   }
   const headers: Record<string, string> = {};

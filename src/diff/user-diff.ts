@@ -5,7 +5,10 @@
 import type { UserOrigin, UserOutputs } from "../schema/user-state";
 import { PROFILE_FIELDS, UNKNOWN, type ManagedField } from "../schema/user-fields";
 import { jsonEqual } from "./json-equal";
-import { metadataDiffers } from "./metadata-ownership";
+import { declaredKeys, metadataDiffers } from "./metadata-ownership";
+
+/** State value of `passwordVersion` when setting the declared password failed: retried next time. */
+export const PASSWORD_PENDING = "(password not set yet)";
 
 /** The result of {@link diffUser}. */
 export interface UserDiff {
@@ -91,8 +94,32 @@ export function diffUser(olds: DiffableState, news: Record<string, unknown>): Us
 
   const passwordVersion = news["passwordVersion"];
   const passwordChanged =
-    passwordVersion !== undefined &&
-    (passwordVersion === UNKNOWN || passwordVersion !== (olds.passwordVersion ?? null));
+    (passwordVersion !== undefined &&
+      (passwordVersion === UNKNOWN || passwordVersion !== (olds.passwordVersion ?? null))) ||
+    (olds.passwordVersion === PASSWORD_PENDING && news["passwordHandle"] !== undefined);
+
+  // Ownership settings must reach state even when the values already match, or a later key
+  // removal would never be applied (the removed keys are computed from the recorded ones).
+  if ((news["metadataOwnership"] ?? "replace") !== (olds.metadataOwnership ?? "replace")) {
+    changedSettings.push("metadataOwnership");
+  }
+  if (mode === "keys") {
+    for (const [field, recorded] of [
+      ["publicMetadata", olds.managedPublicMetadataKeys],
+      ["privateMetadata", olds.managedPrivateMetadataKeys],
+    ] as const) {
+      if (
+        news[field] !== undefined &&
+        news[field] !== UNKNOWN &&
+        !jsonEqual(declaredKeys(news[field]), [...(recorded ?? [])].sort())
+      ) {
+        changedSettings.push(`${field} keys`);
+      }
+    }
+  }
+  if ((news["onConflict"] ?? "fail") !== (olds.onConflict ?? "fail") && olds.userId !== undefined) {
+    changedSettings.push("onConflict");
+  }
 
   // A placeholder state (a created user that could not be read) is completed by an update.
   if (olds.userId !== undefined && olds.updatedAt === undefined && olds.origin !== undefined) {

@@ -104,13 +104,33 @@ function checkImageFile(
   return { sha256: createHash("sha256").update(bytes).digest("hex") };
 }
 
+/** True when the preview-unknown sentinel appears anywhere in `value` (iteratively). */
+function containsUnknown(value: unknown): boolean {
+  const stack: unknown[] = [value];
+  while (stack.length > 0) {
+    const v = stack.pop();
+    if (v === UNKNOWN) return true;
+    if (v !== null && typeof v === "object") {
+      stack.push(
+        ...(Array.isArray(v) ? (v as unknown[]) : Object.values(v as Record<string, unknown>)),
+      );
+    }
+  }
+  return false;
+}
+
 /** Validates declared metadata against the JSON Schema made from the user's zod schema. */
 function checkMetadataSchema(
   field: "publicMetadata" | "privateMetadata",
   value: unknown,
   schema: unknown,
 ): CheckFailure[] {
-  if (value === undefined || value === UNKNOWN || schema === undefined || schema === UNKNOWN)
+  if (
+    value === undefined ||
+    containsUnknown(value) ||
+    schema === undefined ||
+    containsUnknown(schema)
+  )
     return [];
   let validator: z.ZodType;
   try {
@@ -162,7 +182,18 @@ export function checkUser(
 
   const known: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(inputs)) if (value !== UNKNOWN) known[key] = value;
-  if (inputs["userId"] === UNKNOWN) known["userId"] = "1"; // validated once known
+  // Preview unknowns still count as present (a create keyed by an Output's value, adopt from an
+  // Output): stand-ins that pass their own rules keep the presence rules right.
+  const standIns: Record<string, unknown> = {
+    userId: "1",
+    adopt: { email: "unknown@example.com" },
+    emailAddress: "unknown@example.com",
+    phoneNumber: "+10000000000",
+    username: "u".repeat(Math.max(1, limits.usernameMinLength)),
+  };
+  for (const [key, standIn] of Object.entries(standIns)) {
+    if (inputs[key] === UNKNOWN) known[key] = standIn;
+  }
 
   const failures: CheckFailure[] = [];
   for (const field of ["publicMetadata", "privateMetadata"] as const) {
@@ -206,6 +237,12 @@ export function checkUser(
   }
   if (typeof inputs["passwordVersion"] === "number") {
     inputs["passwordVersion"] = String(inputs["passwordVersion"]);
+  }
+
+  // "0042" and "42" are the same user; the state keeps the server's form, so must the inputs
+  // (else every diff would see a new userId and replace).
+  if (typeof inputs["userId"] === "string" && /^[0-9]{1,19}$/.test(inputs["userId"])) {
+    inputs["userId"] = BigInt(inputs["userId"]).toString();
   }
 
   if (inputs["onDelete"] === undefined) {

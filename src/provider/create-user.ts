@@ -53,6 +53,17 @@ export interface CreateOptions {
   sleep?: (ms: number) => Promise<void>;
 }
 
+/** True when the listed user has exactly the fields a POST of `fields` would have stored (§4). */
+export function sameAsPost(user: ApiUserSummary, fields: UserCreate): boolean {
+  const email = fields.emailAddress?.trim().toLowerCase() ?? null;
+  return (
+    user.first_name === (fields.firstName ?? "") &&
+    user.last_name === (fields.lastName ?? "") &&
+    (user.username ?? "") === (fields.username?.trim() ?? "") &&
+    (user.primary_email_address?.toLowerCase() ?? null) === email
+  );
+}
+
 /** How far back a user with the same key counts as left behind by an earlier failed run. */
 export const RECENT_MS = 60 * 60 * 1000;
 
@@ -92,17 +103,27 @@ export async function createWithoutDuplicates(
   const failures: string[] = [];
 
   // One search request: a user with this key may exist already, typically left behind by an
-  // earlier run that failed after its POST. Recent (< 1 h): take it over. Older: refuse to make a
-  // second user with the same key and point at adopt.
+  // earlier run that failed after its POST. It is taken over only when it is provably that user:
+  // created within the hour with exactly the fields this POST sends. Anyone else (a person who
+  // signed up with that email, an older account) is never taken over: the create fails and
+  // points at adopt, which makes the takeover explicit.
   const existing = await searchExact(client, key);
-  const recent = existing.filter((u) => Date.parse(u.created_at) >= Date.now() - RECENT_MS);
-  if (existing.length > 1 || (existing.length === 1 && recent.length === 0)) {
-    throw new Error(
-      `a Wacht user with ${describeKey(key)} already exists (${existing.map((u) => `${u.id}, created ${u.created_at}`).join("; ")}); not creating another one. Manage it with adopt (${key.email !== undefined ? "{ email }" : "{ username }"}) or userId`,
-    );
+  const ours = existing.filter(
+    (u) => Date.parse(u.created_at) >= Date.now() - RECENT_MS && sameAsPost(u, fields),
+  );
+  if (existing.length === 1 && ours[0] !== undefined) {
+    return { userId: ours[0].id, recoveredAfter: failures, foundExisting: true };
   }
-  if (recent[0] !== undefined) {
-    return { userId: recent[0].id, recoveredAfter: failures, foundExisting: true };
+  if (existing.length > 0) {
+    const how =
+      key.email !== undefined
+        ? "adopt: { email }"
+        : key.username !== undefined
+          ? "adopt: { username }"
+          : "userId";
+    throw new Error(
+      `a Wacht user with ${describeKey(key)} already exists (${existing.map((u) => `${u.id}, created ${u.created_at}`).join("; ")}) and was not created by this resource; not creating another one. To manage it, declare ${how}`,
+    );
   }
 
   for (let attempt = 1; ; attempt++) {

@@ -31,11 +31,12 @@ export function matchesKey(user: ApiUserSummary, key: NaturalKey): boolean {
   if (key.username !== undefined) return (user.username ?? "") === key.username.trim();
   if (key.phoneNumber !== undefined) {
     const want = digits(key.phoneNumber);
-    // List items carry country_code || phone_number (wacht-api.md §5): compare by trailing digits.
+    // List items carry country_code || phone_number (wacht-api.md §5). Same digits match; a
+    // number declared WITHOUT a country code (no leading +) may match the end of a listed one.
     const have = digits(user.primary_phone_number ?? "");
-    return (
-      want !== "" && have !== "" && (have === want || have.endsWith(want) || want.endsWith(have))
-    );
+    if (want.length < 7 || have.length < 7) return false;
+    if (have === want) return true;
+    return !key.phoneNumber.trim().startsWith("+") && have.endsWith(want);
   }
   return false;
 }

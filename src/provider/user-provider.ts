@@ -15,7 +15,7 @@ import {
 import { findConflicts, type FieldConflict } from "../diff/conflicts";
 import { sameInstant } from "../diff/timestamps";
 import { mergeMetadata } from "../diff/metadata-ownership";
-import { diffUser } from "../diff/user-diff";
+import { diffUser, PASSWORD_PENDING } from "../diff/user-diff";
 import type { JsonValue } from "../schema/json";
 import type { ManagedField } from "../schema/user-fields";
 import type { AdoptKey, UserOutputs } from "../schema/user-state";
@@ -182,9 +182,9 @@ export class WachtUserProvider {
   private async resolveUser(
     client: WachtClient,
     inputs: Props,
-  ): Promise<{ userId: string; created: boolean }> {
+  ): Promise<{ userId: string; created: boolean; passwordSent: boolean }> {
     const given = inputs["userId"];
-    if (typeof given === "string") return { userId: given, created: false };
+    if (typeof given === "string") return { userId: given, created: false, passwordSent: false };
     if (inputs["adopt"] !== undefined) {
       const key = inputs["adopt"] as AdoptKey;
       let matches;
@@ -203,7 +203,7 @@ export class WachtUserProvider {
           `${matches.length} Wacht users have ${describeKey(key)} (${matches.map((m) => m.id).join(", ")}): adopt needs exactly one; use userId to pick one`,
         );
       }
-      return { userId: (matches[0] as { id: string }).id, created: false };
+      return { userId: (matches[0] as { id: string }).id, created: false, passwordSent: false };
     }
     const fields: UserCreate = {};
     for (const [from, to] of [
@@ -240,7 +240,8 @@ export class WachtUserProvider {
           `creating the user with ${describeKey(key)} failed ambiguously (${result.recoveredAfter.join("; ")}); found the user it created, ${result.userId}, instead of creating a duplicate`,
         );
       }
-      return { userId: result.userId, created: true };
+      // A user taken over from an earlier failed run did not get this run's POST (or password).
+      return { userId: result.userId, created: true, passwordSent: !result.foundExisting };
     } catch (err) {
       withContext(`creating a Wacht user with ${describeKey(key)} failed`, err);
     }
@@ -297,11 +298,11 @@ export class WachtUserProvider {
   /** Finds, adopts or creates the user, then PATCHes the declared fields that differ (or none). */
   async create(inputs: Props): Promise<pulumi.dynamic.CreateResult> {
     const client = this.client();
-    const { userId, created } = await this.resolveUser(client, inputs);
+    const { userId, created, passwordSent } = await this.resolveUser(client, inputs);
     this.touched(client, userId);
     const declaration = declarationOf(inputs);
     try {
-      return await this.reconcileNew(client, userId, created, inputs, declaration);
+      return await this.reconcileNew(client, userId, created, passwordSent, inputs, declaration);
     } catch (err) {
       if (err instanceof PartialFailureError || !created) throw err;
       // The user exists now: keep it in state, or the next `up` would create another one.
@@ -314,6 +315,7 @@ export class WachtUserProvider {
     client: WachtClient,
     userId: string,
     created: boolean,
+    passwordSent: boolean,
     inputs: Props,
     declaration: DeclarationState,
   ): Promise<pulumi.dynamic.CreateResult> {
@@ -343,20 +345,24 @@ export class WachtUserProvider {
         {
           ...declaration,
           profileImageSha256: null,
-          passwordVersion: created ? declaration.passwordVersion : null,
+          passwordVersion:
+            passwordSent || inputs["passwordHandle"] === undefined
+              ? declaration.passwordVersion
+              : PASSWORD_PENDING,
         },
         err,
         created,
       );
     }
     const { details, uploadedSha256 } = applied;
-    if (!created) {
+    if (!passwordSent) {
       const password = this.password(inputs);
       if (password !== undefined) {
         try {
           await this.setPassword(client, userId, password, inputs);
         } catch (err) {
-          const kept = { ...declaration, passwordVersion: null };
+          // Recorded as pending: the next `up` sets it, even without a passwordVersion.
+          const kept = { ...declaration, passwordVersion: PASSWORD_PENDING };
           if (uploadedSha256 !== null) kept.profileImageSha256 = uploadedSha256;
           throw new PartialFailureError(
             err instanceof Error ? err.message : String(err),
@@ -366,6 +372,8 @@ export class WachtUserProvider {
           );
         }
       }
+    }
+    if (!created) {
       if (declaration.onDelete === "delete") {
         warn(
           `onDelete is "delete" for Wacht user ${userId}, which this resource did not create: ${deleteCascadeWarning(userId, toOutputs(details, declaration))}, when the resource is deleted or replaced`,

@@ -215,7 +215,10 @@ export class User<TPublic extends JsonValue = JsonValue, TPrivate extends JsonVa
     if (privateMetadata !== undefined) props["privateMetadata"] = pulumi.secret(privateMetadata);
     if (password !== undefined) props["password"] = pulumi.secret(password);
     props["publicMetadataSchema"] = jsonSchemaOf("publicMetadataSchema", publicMetadataSchema);
-    props["privateMetadataSchema"] = jsonSchemaOf("privateMetadataSchema", privateMetadataSchema);
+    // A schema of private data may hold private values (enum, const): keep it secret too.
+    const privateSchema = jsonSchemaOf("privateMetadataSchema", privateMetadataSchema);
+    props["privateMetadataSchema"] =
+      privateSchema === undefined ? undefined : pulumi.secret(privateSchema);
     props["profileImage"] = imagePath(profileImage);
     super(
       userProviderShim,
@@ -223,7 +226,13 @@ export class User<TPublic extends JsonValue = JsonValue, TPrivate extends JsonVa
       props,
       {
         ...opts,
-        additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), "privateMetadata"],
+        // Private metadata, and the names of its keys, are secret in state.
+        additionalSecretOutputs: [
+          ...(opts?.additionalSecretOutputs ?? []),
+          "privateMetadata",
+          "managedPrivateMetadataKeys",
+          "externalPrivateMetadataKeys",
+        ],
       },
       "wacht",
       "User",

@@ -236,6 +236,14 @@ export function buildUserInputsSchema(limits: UserValidationLimits) {
           }
         }
       }
+      if (creating && value.secondFactorPolicy === "enforced" && value.allowLockout === false) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["allowLockout"],
+          message:
+            'a new user has no second factor yet, so secondFactorPolicy "enforced" with allowLockout false would always be refused after the user is created; allow it, or enforce 2FA once the user has backup codes',
+        });
+      }
       if (value.password !== undefined && value.skipPasswordCheck !== true) {
         const problem = passwordProblem(value.password);
         if (problem !== null)

@@ -626,6 +626,7 @@ describe("creates across runs (issue #5: a retry never makes a duplicate)", () =
       body: (() => {
         const f = new FormData();
         f.append("email_address", "left@example.com");
+        f.append("first_name", "Left"); // exactly what this declaration's POST sends
         f.append("skip_password_check", "true");
         return f;
       })(),
@@ -638,6 +639,31 @@ describe("creates across runs (issue #5: a retry never makes a duplicate)", () =
       .filter((u) => u.user.primary_email_address === "left@example.com");
     expect(matching.map((u) => u.user.id)).toEqual([id]);
     expect(matching[0]?.user.first_name).toBe("Left");
+  });
+
+  it("never takes over someone else's account with the same email: fails and points at adopt", async () => {
+    // A person signed up with this email minutes ago (different fields than the declaration).
+    const signup = new FormData();
+    signup.append("email_address", "alice@example.com");
+    signup.append("first_name", "Alice");
+    signup.append("skip_password_check", "true");
+    await fetch(`${emulator.url}/users`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${KEY}` },
+      body: signup,
+    });
+    const news = await checked({
+      emailAddress: "alice@example.com",
+      firstName: "Svc",
+      skipPasswordCheck: true,
+    });
+    await expect(provider.create(news)).rejects.toThrow(
+      /already exists .* not created by this resource.*adopt: \{ email \}/,
+    );
+    const alice = emulator.users
+      .list()
+      .filter((u) => u.user.primary_email_address === "alice@example.com");
+    expect(alice.map((u) => u.user.first_name)).toEqual(["Alice"]);
   });
 
   it("a created user that cannot be read after a failure is still recorded by id", async () => {

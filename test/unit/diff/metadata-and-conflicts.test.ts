@@ -45,7 +45,12 @@ describe("metadata ownership", () => {
   });
 
   it("diffUser uses the managed keys of the state in keys mode", () => {
-    const state = { userId: "1", publicMetadata: live, managedPublicMetadataKeys: ["role"] };
+    const state = {
+      userId: "1",
+      publicMetadata: live,
+      metadataOwnership: "keys" as const,
+      managedPublicMetadataKeys: ["role"],
+    };
     expect(
       diffUser(state, { userId: "1", metadataOwnership: "keys", publicMetadata: { role: "admin" } })
         .changes,
@@ -58,6 +63,35 @@ describe("metadata ownership", () => {
         { ...state, managedPublicMetadataKeys: ["role", "legacy"] },
         { userId: "1", metadataOwnership: "keys", publicMetadata: { role: "admin" } },
       ).changedFields,
+    ).toEqual(["publicMetadata"]);
+  });
+});
+
+describe("ownership settings reach state even when values match", () => {
+  it("switching replace → keys, and a new set of managed keys, are changes (else removals are lost)", () => {
+    const state = {
+      userId: "1",
+      publicMetadata: { a: 1, b: 2 },
+      metadataOwnership: "replace" as const,
+      managedPublicMetadataKeys: [],
+    };
+    const switched = diffUser(state, {
+      userId: "1",
+      metadataOwnership: "keys",
+      publicMetadata: { a: 1, b: 2 },
+    });
+    expect(switched).toMatchObject({ changes: true, changedFields: [] });
+    expect(switched.changedSettings).toEqual(
+      expect.arrayContaining(["metadataOwnership", "publicMetadata keys"]),
+    );
+    const recorded = {
+      ...state,
+      metadataOwnership: "keys" as const,
+      managedPublicMetadataKeys: ["a", "b"],
+    };
+    expect(
+      diffUser(recorded, { userId: "1", metadataOwnership: "keys", publicMetadata: { a: 1 } })
+        .changedFields,
     ).toEqual(["publicMetadata"]);
   });
 });

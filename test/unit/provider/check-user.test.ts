@@ -217,3 +217,38 @@ describe("checkUser: issue #5 declarations", () => {
     ]);
   });
 });
+
+describe("checkUser: review findings", () => {
+  it("normalises a userId with leading zeros to the server's form (no replace on every up)", () => {
+    expect(checkUser({ userId: "000123" }, limits, { read }).inputs["userId"]).toBe("123");
+  });
+
+  it("treats preview unknowns as present for the create/adopt rules", () => {
+    expect(checkUser({ emailAddress: UNKNOWN }, limits, { read }).failures).toEqual([]);
+    expect(checkUser({ adopt: UNKNOWN }, limits, { read }).failures).toEqual([]);
+    expect(checkUser({ username: UNKNOWN, firstName: "A" }, limits, { read }).failures).toEqual([]);
+  });
+
+  it("does not validate a metadata schema against a value that is still unknown inside", () => {
+    const schema = { type: "object", properties: { n: { type: "number" } } };
+    expect(
+      checkUser(
+        { userId: "1", publicMetadata: { n: UNKNOWN }, publicMetadataSchema: schema },
+        limits,
+        { read },
+      ).failures,
+    ).toEqual([]);
+  });
+
+  it("refuses enforced 2FA with allowLockout false on a user it would create", () => {
+    expect(
+      checkUser(
+        { emailAddress: "a@example.com", secondFactorPolicy: "enforced", allowLockout: false },
+        limits,
+        { read },
+      ).failures,
+    ).toEqual([
+      { property: "allowLockout", reason: expect.stringMatching(/new user has no second factor/) },
+    ]);
+  });
+});
