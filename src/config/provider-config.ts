@@ -39,7 +39,14 @@ export interface ProviderSettings {
 export function readStackConfig(get: (key: string) => unknown): StackConfigValues {
   const values: StackConfigValues = {};
   for (const [name, key] of Object.entries(CONFIG_KEYS) as [keyof typeof CONFIG_KEYS, string][]) {
-    const raw = get(key);
+    let raw: unknown;
+    try {
+      raw = get(key);
+    } catch {
+      // The host's Config throws when the engine sent no Configure (pulumi-dynamic.md §5): the
+      // environment fallback still applies, and a missing key is reported by name at call time.
+      raw = undefined;
+    }
     if (typeof raw === "string" && raw.trim() !== "") values[name] = raw.trim();
     else if (typeof raw === "number" || typeof raw === "boolean") values[name] = String(raw);
   }
