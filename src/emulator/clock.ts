@@ -31,9 +31,32 @@ export class MicroClock {
 export function formatTimestamp(micros: EpochMicros, extraNanos = 0): string {
   const seconds = Math.floor(micros / 1_000_000);
   const nanos = (micros - seconds * 1_000_000) * 1000 + extraNanos;
-  const base = new Date(seconds * 1000).toISOString().slice(0, 19);
+  const base = secondsBase(seconds);
   if (nanos === 0) return `${base}Z`;
   if (nanos % 1_000_000 === 0) return `${base}.${String(nanos / 1_000_000).padStart(3, "0")}Z`;
   if (nanos % 1000 === 0) return `${base}.${String(nanos / 1000).padStart(6, "0")}Z`;
   return `${base}.${String(nanos).padStart(9, "0")}Z`;
+}
+
+/** `new Date().toISOString()` (ms precision), reusing the cached per-second prefix. */
+export function isoNow(): string {
+  const ms = Date.now();
+  const seconds = Math.floor(ms / 1000);
+  return `${secondsBase(seconds)}.${String(ms - seconds * 1000).padStart(3, "0")}Z`;
+}
+
+// `YYYY-MM-DDTHH:MM:SS` of whole seconds since the epoch. Rendering a Date is the costly part of
+// every timestamp in a response, and most of them share a few seconds (now, the seed time), so
+// the prefixes are memoised; the cache is simply dropped when it grows past a bound.
+const BASE_CACHE_LIMIT = 1024;
+const baseCache = new Map<number, string>();
+
+function secondsBase(seconds: number): string {
+  let base = baseCache.get(seconds);
+  if (base === undefined) {
+    base = new Date(seconds * 1000).toISOString().slice(0, 19);
+    if (baseCache.size >= BASE_CACHE_LIMIT) baseCache.clear();
+    baseCache.set(seconds, base);
+  }
+  return base;
 }

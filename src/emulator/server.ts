@@ -5,6 +5,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { authenticate } from "./auth";
+import { isoNow } from "./clock";
 import type { RequestContext } from "./context";
 import { CONTROL_PREFIX, handleControl } from "./control";
 import { ApiError, envelope, rateLimitMessage } from "./errors";
@@ -68,7 +69,7 @@ async function handle(
   }
 
   const started = performance.now();
-  const at = new Date().toISOString();
+  const at = isoNow();
   const { state } = rt;
   const decision = state.faults.decide(method, path);
   const contentType = req.headers["content-type"];
