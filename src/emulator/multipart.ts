@@ -19,6 +19,8 @@ export function isMultipart(contentType: string | undefined): boolean {
   return contentType !== undefined && /^\s*multipart\/form-data\s*(;|$)/i.test(contentType);
 }
 
+const EMPTY = Buffer.alloc(0);
+
 /**
  * Parses a complete multipart body. Throws `ApiError` 400 `Bad request` for a non-multipart
  * Content-Type or a missing boundary, and 400 with the parser's error text (prefixed by the part
@@ -44,9 +46,20 @@ export function parseMultipart(
       return;
     }
     const parts: MultipartPart[] = [];
-    const pending: Array<Promise<void>> = [];
+    // Resolves once busboy has finished and every part's stream has ended (in either order),
+    // one microtask later so that an error the streams emit on the same tick still wins.
+    let open = 0;
+    let finished = false;
+    let settling = false;
     let current: string | undefined;
     let failed = false;
+    const settle = (): void => {
+      if (!finished || open > 0 || failed || settling) return;
+      settling = true;
+      queueMicrotask(() => {
+        if (!failed) resolve(parts);
+      });
+    };
     const fail = (err: unknown): void => {
       if (failed) return;
       failed = true;
@@ -60,37 +73,38 @@ export function parseMultipart(
         name,
         filename,
         contentType: mimeType,
-        data: Buffer.alloc(0),
+        data: EMPTY,
       };
       parts.push(part);
-      pending.push(
-        new Promise<void>((done) => {
-          stream.on("data", (chunk: Buffer) => chunks.push(chunk));
-          stream.on("error", (err) => {
-            fail(err);
-            done();
-          });
-          stream.on("end", () => {
-            part.data = Buffer.concat(chunks);
-            done();
-          });
-        }),
-      );
+      open++;
+      stream.on("data", (chunk: Buffer) => chunks.push(chunk));
+      stream.on("error", (err) => {
+        fail(err);
+        open--;
+        settle();
+      });
+      stream.on("end", () => {
+        part.data = chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks);
+        open--;
+        settle();
+      });
     });
     parser.on("error", fail);
     parser.on("finish", () => {
-      void Promise.all(pending).then(() => {
-        if (!failed) resolve(parts);
-      });
+      finished = true;
+      settle();
     });
     parser.end(body);
   });
 }
 
+// Stateless between calls (no `stream` option), so one instance serves every decode.
+const UTF8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
+
 /** Decodes a text part as strict UTF-8; `undefined` when the bytes are not valid UTF-8. */
 export function utf8(data: Buffer): string | undefined {
   try {
-    return new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }).decode(data);
+    return UTF8.decode(data);
   } catch {
     return undefined;
   }
