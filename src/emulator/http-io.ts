@@ -6,6 +6,8 @@ import { envelope } from "./errors";
 /** axum's default request body limit. */
 export const BODY_LIMIT_BYTES = 2 * 1024 * 1024;
 
+const EMPTY = Buffer.alloc(0);
+
 /** A fully read request body; `tooLarge` when it exceeded the limit (the excess is discarded). */
 export interface ReadBody {
   body: Buffer;
@@ -24,7 +26,13 @@ export function readBody(req: IncomingMessage, limit = BODY_LIMIT_BYTES): Promis
       else chunks.push(chunk);
     });
     req.on("end", () =>
-      resolve({ body: tooLarge ? Buffer.alloc(0) : Buffer.concat(chunks), tooLarge }),
+      // A body that arrived in one chunk is used as is (no copy).
+      resolve({
+        body: tooLarge
+          ? EMPTY
+          : ((chunks.length === 1 ? chunks[0] : undefined) ?? Buffer.concat(chunks)),
+        tooLarge,
+      }),
     );
     req.on("error", reject);
   });

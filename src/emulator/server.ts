@@ -193,7 +193,7 @@ async function logEntry(i: LogInput): Promise<Omit<RequestLogEntry, "seq">> {
     at: i.at,
     method: i.method,
     path: i.path,
-    query: Object.fromEntries(new URLSearchParams(i.rawQuery)),
+    query: i.rawQuery === "" ? {} : Object.fromEntries(new URLSearchParams(i.rawQuery)),
     rawQuery: i.rawQuery,
     contentType: i.contentType ?? null,
     deploymentId: i.deploymentId,
