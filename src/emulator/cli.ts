@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-// `wacht-emulator`: starts the emulator from the shell, prints `WACHT_BASE_URL=<url>` as its first
-// line on stdout and runs until SIGINT/SIGTERM (flushing the state file on the way out).
+// `wacht-emulator`: starts the emulator from the shell, prints its base URL alone as the first line
+// on stdout (then `WACHT_BASE_URL=<url>` for shells) and runs until SIGINT/SIGTERM (flushing the
+// state file on the way out).
 // Usage: wacht-emulator [--port 8787] [--api-key KEY] [--seed users.json] [--state-file state.json]
 //                       [--rate-limit N|off] [--search-lag-ms N]
 import { readFileSync } from "node:fs";
@@ -57,7 +58,7 @@ async function main(): Promise<void> {
     ...(rateLimitPerMinute !== undefined ? { rateLimitPerMinute } : {}),
     ...(values["search-lag-ms"] ? { searchIndexLagMs: Number(values["search-lag-ms"]) } : {}),
   });
-  process.stdout.write(`WACHT_BASE_URL=${emulator.url}\n`);
+  process.stdout.write(`${emulator.url}\nWACHT_BASE_URL=${emulator.url}\n`);
   process.stderr.write(
     `wacht-emulator: deployment ${emulator.deploymentId}, ${apiKey ? "one API key" : "any bearer token"}; ` +
       `control routes at ${emulator.url}/__emulator/. Ctrl-C to stop.\n`,

@@ -89,7 +89,7 @@ describe("CLI", () => {
     expect(existsSync(cli)).toBe(true);
   });
 
-  it("`wacht-emulator --port 0` prints WACHT_BASE_URL first and serves until SIGTERM", async () => {
+  it("`wacht-emulator --port 0` prints its base URL first and serves until SIGTERM", async () => {
     const seedFile = join(dir, "seed.json");
     writeFileSync(seedFile, JSON.stringify([{ first_name: "From seed", email: "s@example.com" }]));
     const child = spawn(
@@ -107,8 +107,8 @@ describe("CLI", () => {
         });
         child.on("exit", (code) => reject(new Error(`cli exited ${code}`)));
       });
-      expect(url).toMatch(/^WACHT_BASE_URL=http:\/\/127\.0\.0\.1:\d+$/);
-      const base = url.split("=")[1]!;
+      expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+      const base = url;
       const list = await fetch(`${base}/users`, {
         headers: { authorization: "Bearer cli-key" },
       }).then((r) => r.json() as Promise<{ data: Array<{ first_name: string }> }>);
