@@ -28,6 +28,8 @@ export const seedUserSchema = z.strictObject({
   last_name: z.string().optional(),
   username: z.string().optional(),
   email: z.string().optional(),
+  /** Alias of `email`, in the API's own field name (POST /users). */
+  email_address: z.string().optional(),
   /** Extra, non-primary verified emails. */
   extra_emails: z.array(z.string()).optional(),
   phone_number: z.string().optional(),
@@ -63,7 +65,7 @@ export function applySeed(
       firstName: s.first_name ?? "",
       lastName: s.last_name ?? "",
       username: s.username ?? "",
-      email: s.email ?? null,
+      email: s.email ?? s.email_address ?? null,
       phoneNumber: s.phone_number ?? null,
       ...(s.country_code !== undefined && { countryCode: s.country_code }),
       publicMetadata: s.public_metadata ?? {},
