@@ -4,8 +4,7 @@
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import type { UserUpdate } from "../client";
-import type { JsonValue } from "../schema/json";
-import type { ManagedField, SecondFactorPolicy } from "../schema/user-fields";
+import { PROFILE_FIELDS, type ManagedField } from "../schema/user-fields";
 
 /** The PATCH body and the sha256 of the uploaded image, if any. */
 export interface PlannedUpdate {
@@ -13,47 +12,28 @@ export interface PlannedUpdate {
   uploadedSha256: string | null;
 }
 
+/** Profile fields whose value goes into the PATCH as is (same name in UserUpdate). */
+const DIRECT = new Set<string>(PROFILE_FIELDS satisfies readonly (keyof UserUpdate)[]);
+
 /** The update carrying exactly `fields`, valued from the checked `inputs`. */
 export function buildUpdate(
   fields: readonly ManagedField[],
   inputs: Record<string, unknown>,
   read: (path: string) => Buffer = (p) => readFileSync(p),
 ): PlannedUpdate {
-  const update: UserUpdate = {};
+  // Values were validated by check (user-inputs.ts), so they have the UserUpdate types.
+  const update: Record<string, unknown> = {};
   let uploadedSha256: string | null = null;
   for (const field of fields) {
-    switch (field) {
-      case "firstName":
-        update.firstName = inputs["firstName"] as string;
-        break;
-      case "lastName":
-        update.lastName = inputs["lastName"] as string;
-        break;
-      case "username":
-        update.username = inputs["username"] as string;
-        break;
-      case "disabled":
-        update.disabled = inputs["disabled"] as boolean;
-        break;
-      case "secondFactorPolicy":
-        update.secondFactorPolicy = inputs["secondFactorPolicy"] as SecondFactorPolicy;
-        break;
-      case "publicMetadata":
-        update.publicMetadata = inputs["publicMetadata"] as JsonValue;
-        break;
-      case "privateMetadata":
-        update.privateMetadata = inputs["privateMetadata"] as JsonValue;
-        break;
-      case "removeProfileImage":
-        update.removeProfileImage = true;
-        break;
-      case "profileImage": {
-        const bytes = read(inputs["profileImage"] as string);
-        update.profileImage = bytes;
-        uploadedSha256 = createHash("sha256").update(bytes).digest("hex");
-        break;
-      }
+    if (DIRECT.has(field)) {
+      update[field] = inputs[field];
+    } else if (field === "removeProfileImage") {
+      update["removeProfileImage"] = true;
+    } else if (field === "profileImage") {
+      const bytes = read(inputs["profileImage"] as string);
+      update["profileImage"] = bytes;
+      uploadedSha256 = createHash("sha256").update(bytes).digest("hex");
     }
   }
-  return { update, uploadedSha256 };
+  return { update: update, uploadedSha256 };
 }
