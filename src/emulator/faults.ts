@@ -43,6 +43,13 @@ export const probabilitySchema = z.strictObject({
       .strictObject({ rate: z.number().min(0).max(1), ms: z.number().int().nonnegative() })
       .optional(),
   }),
+  /**
+   * Share of the random status and drop faults that strike AFTER the handler ran (the change is
+   * saved, the answer is lost). Default 0: all before.
+   */
+  afterRate: z.number().min(0).max(1).optional(),
+  /** N of the random 429s' "Retry after N seconds" (default 60, like the gateway). */
+  retryAfterSeconds: z.number().int().positive().optional(),
 });
 
 /** Which requests a rule applies to: method (any case), path prefix, and/or a path RegExp source. */
@@ -139,12 +146,24 @@ export class FaultInjector {
     const r = this.probability.random();
     const delayDraw = this.probability.random();
     const delayMs = rates.delay && delayDraw < rates.delay.rate ? rates.delay.ms : 0;
+    const { afterRate, retryAfterSeconds } = this.probability.config;
+    // Drawn only when configured, so the sequences of existing seeds do not change.
+    const phase =
+      afterRate !== undefined && this.probability.random() < afterRate ? "after" : "before";
     const outcomes: Array<[number | undefined, FaultRule]> = [
-      [rates.status500, { kind: "status", status: 500 }],
-      [rates.status502, { kind: "status", status: 502 }],
-      [rates.status503, { kind: "status", status: 503 }],
-      [rates.status429, { kind: "status", status: 429 }],
-      [rates.drop, { kind: "drop" }],
+      [rates.status500, { kind: "status", status: 500, phase }],
+      [rates.status502, { kind: "status", status: 502, phase }],
+      [rates.status503, { kind: "status", status: 503, phase }],
+      // A 429 comes from the gateway, before any handler (wacht-api.md §8).
+      [
+        rates.status429,
+        {
+          kind: "status",
+          status: 429,
+          ...(retryAfterSeconds !== undefined && { retryAfterSeconds }),
+        },
+      ],
+      [rates.drop, { kind: "drop", phase }],
     ];
     let edge = 0;
     for (const [rate, rule] of outcomes) {

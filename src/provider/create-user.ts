@@ -87,8 +87,10 @@ async function tryFind(
  *   (`foundExisting`) instead of being created twice; an older one, or several, is an error that
  *   points at `adopt`, since a second user with the same key is almost never what was meant.
  * - An ambiguous failure is followed by exact lookups (repeated while a timed-out POST may still
- *   be running): a match is the user this call created; no match means the POST did not take
- *   effect and it is sent again. A lookup that keeps failing is an error, never a blind retry.
+ *   be running): a match is the user this call created. After a 5xx (the server answered, so its
+ *   work is over) no match means the POST did not take effect and it is sent again. After no
+ *   answer at all (timeout, dropped connection) the POST is NOT sent again in this run: it fails
+ *   clearly and the next run's search settles it. A lookup that keeps failing is an error too.
  * - Any other failure is thrown as is.
  */
 export async function createWithoutDuplicates(
@@ -154,6 +156,15 @@ export async function createWithoutDuplicates(
       if (matches.length > 1) {
         throw new Error(
           `creating a Wacht user with ${describeKey(key)} failed ambiguously (${failures.join("; ")}) and ${matches.length} users now match it (${matches.map((m) => m.id).join(", ")}); adopt the right one with adopt or userId`,
+          { cause: err },
+        );
+      }
+      if (mayStillBeRunning(err)) {
+        // No answer came back, so the first POST may still complete after any wait we choose:
+        // sending it again in this run could make a duplicate. The next run's search before the
+        // POST takes the user over if it was created, or creates it if not.
+        throw new Error(
+          `creating a Wacht user with ${describeKey(key)} got no answer (${failures.join("; ")}) and no such user appeared within ${options.settleMs ?? 10_000} ms; not sending the POST again while the first may still complete. Run \`pulumi up\` again: it takes the user over if it was created, or creates it`,
           { cause: err },
         );
       }

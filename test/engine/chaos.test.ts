@@ -64,6 +64,35 @@ describe("chaos reconcile (300 users, seeded faults)", () => {
   });
 });
 
+describe("chaos with answers lost after the handler, client retries on", () => {
+  it("converges with no duplicate and no wrong value when half the 5xx/drops hit after the write", async () => {
+    const report = await runChaos({
+      seed: CI_SEED + 1,
+      users: 150,
+      parallelism: 12,
+      maxPasses: 25,
+      timeoutMs: 300,
+      slowMs: 600,
+      maxRetries: 2,
+      afterRate: 0.5,
+      retryAfterSeconds: 1,
+      rates: { status5xx: 0.1, status429: 0.1, drop: 0.05, slow: 0.05 },
+      log: (line) => process.stdout.write(`[chaos-after] ${line}\n`),
+    });
+    process.stdout.write(`[chaos-after] ${summarize(report)}\n`);
+    expect(Object.keys(report.faultsByKind).some((k) => k.includes("after"))).toBe(true);
+    expect(report.unclearFailures.slice(0, 5)).toEqual([]);
+    expect(report.partialMismatches).toEqual([]);
+    expect(report.mismatches).toEqual([]);
+    expect(report.stateMismatches).toEqual([]);
+    expect(report.duplicates).toEqual([]);
+    expect(report.convergedUnderFaults).toBe(true);
+    expect(report.calmPassWrites).toBe(0);
+    expect(report.finalDiffsNotNone).toBe(0);
+    expect(report.finalWrites).toBe(0);
+  });
+});
+
 /** A 1×1 PNG. */
 const PNG = Buffer.from(
   "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==",

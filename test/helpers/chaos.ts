@@ -165,6 +165,10 @@ export interface ChaosOptions {
   /** wacht:maxRetries (0: every fault surfaces as an RPC failure; see docs/reliability.md). */
   maxRetries: number;
   rates: ChaosRates;
+  /** Share of 5xx and drops that strike after the handler ran (change saved, answer lost). */
+  afterRate?: number;
+  /** N of the random 429s' "Retry after N seconds" (the emulator's default is 60). */
+  retryAfterSeconds?: number;
   /** Progress lines (pass summaries). */
   log?: (line: string) => void;
 }
@@ -420,6 +424,8 @@ async function runChaosInner(opts: ChaosOptions): Promise<ChaosReport> {
         drop,
         delay: { rate: slow, ms: opts.slowMs },
       },
+      ...(opts.afterRate !== undefined && { afterRate: opts.afterRate }),
+      ...(opts.retryAfterSeconds !== undefined && { retryAfterSeconds: opts.retryAfterSeconds }),
     });
 
     /** One `pulumi up` over every declared user; returns the number of writes it made. */

@@ -23,7 +23,11 @@ it(`reconciles ${USERS} users under faults, ${RUNS} runs, new seed each run`, as
       maxPasses: 30,
       timeoutMs: 300,
       slowMs: 600,
-      maxRetries: 0,
+      // Odd runs: every fault surfaces (no client retries, faults before the handler). Even runs:
+      // client retries on, and half the 5xx/drops strike after the write (answer lost).
+      ...(run % 2 === 1
+        ? { maxRetries: 0 }
+        : { maxRetries: 2, afterRate: 0.5, retryAfterSeconds: 1 }),
       rates: { status5xx: 0.1, status429: 0.1, drop: 0.05, slow: 0.05 },
       log: (line) => process.stdout.write(`[soak] ${line}\n`),
     });
