@@ -57,7 +57,20 @@ export function parseMultipart(
       if (!finished || open > 0 || failed || settling) return;
       settling = true;
       queueMicrotask(() => {
-        if (!failed) resolve(parts);
+        if (failed) return;
+        // busboy silently skips a part with no Content-Disposition; the real server (multer)
+        // sees it as a part without a name. Put one back where it was, so the handler's
+        // "Multipart field name is missing" check fires in the right order.
+        const missing = partsWithoutDisposition(contentType, body);
+        for (const index of missing) {
+          parts.splice(index, 0, {
+            name: undefined,
+            filename: undefined,
+            contentType: "text/plain",
+            data: EMPTY,
+          });
+        }
+        resolve(parts);
       });
     };
     const fail = (err: unknown): void => {
@@ -96,6 +109,32 @@ export function parseMultipart(
     });
     parser.end(body);
   });
+}
+
+/**
+ * Indexes (in part order) of the parts whose headers have no Content-Disposition. Not a parser:
+ * busboy parsed the body already; this only looks at each part's header block, which busboy
+ * does not report for the parts it skips.
+ */
+export function partsWithoutDisposition(contentType: string, body: Buffer): number[] {
+  const m = /boundary=(?:"([^"]+)"|([^\s;]+))/i.exec(contentType);
+  const boundary = m?.[1] ?? m?.[2];
+  if (boundary === undefined) return [];
+  const delimiter = Buffer.from(`--${boundary}`);
+  const missing: number[] = [];
+  let index = 0;
+  let at = body.indexOf(delimiter);
+  while (at !== -1) {
+    const afterDelimiter = at + delimiter.length;
+    if (body.subarray(afterDelimiter, afterDelimiter + 2).toString("latin1") === "--") break;
+    const headersEnd = body.indexOf("\r\n\r\n", afterDelimiter);
+    if (headersEnd === -1) break;
+    const headers = body.subarray(afterDelimiter, headersEnd).toString("latin1");
+    if (!/^content-disposition\s*:/im.test(headers)) missing.push(index);
+    index++;
+    at = body.indexOf(delimiter, headersEnd);
+  }
+  return missing;
 }
 
 // Stateless between calls (no `stream` option), so one instance serves every decode.

@@ -10,6 +10,12 @@ import { removePassword, setPassword } from "./handlers/users-password";
 import { addEmail, deleteEmail, makeEmailPrimary, updateEmail } from "./handlers/users-emails";
 import { addPhone, deletePhone, makePhonePrimary, updatePhone } from "./handlers/users-phones";
 import { deleteSocialConnection, listSocialConnections } from "./handlers/users-social";
+import {
+  emptyList,
+  listSessions,
+  revokeAllSessions,
+  revokeSession,
+} from "./handlers/users-related";
 
 /** One row of the table: `{name}` segments capture a non-empty path segment. */
 export interface Route {
@@ -49,6 +55,16 @@ export const ROUTES: readonly Route[] = [
     pattern: "/users/{user_id}/social-connections/{connection_id}",
     handler: deleteSocialConnection,
   },
+  { method: "GET", pattern: "/users/{user_id}/organization-memberships", handler: emptyList },
+  { method: "GET", pattern: "/users/{user_id}/workspace-memberships", handler: emptyList },
+  { method: "GET", pattern: "/users/{user_id}/passkeys", handler: emptyList },
+  { method: "GET", pattern: "/users/{user_id}/sessions", handler: listSessions },
+  { method: "POST", pattern: "/users/{user_id}/sessions/revoke-all", handler: revokeAllSessions },
+  {
+    method: "POST",
+    pattern: "/users/{user_id}/sessions/{signin_id}/revoke",
+    handler: revokeSession,
+  },
 ];
 
 /** The outcome of matching a request against a table. */
@@ -87,7 +103,8 @@ export function compileRoutes<H>(
       const m = c.regex.exec(path);
       if (!m) continue;
       pathKnown = true;
-      if (c.method !== method) continue;
+      // axum's get() answers HEAD too (without a body, which node:http drops for HEAD).
+      if (c.method !== method && !(method === "HEAD" && c.method === "GET")) continue;
       const params: Record<string, string> = {};
       c.names.forEach((name, i) => {
         params[name] = safeDecode(m[i + 1] ?? "");

@@ -115,12 +115,37 @@ function applyFields(state: EmulatorState, user: StoredUser, form: UserForm): vo
   if (policy !== undefined) user.secondFactorPolicy = policy as SecondFactorPolicy;
 }
 
-/** Any valid JSON replaces the stored value; whitespace-only or invalid JSON leaves it unchanged. */
+/**
+ * Any valid JSON replaces the stored value; whitespace-only or invalid JSON leaves it unchanged.
+ * serde_json also rejects numbers out of f64 range (`1e400`, which JSON.parse turns into
+ * Infinity) and nesting deeper than 128: such text is "invalid" and ignored too.
+ */
 function metadata(raw: string | undefined, current: JsonValue): JsonValue {
   if (raw === undefined || raw.trim() === "") return current;
+  let parsed: JsonValue;
   try {
-    return JSON.parse(raw) as JsonValue;
+    parsed = JSON.parse(raw) as JsonValue;
   } catch {
     return current;
   }
+  return serdeAccepts(parsed) ? parsed : current;
+}
+
+/** False for values serde_json would not have parsed: non-finite numbers, depth > 128. */
+function serdeAccepts(value: JsonValue): boolean {
+  let level: unknown[] = [value];
+  for (let depth = 0; level.length > 0; depth++) {
+    const next: unknown[] = [];
+    for (const v of level) {
+      if (typeof v === "number" && !Number.isFinite(v)) return false;
+      if (v !== null && typeof v === "object") {
+        if (depth >= 128) return false;
+        next.push(
+          ...(Array.isArray(v) ? (v as unknown[]) : Object.values(v as Record<string, unknown>)),
+        );
+      }
+    }
+    level = next;
+  }
+  return true;
 }
