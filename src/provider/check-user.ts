@@ -145,9 +145,19 @@ function checkMetadataSchema(
   }
   const parsed = validator.safeParse(value);
   if (parsed.success) return [];
+  if (field === "privateMetadata") {
+    // Check failures are printed by the CLI: private key names and the values a private schema
+    // allows (enum, const) must not appear. Say how many issues of which kind, nothing more.
+    const codes = [...new Set(parsed.error.issues.map((i) => i.code))].join(", ");
+    return [
+      {
+        property: field,
+        reason: `privateMetadata does not match its schema (${parsed.error.issues.length} issue(s): ${codes}); details are withheld because the value is secret`,
+      },
+    ];
+  }
   return parsed.error.issues.map((issue) => ({
     property: [field, ...issue.path.map(String)].join("."),
-    // Private values never appear in a reason: zod messages name types and limits, not values.
     reason: `${field} does not match its schema: ${issue.message}`,
   }));
 }

@@ -34,7 +34,14 @@ export function isAmbiguousFailure(err: unknown): boolean {
 
 /** True when the failed POST may still be running on the server (no answer was received). */
 function mayStillBeRunning(err: unknown): boolean {
-  return isWachtError(err) && (err.kind === "connection" || err.kind === "timeout");
+  if (!isWachtError(err)) return false;
+  if (err.kind === "connection" || err.kind === "timeout" || err.kind === "response-validation") {
+    return true;
+  }
+  // A 502/504, or a 5xx without Wacht's JSON envelope, came from a gateway or proxy: the backend
+  // may still be running the POST. Only Wacht's own 5xx answer means its work is over.
+  const e = err as WachtError & { status?: number; serverMessage?: string };
+  return e.status === 502 || e.status === 504 || e.serverMessage === undefined;
 }
 
 /** Options of {@link createWithoutDuplicates}. */
@@ -109,7 +116,13 @@ export async function createWithoutDuplicates(
   // created within the hour with exactly the fields this POST sends. Anyone else (a person who
   // signed up with that email, an older account) is never taken over: the create fails and
   // points at adopt, which makes the takeover explicit.
-  const existing = await searchExact(client, key);
+  let existing = await searchExact(client, key);
+  if (existing.length === 0) {
+    // The search index lags (wacht-api.md §6): a user created seconds ago by a run that got no
+    // answer is not in it yet. The newest 100 users (one request, ordered by created_at, no
+    // index) cover an immediate re-run.
+    existing = await findCreatedSince(client, key, Date.now() - RECENT_MS, 100);
+  }
   const ours = existing.filter(
     (u) => Date.parse(u.created_at) >= Date.now() - RECENT_MS && sameAsPost(u, fields),
   );

@@ -89,16 +89,19 @@ export async function findCreatedSince(
   client: WachtClient,
   key: NaturalKey,
   sinceMs: number,
+  maxUsers = Number.POSITIVE_INFINITY,
 ): Promise<ApiUserSummary[]> {
   const matches: ApiUserSummary[] = [];
+  let seen = 0;
   for await (const user of client.users.listAll({
     sortKey: "created_at",
     sortOrder: "desc",
-    pageSize: 100,
+    pageSize: Math.min(100, maxUsers),
   })) {
     const created = Date.parse(user.created_at);
     if (Number.isFinite(created) && created < sinceMs) break;
     if (matchesKey(user, key)) matches.push(user);
+    if (++seen >= maxUsers) break;
   }
   return matches;
 }

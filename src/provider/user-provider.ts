@@ -14,7 +14,7 @@ import {
 } from "../config/provider-config";
 import { findConflicts, type FieldConflict } from "../diff/conflicts";
 import { sameInstant } from "../diff/timestamps";
-import { mergeMetadata } from "../diff/metadata-ownership";
+import { externalKeys, mergeMetadata } from "../diff/metadata-ownership";
 import { diffUser, PASSWORD_PENDING } from "../diff/user-diff";
 import type { JsonValue } from "../schema/json";
 import type { ManagedField } from "../schema/user-fields";
@@ -243,6 +243,8 @@ export class WachtUserProvider {
       // A user taken over from an earlier failed run did not get this run's POST (or password).
       return { userId: result.userId, created: true, passwordSent: !result.foundExisting };
     } catch (err) {
+      // Errors of createWithoutDuplicates already say what was being created.
+      if (!isWachtError(err)) throw err;
       withContext(`creating a Wacht user with ${describeKey(key)} failed`, err);
     }
   }
@@ -305,8 +307,13 @@ export class WachtUserProvider {
       return await this.reconcileNew(client, userId, created, passwordSent, inputs, declaration);
     } catch (err) {
       if (err instanceof PartialFailureError || !created) throw err;
-      // The user exists now: keep it in state, or the next `up` would create another one.
-      throw await this.partialFailure(client, userId, inputs, declaration, err, true);
+      // The user exists now: keep it in state, or the next `up` would create another one. A
+      // declared password not yet sent (taken-over user) is recorded as pending.
+      const kept =
+        !passwordSent && inputs["passwordHandle"] !== undefined
+          ? { ...declaration, passwordVersion: PASSWORD_PENDING }
+          : declaration;
+      throw await this.partialFailure(client, userId, inputs, kept, err, true);
     }
   }
 
@@ -474,7 +481,7 @@ export class WachtUserProvider {
     this.deltas.get(client)?.invalidate(userId);
     const declaration = declarationOf(news);
     const previous = declarationFromState(state);
-    let outs: UserOutputs | Props = { ...state, ...declaration };
+    let outs: UserOutputs | Props = withDeclaration(state, declaration);
     if (planned.changedFields.length > 0 || !state.updatedAt) {
       let live: ApiUserDetails;
       try {
@@ -515,8 +522,18 @@ export class WachtUserProvider {
       } catch (err) {
         if (err instanceof GuardRailError) throw err;
         // Keep what was uploaded before; the image (if any) is retried by the next `up`.
+        // The server may still hold keys the declaration removed: keep them managed (the union),
+        // so the next `up` still deletes them.
         const kept = {
           ...declaration,
+          managedPublicMetadataKeys: union(
+            previous.managedPublicMetadataKeys,
+            declaration.managedPublicMetadataKeys,
+          ),
+          managedPrivateMetadataKeys: union(
+            previous.managedPrivateMetadataKeys,
+            declaration.managedPrivateMetadataKeys,
+          ),
           profileImageSha256: previous.profileImageSha256,
           passwordVersion: previous.passwordVersion,
         };
@@ -528,7 +545,26 @@ export class WachtUserProvider {
     }
     if (planned.passwordChanged) {
       const password = this.password(news);
-      if (password !== undefined) await this.setPassword(client, userId, password, news);
+      if (password !== undefined) {
+        try {
+          await this.setPassword(client, userId, password, news);
+        } catch (err) {
+          // The fields were written: record them, with the password still to be set.
+          throw new PartialFailureError(
+            err instanceof Error ? err.message : String(err),
+            userId,
+            {
+              ...outs,
+              passwordVersion:
+                previous.passwordVersion === PASSWORD_PENDING
+                  ? PASSWORD_PENDING
+                  : previous.passwordVersion,
+              __provider: news["__provider"],
+            },
+            err,
+          );
+        }
+      }
     }
     return { outs };
   }
@@ -564,6 +600,25 @@ export class WachtUserProvider {
       );
     }
   }
+}
+
+function union(a: readonly string[], b: readonly string[]): string[] {
+  return [...new Set([...a, ...b])].sort();
+}
+
+/** A state with new declaration-side values and external keys recomputed (no request made). */
+function withDeclaration(state: Partial<UserOutputs>, declaration: DeclarationState): Props {
+  const keys = declaration.metadataOwnership === "keys";
+  return {
+    ...state,
+    ...declaration,
+    externalPublicMetadataKeys: keys
+      ? externalKeys(state.publicMetadata ?? null, declaration.managedPublicMetadataKeys)
+      : [],
+    externalPrivateMetadataKeys: keys
+      ? externalKeys(state.privateMetadata ?? null, declaration.managedPrivateMetadataKeys)
+      : [],
+  };
 }
 
 /** The inputs that describe a state after a refresh (live values for the managed fields). */

@@ -266,7 +266,8 @@ describe("issue #5: creating users", () => {
     emulator.clearRequests();
     const { id, outs } = await provider.create(news);
     expect(calls(emulator)).toEqual([
-      "GET /users", // the newest users: one left behind by an earlier failed run is taken over
+      "GET /users", // search for the key: a user left by an earlier run that got no answer…
+      "GET /users", // …or among the 100 newest (the search index lags) is taken over
       "POST /users",
       `GET /users/${id}/details`,
       `PATCH /users/${id}`,
@@ -701,5 +702,111 @@ describe("creates across runs (issue #5: a retry never makes a duplicate)", () =
         .list()
         .filter((u) => u.user.primary_email_address === "unreadable@example.com"),
     ).toHaveLength(1);
+  });
+});
+
+describe("second review: no-answer creates, keys ownership after failures, private schema", () => {
+  it("an immediate re-run after a POST that got no answer takes the user over even while search lags", async () => {
+    const lagging = await startEmulator({ port: 0, apiKey: KEY, searchIndexLagMs: 60_000 });
+    try {
+      const p = await configuredProvider(lagging.url, KEY, {
+        "wacht:timeoutMs": "200",
+        "wacht:maxRetries": "0",
+      });
+      const decl = { emailAddress: "rerun@example.com", firstName: "Re", skipPasswordCheck: true };
+      lagging.faults.enqueue({ kind: "delay", ms: 700, match: { method: "POST", path: "/users" } });
+      await expect(p.create(checkUser(decl, limits).inputs)).rejects.toThrow(
+        /got no answer.*not sending the POST again/,
+      );
+      await new Promise((r) => setTimeout(r, 600)); // the first POST lands
+      const warn = jest.spyOn(console, "warn").mockImplementation(() => undefined);
+      const { id } = await p.create(checkUser(decl, limits).inputs); // the re-run
+      warn.mockRestore();
+      expect(lagging.users.list().map((u) => u.user.id)).toEqual([id]);
+      expect(lagging.requests().filter((r) => r.method === "POST")).toHaveLength(1);
+    } finally {
+      await lagging.close();
+    }
+  });
+
+  it("a 502 from a gateway on POST is not followed by a second POST in the same run", async () => {
+    emulator.faults.enqueue({
+      kind: "status",
+      status: 502,
+      phase: "after",
+      match: { method: "POST", path: "/users" },
+    });
+    const p = await configuredProvider(emulator.url, KEY, {
+      "wacht:timeoutMs": "200",
+      "wacht:maxRetries": "0",
+    });
+    const warn = jest.spyOn(console, "warn").mockImplementation(() => undefined);
+    const { id } = await p.create(
+      await checked({ emailAddress: "gw@example.com", skipPasswordCheck: true }),
+    );
+    warn.mockRestore();
+    expect(emulator.requests().filter((r) => r.method === "POST")).toHaveLength(1);
+    expect(
+      emulator.users
+        .list()
+        .filter((u) => u.user.primary_email_address === "gw@example.com")
+        .map((u) => u.user.id),
+    ).toEqual([id]);
+  });
+
+  it("a key removed from the declaration is still deleted after a failed PATCH", async () => {
+    const v1 = await checked({
+      userId: ADA,
+      metadataOwnership: "keys",
+      publicMetadata: { a: 1, b: 2 },
+    });
+    const { outs } = await provider.create(v1);
+    const v2 = await checked({ userId: ADA, metadataOwnership: "keys", publicMetadata: { a: 1 } });
+    emulator.faults.enqueue({ kind: "status", status: 503, match: { method: "PATCH" }, count: 10 });
+    let failure: unknown;
+    try {
+      await provider.update(ADA, outs, { ...v2, __provider: "p" });
+    } catch (err) {
+      failure = err;
+    }
+    emulator.faults.clear();
+    const kept = (failure as { properties: Record<string, unknown> }).properties;
+    expect(kept["managedPublicMetadataKeys"]).toEqual(["a", "b"]);
+    expect((await provider.diff(ADA, kept, v2)).changes).toBe(true);
+    await provider.update(ADA, kept, v2);
+    expect(emulator.users.get(ADA)?.user.public_metadata).toEqual({ team: "infra", a: 1 });
+  });
+
+  it("external keys are right after an update that PATCHes nothing", async () => {
+    await editOutOfBand(ADA, { public_metadata: JSON.stringify({ a: 1, ext: 1 }) });
+    const { outs } = await provider.create(
+      await checked({ userId: ADA, publicMetadata: { a: 1, ext: 1 } }),
+    );
+    const keys = await checked({
+      userId: ADA,
+      metadataOwnership: "keys",
+      publicMetadata: { a: 1 },
+    });
+    emulator.clearRequests();
+    const updated = await provider.update(ADA, outs, keys);
+    expect(updated.outs).toMatchObject({
+      managedPublicMetadataKeys: ["a"],
+      externalPublicMetadataKeys: ["ext"],
+    });
+  });
+
+  it("a private metadata schema failure names no private key or allowed value", async () => {
+    const schema = {
+      type: "object",
+      properties: { apiToken_for_acme: { enum: ["platinum-hidden", "basic"] } },
+    };
+    const { failures } = checkUser(
+      { userId: ADA, privateMetadata: { apiToken_for_acme: "x" }, privateMetadataSchema: schema },
+      limits,
+    );
+    expect(failures).toEqual([
+      { property: "privateMetadata", reason: expect.stringMatching(/withheld/) },
+    ]);
+    expect(JSON.stringify(failures)).not.toMatch(/acme|platinum/);
   });
 });
