@@ -5,10 +5,9 @@ import type { IncomingMessage } from "node:http";
 import { z } from "zod";
 import { ApiError, badRequest } from "./errors";
 import { faultRuleSchema, probabilitySchema } from "./faults";
-import type { JsonValue } from "./json";
 import { compileRoutes } from "./routes";
 import type { EmulatorRuntime } from "./runtime";
-import { seedFileSchema, seedUserSchema } from "./seed";
+import { seedFileSchema, seedUserSchema, userFactFields } from "./seed";
 
 /** Paths starting with this prefix are control routes. */
 export const CONTROL_PREFIX = "/__emulator";
@@ -25,30 +24,11 @@ const faultsBody = z.union([
   z.strictObject({ probability: probabilitySchema.nullable() }),
 ]);
 
-const json: z.ZodType<JsonValue> = z.lazy(() =>
-  z.union([
-    z.string(),
-    z.number(),
-    z.boolean(),
-    z.null(),
-    z.array(json),
-    z.record(z.string(), json),
-  ]),
-);
 const userPatchBody = z.strictObject({
   first_name: z.string().optional(),
   last_name: z.string().optional(),
   username: z.string().optional(),
-  public_metadata: json.optional(),
-  private_metadata: json.optional(),
-  disabled: z.boolean().optional(),
-  second_factor_policy: z.enum(["none", "optional", "enforced"]).optional(),
-  availability: z.string().optional(),
-  profile_picture_url: z.string().optional(),
-  has_password: z.boolean().optional(),
-  has_backup_codes: z.boolean().optional(),
-  authenticators: z.number().int().nonnegative().optional(),
-  sign_ins: z.number().int().nonnegative().optional(),
+  ...userFactFields,
   add_social_connections: z
     .array(
       z.strictObject({

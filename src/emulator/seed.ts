@@ -2,23 +2,30 @@
 // snake_case vocabulary plus a few internal facts (sign-ins, second factors) that the public API
 // cannot set. Validated with zod, then created in the store with their emails and phones.
 import { z } from "zod";
-import type { JsonValue } from "./json";
+import { jsonSchema } from "./json";
 import type { StoredUser } from "./model";
 import type { UserStore } from "./store";
 import { DEFAULT_DEPLOYMENT_ID } from "./ids";
 import { scheduleReindex } from "./search";
 
-const json: z.ZodType<JsonValue> = z.lazy(() =>
-  z.union([
-    z.string(),
-    z.number(),
-    z.boolean(),
-    z.null(),
-    z.array(json),
-    z.record(z.string(), json),
-  ]),
-);
 const int64 = z.string().regex(/^\d{1,19}$/, "an int64 id as a decimal string");
+
+/**
+ * Fields a seed user and a control-route edit share: the profile values, plus the internal
+ * facts (sign-ins, second factors) the public API cannot set.
+ */
+export const userFactFields = {
+  public_metadata: jsonSchema.optional(),
+  private_metadata: jsonSchema.optional(),
+  disabled: z.boolean().optional(),
+  second_factor_policy: z.enum(["none", "optional", "enforced"]).optional(),
+  availability: z.string().optional(),
+  profile_picture_url: z.string().optional(),
+  has_password: z.boolean().optional(),
+  has_backup_codes: z.boolean().optional(),
+  authenticators: z.number().int().nonnegative().optional(),
+  sign_ins: z.number().int().nonnegative().optional(),
+};
 
 /** zod schema of one seed user. */
 export const seedUserSchema = z.strictObject({
@@ -35,16 +42,7 @@ export const seedUserSchema = z.strictObject({
   phone_number: z.string().optional(),
   /** `null` stores a NULL country code (list items then show a null phone). */
   country_code: z.string().nullable().optional(),
-  public_metadata: json.optional(),
-  private_metadata: json.optional(),
-  disabled: z.boolean().optional(),
-  second_factor_policy: z.enum(["none", "optional", "enforced"]).optional(),
-  availability: z.string().optional(),
-  profile_picture_url: z.string().optional(),
-  has_password: z.boolean().optional(),
-  has_backup_codes: z.boolean().optional(),
-  authenticators: z.number().int().nonnegative().optional(),
-  sign_ins: z.number().int().nonnegative().optional(),
+  ...userFactFields,
 });
 
 /** A user to create at start (or on reset). Every field is optional. */
