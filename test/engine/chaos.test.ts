@@ -11,16 +11,8 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { createHash } from "node:crypto";
 import { captureOne } from "../helpers/capture";
-import { startHost, userUrn, type EngineHost } from "../helpers/engine-host";
-import {
-  REPO_ROOT,
-  connectRaw,
-  HostRpcError,
-  runChaos,
-  stateVsLive,
-  summarize,
-  type RawHost,
-} from "../helpers/chaos";
+import { RpcError, startHost, userUrn, type EngineHost } from "../helpers/engine-host";
+import { REPO_ROOT, runChaos, stateVsLive, summarize } from "../helpers/chaos";
 import { startEmulator, type EmulatorHandle } from "../../src/emulator";
 import { User } from "../../src";
 
@@ -103,7 +95,6 @@ describe("partial failure through the host (wacht-api.md §3: fields before imag
   const KEY = `sk_partial_${"p".repeat(40)}`;
   let emu: EmulatorHandle;
   let host: EngineHost;
-  let raw: RawHost;
   let provider: string;
   let tmp: string;
 
@@ -115,7 +106,6 @@ describe("partial failure through the host (wacht-api.md §3: fields before imag
       cwd: REPO_ROOT,
       env: { WACHT_API_KEY: undefined, WACHT_BASE_URL: undefined },
     });
-    raw = connectRaw(host.port);
     await host.configure({
       "wacht:apiKey": KEY,
       "wacht:baseUrl": emu.url,
@@ -124,7 +114,6 @@ describe("partial failure through the host (wacht-api.md §3: fields before imag
   });
 
   afterAll(async () => {
-    raw?.close();
     await host?.close();
     await emu?.close();
     fs.rmSync(tmp, { recursive: true, force: true });
@@ -142,7 +131,7 @@ describe("partial failure through the host (wacht-api.md §3: fields before imag
     // The first up: adopt with no change, so there is a state to update.
     const first = await host.check(urn, {}, { userId: id, __provider: provider });
     expect(first.failures).toEqual([]);
-    const created = await raw.create(urn, first.inputs);
+    const created = await host.create(urn, first.inputs);
 
     // The second up: new fields + an image; the upload fails after the fields were written.
     const news = await host.check(urn, first.inputs, {
@@ -158,12 +147,12 @@ describe("partial failure through the host (wacht-api.md §3: fields before imag
     });
     emu.faults.enqueue({ kind: "imageUploadFailure" });
     emu.clearRequests();
-    const failed = await raw.update(id, urn, created.properties, news.inputs).then(
+    const failed = await host.update(id, urn, created.properties, news.inputs).then(
       () => undefined,
       (e: unknown) => e,
     );
-    expect(failed).toBeInstanceOf(HostRpcError);
-    const err = failed as HostRpcError;
+    expect(failed).toBeInstanceOf(RpcError);
+    const err = failed as RpcError;
     expect(err.details).toMatch(/500 PATCH \/users\/\d+: Something went wrong/);
     expect(err.initFailed).toBeDefined();
     const props = err.initFailed!.properties;
@@ -183,7 +172,7 @@ describe("partial failure through the host (wacht-api.md §3: fields before imag
     const again = await host.diff(id, urn, props, news.inputs);
     expect(again.changes).toBe("some");
     emu.clearRequests();
-    const done = await raw.update(id, urn, props, news.inputs);
+    const done = await host.update(id, urn, props, news.inputs);
     const writes = emu.requests().filter((q) => q.method !== "GET");
     expect(writes).toHaveLength(1);
     expect((writes[0]?.multipart ?? []).map((p) => p.name)).toEqual(["profile_image"]);

@@ -11,8 +11,8 @@
 import * as util from "node:util";
 import * as pulumi from "@pulumi/pulumi";
 import { captureOne, captureRegistration } from "../helpers/capture";
-import { startHost, userUrn, type EngineHost, type Props } from "../helpers/engine-host";
-import { connectRaw, HostRpcError, REPO_ROOT, type RawHost } from "../helpers/chaos";
+import { RpcError, startHost, userUrn, type EngineHost, type Props } from "../helpers/engine-host";
+import { REPO_ROOT } from "../helpers/chaos";
 import { startEmulator, type EmulatorHandle } from "../../src/emulator";
 import { WachtClient } from "../../src/client/wacht-client";
 import { User } from "../../src";
@@ -57,14 +57,14 @@ function collectProps(where: string, props: Props | undefined): void {
   collect(where, rest);
 }
 
-async function expectRpcFailure(where: string, p: Promise<unknown>): Promise<HostRpcError | Error> {
+async function expectRpcFailure(where: string, p: Promise<unknown>): Promise<RpcError | Error> {
   const err = await p.then(
     () => undefined,
     (e: unknown) => e as Error,
   );
   if (err === undefined) throw new Error(`${where}: expected a failure`);
   collect(where, err.message);
-  if (err instanceof HostRpcError && err.initFailed !== undefined) {
+  if (err instanceof RpcError && err.initFailed !== undefined) {
     collectProps(`${where} (init failed properties)`, err.initFailed.properties);
     collect(`${where} (init failed reasons)`, err.initFailed.reasons);
   }
@@ -73,7 +73,6 @@ async function expectRpcFailure(where: string, p: Promise<unknown>): Promise<Hos
 
 let emu: EmulatorHandle;
 let host: EngineHost;
-let raw: RawHost;
 let provider: string;
 let seededId: string;
 
@@ -109,7 +108,6 @@ beforeAll(async () => {
     cwd: REPO_ROOT,
     env: { WACHT_API_KEY: undefined, WACHT_BASE_URL: undefined },
   });
-  raw = connectRaw(host.port);
   await host.configure({
     "wacht:apiKey": API_KEY,
     "wacht:baseUrl": emu.url,
@@ -119,7 +117,6 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  raw?.close();
   await host?.close();
   await emu?.close();
 });
@@ -191,7 +188,7 @@ describe("no secret anywhere across the lifecycle and its failure modes", () => 
     );
 
     // Create (adopt, PATCH of the private metadata).
-    const created = await raw.create(urn, checked.inputs);
+    const created = await host.create(urn, checked.inputs);
     collectProps("create outputs", created.properties);
     expect(created.properties["privateMetadata"]).toEqual({ vault: PRIV.declared });
 
@@ -212,7 +209,7 @@ describe("no secret anywhere across the lifecycle and its failure modes", () => 
     emu.faults.enqueue({ kind: "status", status: 500, match: { method: "PATCH" } });
     const e500 = await expectRpcFailure(
       "update 500",
-      raw.update(seededId, urn, read.properties, news),
+      host.update(seededId, urn, read.properties, news),
     );
     expect(e500.message).toMatch(/500 PATCH \/users\/\d+: Something went wrong/);
 
@@ -220,13 +217,13 @@ describe("no secret anywhere across the lifecycle and its failure modes", () => 
     emu.faults.enqueue({ kind: "delay", ms: 900, match: { method: "GET" } });
     const eTimeout = await expectRpcFailure(
       "update timeout",
-      raw.update(seededId, urn, read.properties, news),
+      host.update(seededId, urn, read.properties, news),
     );
     expect(eTimeout.message).toMatch(/timed out after 300 ms/);
     await new Promise((r) => setTimeout(r, 700)); // let the delayed request finish
 
     // A successful update.
-    const updated = await raw.update(seededId, urn, read.properties, news);
+    const updated = await host.update(seededId, urn, read.properties, news);
     collectProps("update outputs", updated.properties);
 
     // A lost-update conflict: the private metadata changed out of band.
@@ -236,7 +233,7 @@ describe("no secret anywhere across the lifecycle and its failure modes", () => 
     ).inputs;
     const eConflict = await expectRpcFailure(
       "update conflict",
-      raw.update(seededId, urn, updated.properties, news3),
+      host.update(seededId, urn, updated.properties, news3),
     );
     expect(eConflict.message).toMatch(/changed by someone else/);
 
@@ -255,14 +252,14 @@ describe("no secret anywhere across the lifecycle and its failure modes", () => 
       )
     ).inputs;
     emu.faults.enqueue({ kind: "status", status: 500, match: { method: "PATCH" } });
-    const ePartial = await expectRpcFailure("create partial", raw.create(createUrn, createDecl));
-    expect((ePartial as HostRpcError).initFailed).toBeDefined();
+    const ePartial = await expectRpcFailure("create partial", host.create(createUrn, createDecl));
+    expect((ePartial as RpcError).initFailed).toBeDefined();
 
     // 404: a userId that does not exist.
     const missing = (
       await host.check(userUrn("missing"), {}, { ...decl, userId: "399999999999999999" })
     ).inputs;
-    const e404 = await expectRpcFailure("create 404", raw.create(userUrn("missing"), missing));
+    const e404 = await expectRpcFailure("create 404", host.create(userUrn("missing"), missing));
     expect(e404.message).toMatch(
       /404 GET \/users\/399999999999999999\/details: Resource not found/,
     );
@@ -357,7 +354,6 @@ describe("transport security", () => {
       cwd: REPO_ROOT,
       env: { WACHT_API_KEY: undefined, WACHT_BASE_URL: undefined },
     });
-    const r = connectRaw(h.port);
     try {
       await h.configure({ "wacht:apiKey": API_KEY, "wacht:baseUrl": "http://example.com" });
       const urn = userUrn("plain");
@@ -366,15 +362,14 @@ describe("transport security", () => {
         {},
         { userId: "123456789012345678", __provider: provider },
       );
-      const err = await r.create(urn, checked.inputs).then(
+      const err = await h.create(urn, checked.inputs).then(
         () => undefined,
-        (e: unknown) => e as HostRpcError,
+        (e: unknown) => e as RpcError,
       );
       expect(err?.details).toMatch(/https/i);
       expect(err?.details).not.toContain(API_KEY);
       expect(h.output()).not.toContain(API_KEY);
     } finally {
-      r.close();
       await h.close();
     }
   });

@@ -8,140 +8,16 @@
 // faults are turned off and the live users, the states, duplicates and a no-op pass are checked.
 // Used by test/engine/chaos.test.ts (fixed seed) and test/soak/chaos-soak.test.ts (random seed).
 //
-// engine-host.ts's RpcError drops the gRPC trailers, so Create/Update go through a second gRPC
-// client here that decodes `grpc-status-details-bin` (pulumirpc.ErrorResourceInitFailed).
+// engine-host.ts's RpcError carries the decoded ErrorResourceInitFailed (`initFailed`).
 import * as fs from "node:fs";
 import * as path from "node:path";
-import type * as grpcT from "@grpc/grpc-js";
-import type * as provrpcT from "@pulumi/pulumi/proto/provider_grpc_pb";
-import type * as provprotoT from "@pulumi/pulumi/proto/provider_pb";
-import type * as statusT from "@pulumi/pulumi/proto/status_pb";
-import type * as structT from "google-protobuf/google/protobuf/struct_pb";
 import { startEmulator, type EmulatorHandle, type UserDump } from "../../src/emulator";
 import { mulberry32 } from "../../src/emulator/prng";
 import { captureOne } from "./capture";
-import { startHost, stripUndefined, userUrn, type EngineHost, type Props } from "./engine-host";
+import { startHost, userUrn, type EngineHost, type InitFailed, type Props } from "./engine-host";
 import { User } from "../../src";
 
-/* eslint-disable @typescript-eslint/no-require-imports */
-const pulumiDir = path.dirname(require.resolve("@pulumi/pulumi/package.json"));
-const fromPulumi = (id: string): string => require.resolve(id, { paths: [pulumiDir] });
-const grpc = require(fromPulumi("@grpc/grpc-js")) as typeof grpcT;
-const structpb = require(fromPulumi("google-protobuf/google/protobuf/struct_pb")) as typeof structT;
-const provrpc = require("@pulumi/pulumi/proto/provider_grpc_pb") as typeof provrpcT;
-const provproto = require("@pulumi/pulumi/proto/provider_pb") as typeof provprotoT;
-const statuspb = require("@pulumi/pulumi/proto/status_pb") as typeof statusT;
-/* eslint-enable @typescript-eslint/no-require-imports */
-
 export const REPO_ROOT = path.resolve(__dirname, "..", "..");
-
-/** What the host packed into a Create/Update error that carried `id` + `properties`. */
-export interface InitFailed {
-  id: string;
-  properties: Props;
-  reasons: string[];
-}
-
-/** A failed Create/Update with the host's message and, for partial failures, the details. */
-export class HostRpcError extends Error {
-  constructor(
-    readonly rpc: string,
-    readonly code: number,
-    readonly details: string,
-    readonly initFailed: InitFailed | undefined,
-  ) {
-    super(`${rpc} failed (grpc code ${code}): ${details}`);
-    this.name = "HostRpcError";
-  }
-}
-
-/** Create/Update over gRPC with the ErrorResourceInitFailed details decoded. */
-export interface RawHost {
-  create(urn: string, properties: Props): Promise<{ id: string; properties: Props }>;
-  update(id: string, urn: string, olds: Props, news: Props): Promise<{ properties: Props }>;
-  close(): void;
-}
-
-function toStruct(value: Props): structT.Struct {
-  return structpb.Struct.fromJavaScript(
-    stripUndefined(value) as Record<string, structT.JavaScriptValue>,
-  );
-}
-
-/** Decodes the ErrorResourceInitFailed packed in the trailers, if any. */
-export function decodeInitFailed(metadata: grpcT.Metadata | undefined): InitFailed | undefined {
-  const raw = metadata?.get("grpc-status-details-bin")[0];
-  if (raw === undefined || typeof raw === "string") return undefined;
-  const status = statuspb.Status.deserializeBinary(new Uint8Array(raw));
-  for (const any of status.getDetailsList()) {
-    if (!any.getTypeUrl().endsWith("pulumirpc.ErrorResourceInitFailed")) continue;
-    const detail = provproto.ErrorResourceInitFailed.deserializeBinary(any.getValue_asU8());
-    return {
-      id: detail.getId(),
-      properties: detail.getProperties()?.toJavaScript() ?? {},
-      reasons: detail.getReasonsList(),
-    };
-  }
-  return undefined;
-}
-
-/** Connects a second gRPC client to a running host (see the file header). */
-export function connectRaw(port: number, deadlineMs = 30_000): RawHost {
-  const client = new provrpc.ResourceProviderClient(
-    `127.0.0.1:${port}`,
-    grpc.credentials.createInsecure(),
-  );
-  type Cb<R> = (err: grpcT.ServiceError | null, res: R) => void;
-  function unary<Req, Res>(
-    name: string,
-    fn: (req: Req, md: grpcT.Metadata, o: Partial<grpcT.CallOptions>, cb: Cb<Res>) => unknown,
-    req: Req,
-  ): Promise<Res> {
-    return new Promise<Res>((resolve, reject) => {
-      fn.call(
-        client,
-        req,
-        new grpc.Metadata(),
-        { deadline: Date.now() + deadlineMs },
-        (err, res) => {
-          if (err) {
-            reject(
-              new HostRpcError(
-                name,
-                err.code,
-                err.details ?? err.message,
-                decodeInitFailed(err.metadata),
-              ),
-            );
-          } else resolve(res);
-        },
-      );
-    });
-  }
-  return {
-    async create(urn, properties) {
-      const req = new provproto.CreateRequest();
-      req.setUrn(urn);
-      req.setProperties(toStruct(properties));
-      req.setTimeout(deadlineMs / 1000);
-      const res = await unary("Create", client.create, req);
-      return { id: res.getId(), properties: res.getProperties()?.toJavaScript() ?? {} };
-    },
-    async update(id, urn, olds, news) {
-      const req = new provproto.UpdateRequest();
-      req.setId(id);
-      req.setUrn(urn);
-      req.setOlds(toStruct(olds));
-      req.setNews(toStruct(news));
-      req.setTimeout(deadlineMs / 1000);
-      const res = await unary("Update", client.update, req);
-      return { properties: res.getProperties()?.toJavaScript() ?? {} };
-    },
-    close() {
-      client.close();
-    },
-  };
-}
 
 /** Fault rates per API request (the probability mode of the emulator). */
 export interface ChaosRates {
@@ -389,7 +265,6 @@ async function runChaosInner(opts: ChaosOptions): Promise<ChaosReport> {
     requestLogLimit: 10_000_000,
   });
   let host: EngineHost | undefined;
-  let raw: RawHost | undefined;
   try {
     const provider = (await captureOne(() => new User("svc", { userId: "1" }))).providerText;
     const declared = declare(opts.seed, opts.users, emu, provider);
@@ -397,7 +272,6 @@ async function runChaosInner(opts: ChaosOptions): Promise<ChaosReport> {
       cwd: REPO_ROOT,
       env: { WACHT_API_KEY: undefined, WACHT_BASE_URL: undefined },
     });
-    raw = connectRaw(host.port);
     await host.configure({
       "wacht:apiKey": apiKey,
       "wacht:baseUrl": emu.url,
@@ -407,7 +281,6 @@ async function runChaosInner(opts: ChaosOptions): Promise<ChaosReport> {
       "wacht:requestsPerMinute": "1000000",
     });
     const h = host;
-    const r = raw;
     const state = new Map<string, Resource>();
     const failures: FailureRecord[] = [];
     const partialMismatches: string[] = [];
@@ -445,7 +318,7 @@ async function runChaosInner(opts: ChaosOptions): Promise<ChaosReport> {
           }
           if (prior === undefined) {
             rpc = "Create";
-            const created = await r.create(d.urn, checked.inputs);
+            const created = await h.create(d.urn, checked.inputs);
             state.set(d.name, { id: created.id, outs: created.properties, inputs: checked.inputs });
             notNone++;
             return;
@@ -457,7 +330,7 @@ async function runChaosInner(opts: ChaosOptions): Promise<ChaosReport> {
           if (diff.changes === "none") return;
           notNone++;
           rpc = "Update";
-          const updated = await r.update(prior.id, d.urn, prior.outs, checked.inputs);
+          const updated = await h.update(prior.id, d.urn, prior.outs, checked.inputs);
           state.set(d.name, { id: prior.id, outs: updated.properties, inputs: checked.inputs });
         } catch (err) {
           failed++;
@@ -591,7 +464,6 @@ async function runChaosInner(opts: ChaosOptions): Promise<ChaosReport> {
       durationMs: Date.now() - started,
     };
   } finally {
-    raw?.close();
     await host?.close();
     await emu.close();
   }

@@ -11,6 +11,7 @@ import type * as provrpcT from "@pulumi/pulumi/proto/provider_grpc_pb";
 import type * as provprotoT from "@pulumi/pulumi/proto/provider_pb";
 import type * as structT from "google-protobuf/google/protobuf/struct_pb";
 import type * as emptyT from "google-protobuf/google/protobuf/empty_pb";
+import type * as statusT from "@pulumi/pulumi/proto/status_pb";
 
 /* eslint-disable @typescript-eslint/no-require-imports */
 // grpc-js and google-protobuf are resolved from @pulumi/pulumi's own directory so that the
@@ -22,6 +23,7 @@ const structpb = require(fromPulumi("google-protobuf/google/protobuf/struct_pb")
 const emptypb = require(fromPulumi("google-protobuf/google/protobuf/empty_pb")) as typeof emptyT;
 const provrpc = require("@pulumi/pulumi/proto/provider_grpc_pb") as typeof provrpcT;
 const provproto = require("@pulumi/pulumi/proto/provider_pb") as typeof provprotoT;
+const statuspb = require("@pulumi/pulumi/proto/status_pb") as typeof statusT;
 /* eslint-enable @typescript-eslint/no-require-imports */
 
 /** The magic key/value pair the Pulumi wire protocol uses to mark a secret value. */
@@ -36,16 +38,45 @@ export const DEFAULT_DEADLINE_MS = 30_000;
 
 export type Props = Record<string, unknown>;
 
-/** A gRPC failure of one RPC: `code` is the gRPC status, `details` the host's message. */
+/** What the host packed into a Create/Update error that carried `id` + `properties`. */
+export interface InitFailed {
+  id: string;
+  properties: Props;
+  reasons: string[];
+}
+
+/**
+ * A gRPC failure of one RPC: `code` is the gRPC status, `details` the host's message, and
+ * `initFailed` the partial-failure state (pulumirpc.ErrorResourceInitFailed) the engine would
+ * record, when the host sent one.
+ */
 export class RpcError extends Error {
   constructor(
     readonly rpc: string,
     readonly code: number,
     readonly details: string,
+    readonly initFailed: InitFailed | undefined = undefined,
   ) {
     super(`${rpc} failed (grpc code ${code}): ${details}`);
     this.name = "RpcError";
   }
+}
+
+/** Decodes the ErrorResourceInitFailed packed in the `grpc-status-details-bin` trailer, if any. */
+export function decodeInitFailed(metadata: grpcT.Metadata | undefined): InitFailed | undefined {
+  const raw = metadata?.get("grpc-status-details-bin")[0];
+  if (raw === undefined || typeof raw === "string") return undefined;
+  const status = statuspb.Status.deserializeBinary(new Uint8Array(raw));
+  for (const any of status.getDetailsList()) {
+    if (!any.getTypeUrl().endsWith("pulumirpc.ErrorResourceInitFailed")) continue;
+    const detail = provproto.ErrorResourceInitFailed.deserializeBinary(any.getValue_asU8());
+    return {
+      id: detail.getId(),
+      properties: detail.getProperties()?.toJavaScript() ?? {},
+      reasons: detail.getReasonsList(),
+    };
+  }
+  return undefined;
 }
 
 export interface CheckFailure {
@@ -270,8 +301,16 @@ export async function startHost(opts: StartHostOptions): Promise<EngineHost> {
         new grpc.Metadata(),
         { deadline: Date.now() + deadlineMs },
         (err, res) => {
-          if (err) reject(new RpcError(name, err.code, err.details ?? err.message));
-          else resolve(res);
+          if (err) {
+            reject(
+              new RpcError(
+                name,
+                err.code,
+                err.details ?? err.message,
+                decodeInitFailed(err.metadata),
+              ),
+            );
+          } else resolve(res);
         },
       );
     });
