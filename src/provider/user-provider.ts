@@ -2,6 +2,7 @@
 // (./shim.ts) loads this module by package name inside the provider process, so credentials come
 // only from `configure` or the environment at call time, and an upgraded package runs new code.
 import type * as pulumi from "@pulumi/pulumi";
+import { DEFAULT_TIMEOUT_MS } from "../client/config";
 import { isWachtError } from "../client/errors";
 import type { UserCreate } from "../client/user-params";
 import { WachtClient } from "../client/wacht-client";
@@ -113,12 +114,13 @@ export class WachtUserProvider {
     ]);
     let client = this.clients.get(cacheKey);
     if (client === undefined) {
+      // An undefined option means "unset" to the client (its default applies).
       client = new WachtClient({
         apiKey: s.apiKey,
-        ...(s.baseUrl !== undefined ? { baseUrl: s.baseUrl } : {}),
-        ...(s.maxRetries !== undefined ? { maxRetries: s.maxRetries } : {}),
-        ...(s.timeoutMs !== undefined ? { timeoutMs: s.timeoutMs } : {}),
-        ...(s.requestsPerMinute !== undefined ? { requestsPerMinute: s.requestsPerMinute } : {}),
+        baseUrl: s.baseUrl,
+        maxRetries: s.maxRetries,
+        timeoutMs: s.timeoutMs,
+        requestsPerMinute: s.requestsPerMinute,
       });
       this.clients.set(cacheKey, client);
     }
@@ -206,15 +208,15 @@ export class WachtUserProvider {
       return { userId: (matches[0] as { id: string }).id, created: false, passwordSent: false };
     }
     const fields: UserCreate = {};
-    for (const [from, to] of [
-      ["firstName", "firstName"],
-      ["lastName", "lastName"],
-      ["emailAddress", "emailAddress"],
-      ["phoneNumber", "phoneNumber"],
-      ["username", "username"],
+    for (const name of [
+      "firstName",
+      "lastName",
+      "emailAddress",
+      "phoneNumber",
+      "username",
     ] as const) {
-      const v = inputs[from];
-      if (typeof v === "string") fields[to] = v;
+      const v = inputs[name];
+      if (typeof v === "string") fields[name] = v;
     }
     const password = this.password(inputs);
     if (password !== undefined) fields.password = password;
@@ -228,7 +230,7 @@ export class WachtUserProvider {
     try {
       const settings = this.settings();
       // A POST that timed out may still be running: wait up to twice the request timeout for it.
-      const settleMs = Math.min(2 * (settings.timeoutMs ?? 30_000), 60_000);
+      const settleMs = Math.min(2 * (settings.timeoutMs ?? DEFAULT_TIMEOUT_MS), 60_000);
       const result = await createWithoutDuplicates(client, fields, key, { settleMs });
       if (result.foundExisting) {
         warn(
@@ -272,18 +274,19 @@ export class WachtUserProvider {
     const planned = buildUpdate(fields, news);
     if (declaration.metadataOwnership === "keys") {
       // Read-merge-write: keys written by others survive; keys we no longer declare are deleted.
-      if (planned.update.publicMetadata !== undefined) {
-        planned.update.publicMetadata = mergeMetadata(
+      const { update } = planned;
+      if (update.publicMetadata !== undefined) {
+        update.publicMetadata = mergeMetadata(
           "keys",
-          planned.update.publicMetadata,
+          update.publicMetadata,
           live.public_metadata,
           previous.managedPublicMetadataKeys,
         );
       }
-      if (planned.update.privateMetadata !== undefined) {
-        planned.update.privateMetadata = mergeMetadata(
+      if (update.privateMetadata !== undefined) {
+        update.privateMetadata = mergeMetadata(
           "keys",
-          planned.update.privateMetadata,
+          update.privateMetadata,
           live.private_metadata,
           previous.managedPrivateMetadataKeys,
         );
@@ -309,10 +312,7 @@ export class WachtUserProvider {
       if (err instanceof PartialFailureError || !created) throw err;
       // The user exists now: keep it in state, or the next `up` would create another one. A
       // declared password not yet sent (taken-over user) is recorded as pending.
-      const kept =
-        !passwordSent && inputs["passwordHandle"] !== undefined
-          ? { ...declaration, passwordVersion: PASSWORD_PENDING }
-          : declaration;
+      const kept = passwordPending(declaration, inputs, passwordSent);
       throw await this.partialFailure(client, userId, inputs, kept, err, true);
     }
   }
@@ -349,14 +349,7 @@ export class WachtUserProvider {
         client,
         userId,
         inputs,
-        {
-          ...declaration,
-          profileImageSha256: null,
-          passwordVersion:
-            passwordSent || inputs["passwordHandle"] === undefined
-              ? declaration.passwordVersion
-              : PASSWORD_PENDING,
-        },
+        { ...passwordPending(declaration, inputs, passwordSent), profileImageSha256: null },
         err,
         created,
       );
@@ -369,7 +362,7 @@ export class WachtUserProvider {
           await this.setPassword(client, userId, password, inputs);
         } catch (err) {
           // Recorded as pending: the next `up` sets it, even without a passwordVersion.
-          const kept = { ...declaration, passwordVersion: PASSWORD_PENDING };
+          const kept = passwordPending(declaration, inputs, false);
           if (uploadedSha256 !== null) kept.profileImageSha256 = uploadedSha256;
           throw new PartialFailureError(
             err instanceof Error ? err.message : String(err),
@@ -497,21 +490,11 @@ export class WachtUserProvider {
         const conflicts = findConflicts(state as UserOutputs, liveState, fields, news, {
           publicMetadata:
             previous.metadataOwnership === "keys"
-              ? [
-                  ...new Set([
-                    ...previous.managedPublicMetadataKeys,
-                    ...declaration.managedPublicMetadataKeys,
-                  ]),
-                ]
+              ? union(previous.managedPublicMetadataKeys, declaration.managedPublicMetadataKeys)
               : null,
           privateMetadata:
             previous.metadataOwnership === "keys"
-              ? [
-                  ...new Set([
-                    ...previous.managedPrivateMetadataKeys,
-                    ...declaration.managedPrivateMetadataKeys,
-                  ]),
-                ]
+              ? union(previous.managedPrivateMetadataKeys, declaration.managedPrivateMetadataKeys)
               : null,
         });
         if (conflicts.length > 0) throw new Error(conflictMessage(userId, state, live, conflicts));
@@ -600,6 +583,21 @@ export class WachtUserProvider {
       );
     }
   }
+}
+
+/**
+ * The declaration to record when the declared password may not have been set yet: it was not
+ * sent by this run's POST, and one is declared. Its version is then PASSWORD_PENDING, so the
+ * next `up` sets it.
+ */
+function passwordPending(
+  declaration: DeclarationState,
+  inputs: Props,
+  passwordSent: boolean,
+): DeclarationState {
+  return !passwordSent && inputs["passwordHandle"] !== undefined
+    ? { ...declaration, passwordVersion: PASSWORD_PENDING }
+    : declaration;
 }
 
 function union(a: readonly string[], b: readonly string[]): string[] {
