@@ -33,6 +33,10 @@ export interface ProviderSettings {
   maxRetries: number | undefined;
   timeoutMs: number | undefined;
   requestsPerMinute: number | undefined;
+  /** Delta refresh on (default) or off (`wacht:deltaRefresh false`). */
+  deltaRefresh: boolean;
+  /** Reads in one run before delta refresh lists the users; `undefined`: its default. */
+  deltaRefreshThreshold: number | undefined;
 }
 
 /** Reads every known key through `get` (the host's `req.config.get`). */
@@ -65,6 +69,12 @@ function positiveInt(key: string, raw: string | undefined): number | undefined {
     throw new WachtConfigError(`${key} must be a non-negative integer, got "${raw}"`);
   }
   return n;
+}
+
+function flag(key: string, raw: string | undefined): boolean | undefined {
+  if (raw === undefined) return undefined;
+  if (raw === "true" || raw === "false") return raw === "true";
+  throw new WachtConfigError(`${key} must be true or false, got "${raw}"`);
 }
 
 /** The message used whenever no API key can be found. */
@@ -104,5 +114,10 @@ export function resolveProviderSettings(
     maxRetries: positiveInt(CONFIG_KEYS.maxRetries, stack.maxRetries),
     timeoutMs: positiveInt(CONFIG_KEYS.timeoutMs, stack.timeoutMs),
     requestsPerMinute: positiveInt(CONFIG_KEYS.requestsPerMinute, stack.requestsPerMinute),
+    deltaRefresh: flag(CONFIG_KEYS.deltaRefresh, stack.deltaRefresh) ?? true,
+    deltaRefreshThreshold: positiveInt(
+      CONFIG_KEYS.deltaRefreshThreshold,
+      stack.deltaRefreshThreshold,
+    ),
   };
 }

@@ -129,14 +129,11 @@ export class WachtUserProvider {
 
   /** The per-client delta-refresh coordinator, unless `wacht:deltaRefresh` is false. */
   private delta(client: WachtClient): DeltaRefresh | undefined {
-    if (this.stack.deltaRefresh === "false") return undefined;
+    const { deltaRefresh, deltaRefreshThreshold } = this.settings();
+    if (!deltaRefresh) return undefined;
     let delta = this.deltas.get(client);
     if (delta === undefined) {
-      delta = new DeltaRefresh(client, {
-        ...(this.stack.deltaRefreshThreshold !== undefined
-          ? { threshold: Number(this.stack.deltaRefreshThreshold) }
-          : {}),
-      });
+      delta = new DeltaRefresh(client, { threshold: deltaRefreshThreshold });
       this.deltas.set(client, delta);
     }
     return delta;
