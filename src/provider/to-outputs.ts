@@ -148,19 +148,6 @@ export function placeholderOutputs(
   userId: string,
   declaration: DeclarationState,
 ): Partial<UserOutputs> {
-  return {
-    userId,
-    origin: declaration.origin,
-    adopt: declaration.adopt,
-    metadataOwnership: declaration.metadataOwnership,
-    managedPublicMetadataKeys: [...declaration.managedPublicMetadataKeys],
-    managedPrivateMetadataKeys: [...declaration.managedPrivateMetadataKeys],
-    profileImage: declaration.profileImage,
-    profileImageSha256: declaration.profileImageSha256,
-    removeProfileImage: declaration.removeProfileImage,
-    passwordVersion: declaration.passwordVersion,
-    onDelete: declaration.onDelete,
-    onConflict: declaration.onConflict,
-    managedFields: [...declaration.managedFields],
-  };
+  // DeclarationState is exactly the declaration-side part of UserOutputs.
+  return { userId, ...declaration };
 }

@@ -4,19 +4,14 @@
 
 import { z } from "zod";
 import { JsonValueSchema } from "./json";
+import type { SecondFactorPolicy } from "./user-fields";
 
 /** Known values plus any future string the server may add (wacht-api.md §9: treat unknowns as plain strings). */
 export type OpenEnum<Known extends string> = Known | (string & {});
 
-/** `second_factor_policy` values accepted by PATCH /users/{id} (wacht-api.md §3, §9). */
-export type SecondFactorPolicy = "none" | "optional" | "enforced";
-
-/** All values of {@link SecondFactorPolicy}, in wire spelling. */
-export const SECOND_FACTOR_POLICIES: readonly SecondFactorPolicy[] = [
-  "none",
-  "optional",
-  "enforced",
-];
+// `second_factor_policy` values accepted by PATCH /users/{id} (wacht-api.md §3, §9): one list,
+// in user-fields.ts, for the wire and the declaration.
+export { SECOND_FACTOR_POLICIES, type SecondFactorPolicy } from "./user-fields";
 
 const openEnum = <Known extends string>() => z.string() as unknown as z.ZodType<OpenEnum<Known>>;
 
