@@ -20,6 +20,13 @@ module.exports = {
       testMatch: ["<rootDir>/test/integration/**/*.test.ts"],
     },
     { ...common, displayName: "engine", testMatch: ["<rootDir>/test/engine/**/*.test.ts"] },
+    // The real `pulumi` CLI (built from the Go module proxy by `npm test`'s pretest). A missing
+    // CLI fails these tests; it is never a skip (docs/decisions/0010-real-pulumi-cli.md).
+    {
+      ...common,
+      displayName: "e2e",
+      testMatch: ["<rootDir>/test/e2e/**/*.test.ts"],
+    },
     ...(process.env.WACHT_SOAK
       ? [{ ...common, displayName: "soak", testMatch: ["<rootDir>/test/soak/**/*.test.ts"] }]
       : []),

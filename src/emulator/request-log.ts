@@ -21,6 +21,8 @@ export interface RequestLogEntry {
   query: Record<string, string>;
   rawQuery: string;
   contentType: string | null;
+  /** The `User-Agent` header as sent (`null` when absent). */
+  userAgent: string | null;
   /** The deployment the API key resolved to (`null` when auth failed or was not reached). */
   deploymentId: string | null;
   /** HTTP status sent, or `null` when the connection was dropped. */

@@ -131,6 +131,7 @@ async function handle(
       path,
       rawQuery,
       contentType,
+      userAgent: req.headers["user-agent"] ?? null,
       deploymentId,
       outcome,
       handled: handled === outcome ? undefined : handled,
@@ -164,6 +165,7 @@ interface LogInput {
   path: string;
   rawQuery: string;
   contentType: string | undefined;
+  userAgent: string | null;
   deploymentId: string | null;
   outcome: Outcome;
   /** The handler's own outcome when an `after` fault replaced or dropped it. */
@@ -196,6 +198,7 @@ async function logEntry(i: LogInput): Promise<Omit<RequestLogEntry, "seq">> {
     query: i.rawQuery === "" ? {} : Object.fromEntries(new URLSearchParams(i.rawQuery)),
     rawQuery: i.rawQuery,
     contentType: i.contentType ?? null,
+    userAgent: i.userAgent,
     deploymentId: i.deploymentId,
     status,
     handledStatus,

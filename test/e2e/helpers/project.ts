@@ -1,0 +1,184 @@
+// The e2e harness: a Pulumi project in a temp directory, driven by the REAL `pulumi` CLI
+// (scripts/cli/pulumi-cli.js finds it; scripts/cli/pulumi-inline.js serves the program because
+// the Go module proxy has no Node.js language host: docs/decisions/0010-real-pulumi-cli.md).
+// Every run is offline and non-interactive: a file backend and PULUMI_HOME inside the project
+// directory, passphrase secrets, no update check, no plugin download.
+import { execFile, spawn, type ChildProcess } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+
+export const REPO_ROOT = path.resolve(__dirname, "..", "..", "..");
+const INLINE = path.join(REPO_ROOT, "scripts", "cli", "pulumi-inline.js");
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const cliFinder = require(path.join(REPO_ROOT, "scripts", "cli", "pulumi-cli.js")) as {
+  findPulumiCli(opts: { build: boolean; npm: boolean }):
+    | { binary: string; version: string; source: string }
+    | undefined;
+  NOT_FOUND_HELP: string;
+};
+
+export interface PulumiCli {
+  binary: string;
+  version: string;
+  source: string;
+}
+
+let found: PulumiCli | undefined;
+
+/** The CLI for the e2e suite. Missing is a failure, never a skip (`npm test` builds it first). */
+export function requireCli(): PulumiCli {
+  found ??= cliFinder.findPulumiCli({ build: false, npm: false });
+  if (!found) {
+    throw new Error(
+      `${cliFinder.NOT_FOUND_HELP}\nRun \`node scripts/cli/pulumi-cli.js ensure\` (npm test does it in pretest).`,
+    );
+  }
+  return found;
+}
+
+export interface RunResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+  /** stdout then stderr, for "does the user see X anywhere" assertions. */
+  all: string;
+}
+
+export interface ProjectOptions {
+  /** The program's source (CommonJS JavaScript), written to index.js. */
+  program: string;
+  /** The folder whose node_modules the project uses (default: this repository's). */
+  nodeModulesFrom?: string;
+  stack?: string;
+  projectName?: string;
+  passphrase?: string;
+}
+
+/** Passphrase of the e2e stacks (a test secret, not a credential). */
+export const E2E_PASSPHRASE = "wacht-e2e-passphrase";
+
+export class E2eProject {
+  readonly stack: string;
+  private constructor(
+    readonly dir: string,
+    readonly env: NodeJS.ProcessEnv,
+    stack: string,
+  ) {
+    this.stack = stack;
+  }
+
+  static async create(opts: ProjectOptions): Promise<E2eProject> {
+    const cli = requireCli();
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "wacht-e2e-"));
+    const name = opts.projectName ?? "wacht-e2e";
+    fs.writeFileSync(path.join(dir, "Pulumi.yaml"), `name: ${name}\nruntime: nodejs\n`);
+    fs.writeFileSync(path.join(dir, "index.js"), opts.program);
+    const modules = path.join(opts.nodeModulesFrom ?? REPO_ROOT, "node_modules");
+    fs.symlinkSync(modules, path.join(dir, "node_modules"), "dir");
+    fs.mkdirSync(path.join(dir, ".state"));
+    const env: NodeJS.ProcessEnv = { ...process.env };
+    for (const k of Object.keys(env)) {
+      // The child is a user's shell: no jest/ts-node hooks, no ambient Wacht credentials.
+      if (k.startsWith("WACHT_") || k.startsWith("JEST_") || k === "NODE_OPTIONS") delete env[k];
+    }
+    Object.assign(env, {
+      PULUMI_CLI: cli.binary,
+      PULUMI_HOME: path.join(dir, ".pulumi-home"),
+      PULUMI_BACKEND_URL: `file://${path.join(dir, ".state")}`,
+      PULUMI_CONFIG_PASSPHRASE: opts.passphrase ?? E2E_PASSPHRASE,
+      PULUMI_SKIP_UPDATE_CHECK: "true",
+      PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
+      NO_COLOR: "1",
+    });
+    const project = new E2eProject(dir, env, opts.stack ?? "e2e");
+    const init = await project.run(["stack", "init", project.stack, "--non-interactive"]);
+    if (init.code !== 0) throw new Error(`pulumi stack init failed:\n${init.all}`);
+    return project;
+  }
+
+  /** Replaces the program (index.js). */
+  setProgram(source: string): void {
+    fs.writeFileSync(path.join(this.dir, "index.js"), source);
+  }
+
+  /** Runs `pulumi <args>` to completion. Never throws on a non-zero exit: assert on `code`. */
+  run(args: string[], opts: { env?: NodeJS.ProcessEnv; timeoutMs?: number } = {}): Promise<RunResult> {
+    return new Promise((resolve, reject) => {
+      execFile(
+        process.execPath,
+        [INLINE, "--program", "index.js", "--", ...args],
+        {
+          cwd: this.dir,
+          env: { ...this.env, ...opts.env },
+          timeout: opts.timeoutMs ?? 240_000,
+          maxBuffer: 64 * 1024 * 1024,
+        },
+        (err, stdout, stderr) => {
+          const e = err as (Error & { code?: number | string; killed?: boolean }) | null;
+          if (e && typeof e.code !== "number") {
+            reject(new Error(`pulumi ${args.join(" ")}: ${e.message}\n${stdout}\n${stderr}`));
+            return;
+          }
+          resolve({ code: e ? (e.code as number) : 0, stdout, stderr, all: `${stdout}\n${stderr}` });
+        },
+      );
+    });
+  }
+
+  /** Starts `pulumi <args>` in its own process group, for interrupting it. */
+  start(args: string[]): { child: ChildProcess; output: () => string; done: Promise<number> } {
+    const child = spawn(process.execPath, [INLINE, "--program", "index.js", "--", ...args], {
+      cwd: this.dir,
+      env: this.env,
+      detached: true,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let out = "";
+    child.stdout?.on("data", (d: Buffer) => (out += d.toString()));
+    child.stderr?.on("data", (d: Buffer) => (out += d.toString()));
+    const done = new Promise<number>((resolve) =>
+      child.on("exit", (code, signal) => resolve(code ?? (signal ? 128 + (os.constants.signals[signal] ?? 0) : 1))),
+    );
+    return { child, output: () => out, done };
+  }
+
+  /** `pulumi config set [--secret] key value`. */
+  async config(key: string, value: string, secret = false): Promise<void> {
+    const args = ["config", "set", key, value, ...(secret ? ["--secret"] : [])];
+    const r = await this.run(args);
+    if (r.code !== 0) throw new Error(`pulumi config set ${key} failed:\n${r.all}`);
+  }
+
+  /** The stack's state as `pulumi stack export` prints it (raw text and parsed). */
+  async exportState(): Promise<{ text: string; deployment: StackDeployment }> {
+    const r = await this.run(["stack", "export"]);
+    if (r.code !== 0) throw new Error(`pulumi stack export failed:\n${r.all}`);
+    return { text: r.stdout, deployment: (JSON.parse(r.stdout) as { deployment: StackDeployment }).deployment };
+  }
+
+  /** Outputs of the resource named `name` in the exported state. */
+  async outputsOf(name: string): Promise<Record<string, unknown>> {
+    const { deployment } = await this.exportState();
+    const r = deployment.resources.find((x) => x.urn.endsWith(`::${name}`) && x.type.startsWith("pulumi-nodejs:dynamic"));
+    if (!r) throw new Error(`no resource named ${name} in the state`);
+    return r.outputs ?? {};
+  }
+
+  remove(): void {
+    fs.rmSync(this.dir, { recursive: true, force: true });
+  }
+}
+
+export interface StateResource {
+  urn: string;
+  type: string;
+  id?: string;
+  inputs?: Record<string, unknown>;
+  outputs?: Record<string, unknown>;
+}
+
+export interface StackDeployment {
+  resources: StateResource[];
+  pending_operations?: Array<{ type: string; resource: StateResource }>;
+}
