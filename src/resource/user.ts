@@ -196,6 +196,15 @@ export class User<TPublic extends JsonValue = JsonValue, TPrivate extends JsonVa
   declare readonly phoneNumbers: pulumi.Output<UserPhoneOutput[]>;
   declare readonly segments: pulumi.Output<UserSegmentOutput[]>;
 
+  /**
+   * Reads an existing Wacht user into the stack by id, without managing it: the engine reads it
+   * (a `read` step, no write) on every `up`, and deleting it from the program never touches the
+   * user. To manage an existing user, declare it with `userId` instead.
+   */
+  static get(name: string, id: pulumi.Input<string>, opts?: pulumi.CustomResourceOptions): User {
+    return new User(name, {}, { ...opts, id });
+  }
+
   constructor(
     name: string,
     args: UserArgs<TPublic, TPrivate>,

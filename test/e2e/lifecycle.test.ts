@@ -87,17 +87,28 @@ describe("the real pulumi CLI drives the whole lifecycle", () => {
     // Key-level ownership: the hand-added key stays, the declared ones are set.
     expect(svc.public_metadata).toEqual({ kind: "service", owner: "platform", addedByHand: true });
     expect(svc.private_metadata).toEqual({ [PRIVATE_KEY]: PRIVATE_VALUE });
-    const admin = s.emulator.users.list().find((u) => u.user.primary_email_address === "ops-admin@example.com");
-    expect(admin?.user).toMatchObject({ first_name: "Olga", last_name: "Admin", public_metadata: { kind: "admin" } });
+    const admin = s.emulator.users
+      .list()
+      .find((u) => u.user.primary_email_address === "ops-admin@example.com");
+    expect(admin?.user).toMatchObject({
+      first_name: "Olga",
+      last_name: "Admin",
+      public_metadata: { kind: "admin" },
+    });
     expect(admin?.user.has_password).toBe(true);
     const posts = s.emulator.requests().filter((e) => e.method === "POST");
     expect(posts).toHaveLength(1);
     expect(partNames(posts[0]!)).toContain("password");
 
     const { text, deployment } = await s.project.exportState();
-    for (const secret of [E2E_API_KEY, PASSWORD, PRIVATE_VALUE, PRIVATE_KEY]) expect(text).not.toContain(secret);
+    for (const secret of [E2E_API_KEY, PASSWORD, PRIVATE_VALUE, PRIVATE_KEY])
+      expect(text).not.toContain(secret);
     const svcState = deployment.resources.find((x) => x.urn.endsWith("::svc-bot"))!;
-    for (const key of ["privateMetadata", "managedPrivateMetadataKeys", "externalPrivateMetadataKeys"]) {
+    for (const key of [
+      "privateMetadata",
+      "managedPrivateMetadataKeys",
+      "externalPrivateMetadataKeys",
+    ]) {
       const v = svcState.outputs?.[key] as Record<string, unknown> | undefined;
       expect(v?.[SECRET_SIG]).toBeDefined();
       expect(typeof v?.ciphertext).toBe("string");
@@ -120,7 +131,13 @@ describe("the real pulumi CLI drives the whole lifecycle", () => {
 
   test("a dashboard edit fails the drift check naming the user and field; up --refresh PATCHes only that field", async () => {
     s.emulator.users.patch(SVC_ID, { last_name: "EditedInDashboard" });
-    const drift = await run(["preview", "--refresh", "--expect-no-changes", "--diff", "--non-interactive"]);
+    const drift = await run([
+      "preview",
+      "--refresh",
+      "--expect-no-changes",
+      "--diff",
+      "--non-interactive",
+    ]);
     expect(drift.code).not.toBe(0);
     expect(drift.all).toMatch(/no changes were expected/);
     // `--diff` prints each planned step with its URN (which names the resource) and each field.
@@ -162,7 +179,9 @@ describe("the real pulumi CLI drives the whole lifecycle", () => {
     const adminId = String((await s.project.outputsOf("ops-admin")).userId);
     // Only the password changed: no guarded profile PATCH, so no guard GET either.
     expect(byKind(s.emulator.requests())).toEqual({ "PATCH /users/:id/password": 1 });
-    expect(s.emulator.requests().find((e) => e.method === "PATCH")?.path).toBe(`/users/${adminId}/password`);
+    expect(s.emulator.requests().find((e) => e.method === "PATCH")?.path).toBe(
+      `/users/${adminId}/password`,
+    );
     const { text } = await s.project.exportState();
     for (const secret of [PASSWORD, NEXT_PASSWORD]) expect(text).not.toContain(secret);
   });
@@ -190,6 +209,7 @@ describe("the real pulumi CLI drives the whole lifecycle", () => {
 
   test("nothing the CLI printed holds the API key or a password", () => {
     const all = printed.join("\n");
-    for (const secret of [E2E_API_KEY, PASSWORD, NEXT_PASSWORD, PRIVATE_VALUE]) expect(all).not.toContain(secret);
+    for (const secret of [E2E_API_KEY, PASSWORD, NEXT_PASSWORD, PRIVATE_VALUE])
+      expect(all).not.toContain(secret);
   });
 });

@@ -14,7 +14,11 @@ export interface Stage {
 
 /** An emulator and a project whose stack config points at it. */
 export async function stage(
-  opts: ProjectOptions & { seed?: SeedUser[]; configure?: boolean; rateLimitPerMinute?: number | false },
+  opts: ProjectOptions & {
+    seed?: SeedUser[];
+    configure?: boolean;
+    rateLimitPerMinute?: number | false;
+  },
 ): Promise<Stage> {
   const emulator = await startEmulator({
     apiKey: E2E_API_KEY,

@@ -12,9 +12,10 @@ export const REPO_ROOT = path.resolve(__dirname, "..", "..", "..");
 const INLINE = path.join(REPO_ROOT, "scripts", "cli", "pulumi-inline.js");
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const cliFinder = require(path.join(REPO_ROOT, "scripts", "cli", "pulumi-cli.js")) as {
-  findPulumiCli(opts: { build: boolean; npm: boolean }):
-    | { binary: string; version: string; source: string }
-    | undefined;
+  findPulumiCli(opts: {
+    build: boolean;
+    npm: boolean;
+  }): { binary: string; version: string; source: string } | undefined;
   NOT_FOUND_HELP: string;
 };
 
@@ -103,7 +104,10 @@ export class E2eProject {
   }
 
   /** Runs `pulumi <args>` to completion. Never throws on a non-zero exit: assert on `code`. */
-  run(args: string[], opts: { env?: NodeJS.ProcessEnv; timeoutMs?: number } = {}): Promise<RunResult> {
+  run(
+    args: string[],
+    opts: { env?: NodeJS.ProcessEnv; timeoutMs?: number } = {},
+  ): Promise<RunResult> {
     return new Promise((resolve, reject) => {
       execFile(
         process.execPath,
@@ -120,7 +124,12 @@ export class E2eProject {
             reject(new Error(`pulumi ${args.join(" ")}: ${e.message}\n${stdout}\n${stderr}`));
             return;
           }
-          resolve({ code: e ? (e.code as number) : 0, stdout, stderr, all: `${stdout}\n${stderr}` });
+          resolve({
+            code: e ? (e.code as number) : 0,
+            stdout,
+            stderr,
+            all: `${stdout}\n${stderr}`,
+          });
         },
       );
     });
@@ -138,7 +147,9 @@ export class E2eProject {
     child.stdout?.on("data", (d: Buffer) => (out += d.toString()));
     child.stderr?.on("data", (d: Buffer) => (out += d.toString()));
     const done = new Promise<number>((resolve) =>
-      child.on("exit", (code, signal) => resolve(code ?? (signal ? 128 + (os.constants.signals[signal] ?? 0) : 1))),
+      child.on("exit", (code, signal) =>
+        resolve(code ?? (signal ? 128 + (os.constants.signals[signal] ?? 0) : 1)),
+      ),
     );
     return { child, output: () => out, done };
   }
@@ -154,13 +165,16 @@ export class E2eProject {
   async exportState(): Promise<{ text: string; deployment: StackDeployment }> {
     const r = await this.run(["stack", "export"]);
     if (r.code !== 0) throw new Error(`pulumi stack export failed:\n${r.all}`);
-    return { text: r.stdout, deployment: (JSON.parse(r.stdout) as { deployment: StackDeployment }).deployment };
+    const { deployment } = JSON.parse(r.stdout) as { deployment: Partial<StackDeployment> };
+    return { text: r.stdout, deployment: { ...deployment, resources: deployment.resources ?? [] } };
   }
 
   /** Outputs of the resource named `name` in the exported state. */
   async outputsOf(name: string): Promise<Record<string, unknown>> {
     const { deployment } = await this.exportState();
-    const r = deployment.resources.find((x) => x.urn.endsWith(`::${name}`) && x.type.startsWith("pulumi-nodejs:dynamic"));
+    const r = deployment.resources.find(
+      (x) => x.urn.endsWith(`::${name}`) && x.type.startsWith("pulumi-nodejs:dynamic"),
+    );
     if (!r) throw new Error(`no resource named ${name} in the state`);
     return r.outputs ?? {};
   }
@@ -174,6 +188,8 @@ export interface StateResource {
   urn: string;
   type: string;
   id?: string;
+  /** True for a resource the program only reads (`Resource.get`). */
+  external?: boolean;
   inputs?: Record<string, unknown>;
   outputs?: Record<string, unknown>;
 }

@@ -1,0 +1,91 @@
+jest.setTimeout(300_000);
+
+// Errors as users see them through the real CLI: exit code, the printed lines, and no key anywhere.
+import { stage, writes, E2E_API_KEY, type Stage } from "./helpers/fixtures";
+
+const USER_ID = "310000000000000011";
+const WRONG_KEY = "sk_test_wrong_key_e2e_fedcba9876543210fedcba98";
+
+const adoptProgram = `
+const wacht = require("pulumi-wacht");
+new wacht.User("svc-err", { userId: "${USER_ID}", firstName: "Err", lastName: "Case" });
+`;
+
+const createProgram = `
+const wacht = require("pulumi-wacht");
+new wacht.User("no-password", { emailAddress: "no-password@example.com", firstName: "No", lastName: "Password" });
+`;
+
+const seed = [{ id: USER_ID, first_name: "err", last_name: "case", email: "svc-err@example.com" }];
+
+function noKeyIn(text: string): void {
+  expect(text).not.toContain(E2E_API_KEY);
+  expect(text).not.toContain(WRONG_KEY);
+}
+
+describe("errors through the real CLI", () => {
+  const stages: Stage[] = [];
+  afterAll(async () => {
+    await Promise.all(stages.map((s) => s.close()));
+  });
+  const make = async (...args: Parameters<typeof stage>) => {
+    const s = await stage(...args);
+    stages.push(s);
+    return s;
+  };
+
+  test("no API key: up fails, names wacht:apiKey and WACHT_API_KEY, and sends nothing", async () => {
+    const s = await make({ program: adoptProgram, seed, configure: false });
+    await s.project.config("wacht:baseUrl", s.emulator.url);
+    const r = await s.project.run(["up", "--yes", "--non-interactive"]);
+    expect(r.code).not.toBe(0);
+    expect(r.stdout).toMatch(/wacht:apiKey/);
+    expect(r.stdout).toMatch(/WACHT_API_KEY/);
+    expect(s.emulator.requests()).toEqual([]);
+  });
+
+  test("a wrong key: up fails with the 401, and neither key is printed or stored", async () => {
+    const s = await make({ program: adoptProgram, seed, configure: false });
+    await s.project.config("wacht:apiKey", WRONG_KEY, true);
+    await s.project.config("wacht:baseUrl", s.emulator.url);
+    const r = await s.project.run(["up", "--yes", "--non-interactive"]);
+    expect(r.code).not.toBe(0);
+    expect(r.stdout).toMatch(/401/);
+    expect(r.stdout).toMatch(/svc-err/);
+    noKeyIn(r.all);
+    noKeyIn((await s.project.exportState()).text);
+    expect(writes(s.emulator.requests())).toEqual([]);
+  });
+
+  test("a 400 from the server: up fails with the server's message, the resource is not in the state", async () => {
+    const s = await make({ program: createProgram });
+    const r = await s.project.run(["up", "--yes", "--non-interactive"]);
+    expect(r.code).not.toBe(0);
+    expect(r.stdout).toMatch(/no-password/);
+    expect(r.stdout).toMatch(/400 POST \/users: Password is required/);
+    noKeyIn(r.all);
+    const { deployment } = await s.project.exportState();
+    expect(deployment.resources.some((x) => x.urn.endsWith("::no-password"))).toBe(false);
+    expect(s.emulator.users.list()).toEqual([]);
+  });
+
+  test("a 429 with Retry-After is waited out: up succeeds after the wait", async () => {
+    const s = await make({ program: adoptProgram, seed });
+    s.emulator.faults.enqueue({
+      kind: "status",
+      status: 429,
+      retryAfterSeconds: 2,
+      match: { method: "GET" },
+    });
+    const started = Date.now();
+    const r = await s.project.run(["up", "--yes", "--non-interactive"]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/\+ 2 created/);
+    const statuses = s.emulator.requests().map((e) => `${e.method} ${e.status}`);
+    expect(statuses[0]).toBe("GET 429");
+    expect(statuses).toContain("PATCH 200");
+    expect(Date.now() - started).toBeGreaterThanOrEqual(2000);
+    expect(s.emulator.users.get(USER_ID)!.user.first_name).toBe("Err");
+    noKeyIn(r.all);
+  });
+});
