@@ -2,7 +2,7 @@
 // would: `pulumi config set --secret wacht:apiKey …`), and request accounting by kind.
 import { startEmulator, type EmulatorHandle, type RequestLogEntry } from "../../../src/emulator";
 import type { SeedUser } from "../../../src/emulator";
-import { E2eProject, type ProjectOptions } from "./project";
+import { E2eProject, type ProjectOptions, type RunResult } from "./project";
 
 export const E2E_API_KEY = "sk_test_e2e_0123456789abcdef0123456789abcdef";
 
@@ -61,4 +61,10 @@ export function byKind(entries: RequestLogEntry[]): Record<string, number> {
 /** The names of the multipart parts a request carried. */
 export function partNames(e: RequestLogEntry): string[] {
   return (e.multipart ?? []).map((p) => p.name ?? "");
+}
+
+/** Asserts a run exited 0, showing what the CLI printed when it did not. */
+export function expectSuccess(r: RunResult): RunResult {
+  if (r.code !== 0) throw new Error(`pulumi exited ${r.code}:\n${r.all}`);
+  return r;
 }

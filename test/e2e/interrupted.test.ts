@@ -1,0 +1,116 @@
+jest.setTimeout(600_000);
+
+// Interrupted runs: `pulumi up` of 200 new users is stopped part-way, once with SIGINT (Ctrl-C)
+// and once with SIGKILL (a killed CI runner). Then the recovery the README documents:
+//   pulumi cancel --yes                             (after a kill only: removes the dead run's lock)
+//   pulumi refresh --clear-pending-creates --yes   (drops the creates the engine never finished)
+//   pulumi up --yes                                 (creates the rest; takes over what the killed
+//                                                    run created but never recorded)
+// It must end with 0 duplicate users, 0 mismatches, and a no-op next run.
+import { expectSuccess, stage, writes, type Stage } from "./helpers/fixtures";
+
+const COUNT = 200;
+const PASSWORD = "Pw-e2e-Interrupted-55!";
+
+const program = `
+const pulumi = require("@pulumi/pulumi");
+const wacht = require("pulumi-wacht");
+const cfg = new pulumi.Config();
+const password = cfg.requireSecret("password");
+for (let i = 0; i < ${COUNT}; i++) {
+  const n = String(i).padStart(3, "0");
+  new wacht.User("bulk-" + n, {
+    emailAddress: "bulk-" + n + "@example.com",
+    firstName: "Bulk",
+    lastName: "User" + n,
+    password,
+    publicMetadata: { kind: "service", n: i },
+  });
+}
+`;
+
+function expected(i: number) {
+  const n = String(i).padStart(3, "0");
+  return {
+    email: `bulk-${n}@example.com`,
+    last_name: `User${n}`,
+    public_metadata: { kind: "service", n: i },
+  };
+}
+
+async function interruptAfterPosts(s: Stage, signal: "SIGINT" | "SIGKILL", posts: number) {
+  const run = s.project.start(["up", "--yes", "--non-interactive", "--parallel", "8"]);
+  const deadline = Date.now() + 240_000;
+  while (s.emulator.requests().filter((e) => e.method === "POST").length < posts) {
+    if (Date.now() > deadline)
+      throw new Error(`fewer than ${posts} POSTs in 240 s:\n${run.output()}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  // SIGINT goes to the CLI (as a terminal's Ctrl-C does, to the whole group); SIGKILL kills the
+  // CLI, the program and the provider plugin at once.
+  process.kill(-run.child.pid!, signal);
+  const code = await run.done;
+  return { code, output: run.output() };
+}
+
+function audit(s: Stage) {
+  const users = s.emulator.users.list();
+  const byEmail = new Map<string, number>();
+  for (const u of users) {
+    const e = u.user.primary_email_address ?? "";
+    byEmail.set(e, (byEmail.get(e) ?? 0) + 1);
+  }
+  const duplicates = [...byEmail.values()].filter((n) => n > 1).length;
+  let mismatches = 0;
+  for (let i = 0; i < COUNT; i++) {
+    const want = expected(i);
+    const got = users.find((u) => u.user.primary_email_address === want.email)?.user;
+    if (
+      !got ||
+      got.last_name !== want.last_name ||
+      JSON.stringify(got.public_metadata) !== JSON.stringify(want.public_metadata)
+    ) {
+      mismatches++;
+    }
+  }
+  return { users: users.length, duplicates, mismatches };
+}
+
+describe.each([
+  ["SIGINT", 60],
+  ["SIGKILL", 60],
+] as const)(`pulumi up of ${COUNT} users stopped with %s after %i POSTs`, (signal, posts) => {
+  let s: Stage;
+  beforeAll(async () => {
+    s = await stage({ program });
+    await s.project.config("password", PASSWORD, true);
+  }, 120_000);
+  afterAll(async () => {
+    await s?.close();
+  });
+
+  test("recovery ends with every user once, equal to its declaration, and a no-op next run", async () => {
+    const stopped = await interruptAfterPosts(s, signal, posts);
+    expect(stopped.code).not.toBe(0);
+    if (signal === "SIGINT") expect(stopped.output).toMatch(/cancel/i);
+    const partial = audit(s);
+    expect(partial.users).toBeGreaterThanOrEqual(posts);
+    expect(partial.users).toBeLessThan(COUNT);
+
+    if (signal === "SIGKILL")
+      expectSuccess(await s.project.run(["cancel", "--yes", "--non-interactive"]));
+    expectSuccess(
+      await s.project.run(["refresh", "--clear-pending-creates", "--yes", "--non-interactive"]),
+    );
+    expectSuccess(await s.project.run(["up", "--yes", "--non-interactive"]));
+    expect(audit(s)).toEqual({ users: COUNT, duplicates: 0, mismatches: 0 });
+
+    s.emulator.clearRequests();
+    const again = await s.project.run(["up", "--yes", "--non-interactive"]);
+    expect(again.code).toBe(0);
+    expect(again.stdout).toMatch(new RegExp(`${COUNT + 1} unchanged`));
+    expect(writes(s.emulator.requests())).toEqual([]);
+    const { text } = await s.project.exportState();
+    expect(text).not.toContain(PASSWORD);
+  });
+});
