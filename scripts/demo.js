@@ -1,60 +1,51 @@
 #!/usr/bin/env node
-// `npm run demo`: starts the local Wacht emulator seeded with the example's users, points a local
-// Pulumi stack at it (file backend under .demo/, passphrase secrets, no Pulumi Cloud login) and
-// runs `pulumi up` of the root Pulumi.yaml program (examples/basic). The emulator keeps its users
-// in .demo/emulator-state.json, so a second run shows a no-op update.
+// `npm run demo`: a real `pulumi up` of examples/basic (the root Pulumi.yaml program) against the
+// local Wacht emulator, seeded with the example's users (kept in .demo/emulator-state.json, so a
+// second run shows a no-op). The Pulumi CLI is found or built by scripts/cli/pulumi-cli.js (Go
+// module proxy → ~/.cache/pulumi-wacht) and runs offline: a file backend and PULUMI_HOME under
+// .demo/, passphrase secrets, no Pulumi Cloud login, no update check, no plugin download.
+// Only on a machine with neither Go nor internet does it fall back to the engine-path harness
+// (scripts/demo-offline.ts), and it says so.
 "use strict";
-const { spawnSync } = require("node:child_process");
+const { spawn, spawnSync } = require("node:child_process");
 const fs = require("node:fs");
 const path = require("node:path");
+const { findPulumiCli, offlineEnv, NOT_FOUND_HELP } = require("./cli/pulumi-cli");
 
 const root = path.resolve(__dirname, "..");
 const demoDir = path.join(root, ".demo");
 const stack = process.env.DEMO_STACK || "demo";
 const apiKey = "sk_demo0000000000000000000000000000000000000000";
+const inline = path.join(__dirname, "cli", "pulumi-inline.js");
+const program = path.join("examples", "basic", "index.ts");
 
-function findPulumi() {
-  const candidates = [
-    ["pulumi", []],
-    [process.execPath, [path.join(root, "node_modules", "pulumi", "run.js")]],
-  ];
-  for (const [cmd, prefix] of candidates) {
-    const r = spawnSync(cmd, [...prefix, "version"], { encoding: "utf8", timeout: 120_000 });
-    if (r.status === 0) return { cmd, prefix, version: r.stdout.trim() };
-  }
-  return undefined;
-}
-
-function explainMissingCli() {
+function runOffline() {
   console.error(
     [
       "",
-      "The Pulumi CLI is not available, so `pulumi up` cannot run here.",
-      "  - The `pulumi` npm package (a devDependency) downloads the CLI on first use; that download",
-      "    failed (no internet access?).",
-      "  - Install the CLI yourself: https://www.pulumi.com/docs/iac/download-install/",
-      "    (e.g. `curl -fsSL https://get.pulumi.com | sh`), then run `npm run demo` again.",
+      NOT_FOUND_HELP,
       "",
-      "Running the same program WITHOUT the CLI instead: the real Pulumi serializer and the real",
-      "dynamic-provider host, driven over gRPC like the engine drives them (scripts/demo-offline.ts).",
+      "Falling back to the engine-path harness: the same program under the real Pulumi serializer",
+      "and the real dynamic-provider host, driven over gRPC the way the engine drives them",
+      "(scripts/demo-offline.ts). This is NOT a `pulumi up`.",
       "",
     ].join("\n"),
   );
+  const offline = spawnSync(
+    process.execPath,
+    ["-r", "ts-node/register/transpile-only", path.join(root, "scripts", "demo-offline.ts")],
+    { cwd: root, stdio: "inherit", env: { ...process.env, TS_NODE_TRANSPILE_ONLY: "true" } },
+  );
+  process.exitCode = offline.status ?? 1;
 }
 
 async function main() {
-  const pulumi = findPulumi();
-  if (!pulumi) {
-    explainMissingCli();
-    const offline = spawnSync(
-      process.execPath,
-      ["-r", "ts-node/register/transpile-only", path.join(root, "scripts", "demo-offline.ts")],
-      { cwd: root, stdio: "inherit", env: { ...process.env, TS_NODE_TRANSPILE_ONLY: "true" } },
-    );
-    process.exitCode = offline.status ?? 1;
+  const cli = findPulumiCli({ build: true, npm: true });
+  if (!cli) {
+    runOffline();
     return;
   }
-  console.log(`Using Pulumi CLI ${pulumi.version}`);
+  console.log(`Pulumi CLI ${cli.version} (${cli.source}: ${cli.binary})`);
   fs.mkdirSync(path.join(demoDir, "state"), { recursive: true });
 
   const { startEmulator } = require(path.join(root, "dist", "emulator"));
@@ -67,33 +58,53 @@ async function main() {
     seed,
     stateFile: path.join(demoDir, "emulator-state.json"),
   });
-  console.log(`Wacht emulator listening on ${emulator.url}`);
+  console.log(`Wacht emulator listening on ${emulator.url}\n`);
 
   const env = {
     ...process.env,
-    PULUMI_BACKEND_URL: `file://${path.join(demoDir, "state")}`,
-    PULUMI_CONFIG_PASSPHRASE: process.env.PULUMI_CONFIG_PASSPHRASE ?? "wacht-demo",
-    PULUMI_SKIP_UPDATE_CHECK: "true",
+    ...offlineEnv({
+      binary: cli.binary,
+      home: path.join(demoDir, "pulumi-home"),
+      stateDir: path.join(demoDir, "state"),
+      passphrase: process.env.PULUMI_CONFIG_PASSPHRASE ?? "wacht-demo",
+    }),
     PULUMI_NODEJS_TRANSPILE_ONLY: "true",
   };
-  const run = (args, opts = {}) => {
-    const r = spawnSync(pulumi.cmd, [...pulumi.prefix, ...args], {
+  // The npm package's CLI runs through node: pulumi-inline takes the binary from PULUMI_CLI only.
+  if (cli.prefix.length > 0) delete env.PULUMI_CLI;
+  // Asynchronous on purpose: the emulator answers from this process's event loop.
+  const pulumi = async (args, opts = {}) => {
+    const shown = `pulumi ${args.join(" ")}`.replace(apiKey, "[secret]");
+    if (!opts.quiet) console.log(`$ ${shown}`);
+    const child = spawn(process.execPath, [inline, "--program", program, "--", ...args], {
       cwd: root,
       env,
-      stdio: opts.capture ? ["ignore", "pipe", "inherit"] : "inherit",
-      encoding: "utf8",
+      stdio: opts.quiet ? "ignore" : "inherit",
     });
-    if (r.status !== 0 && !opts.allowFailure) throw new Error(`pulumi ${args.join(" ")} failed`);
-    return r;
+    const status = await new Promise((resolve) => child.on("exit", (code) => resolve(code ?? 1)));
+    if (status !== 0 && !opts.allowFailure) throw new Error(`${shown} failed (exit ${status})`);
+    return status;
   };
   try {
-    const selected = run(["stack", "select", stack], { allowFailure: true, capture: true });
-    if (selected.status !== 0) run(["stack", "init", stack, "--secrets-provider", "passphrase"]);
-    run(["config", "set", "--secret", "wacht:apiKey", apiKey]);
-    run(["config", "set", "wacht:baseUrl", emulator.url]);
-    run(["up", "--yes", "--refresh"]);
-    console.log("\nStack outputs:");
-    run(["stack", "output", "--json"]);
+    const selected = await pulumi(["stack", "select", stack, "--non-interactive"], {
+      allowFailure: true,
+      quiet: true,
+    });
+    if (selected !== 0) {
+      await pulumi([
+        "stack",
+        "init",
+        stack,
+        "--secrets-provider",
+        "passphrase",
+        "--non-interactive",
+      ]);
+    }
+    await pulumi(["config", "set", "--secret", "wacht:apiKey", apiKey], { quiet: true });
+    await pulumi(["config", "set", "wacht:baseUrl", emulator.url], { quiet: true });
+    await pulumi(["up", "--yes", "--refresh", "--diff", "--non-interactive"]);
+    console.log("");
+    await pulumi(["stack", "output", "--json"]);
   } finally {
     await emulator.close();
   }

@@ -28,7 +28,8 @@ const VERSION_TIMEOUT_MS = 30_000;
 function pinnedVersion() {
   const gomod = fs.readFileSync(path.join(toolsDir, "go.mod"), "utf8");
   const m = /github\.com\/pulumi\/pulumi\/pkg\/v3 (v\d+\.\d+\.\d+)/.exec(gomod);
-  if (!m) throw new Error(`tools/pulumi-cli/go.mod pins no github.com/pulumi/pulumi/pkg/v3 version`);
+  if (!m)
+    throw new Error(`tools/pulumi-cli/go.mod pins no github.com/pulumi/pulumi/pkg/v3 version`);
   return m[1];
 }
 
@@ -117,7 +118,11 @@ function buildCli({ log = (line) => process.stderr.write(`${line}\n`) } = {}) {
       tmp,
       "github.com/pulumi/pulumi/pkg/v3/cmd/pulumi",
     ],
-    { cwd: toolsDir, stdio: ["ignore", "inherit", "inherit"], env: { ...process.env, CGO_ENABLED: "0" } },
+    {
+      cwd: toolsDir,
+      stdio: ["ignore", "inherit", "inherit"],
+      env: { ...process.env, CGO_ENABLED: "0" },
+    },
   );
   if (r.status !== 0) {
     fs.rmSync(tmp, { force: true });
@@ -126,7 +131,8 @@ function buildCli({ log = (line) => process.stderr.write(`${line}\n`) } = {}) {
   fs.renameSync(tmp, binary);
   ensureLauncher(path.dirname(binary));
   const built = versionOf(binary);
-  if (built !== version) throw new Error(`built Pulumi CLI reports "${built}", expected ${version}`);
+  if (built !== version)
+    throw new Error(`built Pulumi CLI reports "${built}", expected ${version}`);
   log(`Built the Pulumi CLI ${version} in ${((Date.now() - started) / 1000).toFixed(0)} s`);
   return binary;
 }
@@ -145,7 +151,12 @@ function npmPackageCli() {
     env: { ...process.env, PULUMI_SKIP_UPDATE_CHECK: "true" },
   });
   if (r.status !== 0) return undefined;
-  return { binary: process.execPath, prefix: [runJs], version: r.stdout.trim(), source: "npm package pulumi" };
+  return {
+    binary: process.execPath,
+    prefix: [runJs],
+    version: r.stdout.trim(),
+    source: "npm package pulumi",
+  };
 }
 
 /**
@@ -159,7 +170,8 @@ function findPulumiCli({ build = true, npm = true, log } = {}) {
   const explicit = process.env.PULUMI_CLI;
   if (explicit) {
     const version = versionOf(explicit);
-    if (!version) throw new Error(`PULUMI_CLI=${explicit} does not run ("${explicit} version" failed)`);
+    if (!version)
+      throw new Error(`PULUMI_CLI=${explicit} does not run ("${explicit} version" failed)`);
     return { binary: explicit, prefix: [], version, source: "PULUMI_CLI" };
   }
   const fromPath = onPath("pulumi");
@@ -184,6 +196,22 @@ function findPulumiCli({ build = true, npm = true, log } = {}) {
   return undefined;
 }
 
+/**
+ * The environment of an offline, non-interactive run: a file backend, passphrase secrets, a
+ * private PULUMI_HOME, no update check and no plugin download; `binary` pins the CLI for
+ * pulumi-inline.js.
+ */
+function offlineEnv({ binary, home, stateDir, passphrase }) {
+  return {
+    PULUMI_CLI: binary,
+    PULUMI_HOME: home,
+    PULUMI_BACKEND_URL: `file://${stateDir}`,
+    PULUMI_CONFIG_PASSPHRASE: passphrase,
+    PULUMI_SKIP_UPDATE_CHECK: "true",
+    PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
+  };
+}
+
 const NOT_FOUND_HELP = [
   "The Pulumi CLI was not found and could not be built.",
   "  - Install Go >= 1.25 (the CLI is then built from the Go module proxy, pinned in",
@@ -200,6 +228,7 @@ module.exports = {
   findPulumiCli,
   ensureLauncher,
   versionOf,
+  offlineEnv,
   NOT_FOUND_HELP,
 };
 

@@ -38,14 +38,17 @@ function loadProgram(file, projectDir) {
   const resolved = path.resolve(file);
   if (/\.tsx?$/.test(resolved)) {
     const tsNode = require.resolve("ts-node", { paths: [projectDir, __dirname] });
-    require(tsNode).register({ transpileOnly: true, compilerOptions: { module: "commonjs" } });
+    require(tsNode).register({ transpileOnly: true });
   }
   const programDir = path.dirname(resolved);
   return async () => {
     // `pulumi up` runs the program twice in this process (preview, then update): forget the
     // program's own modules so each run registers its resources again.
     for (const key of Object.keys(require.cache)) {
-      if (key.startsWith(programDir + path.sep) && !key.includes(`${path.sep}node_modules${path.sep}`)) {
+      if (
+        key.startsWith(programDir + path.sep) &&
+        !key.includes(`${path.sep}node_modules${path.sep}`)
+      ) {
         delete require.cache[key];
       }
     }
@@ -57,7 +60,9 @@ function loadProgram(file, projectDir) {
 
 async function serveProgram(program, projectDir) {
   const from = (id) => require(require.resolve(id, { paths: [projectDir] }));
-  const pulumiDir = path.dirname(require.resolve("@pulumi/pulumi/package.json", { paths: [projectDir] }));
+  const pulumiDir = path.dirname(
+    require.resolve("@pulumi/pulumi/package.json", { paths: [projectDir] }),
+  );
   const grpc = require(require.resolve("@grpc/grpc-js", { paths: [pulumiDir] }));
   const { LanguageServer } = from("@pulumi/pulumi/automation/server");
   const langrpc = from("@pulumi/pulumi/proto/language_grpc_pb");
@@ -98,7 +103,9 @@ async function main() {
   process.on("SIGINT", forward("SIGINT"));
   process.on("SIGTERM", forward("SIGTERM"));
   const code = await new Promise((resolve) => {
-    child.on("exit", (status, signal) => resolve(status ?? 128 + (os.constants.signals[signal] ?? 0)));
+    child.on("exit", (status, signal) =>
+      resolve(status ?? 128 + (os.constants.signals[signal] ?? 0)),
+    );
     child.on("error", (err) => {
       console.error(`cannot start ${cli.binary}: ${err.message}`);
       resolve(1);

@@ -16,6 +16,12 @@ const cliFinder = require(path.join(REPO_ROOT, "scripts", "cli", "pulumi-cli.js"
     build: boolean;
     npm: boolean;
   }): { binary: string; version: string; source: string } | undefined;
+  offlineEnv(opts: {
+    binary: string;
+    home: string;
+    stateDir: string;
+    passphrase: string;
+  }): Record<string, string>;
   NOT_FOUND_HELP: string;
 };
 
@@ -83,15 +89,16 @@ export class E2eProject {
       // The child is a user's shell: no jest/ts-node hooks, no ambient Wacht credentials.
       if (k.startsWith("WACHT_") || k.startsWith("JEST_") || k === "NODE_OPTIONS") delete env[k];
     }
-    Object.assign(env, {
-      PULUMI_CLI: cli.binary,
-      PULUMI_HOME: path.join(dir, ".pulumi-home"),
-      PULUMI_BACKEND_URL: `file://${path.join(dir, ".state")}`,
-      PULUMI_CONFIG_PASSPHRASE: opts.passphrase ?? E2E_PASSPHRASE,
-      PULUMI_SKIP_UPDATE_CHECK: "true",
-      PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
-      NO_COLOR: "1",
-    });
+    Object.assign(
+      env,
+      cliFinder.offlineEnv({
+        binary: cli.binary,
+        home: path.join(dir, ".pulumi-home"),
+        stateDir: path.join(dir, ".state"),
+        passphrase: opts.passphrase ?? E2E_PASSPHRASE,
+      }),
+      { NO_COLOR: "1" },
+    );
     const project = new E2eProject(dir, env, opts.stack ?? "e2e");
     const init = await project.run(["stack", "init", project.stack, "--non-interactive"]);
     if (init.code !== 0) throw new Error(`pulumi stack init failed:\n${init.all}`);
