@@ -1,7 +1,7 @@
 // `npm run bench` (issue #6): request accounting, client throughput against the wire limit and the
 // official SDK, provider overhead through the real host, delta refresh, CPU and memory, and the
-// emulator's raw rate. Prints a table, writes bench/results.json and exits non-zero when an
-// accounting invariant is violated. Every section starts its own emulator process (rate limit off).
+// emulator's raw rate. Prints a table, writes bench/results.local.json (untracked; with --record,
+// the tracked bench/results.json) and exits non-zero when an accounting invariant is violated. Every section starts its own emulator process (rate limit off).
 // See BENCHMARKS.md.
 import { writeFileSync } from "node:fs";
 import * as os from "node:os";
@@ -36,6 +36,24 @@ const SIZES = {
   diffUsers: QUICK ? 1000 : 10_000,
   diffRepetitions: 5,
 };
+/**
+ * Where the figures go. By default an untracked file (.gitignore), so a run on any machine leaves the
+ * working tree clean; `npm run bench -- --record` writes the tracked results that BENCHMARKS.md cites.
+ */
+const ARGS = process.argv.slice(2);
+const unknownArgs = ARGS.filter((a) => a !== "--record");
+if (unknownArgs.length > 0) {
+  console.error(
+    `npm run bench: unknown argument ${unknownArgs.join(" ")} (the only one is --record)`,
+  );
+  process.exit(2);
+}
+const RECORD = ARGS.includes("--record");
+if (RECORD && QUICK) {
+  console.error("npm run bench: BENCH_QUICK=1 runs are not results; --record refuses them");
+  process.exit(2);
+}
+const RESULTS_FILE = RECORD ? "results.json" : "results.local.json";
 const GOALS = { oursToRaw: 0.9, oursToSdk: 1.5, runtimeSeconds: 600 };
 
 interface Goal {
@@ -382,7 +400,7 @@ async function main(): Promise<void> {
 
   const results = {
     date: new Date().toISOString(),
-    command: "npm run bench",
+    command: RECORD ? "npm run bench -- --record" : "npm run bench",
     quick: QUICK,
     machine: m,
     runtimeSeconds,
@@ -403,9 +421,9 @@ async function main(): Promise<void> {
     invariants: inv.results,
     table: rendered,
   };
-  writeFileSync(path.join(__dirname, "results.json"), JSON.stringify(results, null, 2) + "\n");
+  writeFileSync(path.join(__dirname, RESULTS_FILE), JSON.stringify(results, null, 2) + "\n");
   log(
-    `\nwrote bench/results.json; ${inv.results.length} invariants checked, ${inv.failed.length} violated`,
+    `\nwrote bench/${RESULTS_FILE}${RECORD ? "" : " (untracked; --record writes bench/results.json)"}; ${inv.results.length} invariants checked, ${inv.failed.length} violated`,
   );
   if (inv.failed.length > 0) {
     for (const f of inv.failed) console.error(`✘ ${f.name}: ${f.detail}`);
