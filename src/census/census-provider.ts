@@ -194,7 +194,7 @@ export class WachtUserCensusProvider {
       disabledAccounts: accountsOf(props["disabledAccounts"]),
       inspected: found.inspected,
     };
-    return { id, props: state as unknown as Props };
+    return { id, props: state };
   }
 
   /** Deleting the census never touches an account. */
