@@ -32,3 +32,19 @@ export type {
   InspectedUser,
   UndeclaredPolicy,
 } from "./census/census-inputs";
+export {
+  exportUsers,
+  EXPORT_FORMATS,
+  type ExportFormat,
+  type ExportOptions,
+  type ExportResult,
+  type ExportedFile,
+} from "./export/export-users";
+export { parseSelect, type ExportSelector } from "./export/export-selector";
+export { runCli, type CliIo } from "./cli/run-cli";
+export {
+  lookupUser,
+  type LookedUpUser,
+  type LookupKey,
+  type LookupOptions,
+} from "./lookup/lookup-user";
