@@ -225,3 +225,13 @@ describe("readRoster", () => {
     );
   });
 });
+
+describe("examples/gitops/users", () => {
+  it("is a valid roster: every example account loads", () => {
+    const dir = path.resolve(__dirname, "..", "..", "..", "examples", "gitops", "users");
+    const entries = readRoster(dir, LIMITS);
+    expect(entries.map((e) => e.name)).toEqual(["ada", "deploy-bot", "grace"]);
+    expect(entries[0]!.password).toEqual({ config: "adaPassword" });
+    expect(entries[0]!.aliases).toEqual(["ada-lovelace"]);
+  });
+});
