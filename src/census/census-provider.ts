@@ -149,14 +149,21 @@ export class WachtUserCensusProvider {
     return { changes: changed.length > 0, replaces: [], deleteBeforeReplace: false };
   }
 
-  /** Takes the census; in report mode fails on undeclared accounts, in disable mode disables them. */
+  /**
+   * Takes the census; in report mode fails on undeclared accounts, in disable mode disables them.
+   * `leaving` are ids the stack declared until this update: their resources are deleted (or
+   * retained) by this same `up`, after the census runs (the census no longer depends on them),
+   * so they are not judged now. One left enabled is found by the next refresh.
+   */
   private async enforce(
     props: Props,
     previous: Record<string, InspectedUser>,
+    leaving: readonly string[] = [],
   ): Promise<CensusState> {
     const inputs = inputsOf(props);
     const client = this.wacht();
-    const found = await takeCensus(client, inputs, previous);
+    const judged = { ...inputs, declaredUserIds: [...inputs.declaredUserIds, ...leaving] };
+    const found = await takeCensus(client, judged, previous);
     this.stats.listRequests += found.listRequests;
     this.stats.detailRequests += found.detailRequests;
     const undeclared = found.undeclaredAccounts;
@@ -179,7 +186,10 @@ export class WachtUserCensusProvider {
   }
 
   async update(_id: string, olds: Props, news: Props): Promise<pulumi.dynamic.UpdateResult> {
-    return { outs: await this.enforce(news, inspectedOf(olds["inspected"])) };
+    const before = Array.isArray(olds["declaredUserIds"])
+      ? (olds["declaredUserIds"] as string[])
+      : [];
+    return { outs: await this.enforce(news, inspectedOf(olds["inspected"]), before) };
   }
 
   /** Refresh: records the undeclared accounts (no write). The declaration is kept as it was. */

@@ -207,6 +207,30 @@ describe("census read, diff, update", () => {
     expect(calls(emulator)).toEqual([]);
   });
 
+  it("an account whose file was removed is not judged by that same up (its delete runs later), but by the next refresh", async () => {
+    const p = await provider();
+    const before = await checked(p, {
+      selector: { all: true },
+      declaredUserIds: [ADA, EVE, CAL, OPS],
+    });
+    const created = await p.create(before);
+    // The roster no longer declares Eve: her resource's delete (or retain) runs after the census.
+    const after = await checked(p, { selector: { all: true }, declaredUserIds: [ADA, CAL, OPS] });
+    expect((await p.diff(CENSUS_ID, created.outs as Record<string, unknown>, after)).changes).toBe(
+      true,
+    );
+    const updated = await p.update(CENSUS_ID, created.outs as Record<string, unknown>, after);
+    expect(updated.outs).toMatchObject({
+      undeclaredAccounts: [],
+      declaredUserIds: [ADA, CAL, OPS],
+    });
+    // Retained and still enabled: the next refresh names her.
+    const read = await p.read(CENSUS_ID, updated.outs as Record<string, unknown>);
+    expect((read.props as Record<string, unknown>)["undeclaredAccounts"]).toEqual([
+      expect.objectContaining({ id: EVE }),
+    ]);
+  });
+
   it("lists in pages of 500", async () => {
     emulator.users.seed(
       Array.from({ length: 620 }, (_, i) => ({
