@@ -15,3 +15,36 @@ export type {
 } from "./schema/user-state";
 export type { MetadataOwnership, OnConflictPolicy, OnDeletePolicy } from "./schema/user-fields";
 export { CONFIG_KEYS, ENV_KEYS } from "./config/provider-config";
+// GitOps (issue 14): roster files, the census of undeclared accounts, export and lookups.
+export { loadRoster, type LoadRosterOptions, type Roster } from "./roster/load-roster";
+export { readRoster } from "./roster/read-roster";
+export {
+  parseRosterFile,
+  RosterError,
+  type RosterEntry,
+  type RosterProblem,
+} from "./roster/roster-file";
+export type { ConfigRef } from "./roster/config-ref";
+export { UserCensus, type UserCensusArgs } from "./census/user-census";
+export type {
+  CensusAccount,
+  CensusSelector,
+  InspectedUser,
+  UndeclaredPolicy,
+} from "./census/census-inputs";
+export {
+  exportUsers,
+  EXPORT_FORMATS,
+  type ExportFormat,
+  type ExportOptions,
+  type ExportResult,
+  type ExportedFile,
+} from "./export/export-users";
+export { parseSelect, type ExportSelector } from "./export/export-selector";
+export { runCli, type CliIo } from "./cli/run-cli";
+export {
+  lookupUser,
+  type LookedUpUser,
+  type LookupKey,
+  type LookupOptions,
+} from "./lookup/lookup-user";

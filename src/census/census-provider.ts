@@ -1,0 +1,219 @@
+// The wacht.UserCensus provider implementation. Like the User provider it is NOT serialized: the
+// shim (./shim.ts) loads it by package name (`pulumi-wacht/census-impl`) in the provider process,
+// so credentials come only from `configure` (wacht:apiKey, wacht:baseUrl) or the environment.
+//
+// Lifecycle: `read` (refresh) takes the census and records the undeclared accounts; `diff` shows
+// a change while any is recorded (and warns, naming them); `create`/`update` take the census again
+// and, in report mode, fail naming each account and what to do, or, in disable mode, disable
+// them. `delete` touches no account.
+import * as pulumi from "@pulumi/pulumi";
+import { WachtClient } from "../client/wacht-client";
+import {
+  readStackConfig,
+  resolveProviderSettings,
+  type StackConfigValues,
+} from "../config/provider-config";
+import { jsonEqual } from "../diff/json-equal";
+import { UNKNOWN } from "../schema/user-fields";
+import {
+  buildCensusInputsSchema,
+  type CensusAccount,
+  type CensusInputs,
+  type CensusState,
+  type InspectedUser,
+} from "./census-inputs";
+import { undeclaredReport, undeclaredWarning } from "./messages";
+import { disableAccounts, takeCensus } from "./take-census";
+
+type Props = Record<string, unknown>;
+
+/** The id of a census resource (one per stack is the intended use; the id is not an account). */
+export const CENSUS_ID = "wacht-user-census";
+
+const INPUT_KEYS = ["selector", "declaredUserIds", "allowlist", "undeclared"] as const;
+
+/** True when the value is, or contains, the engine's preview unknown. */
+function hasUnknown(value: unknown): boolean {
+  if (value === UNKNOWN) return true;
+  if (Array.isArray(value)) return value.some(hasUnknown);
+  if (value !== null && typeof value === "object") return Object.values(value).some(hasUnknown);
+  return false;
+}
+
+function inputsOf(props: Props): CensusInputs {
+  return buildCensusInputsSchema().parse(
+    Object.fromEntries(INPUT_KEYS.filter((k) => props[k] !== undefined).map((k) => [k, props[k]])),
+  );
+}
+
+function accountsOf(value: unknown): CensusAccount[] {
+  return Array.isArray(value) ? (value as CensusAccount[]) : [];
+}
+
+function inspectedOf(value: unknown): Record<string, InspectedUser> {
+  return value !== null && typeof value === "object" && !Array.isArray(value)
+    ? (value as Record<string, InspectedUser>)
+    : {};
+}
+
+/** The census provider the shim delegates to. */
+export class WachtUserCensusProvider {
+  private stack: StackConfigValues = {};
+  private client: { key: string; client: WachtClient } | undefined;
+  /** Requests made by this process (for tests and benchmarks). */
+  readonly stats = { listRequests: 0, detailRequests: 0, disableRequests: 0 };
+
+  async configure(req: pulumi.dynamic.ConfigureRequest): Promise<void> {
+    this.stack = readStackConfig((key) => req.config.get(key));
+  }
+
+  private wacht(): WachtClient {
+    const s = resolveProviderSettings(this.stack);
+    const key = JSON.stringify([
+      s.baseUrl,
+      s.apiKey,
+      s.maxRetries,
+      s.timeoutMs,
+      s.requestsPerMinute,
+    ]);
+    if (this.client?.key !== key) {
+      this.client = {
+        key,
+        client: new WachtClient({
+          apiKey: s.apiKey,
+          baseUrl: s.baseUrl,
+          maxRetries: s.maxRetries,
+          timeoutMs: s.timeoutMs,
+          requestsPerMinute: s.requestsPerMinute,
+        }),
+      };
+    }
+    return this.client.client;
+  }
+
+  /** Validates the declaration and applies the defaults; no request. Unknowns pass through. */
+  async check(_olds: Props, news: Props): Promise<pulumi.dynamic.CheckResult> {
+    resolveProviderSettings(this.stack); // a missing key is reported at preview
+    const unknown = INPUT_KEYS.filter((k) => hasUnknown(news[k]));
+    const known = Object.fromEntries(
+      Object.entries(news).filter(
+        ([k, v]) => k !== "__provider" && !unknown.includes(k as never) && v !== undefined,
+      ),
+    );
+    const placeholders = { ...known };
+    // A preview unknown is valid in the place it stands; check the rest with a stand-in.
+    if (unknown.includes("declaredUserIds")) placeholders["declaredUserIds"] = [];
+    if (unknown.includes("selector")) placeholders["selector"] = { all: true };
+    if (unknown.includes("allowlist")) placeholders["allowlist"] = [];
+    if (unknown.includes("undeclared")) placeholders["undeclared"] = "report";
+    // Output-only keys registered as undefined never reach check; anything else is a typo.
+    const parsed = buildCensusInputsSchema().safeParse(placeholders);
+    if (!parsed.success) {
+      return {
+        failures: parsed.error.issues.flatMap((issue) =>
+          issue.code === "unrecognized_keys"
+            ? issue.keys.map((k) => ({
+                property: k,
+                reason: `unknown property ${JSON.stringify(k)}: wacht.UserCensus takes selector, declaredUserIds, allowlist and undeclared`,
+              }))
+            : [
+                {
+                  property: issue.path.map(String).join(".") || "(resource)",
+                  reason: issue.message,
+                },
+              ],
+        ),
+      };
+    }
+    const inputs: Props = { ...parsed.data };
+    for (const k of unknown) inputs[k] = news[k];
+    return { inputs };
+  }
+
+  /** A change when the declaration changed or the last census recorded undeclared accounts. */
+  async diff(_id: string, olds: Props, news: Props): Promise<pulumi.dynamic.DiffResult> {
+    const changed = INPUT_KEYS.filter((k) => {
+      if (hasUnknown(news[k])) return true;
+      if (k === "declaredUserIds") {
+        const a = [...((olds[k] as string[] | undefined) ?? [])].sort();
+        const b = [...((news[k] as string[] | undefined) ?? [])].sort();
+        return !jsonEqual(a, b);
+      }
+      return !jsonEqual(olds[k], news[k]);
+    });
+    const undeclared = accountsOf(olds["undeclaredAccounts"]);
+    if (undeclared.length > 0) {
+      void pulumi.log.warn(undeclaredWarning(undeclared, news["undeclared"] === "disable"));
+      changed.push("undeclaredAccounts" as never);
+    }
+    return { changes: changed.length > 0, replaces: [], deleteBeforeReplace: false };
+  }
+
+  /**
+   * Takes the census; in report mode fails on undeclared accounts, in disable mode disables them.
+   * `leaving` are ids the stack declared until this update: their resources are deleted (or
+   * retained) by this same `up`, after the census runs (the census no longer depends on them),
+   * so they are not judged now. One left enabled is found by the next refresh.
+   */
+  private async enforce(
+    props: Props,
+    previous: Record<string, InspectedUser>,
+    leaving: readonly string[] = [],
+  ): Promise<CensusState> {
+    const inputs = inputsOf(props);
+    const client = this.wacht();
+    const judged = { ...inputs, declaredUserIds: [...inputs.declaredUserIds, ...leaving] };
+    const found = await takeCensus(client, judged, previous);
+    this.stats.listRequests += found.listRequests;
+    this.stats.detailRequests += found.detailRequests;
+    const undeclared = found.undeclaredAccounts;
+    if (undeclared.length > 0 && inputs.undeclared === "report")
+      throw new Error(undeclaredReport(undeclared));
+    let inspected = found.inspected;
+    if (undeclared.length > 0) {
+      this.stats.disableRequests += undeclared.length;
+      const updated = await disableAccounts(client, undeclared);
+      inspected = { ...inspected, ...updated };
+      void pulumi.log.info(
+        `wacht.UserCensus: disabled ${undeclared.length} undeclared account${undeclared.length === 1 ? "" : "s"}: ${undeclared.map((a) => a.id).join(", ")}`,
+      );
+    }
+    return { ...inputs, undeclaredAccounts: [], disabledAccounts: undeclared, inspected };
+  }
+
+  async create(inputs: Props): Promise<pulumi.dynamic.CreateResult> {
+    return { id: CENSUS_ID, outs: await this.enforce(inputs, {}) };
+  }
+
+  async update(_id: string, olds: Props, news: Props): Promise<pulumi.dynamic.UpdateResult> {
+    const before = Array.isArray(olds["declaredUserIds"])
+      ? (olds["declaredUserIds"] as string[])
+      : [];
+    return { outs: await this.enforce(news, inspectedOf(olds["inspected"]), before) };
+  }
+
+  /** Refresh: records the undeclared accounts (no write). The declaration is kept as it was. */
+  async read(id: string, props: Props): Promise<pulumi.dynamic.ReadResult> {
+    const inputs = inputsOf(props);
+    const found = await takeCensus(this.wacht(), inputs, inspectedOf(props["inspected"]));
+    this.stats.listRequests += found.listRequests;
+    this.stats.detailRequests += found.detailRequests;
+    const state: CensusState = {
+      ...inputs,
+      undeclaredAccounts: found.undeclaredAccounts,
+      disabledAccounts: accountsOf(props["disabledAccounts"]),
+      inspected: found.inspected,
+    };
+    return { id, props: state };
+  }
+
+  /** Deleting the census never touches an account. */
+  async delete(): Promise<void> {
+    return Promise.resolve();
+  }
+}
+
+/** Called by the shim, once per provider process. */
+export function createCensusProvider(): WachtUserCensusProvider {
+  return new WachtUserCensusProvider();
+}

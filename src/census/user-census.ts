@@ -1,0 +1,53 @@
+// `wacht.UserCensus`: the dynamic resource `pulumi-nodejs:dynamic/wacht:UserCensus`, with its own
+// serialized shim as provider. It finds accounts in the deployment that the stack does not
+// declare (an admin added in the dashboard) and reports or disables them.
+import * as pulumi from "@pulumi/pulumi";
+import type {
+  CensusAccount,
+  CensusSelector,
+  InspectedUser,
+  UndeclaredPolicy,
+} from "./census-inputs";
+import { userCensusProviderShim } from "./shim";
+
+/** The declaration of a census. */
+export interface UserCensusArgs {
+  /** Which accounts must be declared: `{ all: true }`, `{ emailDomains }` or `{ publicMetadata: { key, in } }`. */
+  selector: pulumi.Input<CensusSelector>;
+  /** The ids of the users this stack declares, e.g. `loadRoster(...).userIds`. */
+  declaredUserIds: pulumi.Input<pulumi.Input<string>[]>;
+  /** Accounts that may exist undeclared: ids, emails or usernames. @default [] */
+  allowlist?: pulumi.Input<pulumi.Input<string>[]>;
+  /** `report` (default): `up` fails naming them. `disable`: `up` disables them (never deletes). */
+  undeclared?: pulumi.Input<UndeclaredPolicy>;
+}
+
+/** A census of undeclared Wacht accounts. Run `pulumi up --refresh` (or a refresh first) to take it. */
+export class UserCensus extends pulumi.dynamic.Resource {
+  declare readonly selector: pulumi.Output<CensusSelector>;
+  declare readonly declaredUserIds: pulumi.Output<string[]>;
+  declare readonly allowlist: pulumi.Output<string[]>;
+  declare readonly undeclared: pulumi.Output<UndeclaredPolicy>;
+  /** Selected, enabled accounts the stack does not declare, as of the last refresh. */
+  declare readonly undeclaredAccounts: pulumi.Output<CensusAccount[]>;
+  /** Accounts the last `up` disabled. */
+  declare readonly disabledAccounts: pulumi.Output<CensusAccount[]>;
+  /** The census's cache of candidate details (timestamps and flags only). */
+  declare readonly inspected: pulumi.Output<Record<string, InspectedUser>>;
+
+  constructor(name: string, args: UserCensusArgs, opts?: pulumi.CustomResourceOptions) {
+    super(
+      userCensusProviderShim,
+      name,
+      {
+        ...args,
+        undeclaredAccounts: undefined,
+        disabledAccounts: undefined,
+        inspected: undefined,
+      },
+      opts,
+      "wacht",
+      "UserCensus",
+    );
+  }
+}

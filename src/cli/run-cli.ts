@@ -1,0 +1,100 @@
+// The `pulumi-wacht` command, as a function of its arguments and output streams (so tests call
+// it in-process). Credentials come from WACHT_API_KEY / WACHT_BASE_URL, read by the client's own
+// option resolution. Exit codes: 0 done, 1 failed, 2 bad usage.
+import { parseArgs } from "node:util";
+import { WachtClient } from "../client/wacht-client";
+import { EXPORT_FORMATS, exportUsers, type ExportFormat } from "../export/export-users";
+import { parseSelect, SELECT_FORMS } from "../export/export-selector";
+
+export const USAGE = `Usage: pulumi-wacht export --out DIR [options]
+Writes one roster file per existing user (by userId), or a TypeScript program, so that the first
+\`pulumi up\` over them makes no write request. Reads WACHT_API_KEY and WACHT_BASE_URL.
+  --select SEL                ${SELECT_FORMS} (default all)
+  --out DIR                   directory to write (created if missing)
+  --format yaml|json|ts       roster files (yaml, json) or one index.ts program (default yaml)
+  --include-private-metadata  declare private metadata as a secret config reference (never the value)
+  --force                     overwrite existing files
+  --help                      show this help`;
+
+/** Where the command writes. */
+export interface CliIo {
+  out: (line: string) => void;
+  err: (line: string) => void;
+  env?: NodeJS.ProcessEnv;
+}
+
+/** Runs `pulumi-wacht <argv…>`; resolves to the exit code. */
+export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
+  const [command, ...rest] = argv;
+  if (command === undefined || command === "--help" || command === "help") {
+    io.out(USAGE);
+    return command === undefined ? 2 : 0;
+  }
+  if (command !== "export") {
+    io.err(`unknown command "${command}"\n${USAGE}`);
+    return 2;
+  }
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: [...rest],
+      options: {
+        select: { type: "string" },
+        out: { type: "string" },
+        format: { type: "string", default: "yaml" },
+        "include-private-metadata": { type: "boolean", default: false },
+        force: { type: "boolean", default: false },
+        help: { type: "boolean", default: false },
+      },
+      strict: true,
+    }));
+  } catch (err) {
+    io.err(`${err instanceof Error ? err.message : String(err)}\n${USAGE}`);
+    return 2;
+  }
+  if (values.help) {
+    io.out(USAGE);
+    return 0;
+  }
+  if (values.out === undefined) {
+    io.err(`--out DIR is required\n${USAGE}`);
+    return 2;
+  }
+  if (!(EXPORT_FORMATS as readonly string[]).includes(values.format)) {
+    io.err(`--format must be one of ${EXPORT_FORMATS.join(", ")}`);
+    return 2;
+  }
+  let select;
+  try {
+    select = parseSelect(values.select);
+  } catch (err) {
+    io.err(err instanceof Error ? err.message : String(err));
+    return 2;
+  }
+  try {
+    const client = new WachtClient(io.env === undefined ? {} : { env: io.env });
+    const result = await exportUsers(client, {
+      select,
+      format: values.format as ExportFormat,
+      outDir: values.out,
+      force: values.force,
+      includePrivateMetadata: values["include-private-metadata"],
+    });
+    for (const f of result.files) io.out(`wrote ${f.path}`);
+    io.out(
+      `exported ${result.users.length} user${result.users.length === 1 ? "" : "s"} to ${values.out}`,
+    );
+    if (result.configKeys.length > 0) {
+      io.out(
+        "Set each user's private metadata as a secret before `pulumi up` (the value is not exported):",
+      );
+      for (const { key, userId } of result.configKeys) {
+        io.out(`  pulumi config set --secret ${key} '<JSON private metadata of user ${userId}>'`);
+      }
+    }
+    return 0;
+  } catch (err) {
+    io.err(`pulumi-wacht export failed: ${err instanceof Error ? err.message : String(err)}`);
+    return 1;
+  }
+}

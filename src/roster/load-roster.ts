@@ -1,0 +1,80 @@
+// `loadRoster("users/")`: declares one `wacht.User` per roster file. The file name is the
+// resource name; `aliases` become Pulumi aliases (a renamed file keeps its resource); secrets are
+// read from stack config as secrets (`requireSecret`), so they never sit in the repository.
+import * as path from "node:path";
+import * as pulumi from "@pulumi/pulumi";
+import { CONFIG_KEYS, resolveLimits } from "../config/provider-config";
+import { User, type UserArgs } from "../resource/user";
+import type { JsonValue } from "../schema/json";
+import type { UserValidationLimits } from "../schema/user-inputs";
+import { splitConfigKey, type ConfigRef } from "./config-ref";
+import { readRoster } from "./read-roster";
+import type { RosterEntry } from "./roster-file";
+
+/** Options of {@link loadRoster}. */
+export interface LoadRosterOptions {
+  /** Username limits; default: `wacht:usernameMinLength` / `wacht:usernameMaxLength` or Wacht's defaults. */
+  limits?: UserValidationLimits;
+  /** Options given to every User (e.g. `protect`, a `parent`); aliases from the files are added. */
+  resourceOptions?: pulumi.CustomResourceOptions;
+}
+
+/** The declared accounts of a roster. */
+export interface Roster {
+  /** One resource per file, by resource name. */
+  users: Record<string, User>;
+  /** The ids of every declared user: give it to `UserCensus.declaredUserIds`. */
+  userIds: pulumi.Output<string[]>;
+}
+
+function stackLimits(): UserValidationLimits {
+  const wacht = new pulumi.Config("wacht");
+  const key = (full: string): string => full.slice(full.indexOf(":") + 1);
+  const min = wacht.get(key(CONFIG_KEYS.usernameMinLength));
+  const max = wacht.get(key(CONFIG_KEYS.usernameMaxLength));
+  return resolveLimits({
+    ...(min !== undefined && { usernameMinLength: min }),
+    ...(max !== undefined && { usernameMaxLength: max }),
+  });
+}
+
+function secretString(ref: ConfigRef): pulumi.Output<string> {
+  const { namespace, name } = splitConfigKey(ref.config);
+  return new pulumi.Config(namespace).requireSecret(name);
+}
+
+function secretJson(ref: ConfigRef): pulumi.Output<JsonValue> {
+  const { namespace, name } = splitConfigKey(ref.config);
+  return new pulumi.Config(namespace).requireSecretObject<JsonValue>(name);
+}
+
+/** The `wacht.User` arguments of one roster entry (secrets resolved from config). */
+export function userArgsOf(entry: RosterEntry, dir: string): UserArgs {
+  const args = { ...entry.args } as UserArgs;
+  const image = entry.args["profileImage"];
+  if (typeof image === "string") args.profileImage = path.resolve(dir, image);
+  if (entry.password) args.password = secretString(entry.password);
+  if (entry.privateMetadata) args.privateMetadata = secretJson(entry.privateMetadata);
+  return args;
+}
+
+/**
+ * Declares one `wacht.User` per roster file of `dir` (YAML or JSON). Throws a RosterError naming
+ * the file, line and column of every problem before declaring anything.
+ */
+export function loadRoster(dir: string, options: LoadRosterOptions = {}): Roster {
+  const entries = readRoster(dir, options.limits ?? stackLimits());
+  const users: Record<string, User> = {};
+  for (const entry of entries) {
+    const opts: pulumi.CustomResourceOptions = { ...options.resourceOptions };
+    if (entry.aliases.length > 0) {
+      opts.aliases = [
+        ...(options.resourceOptions?.aliases ?? []),
+        ...entry.aliases.map((name) => ({ name })),
+      ];
+    }
+    users[entry.name] = new User(entry.name, userArgsOf(entry, dir), opts);
+  }
+  const userIds = pulumi.all(Object.values(users).map((u) => u.userId));
+  return { users, userIds };
+}

@@ -1,0 +1,220 @@
+// One roster file: one account, YAML or JSON (the `yaml` package parses both and keeps source
+// positions). It is validated with the SAME zod schema as a `wacht.User` declaration
+// (src/schema/user-inputs.ts), so a file that loads is one `check` accepts; every problem names
+// the file, line and column. Roster-only keys: `aliases` (previous file names) and secrets given
+// as config references (`password`, `privateMetadata`), never as values.
+import * as path from "node:path";
+import { isMap, isScalar, LineCounter, parseDocument, type Document } from "yaml";
+import { z } from "zod";
+import { toCheckFailures } from "../schema/check-failures";
+import { buildUserInputsSchema, type UserValidationLimits } from "../schema/user-inputs";
+import { configRefSchema, type ConfigRef } from "./config-ref";
+
+/** File name endings a roster directory is read for. */
+export const ROSTER_EXTENSIONS = [".yaml", ".yml", ".json"] as const;
+
+/** One problem in one roster file, at a 1-based line and column. */
+export interface RosterProblem {
+  file: string;
+  line: number;
+  column: number;
+  message: string;
+}
+
+/** `file:line:column: message`, the form editors and CI annotations understand. */
+export function formatProblem(p: RosterProblem): string {
+  return `${p.file}:${p.line}:${p.column}: ${p.message}`;
+}
+
+/** A roster that cannot be loaded; `problems` lists every problem found, in file order. */
+export class RosterError extends Error {
+  override name = "RosterError";
+  constructor(readonly problems: readonly RosterProblem[]) {
+    super(
+      `the roster has ${problems.length} problem${problems.length === 1 ? "" : "s"}:\n` +
+        problems.map((p) => `  ${formatProblem(p)}`).join("\n"),
+    );
+  }
+}
+
+/** A validated roster file. */
+export interface RosterEntry {
+  /** The resource name: the file name without its extension. */
+  name: string;
+  /** The file as given to the parser (for messages). */
+  file: string;
+  /** The declaration, already valid for `wacht.User`, without the roster-only keys. */
+  args: Record<string, unknown>;
+  /** Where the password is in stack config (read as a secret). */
+  password?: ConfigRef;
+  /** Where the private metadata is in stack config (a secret JSON value). */
+  privateMetadata?: ConfigRef;
+  /** Previous resource names of this account (`aliases`), so a renamed file does not replace. */
+  aliases: string[];
+}
+
+/** Keys of a `wacht.User` a file cannot give: they take zod schemas, which are code. */
+const CODE_ONLY_KEYS = ["publicMetadataSchema", "privateMetadataSchema"];
+
+/**
+ * A password that passes Wacht's default rules. It stands in for a config reference while the
+ * file is validated (the real value is checked by the provider at preview) and is never sent.
+ */
+const PASSWORD_STAND_IN = "Stand-in-1";
+
+const aliasesSchema = z
+  .array(z.string({ error: "each alias must be a string: a previous resource name" }).min(1), {
+    error: "aliases must be a list of previous resource names (file names without extension)",
+  })
+  .refine((a) => new Set(a).size === a.length, { message: "aliases lists a name twice" });
+
+/** The resource name of a roster file: its base name without the extension. */
+export function rosterName(file: string): string {
+  const base = path.basename(file);
+  const ext = ROSTER_EXTENSIONS.find((e) => base.toLowerCase().endsWith(e));
+  return ext === undefined ? base : base.slice(0, base.length - ext.length);
+}
+
+type Path = readonly PropertyKey[];
+
+type UserInputsSchema = ReturnType<typeof buildUserInputsSchema>;
+/** One schema per limits: building it costs more than validating a file. Never serialized. */
+const schemas = new Map<string, UserInputsSchema>();
+
+function schemaFor(limits: UserValidationLimits): UserInputsSchema {
+  const key = `${limits.usernameMinLength}:${limits.usernameMaxLength}`;
+  let schema = schemas.get(key);
+  if (schema === undefined) {
+    schema = buildUserInputsSchema(limits);
+    schemas.set(key, schema);
+  }
+  return schema;
+}
+
+/** The 1-based position of the node at `path` (or of `key`'s key node inside it). */
+function positionOf(
+  doc: Document.Parsed,
+  lines: LineCounter,
+  at: Path,
+  key?: string,
+): { line: number; column: number } {
+  for (let depth = at.length; depth >= 0; depth -= 1) {
+    const prefix = at.slice(0, depth);
+    const node: unknown = depth === 0 ? doc.contents : doc.getIn(prefix, true);
+    if (key !== undefined && depth === at.length && isMap(node)) {
+      const pair = node.items.find((p) => isScalar(p.key) && String(p.key.value) === key);
+      const range = (pair?.key as { range?: [number, number, number] } | undefined)?.range;
+      if (range) return toPosition(lines, range[0]);
+    }
+    const range = (node as { range?: [number, number, number] } | null | undefined)?.range;
+    if (range) return toPosition(lines, range[0]);
+  }
+  return { line: 1, column: 1 };
+}
+
+function toPosition(lines: LineCounter, offset: number): { line: number; column: number } {
+  const { line, col } = lines.linePos(offset);
+  return { line, column: col };
+}
+
+/**
+ * Parses and validates one roster file. Throws a {@link RosterError} naming every problem with
+ * its line and column. `limits` are the deployment's username limits (`wacht:usernameMinLength`…).
+ */
+export function parseRosterFile(
+  file: string,
+  text: string,
+  limits: UserValidationLimits,
+): RosterEntry {
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false });
+  const problems: RosterProblem[] = [];
+  const add = (pos: { line: number; column: number }, message: string): void => {
+    problems.push({ file, ...pos, message });
+  };
+  for (const err of doc.errors) {
+    const pos = err.linePos?.[0];
+    add(pos ? { line: pos.line, column: pos.col } : { line: 1, column: 1 }, err.message);
+  }
+  if (problems.length > 0) throw new RosterError(problems);
+  const data: unknown = doc.toJS();
+  if (data === null || typeof data !== "object" || Array.isArray(data)) {
+    add(
+      positionOf(doc, lines, []),
+      "a roster file must be a mapping of wacht.User properties (one account per file)",
+    );
+    throw new RosterError(problems);
+  }
+  const { aliases, password, privateMetadata, ...rest } = data as Record<string, unknown>;
+  const entry: RosterEntry = { name: rosterName(file), file, args: {}, aliases: [] };
+
+  const refOrProblem = (key: string, value: unknown): ConfigRef | undefined => {
+    if (value === undefined) return undefined;
+    const parsed = configRefSchema(key).safeParse(value);
+    if (parsed.success) return parsed.data;
+    for (const issue of parsed.error.issues) {
+      const at = [key, ...issue.path];
+      if (issue.code === "unrecognized_keys") {
+        for (const k of issue.keys)
+          add(
+            positionOf(doc, lines, at, k),
+            `${key}: unknown key ${JSON.stringify(k)}; a reference has only "config"`,
+          );
+      } else add(positionOf(doc, lines, at), issue.message);
+    }
+    return undefined;
+  };
+  const passwordRef = refOrProblem("password", password);
+  if (passwordRef) entry.password = passwordRef;
+  const privateRef = refOrProblem("privateMetadata", privateMetadata);
+  if (privateRef) entry.privateMetadata = privateRef;
+  if (aliases !== undefined) {
+    const parsed = aliasesSchema.safeParse(aliases);
+    if (parsed.success) entry.aliases = parsed.data;
+    else
+      for (const issue of parsed.error.issues)
+        add(positionOf(doc, lines, ["aliases", ...issue.path]), issue.message);
+  }
+  for (const key of CODE_ONLY_KEYS) {
+    if (key in rest) {
+      add(
+        positionOf(doc, lines, [], key),
+        `${key} cannot be given in a roster file: it takes a zod schema, which is code; declare this account in the program instead`,
+      );
+      delete rest[key];
+    }
+  }
+
+  // The User schema sees the file with each reference replaced by a stand-in of the right type.
+  const candidate: Record<string, unknown> = { ...rest };
+  if (password !== undefined) candidate["password"] = PASSWORD_STAND_IN;
+  if (privateMetadata !== undefined) candidate["privateMetadata"] = {};
+  const parsed = schemaFor(limits).safeParse(candidate);
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) {
+      // Stand-ins are valid by construction; a rule about them (passwordVersion without password
+      // cannot happen) would be about the file's other keys.
+      const failures = toCheckFailures([issue]);
+      if (issue.code === "unrecognized_keys") {
+        issue.keys.forEach((k, i) => {
+          add(
+            positionOf(doc, lines, issue.path, k),
+            failures[i]?.reason ?? `unknown property ${k}`,
+          );
+        });
+      } else {
+        const hint =
+          issue.path[0] === "userId" && typeof rest["userId"] === "number"
+            ? ' (quote it: userId: "…", a YAML number loses digits)'
+            : "";
+        add(positionOf(doc, lines, issue.path), `${failures[0]?.reason ?? issue.message}${hint}`);
+      }
+    }
+  }
+  if (problems.length > 0) {
+    problems.sort((a, b) => a.line - b.line || a.column - b.column);
+    throw new RosterError(problems);
+  }
+  entry.args = rest;
+  return entry;
+}

@@ -1,0 +1,165 @@
+// Engine path (issue 14): wacht.UserCensus through the REAL dynamic-provider host over gRPC,
+// against the emulator on 127.0.0.1:0. The serialized shim loads `pulumi-wacht/census-impl` by
+// package name (cwd = repo root, self link). Check → Create → a dashboard admin → Read → Diff
+// (warning names it) → Update fails (report) → Update disables (disable) → Read clean.
+import * as path from "node:path";
+import { captureOne } from "../helpers/capture";
+import {
+  assertResolvable,
+  RpcError,
+  startHost,
+  UNKNOWN,
+  type EngineHost,
+} from "../helpers/engine-host";
+import { startEmulator, type EmulatorHandle } from "../../src/emulator";
+import { UserCensus } from "../../src";
+
+jest.setTimeout(60_000);
+
+const repoRoot = path.resolve(__dirname, "..", "..");
+const API_KEY = "sk_" + "censusEngineKey_0123456789abcdefghijklmnopq".slice(0, 43);
+const CENSUS_TYPE = "pulumi-nodejs:dynamic/wacht:UserCensus";
+const urn = `urn:pulumi:test::wacht-test::${CENSUS_TYPE}::admins`;
+const ADA = "320000000000000001";
+const MALLORY = "320000000000000002";
+
+let emu: EmulatorHandle;
+let provider: string;
+let host: EngineHost;
+
+beforeAll(async () => {
+  assertResolvable(repoRoot, "pulumi-wacht/census-impl");
+  emu = await startEmulator({
+    port: 0,
+    apiKey: API_KEY,
+    seed: [
+      { id: ADA, username: "ada", email: "ada@corp.example", public_metadata: { kind: "admin" } },
+    ],
+  });
+  const captured = await captureOne(
+    () => new UserCensus("admins", { selector: { all: true }, declaredUserIds: [ADA] }),
+    { config: { "wacht:apiKey": API_KEY }, secretKeys: ["wacht:apiKey"] },
+  );
+  expect(captured.type).toBe(CENSUS_TYPE);
+  expect(captured.providerIsSecret).toBe(false);
+  provider = captured.providerText;
+  host = await startHost({
+    cwd: repoRoot,
+    env: { WACHT_API_KEY: undefined, WACHT_BASE_URL: undefined },
+  });
+  await host.configure({ "wacht:apiKey": API_KEY, "wacht:baseUrl": emu.url });
+});
+
+afterAll(async () => {
+  await host?.close();
+  await emu?.close();
+});
+
+it("the serialized provider is the shim: no key, not secret, loads census-impl by name", async () => {
+  expect(provider).toContain("pulumi-wacht/census-impl");
+  expect(provider).not.toContain(API_KEY);
+  expect(provider.length).toBeLessThan(16_384);
+});
+
+it("Check applies the defaults, passes a preview unknown, and names a bad property", async () => {
+  const ok = await host.check(
+    urn,
+    {},
+    { selector: { all: true }, declaredUserIds: [ADA], __provider: provider },
+  );
+  expect(ok.failures).toEqual([]);
+  expect(ok.inputs).toMatchObject({ allowlist: [], undeclared: "report", declaredUserIds: [ADA] });
+  const preview = await host.check(
+    urn,
+    {},
+    { selector: { all: true }, declaredUserIds: UNKNOWN, __provider: provider },
+  );
+  expect(preview.failures).toEqual([]);
+  expect(preview.inputs["declaredUserIds"]).toBe(UNKNOWN);
+  const bad = await host.check(
+    urn,
+    {},
+    { selector: { all: true }, declaredUserIds: [ADA], undeclared: "delete", __provider: provider },
+  );
+  expect(bad.failures).toEqual([
+    { property: "undeclared", reason: "undeclared must be one of: report, disable" },
+  ]);
+  expect(emu.requests()).toEqual([]);
+});
+
+it("Create → Read finds a dashboard admin → Diff names it → Update fails (report) → Update disables (disable)", async () => {
+  const checked = await host.check(
+    urn,
+    {},
+    { selector: { all: true }, declaredUserIds: [ADA], __provider: provider },
+  );
+  const created = await host.create(urn, checked.inputs);
+  expect(created.id).toBe("wacht-user-census");
+  expect(created.properties["undeclaredAccounts"]).toEqual([]);
+
+  emu.users.seed([
+    {
+      id: MALLORY,
+      username: "mallory",
+      email: "mallory@corp.example",
+      private_metadata: { pin: "SECRET-1234" },
+    },
+  ]);
+  emu.clearRequests();
+  const read = await host.read(created.id, urn, created.properties, checked.inputs);
+  expect(read.properties["undeclaredAccounts"]).toEqual([
+    {
+      id: MALLORY,
+      email: "mallory@corp.example",
+      username: "mallory",
+      createdAt: expect.any(String),
+    },
+  ]);
+  expect(JSON.stringify(read.properties)).not.toContain("SECRET-1234");
+  expect(emu.requests().map((r) => `${r.method} ${r.path}`)).toEqual([
+    "GET /users",
+    `GET /users/${MALLORY}/details`,
+  ]);
+
+  const diff = await host.diff(created.id, urn, read.properties, checked.inputs);
+  expect(diff.changes).toBe("some");
+  await host.waitForOutput(
+    `1 undeclared account: ${MALLORY} (mallory@corp.example, username mallory`,
+  );
+
+  let failure: unknown;
+  try {
+    await host.update(created.id, urn, read.properties, checked.inputs);
+  } catch (err) {
+    failure = err;
+  }
+  expect(failure).toBeInstanceOf(RpcError);
+  expect((failure as RpcError).details).toContain(
+    `  - ${MALLORY} (mallory@corp.example, username mallory`,
+  );
+  expect((failure as RpcError).details).toContain('opt in to undeclared: "disable"');
+  expect(emu.users.get(MALLORY)?.user.disabled).toBe(false);
+
+  const disabling = await host.check(urn, checked.inputs, {
+    ...checked.inputs,
+    undeclared: "disable",
+  });
+  emu.clearRequests();
+  const updated = await host.update(created.id, urn, read.properties, disabling.inputs);
+  expect(updated.properties["disabledAccounts"]).toEqual([
+    expect.objectContaining({ id: MALLORY }),
+  ]);
+  expect(
+    emu
+      .requests()
+      .filter((r) => r.method !== "GET")
+      .map((r) => `${r.method} ${r.path}`),
+  ).toEqual([`PATCH /users/${MALLORY}`]);
+  expect(emu.users.get(MALLORY)?.user.disabled).toBe(true);
+
+  const clean = await host.read(created.id, urn, updated.properties, disabling.inputs);
+  expect(clean.properties["undeclaredAccounts"]).toEqual([]);
+  expect((await host.diff(created.id, urn, clean.properties, disabling.inputs)).changes).toBe(
+    "none",
+  );
+});

@@ -1,0 +1,251 @@
+// wacht.UserCensus provider against the emulator over real HTTP on 127.0.0.1 (issue 14): read
+// (refresh) finds undeclared accounts and only lists when nothing changed; diff shows the change
+// and names them; report mode fails `up` with the list and what to do; disable mode PATCHes
+// `disabled` only, never DELETE; private metadata never reaches the state.
+import { startEmulator, type EmulatorHandle } from "../../../src/emulator";
+import { CENSUS_ID, WachtUserCensusProvider } from "../../../src/census/census-provider";
+import { calls } from "../../helpers/provider";
+
+const KEY = "sk_test_census_key_00000000000000000000000000000000";
+const ADA = "310000000000000001"; // declared admin
+const EVE = "310000000000000002"; // undeclared admin (added in the dashboard)
+const CAL = "310000000000000003"; // end user, not selected
+const OPS = "310000000000000004"; // undeclared admin on the allowlist
+const seed = [
+  { id: ADA, username: "ada", email: "ada@corp.example", public_metadata: { kind: "admin" } },
+  {
+    id: EVE,
+    username: "eve",
+    email: "eve@corp.example",
+    public_metadata: { kind: "admin" },
+    private_metadata: { token: "PRIVATE-eve" },
+  },
+  { id: CAL, username: "cal", email: "cal@gmail.example", public_metadata: { kind: "customer" } },
+  { id: OPS, username: "ops_bot", email: "ops@corp.example", public_metadata: { kind: "service" } },
+];
+
+let emulator: EmulatorHandle;
+
+async function provider(): Promise<WachtUserCensusProvider> {
+  const p = new WachtUserCensusProvider();
+  const values: Record<string, string> = { "wacht:apiKey": KEY, "wacht:baseUrl": emulator.url };
+  await p.configure({
+    config: { get: (k: string) => values[k], require: (k: string) => values[k] ?? "" },
+  });
+  return p;
+}
+
+const ADMINS = { publicMetadata: { key: "kind", in: ["admin", "service"] } };
+
+async function checked(p: WachtUserCensusProvider, news: Record<string, unknown>) {
+  const res = await p.check({}, news);
+  expect(res.failures ?? []).toEqual([]);
+  return res.inputs as Record<string, unknown>;
+}
+
+beforeAll(async () => {
+  emulator = await startEmulator({ port: 0, apiKey: KEY, seed });
+});
+afterAll(async () => emulator.close());
+beforeEach(() => emulator.reset());
+
+describe("census check", () => {
+  it("applies the defaults and rejects a bad selector, id or key, naming the property", async () => {
+    const p = await provider();
+    expect(await checked(p, { selector: { all: true }, declaredUserIds: [ADA] })).toEqual({
+      selector: { all: true },
+      declaredUserIds: [ADA],
+      allowlist: [],
+      undeclared: "report",
+    });
+    const res = await p.check(
+      {},
+      {
+        selector: { kind: "admin" },
+        declaredUserIds: ["ada"],
+        undeclared: "delete",
+        allowList: [],
+      },
+    );
+    expect(res.failures).toEqual(
+      expect.arrayContaining([
+        { property: "allowList", reason: expect.stringContaining('unknown property "allowList"') },
+        { property: "selector", reason: expect.stringContaining("selector must be { all: true }") },
+        {
+          property: "declaredUserIds.0",
+          reason: "declaredUserIds must hold Wacht user ids (decimal int64 strings)",
+        },
+        { property: "undeclared", reason: "undeclared must be one of: report, disable" },
+      ]),
+    );
+    expect(res.failures).toHaveLength(4);
+    expect(emulator.requests()).toEqual([]);
+  });
+});
+
+describe("census read, diff, update", () => {
+  it("report mode: refresh names the undeclared admin, diff shows a change, up fails with what to do", async () => {
+    const p = await provider();
+    const inputs = await checked(p, {
+      selector: ADMINS,
+      declaredUserIds: [ADA],
+      allowlist: ["ops_bot"],
+    });
+    // A clean first create: Eve is not there yet.
+    emulator.users.patch(EVE, { disabled: true });
+    const created = await p.create(inputs);
+    expect(created.id).toBe(CENSUS_ID);
+    expect(created.outs).toMatchObject({ undeclaredAccounts: [], disabledAccounts: [] });
+
+    // Someone enables Eve in the dashboard.
+    emulator.users.patch(EVE, { disabled: false });
+    emulator.clearRequests();
+    const read = await p.read(CENSUS_ID, created.outs as Record<string, unknown>);
+    const state = read.props as Record<string, unknown>;
+    expect(state["undeclaredAccounts"]).toEqual([
+      { id: EVE, email: "eve@corp.example", username: "eve", createdAt: expect.any(String) },
+    ]);
+    // One list page, and one details GET for Eve (her updated_at changed); none for the others.
+    expect(calls(emulator)).toEqual(["GET /users", `GET /users/${EVE}/details`]);
+    expect(JSON.stringify(state)).not.toContain("PRIVATE-eve");
+
+    const warn = jest.spyOn(console, "warn").mockImplementation(() => undefined);
+    const log = jest.spyOn(console, "log").mockImplementation(() => undefined);
+    try {
+      const diff = await p.diff(CENSUS_ID, state, inputs);
+      expect(diff.changes).toBe(true);
+      const printed = [...warn.mock.calls, ...log.mock.calls].flat().join("\n");
+      expect(printed).toContain(`1 undeclared account: ${EVE} (eve@corp.example, username eve`);
+    } finally {
+      warn.mockRestore();
+      log.mockRestore();
+    }
+
+    emulator.clearRequests();
+    const failure = p.update(CENSUS_ID, state, inputs);
+    await expect(failure).rejects.toThrow(
+      `1 account in the deployment is selected by the census but not declared by this stack:\n  - ${EVE} (eve@corp.example, username eve`,
+    );
+    await expect(failure).rejects.toThrow("allowlist it");
+    await expect(failure).rejects.toThrow('opt in to undeclared: "disable"');
+    // Report mode never writes.
+    expect(calls(emulator).every((c) => c.startsWith("GET "))).toBe(true);
+  });
+
+  it("a second refresh with nothing changed costs the list request only", async () => {
+    const p = await provider();
+    const inputs = await checked(p, { selector: ADMINS, declaredUserIds: [ADA, OPS] });
+    const first = await p.read(CENSUS_ID, {
+      ...inputs,
+      undeclaredAccounts: [],
+      disabledAccounts: [],
+      inspected: {},
+    });
+    emulator.clearRequests();
+    const second = await p.read(CENSUS_ID, first.props as Record<string, unknown>);
+    expect(calls(emulator)).toEqual(["GET /users"]);
+    expect((second.props as Record<string, unknown>)["undeclaredAccounts"]).toEqual([
+      expect.objectContaining({ id: EVE }),
+    ]);
+    expect(p.stats.listRequests).toBe(2);
+  });
+
+  it("disable mode: up disables the undeclared account (PATCH disabled only, never DELETE), then refresh is clean", async () => {
+    const p = await provider();
+    const inputs = await checked(p, {
+      selector: { emailDomains: ["corp.example"] },
+      declaredUserIds: [ADA],
+      allowlist: ["ops@corp.example"],
+      undeclared: "disable",
+    });
+    emulator.clearRequests();
+    const info = jest.spyOn(console, "log").mockImplementation(() => undefined);
+    let printed = "";
+    const created = await p.create(inputs).finally(() => {
+      printed = info.mock.calls.flat().join("\n");
+      info.mockRestore();
+    });
+    expect(printed).toContain(`wacht.UserCensus: disabled 1 undeclared account: ${EVE}`);
+    expect(created.outs).toMatchObject({
+      undeclaredAccounts: [],
+      disabledAccounts: [
+        { id: EVE, email: "eve@corp.example", username: "eve", createdAt: expect.any(String) },
+      ],
+    });
+    const log = calls(emulator);
+    expect(log.filter((c) => !c.startsWith("GET "))).toEqual([`PATCH /users/${EVE}`]);
+    expect(log).not.toContain(`GET /users/${CAL}/details`); // outside the domain: never read
+    expect(emulator.users.get(EVE)?.user.disabled).toBe(true);
+    expect(emulator.users.get(EVE)).toBeDefined();
+    const patch = emulator.requests().find((r) => r.method === "PATCH");
+    expect((patch?.multipart ?? []).map((part) => part.name)).toEqual(["disabled"]);
+
+    emulator.clearRequests();
+    const read = await p.read(CENSUS_ID, created.outs as Record<string, unknown>);
+    expect((read.props as Record<string, unknown>)["undeclaredAccounts"]).toEqual([]);
+    expect(calls(emulator)).toEqual(["GET /users"]);
+    const diff = await p.diff(CENSUS_ID, read.props as Record<string, unknown>, inputs);
+    expect(diff.changes).toBe(false);
+  });
+
+  it("declaring the account (its id in declaredUserIds) clears the census; delete touches nothing", async () => {
+    const p = await provider();
+    const inputs = await checked(p, {
+      selector: { all: true },
+      declaredUserIds: [ADA, EVE, CAL, OPS],
+    });
+    emulator.clearRequests();
+    const created = await p.create(inputs);
+    expect(created.outs).toMatchObject({
+      undeclaredAccounts: [],
+      disabledAccounts: [],
+      inspected: {},
+    });
+    expect(calls(emulator)).toEqual(["GET /users"]);
+    emulator.clearRequests();
+    await p.delete();
+    expect(calls(emulator)).toEqual([]);
+  });
+
+  it("an account whose file was removed is not judged by that same up (its delete runs later), but by the next refresh", async () => {
+    const p = await provider();
+    const before = await checked(p, {
+      selector: { all: true },
+      declaredUserIds: [ADA, EVE, CAL, OPS],
+    });
+    const created = await p.create(before);
+    // The roster no longer declares Eve: her resource's delete (or retain) runs after the census.
+    const after = await checked(p, { selector: { all: true }, declaredUserIds: [ADA, CAL, OPS] });
+    expect((await p.diff(CENSUS_ID, created.outs as Record<string, unknown>, after)).changes).toBe(
+      true,
+    );
+    const updated = await p.update(CENSUS_ID, created.outs as Record<string, unknown>, after);
+    expect(updated.outs).toMatchObject({
+      undeclaredAccounts: [],
+      declaredUserIds: [ADA, CAL, OPS],
+    });
+    // Retained and still enabled: the next refresh names her.
+    const read = await p.read(CENSUS_ID, updated.outs as Record<string, unknown>);
+    expect((read.props as Record<string, unknown>)["undeclaredAccounts"]).toEqual([
+      expect.objectContaining({ id: EVE }),
+    ]);
+  });
+
+  it("lists in pages of 500", async () => {
+    emulator.users.seed(
+      Array.from({ length: 620 }, (_, i) => ({
+        username: `bulk${i}`,
+        email: `bulk${i}@x.example`,
+      })),
+    );
+    const p = await provider();
+    const inputs = await checked(p, {
+      selector: { emailDomains: ["corp.example"] },
+      declaredUserIds: [ADA, EVE, OPS],
+    });
+    emulator.clearRequests();
+    await p.read(CENSUS_ID, { ...inputs, inspected: {} });
+    expect(calls(emulator)).toEqual(["GET /users", "GET /users"]);
+    expect(emulator.requests()[0]?.query["limit"]).toBe("500");
+  });
+});

@@ -1,0 +1,188 @@
+// Export (issue 14) against the emulator: the files it writes are accepted by the roster loader
+// and, declared through the User provider, make ZERO write requests on the first `up` (create
+// with userId). Private metadata only as a config reference. The CLI reads the same env as the
+// client and writes the same files.
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { WachtClient } from "../../../src/client";
+import { startEmulator, type EmulatorHandle, type SeedUser } from "../../../src/emulator";
+import { runCli } from "../../../src/cli/run-cli";
+import { exportUsers } from "../../../src/export/export-users";
+import { readRoster } from "../../../src/roster/read-roster";
+import { calls, configuredProvider } from "../../helpers/provider";
+
+const KEY = "sk_test_export_key_0000000000000000000000000000000";
+const ADA = "330000000000000001";
+const BOB = "330000000000000002";
+const CAL = "330000000000000003";
+const LIMITS = { usernameMinLength: 3, usernameMaxLength: 30 };
+const seed: SeedUser[] = [
+  {
+    id: ADA,
+    first_name: "Ada",
+    last_name: "Lovelace",
+    username: "ada",
+    email: "ada@corp.example",
+    public_metadata: { kind: "admin", teams: ["infra", "sec"] },
+    private_metadata: { vault: "PRIVATE-kv/ada" },
+    second_factor_policy: "enforced",
+    has_backup_codes: true,
+  },
+  {
+    id: BOB,
+    first_name: "",
+    last_name: "",
+    email: "bob.builder@corp.example",
+    disabled: true,
+    public_metadata: { kind: "service" },
+  },
+  {
+    id: CAL,
+    first_name: "Cal",
+    username: "cal",
+    email: "cal@gmail.example",
+    public_metadata: { kind: "customer" },
+  },
+];
+
+let emulator: EmulatorHandle;
+let client: WachtClient;
+let dir: string;
+
+beforeAll(async () => {
+  emulator = await startEmulator({ port: 0, apiKey: KEY, seed });
+  client = new WachtClient({ apiKey: KEY, baseUrl: emulator.url });
+});
+afterAll(async () => emulator.close());
+beforeEach(() => {
+  emulator.reset();
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), "wacht-export-"));
+});
+afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+it("writes one YAML file per selected user; the loader reads them; never private data", async () => {
+  const result = await exportUsers(client, {
+    select: { publicMetadata: { key: "kind", in: ["admin", "service"] } },
+    outDir: dir,
+  });
+  expect(result.users).toEqual([
+    { name: "ada", userId: ADA },
+    { name: "bob-builder", userId: BOB },
+  ]);
+  expect(fs.readdirSync(dir).sort()).toEqual(["ada.yaml", "bob-builder.yaml"]);
+  const text = fs.readFileSync(path.join(dir, "ada.yaml"), "utf8");
+  expect(text).not.toContain("PRIVATE");
+  expect(text).not.toContain("privateMetadata");
+  const entries = readRoster(dir, LIMITS);
+  expect(entries.map((e) => [e.name, e.args])).toEqual([
+    [
+      "ada",
+      {
+        userId: ADA,
+        firstName: "Ada",
+        lastName: "Lovelace",
+        username: "ada",
+        disabled: false,
+        secondFactorPolicy: "enforced",
+        publicMetadata: { kind: "admin", teams: ["infra", "sec"] },
+      },
+    ],
+    // Empty names are left out (Wacht cannot clear a name); no username, so none is declared.
+    [
+      "bob-builder",
+      {
+        userId: BOB,
+        disabled: true,
+        secondFactorPolicy: "optional",
+        publicMetadata: { kind: "service" },
+      },
+    ],
+  ]);
+});
+
+it("the first up over exported files makes 0 write requests", async () => {
+  await exportUsers(client, { outDir: dir });
+  const provider = await configuredProvider(emulator.url, KEY);
+  const entries = readRoster(dir, LIMITS);
+  expect(entries).toHaveLength(3);
+  emulator.clearRequests();
+  for (const entry of entries) {
+    const checked = await provider.check({}, entry.args);
+    expect(checked.failures ?? []).toEqual([]);
+    const created = await provider.create(checked.inputs as Record<string, unknown>);
+    expect(created.id).toBe(entry.args["userId"]);
+  }
+  const writes = calls(emulator).filter((c) => !c.startsWith("GET "));
+  expect(writes).toEqual([]);
+  expect(calls(emulator).length).toBeGreaterThanOrEqual(3);
+});
+
+it("private metadata, when asked for, is a config reference and the value never appears", async () => {
+  const result = await exportUsers(client, {
+    select: { userIds: [ADA] },
+    includePrivateMetadata: true,
+    format: "json",
+    outDir: dir,
+  });
+  const json = JSON.parse(fs.readFileSync(path.join(dir, "ada.json"), "utf8")) as Record<
+    string,
+    unknown
+  >;
+  expect(json["privateMetadata"]).toEqual({ config: "ada-privateMetadata" });
+  expect(JSON.stringify(result)).not.toContain("PRIVATE");
+  expect(result.configKeys).toEqual([{ key: "ada-privateMetadata", userId: ADA }]);
+  // By id: one details GET, no listing.
+  expect(calls(emulator)).toEqual([`GET /users/${ADA}/details`]);
+});
+
+it("--format ts writes one program declaring each user by userId", async () => {
+  const result = await exportUsers(client, {
+    select: { emailDomains: ["corp.example"] },
+    format: "ts",
+    includePrivateMetadata: true,
+  });
+  expect(result.files.map((f) => f.path)).toEqual(["index.ts"]);
+  const program = result.files[0]!.content;
+  expect(program).toContain(`"ada": new wacht.User("ada", {`);
+  expect(program).toContain(`    userId: "${ADA}",`);
+  expect(program).toContain(
+    '    privateMetadata: config.requireSecretObject("ada-privateMetadata"),',
+  );
+  expect(program).not.toContain("cal");
+  expect(program).not.toContain("PRIVATE");
+  expect(fs.readdirSync(dir)).toEqual([]); // no outDir: nothing written
+});
+
+it("refuses to overwrite without --force, before writing anything", async () => {
+  fs.writeFileSync(path.join(dir, "cal.yaml"), "username: cal\n");
+  await expect(exportUsers(client, { outDir: dir })).rejects.toThrow(
+    `export would overwrite ${path.join(dir, "cal.yaml")}: remove them or pass --force`,
+  );
+  expect(fs.readdirSync(dir)).toEqual(["cal.yaml"]);
+});
+
+it("the CLI reads WACHT_API_KEY / WACHT_BASE_URL and reports usage errors with exit code 2", async () => {
+  const out: string[] = [];
+  const err: string[] = [];
+  const io = {
+    out: (l: string) => out.push(l),
+    err: (l: string) => err.push(l),
+    env: { WACHT_API_KEY: KEY, WACHT_BASE_URL: emulator.url },
+  };
+  expect(await runCli(["export", "--select", "meta.kind:admin", "--out", dir], io)).toBe(0);
+  expect(out).toEqual(["wrote ada.yaml", `exported 1 user to ${dir}`]);
+  expect(fs.readFileSync(path.join(dir, "ada.yaml"), "utf8")).toMatch(
+    /^# Exported by `pulumi-wacht export` from http:\/\/127\.0\.0\.1:\d+\.\nuserId: "330000000000000001"\n/,
+  );
+
+  expect(await runCli(["export", "--select", "kind=admin", "--out", dir], io)).toBe(2);
+  expect(err.pop()).toContain('--select "kind=admin" is not understood; use all | id:<id>');
+  expect(await runCli(["export"], io)).toBe(2);
+  expect(err.pop()).toContain("--out DIR is required");
+  expect(await runCli(["export", "--out", dir, "--select", "id:999999999"], io)).toBe(1);
+  expect(err.pop()).toMatch(/^pulumi-wacht export failed: .*not found/i);
+  const noKey = { ...io, env: { WACHT_BASE_URL: emulator.url } };
+  expect(await runCli(["export", "--out", dir], noKey)).toBe(1);
+  expect(err.pop()).toContain("WACHT_API_KEY");
+});

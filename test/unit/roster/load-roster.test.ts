@@ -1,0 +1,131 @@
+// loadRoster under pulumi.runtime mocks (no sockets): one wacht.User per file named after it,
+// secrets read from stack config as secrets, aliases from the file, a relative profileImage
+// resolved against the roster directory, and nothing declared when a file is invalid.
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import type * as pulumi from "@pulumi/pulumi";
+import { captureRegistration } from "../../helpers/capture";
+import { loadRoster, RosterError, type User } from "../../../src";
+
+jest.setTimeout(30_000);
+
+let dir: string;
+beforeEach(() => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), "load-roster-"));
+});
+afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+function aliasUrns(user: User): Promise<string[]> {
+  const aliases = (user as unknown as { __aliases?: pulumi.Input<string>[] }).__aliases ?? [];
+  return Promise.all(
+    aliases.map(
+      (a) =>
+        new Promise<string>((resolve) => {
+          (a as pulumi.Output<string>).apply((u) => {
+            resolve(u);
+            return u;
+          });
+        }),
+    ),
+  );
+}
+
+it("declares one User per file with secrets from config, aliases and a resolved image path", async () => {
+  fs.writeFileSync(
+    path.join(dir, "ada.yaml"),
+    [
+      "emailAddress: ada@example.com",
+      "password: { config: adaPassword }",
+      "privateMetadata: { config: ops:adaPrivate }",
+      "profileImage: img/ada.png",
+      "aliases: [ada-lovelace]",
+      "",
+    ].join("\n"),
+  );
+  fs.writeFileSync(path.join(dir, "bot.json"), '{"username": "deploy-bot"}');
+  let roster: ReturnType<typeof loadRoster> | undefined;
+  const captured = await captureRegistration(
+    () => {
+      roster = loadRoster(dir);
+      return Object.values(roster.users);
+    },
+    {
+      project: "gitops",
+      config: {
+        "gitops:adaPassword": "Correct-horse-1",
+        "ops:adaPrivate": '{"vault":"kv/ada"}',
+      },
+      secretKeys: ["gitops:adaPassword", "ops:adaPrivate"],
+    },
+  );
+  const byName = Object.fromEntries(captured.map((c) => [c.name, c]));
+  expect(Object.keys(byName).sort()).toEqual(["ada", "bot"]);
+  expect(byName["ada"]!.type).toBe("pulumi-nodejs:dynamic/wacht:User");
+  expect(byName["ada"]!.inputs).toMatchObject({
+    emailAddress: "ada@example.com",
+    password: "Correct-horse-1",
+    privateMetadata: { vault: "kv/ada" },
+    profileImage: path.join(dir, "img", "ada.png"),
+  });
+  expect(byName["ada"]!.secretInputs).toEqual(
+    expect.arrayContaining(["password", "privateMetadata"]),
+  );
+  expect(byName["bot"]!.inputs).toMatchObject({ username: "deploy-bot" });
+  expect(byName["bot"]!.inputs).not.toHaveProperty("aliases");
+  expect(await aliasUrns(roster!.users["ada"]!)).toEqual([
+    "urn:pulumi:test::gitops::pulumi-nodejs:dynamic/wacht:User::ada-lovelace",
+  ]);
+  expect(await aliasUrns(roster!.users["bot"]!)).toEqual([]);
+});
+
+it("throws the RosterError before declaring anything", async () => {
+  fs.writeFileSync(path.join(dir, "a.yaml"), "username: alpha\n");
+  fs.writeFileSync(path.join(dir, "b.yaml"), "username: b\n");
+  const captured: unknown[] = [];
+  let error: unknown;
+  try {
+    captured.push(
+      ...(await captureRegistration(() => {
+        try {
+          loadRoster(dir);
+        } catch (err) {
+          error = err;
+        }
+      })),
+    );
+  } catch (err) {
+    error = err;
+  }
+  expect(error).toBeInstanceOf(RosterError);
+  expect((error as RosterError).problems).toEqual([
+    expect.objectContaining({ file: path.join(dir, "b.yaml"), line: 1, column: 11 }),
+  ]);
+  expect(captured).toEqual([]);
+});
+
+it("reads the username limits from wacht config", async () => {
+  fs.writeFileSync(path.join(dir, "a.yaml"), "username: ab\n");
+  let error: unknown;
+  await captureRegistration(
+    () => {
+      try {
+        loadRoster(dir);
+      } catch (err) {
+        error = err;
+      }
+    },
+    { config: { "wacht:usernameMinLength": "2" } },
+  );
+  expect(error).toBeUndefined();
+  // The same file with Wacht's default minimum (3) is refused.
+  await captureRegistration(() => {
+    try {
+      loadRoster(dir);
+    } catch (err) {
+      error = err;
+    }
+  });
+  expect(error).toBeInstanceOf(RosterError);
+  expect((error as RosterError).message).toContain("username must be at least 3 characters");
+});

@@ -1,0 +1,237 @@
+// Roster files (issue 14): the loader validates with the User schema and every problem names the
+// file, line and column; secrets are only config references; aliases are parsed; a directory is
+// read whole before failing.
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import {
+  parseRosterFile,
+  RosterError,
+  rosterName,
+  type RosterProblem,
+} from "../../../src/roster/roster-file";
+import { readRoster } from "../../../src/roster/read-roster";
+
+const LIMITS = { usernameMinLength: 3, usernameMaxLength: 30 };
+
+function problemsOf(file: string, text: string): RosterProblem[] {
+  try {
+    parseRosterFile(file, text, LIMITS);
+  } catch (err) {
+    if (err instanceof RosterError) return [...err.problems];
+    throw err;
+  }
+  throw new Error("expected a RosterError");
+}
+
+describe("parseRosterFile", () => {
+  it("accepts a valid YAML account and keeps the roster-only keys apart", () => {
+    const entry = parseRosterFile(
+      "users/ada.yaml",
+      [
+        "emailAddress: ada@example.com",
+        "firstName: Ada",
+        "publicMetadata: { kind: admin }",
+        "password: { config: adaPassword }",
+        "passwordVersion: 1",
+        "aliases: [ada-lovelace]",
+        "",
+      ].join("\n"),
+      LIMITS,
+    );
+    expect(entry).toEqual({
+      name: "ada",
+      file: "users/ada.yaml",
+      args: {
+        emailAddress: "ada@example.com",
+        firstName: "Ada",
+        publicMetadata: { kind: "admin" },
+        passwordVersion: 1,
+      },
+      password: { config: "adaPassword" },
+      aliases: ["ada-lovelace"],
+    });
+  });
+
+  it("accepts JSON, with private metadata as a config reference", () => {
+    const entry = parseRosterFile(
+      "users/svc.json",
+      JSON.stringify(
+        { userId: "123456789", privateMetadata: { config: "ops:svcPrivate" } },
+        null,
+        2,
+      ),
+      LIMITS,
+    );
+    expect(entry.name).toBe("svc");
+    expect(entry.args).toEqual({ userId: "123456789" });
+    expect(entry.privateMetadata).toEqual({ config: "ops:svcPrivate" });
+  });
+
+  it("names the line and column of a value the User schema rejects", () => {
+    const problems = problemsOf(
+      "users/bob.yaml",
+      ["emailAddress: bob@example.com", "username: bo", "secondFactorPolicy: always", ""].join(
+        "\n",
+      ),
+    );
+    expect(problems).toEqual([
+      {
+        file: "users/bob.yaml",
+        line: 2,
+        column: 11,
+        message: expect.stringContaining("username must be at least 3 characters"),
+      },
+      {
+        file: "users/bob.yaml",
+        line: 3,
+        column: 21,
+        message: "secondFactorPolicy must be one of: none, optional, enforced",
+      },
+    ]);
+  });
+
+  it("points at the key of an unknown property, with the same reason as check", () => {
+    const problems = problemsOf(
+      "users/eve.yaml",
+      [
+        "emailAddress: eve@example.com",
+        "publicMetadata:",
+        "  kind: admin",
+        "fristName: Eve",
+        "",
+      ].join("\n"),
+    );
+    expect(problems).toEqual([
+      {
+        file: "users/eve.yaml",
+        line: 4,
+        column: 1,
+        message: 'unknown property "fristName": wacht.User does not manage it (check the spelling)',
+      },
+    ]);
+  });
+
+  it("refuses a literal password and points at it", () => {
+    const problems = problemsOf(
+      "users/x.yml",
+      ["username: xavier", "password: Hunter2-hunter2", ""].join("\n"),
+    );
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatchObject({ file: "users/x.yml", line: 2, column: 11 });
+    expect(problems[0]!.message).toContain(
+      'password must be a reference to stack config, { config: "<key>" }',
+    );
+    // The message never repeats the value.
+    expect(problems[0]!.message).not.toContain("Hunter2");
+  });
+
+  it("reports a JSON syntax error at its position", () => {
+    const problems = problemsOf("users/j.json", '{\n  "username": "jay",\n  "disabled": tru\n}\n');
+    expect(problems.length).toBeGreaterThan(0);
+    expect(problems[0]).toMatchObject({ file: "users/j.json", line: 3 });
+  });
+
+  it("reports a cross-field rule at the property it names", () => {
+    // adopt and userId together: the schema's path is ["adopt"].
+    const problems = problemsOf(
+      "users/a.yaml",
+      ['userId: "42"', "adopt:", "  email: a@example.com", ""].join("\n"),
+    );
+    expect(problems).toEqual([
+      {
+        file: "users/a.yaml",
+        line: 3,
+        column: 3,
+        message: "adopt and userId cannot both be set: declare the user by id or by natural key",
+      },
+    ]);
+  });
+
+  it("hints at quoting a numeric userId", () => {
+    const problems = problemsOf("users/n.yaml", "userId: 123456789012345678\n");
+    expect(problems).toEqual([
+      expect.objectContaining({ line: 1, column: 9, message: expect.stringContaining("quote it") }),
+    ]);
+  });
+
+  it("refuses a document that is not a mapping, and a zod-schema key", () => {
+    expect(problemsOf("users/l.yaml", "- a\n- b\n")).toEqual([
+      expect.objectContaining({
+        line: 1,
+        column: 1,
+        message: expect.stringContaining("a mapping"),
+      }),
+    ]);
+    expect(problemsOf("users/s.yaml", "username: sam_s\npublicMetadataSchema: {}\n")).toEqual([
+      expect.objectContaining({
+        line: 2,
+        column: 1,
+        message: expect.stringContaining("it takes a zod schema"),
+      }),
+    ]);
+  });
+
+  it("derives the resource name from the file name", () => {
+    expect(rosterName("a/b/ops-admin.yaml")).toBe("ops-admin");
+    expect(rosterName("x.JSON")).toBe("x");
+  });
+});
+
+describe("readRoster", () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), "roster-"));
+  });
+  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it("reads every account file in name order and ignores other files", () => {
+    fs.writeFileSync(path.join(dir, "b.yaml"), "username: bravo\n");
+    fs.writeFileSync(path.join(dir, "a.json"), '{"username": "alpha"}');
+    fs.writeFileSync(path.join(dir, "README.md"), "# accounts\n");
+    expect(readRoster(dir, LIMITS).map((e) => [e.name, e.args])).toEqual([
+      ["a", { username: "alpha" }],
+      ["b", { username: "bravo" }],
+    ]);
+  });
+
+  it("lists the problems of every file, a duplicate name and an alias that is another file", () => {
+    fs.writeFileSync(path.join(dir, "a.yaml"), "username: a\n");
+    fs.writeFileSync(path.join(dir, "a.json"), '{"username": "alpha"}');
+    fs.writeFileSync(path.join(dir, "c.yaml"), "username: charlie\naliases: [a.json-twin, d]\n");
+    fs.writeFileSync(path.join(dir, "d.yaml"), "username: delta\nenabled: true\n");
+    let error: unknown;
+    try {
+      readRoster(dir, LIMITS);
+    } catch (err) {
+      error = err;
+    }
+    expect(error).toBeInstanceOf(RosterError);
+    const lines = (error as RosterError).message.split("\n");
+    expect(lines[0]).toBe("the roster has 3 problems:");
+    expect(lines.slice(1).map((l) => l.trim().split(": ")[0])).toEqual([
+      `${path.join(dir, "a.yaml")}:1:1`,
+      `${path.join(dir, "d.yaml")}:2:1`,
+      `${path.join(dir, "c.yaml")}:1:1`,
+    ]);
+    expect(lines[1]).toContain('the resource name "a" is already given by');
+    expect(lines[2]).toContain('unknown property "enabled"');
+    expect(lines[3]).toContain('alias "d" is the name of another roster file');
+  });
+
+  it("names the directory it cannot read", () => {
+    expect(() => readRoster(path.join(dir, "missing"), LIMITS)).toThrow(
+      `cannot read the roster directory ${path.join(dir, "missing")}`,
+    );
+  });
+});
+
+describe("examples/gitops/users", () => {
+  it("is a valid roster: every example account loads", () => {
+    const dir = path.resolve(__dirname, "..", "..", "..", "examples", "gitops", "users");
+    const entries = readRoster(dir, LIMITS);
+    expect(entries.map((e) => e.name)).toEqual(["ada", "deploy-bot", "grace"]);
+    expect(entries[0]!.password).toEqual({ config: "adaPassword" });
+    expect(entries[0]!.aliases).toEqual(["ada-lovelace"]);
+  });
+});
