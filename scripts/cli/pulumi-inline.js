@@ -38,7 +38,11 @@ function loadProgram(file, projectDir) {
   const resolved = path.resolve(file);
   if (/\.tsx?$/.test(resolved)) {
     const tsNode = require.resolve("ts-node", { paths: [projectDir, __dirname] });
-    require(tsNode).register({ transpileOnly: true });
+    // Like Pulumi's own Node.js runtime: transpile only, as CommonJS, whatever tsconfig is near.
+    require(tsNode).register({
+      transpileOnly: true,
+      compilerOptions: { module: "commonjs", moduleResolution: "node" },
+    });
   }
   const programDir = path.dirname(resolved);
   return async () => {

@@ -53,8 +53,12 @@ export interface RunResult {
 }
 
 export interface ProjectOptions {
-  /** The program's source (CommonJS JavaScript), written to index.js. */
+  /** The program's source, written to `main`. */
   program: string;
+  /** The program file: index.js (CommonJS JavaScript, the default) or index.ts. */
+  main?: "index.js" | "index.ts";
+  /** More files of the project, by path relative to its directory. */
+  files?: Record<string, string>;
   /** The folder whose node_modules the project uses (default: this repository's). */
   nodeModulesFrom?: string;
   stack?: string;
@@ -71,6 +75,7 @@ export class E2eProject {
     readonly dir: string,
     readonly env: NodeJS.ProcessEnv,
     stack: string,
+    readonly main: string,
   ) {
     this.stack = stack;
   }
@@ -80,7 +85,12 @@ export class E2eProject {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "wacht-e2e-"));
     const name = opts.projectName ?? "wacht-e2e";
     fs.writeFileSync(path.join(dir, "Pulumi.yaml"), `name: ${name}\nruntime: nodejs\n`);
-    fs.writeFileSync(path.join(dir, "index.js"), opts.program);
+    const main = opts.main ?? "index.js";
+    fs.writeFileSync(path.join(dir, main), opts.program);
+    for (const [rel, content] of Object.entries(opts.files ?? {})) {
+      fs.mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
+      fs.writeFileSync(path.join(dir, rel), content);
+    }
     const modules = path.join(opts.nodeModulesFrom ?? REPO_ROOT, "node_modules");
     fs.symlinkSync(modules, path.join(dir, "node_modules"), "dir");
     fs.mkdirSync(path.join(dir, ".state"));
@@ -99,15 +109,25 @@ export class E2eProject {
       }),
       { NO_COLOR: "1" },
     );
-    const project = new E2eProject(dir, env, opts.stack ?? "e2e");
+    const project = new E2eProject(dir, env, opts.stack ?? "e2e", main);
     const init = await project.run(["stack", "init", project.stack, "--non-interactive"]);
     if (init.code !== 0) throw new Error(`pulumi stack init failed:\n${init.all}`);
     return project;
   }
 
-  /** Replaces the program (index.js). */
+  /** Replaces the program. */
   setProgram(source: string): void {
-    fs.writeFileSync(path.join(this.dir, "index.js"), source);
+    fs.writeFileSync(path.join(this.dir, this.main), source);
+  }
+
+  /** Writes (or, with `undefined`, deletes) a file of the project. */
+  writeFile(rel: string, content: string | undefined): void {
+    const file = path.join(this.dir, rel);
+    if (content === undefined) fs.rmSync(file, { force: true });
+    else {
+      fs.mkdirSync(path.dirname(file), { recursive: true });
+      fs.writeFileSync(file, content);
+    }
   }
 
   /** Runs `pulumi <args>` to completion. Never throws on a non-zero exit: assert on `code`. */
@@ -118,7 +138,7 @@ export class E2eProject {
     return new Promise((resolve, reject) => {
       execFile(
         process.execPath,
-        [INLINE, "--program", "index.js", "--", ...args],
+        [INLINE, "--program", this.main, "--", ...args],
         {
           cwd: this.dir,
           env: { ...this.env, ...opts.env },
@@ -144,7 +164,7 @@ export class E2eProject {
 
   /** Starts `pulumi <args>` in its own process group, for interrupting it. */
   start(args: string[]): { child: ChildProcess; output: () => string; done: Promise<number> } {
-    const child = spawn(process.execPath, [INLINE, "--program", "index.js", "--", ...args], {
+    const child = spawn(process.execPath, [INLINE, "--program", this.main, "--", ...args], {
       cwd: this.dir,
       env: this.env,
       detached: true,

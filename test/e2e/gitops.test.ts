@@ -1,0 +1,150 @@
+jest.setTimeout(600_000);
+
+// examples/gitops through the real CLI: every command its three workflows run
+// (examples/gitops/.github/workflows), with credentials in the environment as the workflows pass
+// them, against the emulator.
+import { execFile } from "node:child_process";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { promisify } from "node:util";
+import { startEmulator, type EmulatorHandle } from "../../src/emulator";
+import { E2E_API_KEY, expectSuccess, writes } from "./helpers/fixtures";
+import { E2eProject, REPO_ROOT } from "./helpers/project";
+
+const execFileP = promisify(execFile);
+const EXAMPLE = path.join(REPO_ROOT, "examples", "gitops");
+const ADA_PASSWORD = "Gitops-Ada-Password-7!";
+
+/** The example's program and roster files, as a project's files. */
+function exampleFiles(): Record<string, string> {
+  const files: Record<string, string> = {};
+  for (const f of fs.readdirSync(path.join(EXAMPLE, "users"))) {
+    files[`users/${f}`] = fs.readFileSync(path.join(EXAMPLE, "users", f), "utf8");
+  }
+  return files;
+}
+
+// The workflows' own command lines (preview.yml, up.yml, drift.yml).
+const PR_PREVIEW = ["preview", "--refresh", "--diff", "--non-interactive"];
+const MERGE_UP = ["up", "--refresh", "--yes", "--skip-preview", "--non-interactive"];
+const DRIFT = ["preview", "--refresh", "--expect-no-changes", "--diff", "--non-interactive"];
+
+describe("the GitOps workflows through the real CLI", () => {
+  let emulator: EmulatorHandle;
+  let project: E2eProject;
+  let env: NodeJS.ProcessEnv;
+  const run = (args: string[]) => project.run(args, { env });
+
+  beforeAll(async () => {
+    emulator = await startEmulator({ apiKey: E2E_API_KEY, rateLimitPerMinute: false });
+    project = await E2eProject.create({
+      program: fs.readFileSync(path.join(EXAMPLE, "index.ts"), "utf8"),
+      main: "index.ts",
+      files: exampleFiles(),
+      projectName: "wacht-gitops",
+    });
+    env = { WACHT_API_KEY: E2E_API_KEY, WACHT_BASE_URL: emulator.url };
+    await project.config("adaPassword", ADA_PASSWORD, true);
+  }, 120_000);
+  afterAll(async () => {
+    await emulator?.close();
+    project?.remove();
+  });
+
+  test("merge to main: up creates every account in the roster", async () => {
+    const up = expectSuccess(await run(MERGE_UP));
+    expect(up.stdout).toMatch(/\+ 5 created/); // stack, census, ada, deploy-bot, grace
+    const usernames = emulator.users
+      .list()
+      .map((u) => u.user.username ?? u.user.primary_email_address);
+    expect(usernames).toEqual(expect.arrayContaining(["ada", "deploy-bot"]));
+    expect(emulator.users.list()).toHaveLength(3);
+  });
+
+  test("nightly drift job after up: exits 0", async () => {
+    expectSuccess(await run(DRIFT));
+  });
+
+  test("a pull request adding a file: the preview shows + create for it", async () => {
+    project.writeFile(
+      "users/new-admin.yaml",
+      "username: new_admin\nfirstName: New\nlastName: Admin\nskipPasswordCheck: true\npublicMetadata: { kind: admin }\n",
+    );
+    emulator.clearRequests();
+    const preview = expectSuccess(await run(PR_PREVIEW));
+    expect(preview.stdout).toMatch(/\+ pulumi-nodejs:dynamic\/wacht:User: \(create\)/);
+    expect(preview.stdout).toMatch(/wacht:User::new-admin\]/);
+    expect(writes(emulator.requests())).toEqual([]);
+    project.writeFile("users/new-admin.yaml", undefined);
+  });
+
+  test("a dashboard edit: the drift job exits non-zero and names the account and field", async () => {
+    const ada = emulator.users.list().find((u) => u.user.username === "ada")!;
+    emulator.users.patch(ada.user.id, { first_name: "Augusta" });
+    const drift = await run(DRIFT);
+    expect(drift.code).not.toBe(0);
+    expect(drift.all).toMatch(/no changes were expected/);
+    expect(drift.stdout).toMatch(/wacht:User::ada\]/);
+    expect(drift.stdout).toMatch(/~ firstName\s+: "Augusta" => "Ada"/);
+    expectSuccess(await run(MERGE_UP));
+    expectSuccess(await run(DRIFT));
+  });
+
+  test("an admin created by hand: the drift job exits non-zero and names the account", async () => {
+    const [mallory] = emulator.users.seed([
+      {
+        username: "mallory",
+        first_name: "Mal",
+        last_name: "Lory",
+        email: "mallory@example.com",
+        public_metadata: { kind: "admin" },
+      },
+    ]);
+    const drift = await run(DRIFT);
+    expect(drift.code).not.toBe(0);
+    expect(drift.all).toMatch(new RegExp(mallory!.user.id));
+    expect(drift.all).toMatch(/mallory/);
+    const up = await run(MERGE_UP);
+    expect(up.code).not.toBe(0);
+    expect(up.all).toMatch(/not declared by this stack/);
+    expect(emulator.users.get(mallory!.user.id)!.user.disabled).toBe(false);
+
+    await project.config("undeclared", "disable");
+    emulator.clearRequests();
+    expectSuccess(await run(MERGE_UP));
+    expect(emulator.users.get(mallory!.user.id)!.user.disabled).toBe(true);
+    expect(emulator.requests().filter((e) => e.method === "DELETE")).toEqual([]);
+  });
+
+  test("export of existing users, then up: 0 write requests", async () => {
+    const exported = await E2eProject.create({
+      program: fs.readFileSync(path.join(EXAMPLE, "index.ts"), "utf8"),
+      main: "index.ts",
+      projectName: "wacht-gitops-export",
+      stack: "export",
+    });
+    try {
+      const out = path.join(exported.dir, "users");
+      const cli = await execFileP(
+        process.execPath,
+        [
+          path.join(REPO_ROOT, "dist", "cli", "pulumi-wacht.js"),
+          "export",
+          "--select",
+          "meta.kind:admin,service",
+          "--out",
+          out,
+        ],
+        { env: { ...process.env, ...env } },
+      );
+      expect(cli.stdout).toMatch(/exported \d+ users/);
+      await exported.config("undeclared", "disable");
+      emulator.clearRequests();
+      const up = expectSuccess(await exported.run(MERGE_UP, { env }));
+      expect(up.stdout).toMatch(/created/);
+      expect(writes(emulator.requests())).toEqual([]);
+    } finally {
+      exported.remove();
+    }
+  });
+});
