@@ -2,9 +2,14 @@
 // declared values. The image is read here, at apply time, and its actual hash is returned so the
 // state records what was really uploaded.
 import { createHash } from "node:crypto";
-import { readFileSync } from "node:fs";
 import type { UserUpdate } from "../client";
-import { PROFILE_FIELDS, type ManagedField } from "../schema/user-fields";
+import {
+  humanBytes,
+  PROFILE_FIELDS,
+  REQUEST_PARTS_LIMIT_BYTES,
+  type ManagedField,
+} from "../schema/user-fields";
+import { describeImageReadError, readImageFile } from "./image-file";
 
 /** The PATCH body and the sha256 of the uploaded image, if any. */
 export interface PlannedUpdate {
@@ -16,11 +21,10 @@ export interface PlannedUpdate {
 const DIRECT = new Set<string>(PROFILE_FIELDS satisfies readonly (keyof UserUpdate)[]);
 
 /** The update carrying exactly `fields`, valued from the checked `inputs`. */
-export function buildUpdate(
+export async function buildUpdate(
   fields: readonly ManagedField[],
   inputs: Record<string, unknown>,
-  read: (path: string) => Buffer = (p) => readFileSync(p),
-): PlannedUpdate {
+): Promise<PlannedUpdate> {
   // Values were validated by check (user-inputs.ts), so they have the UserUpdate types.
   const update: Record<string, unknown> = {};
   let uploadedSha256: string | null = null;
@@ -30,10 +34,26 @@ export function buildUpdate(
     } else if (field === "removeProfileImage") {
       update["removeProfileImage"] = true;
     } else if (field === "profileImage") {
-      const bytes = read(inputs["profileImage"] as string);
+      const bytes = await readImage(inputs["profileImage"] as string);
       update["profileImage"] = bytes;
       uploadedSha256 = createHash("sha256").update(bytes).digest("hex");
     }
   }
   return { update: update, uploadedSha256 };
+}
+
+/** The image's bytes at apply time; it may have changed (or gone) since check. */
+async function readImage(file: string): Promise<Buffer> {
+  let bytes: Buffer;
+  try {
+    bytes = await readImageFile(file, REQUEST_PARTS_LIMIT_BYTES);
+  } catch (err) {
+    throw new Error(describeImageReadError(file, err), { cause: err });
+  }
+  if (bytes.length > REQUEST_PARTS_LIMIT_BYTES) {
+    throw new Error(
+      `the image file "${file}" grew over ${humanBytes(REQUEST_PARTS_LIMIT_BYTES)} since check; run \`pulumi up\` again`,
+    );
+  }
+  return bytes;
 }

@@ -17,6 +17,11 @@ export interface CreatedUser {
   recoveredAfter: string[];
   /** True when a user with the key, created in the last hour, was found and taken over. */
   foundExisting: boolean;
+  /**
+   * After `recoveredAfter`: `found` when the lookup found the user the failed POST created,
+   * `resent` when no such user existed and the POST sent again created it.
+   */
+  recovery: "found" | "resent" | "none";
 }
 
 /** True when a failed POST may still have created the user on the server. */
@@ -127,7 +132,7 @@ export async function createWithoutDuplicates(
     (u) => Date.parse(u.created_at) >= Date.now() - RECENT_MS && sameAsPost(u, fields),
   );
   if (existing.length === 1 && ours[0] !== undefined) {
-    return { userId: ours[0].id, recoveredAfter: failures, foundExisting: true };
+    return { userId: ours[0].id, recoveredAfter: failures, foundExisting: true, recovery: "none" };
   }
   if (existing.length > 0) {
     const how =
@@ -145,7 +150,8 @@ export async function createWithoutDuplicates(
     const startedAt = Date.now() - CLOCK_SKEW_MS;
     try {
       const created = await client.users.create(fields);
-      return { userId: created.id, recoveredAfter: failures, foundExisting: false };
+      const recovery = failures.length > 0 ? "resent" : "none";
+      return { userId: created.id, recoveredAfter: failures, foundExisting: false, recovery };
     } catch (err) {
       if (!isAmbiguousFailure(err)) throw err;
       failures.push(err instanceof Error ? err.message : String(err));
@@ -164,7 +170,8 @@ export async function createWithoutDuplicates(
       }
       const matches = found.matches;
       if (matches.length === 1 && matches[0] !== undefined) {
-        return { userId: matches[0].id, recoveredAfter: failures, foundExisting: false };
+        const userId = matches[0].id;
+        return { userId, recoveredAfter: failures, foundExisting: false, recovery: "found" };
       }
       if (matches.length > 1) {
         throw new Error(

@@ -10,6 +10,7 @@ import {
   readStackConfig,
   resolveLimits,
   resolveProviderSettings,
+  validateForClient,
   type ProviderSettings,
   type StackConfigValues,
 } from "../config/provider-config";
@@ -30,6 +31,8 @@ import { describeKey, findByNaturalKey } from "./locate-user";
 import { warn } from "./log";
 import { PartialFailureError } from "./partial-failure";
 import { PasswordVault } from "./password-vault";
+import { preloadImage } from "./image-file";
+import { REQUEST_PARTS_LIMIT_BYTES } from "../schema/user-fields";
 import {
   declarationFromState,
   declarationOf,
@@ -92,6 +95,8 @@ export class WachtUserProvider {
   private readonly vault = new PasswordVault();
   /** Users created or adopted by this process: a replacement's delete must never remove them. */
   private readonly claimed = new Set<string>();
+  /** The settings last validated (see validatedSettings). */
+  private validated: string | undefined;
 
   /** Stores the stack config (the host calls this once, before any other method). */
   async configure(req: pulumi.dynamic.ConfigureRequest): Promise<void> {
@@ -101,6 +106,17 @@ export class WachtUserProvider {
   /** Settings for this call; throws when no API key is configured anywhere. */
   private settings(): ProviderSettings {
     return resolveProviderSettings(this.stack);
+  }
+
+  /** The settings, checked as the client will check them, once per distinct configuration. */
+  private validatedSettings(): ProviderSettings {
+    const settings = this.settings();
+    const key = JSON.stringify(settings);
+    if (this.validated !== key) {
+      validateForClient(settings);
+      this.validated = key;
+    }
+    return settings;
   }
 
   private client(): WachtClient {
@@ -153,8 +169,9 @@ export class WachtUserProvider {
 
   /** Validates the declaration; no network request. The password is kept in memory only. */
   async check(_olds: Props, news: Props): Promise<pulumi.dynamic.CheckResult> {
-    this.settings(); // a missing key is reported at preview, not half-way through an update
+    this.validatedSettings(); // config problems are reported at preview, not half-way through
     return checkUser(news, resolveLimits(this.stack), {
+      read: await preloadImage(news["profileImage"], REQUEST_PARTS_LIMIT_BYTES),
       stashPassword: (password) => this.vault.stash(password),
     });
   }
@@ -234,9 +251,13 @@ export class WachtUserProvider {
           `a Wacht user with ${describeKey(key)} was created within the last hour (${result.userId}), probably by an earlier run that failed before recording it; managing it instead of creating a duplicate`,
         );
       }
-      if (result.recoveredAfter.length > 0) {
+      if (result.recovery === "found") {
         warn(
           `creating the user with ${describeKey(key)} failed ambiguously (${result.recoveredAfter.join("; ")}); found the user it created, ${result.userId}, instead of creating a duplicate`,
+        );
+      } else if (result.recovery === "resent") {
+        warn(
+          `creating the user with ${describeKey(key)} failed (${result.recoveredAfter.join("; ")}) and no user with that key existed afterwards, so the POST did not take effect; it was sent again and created ${result.userId}`,
         );
       }
       // A user taken over from an earlier failed run did not get this run's POST (or password).
@@ -268,7 +289,7 @@ export class WachtUserProvider {
       warn(`${risk}. Set allowLockout: false to refuse instead.`);
     }
     for (const w of sideEffectWarnings(userId, fields, news)) warn(w);
-    const planned = buildUpdate(fields, news);
+    const planned = await buildUpdate(fields, news);
     if (declaration.metadataOwnership === "keys") {
       // Read-merge-write: keys written by others survive; keys we no longer declare are deleted.
       const { update } = planned;

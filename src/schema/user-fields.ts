@@ -46,3 +46,20 @@ export const DEFAULT_USERNAME_MAX_LENGTH = 30;
 
 /** The server's multipart body limit (axum default, wacht-api.md §1). */
 export const MAX_BODY_BYTES = 2 * 1024 * 1024;
+
+/** Room kept in every request for the multipart framing and the part headers. */
+export const FRAMING_RESERVE_BYTES = 64 * 1024;
+
+/**
+ * What the parts of one request may add up to, and so what any one part (a name, a metadata
+ * value as JSON, the image) may be: the body limit less the framing reserve (1.94 MiB).
+ */
+export const REQUEST_PARTS_LIMIT_BYTES = MAX_BODY_BYTES - FRAMING_RESERVE_BYTES;
+
+/** A byte count in human units: "1.94 MiB (2,031,616 bytes)". */
+export function humanBytes(bytes: number): string {
+  const exact = `${bytes.toLocaleString("en-US")} bytes`;
+  if (bytes < 1024) return exact;
+  const [unit, size] = bytes < 1024 * 1024 ? ["KiB", 1024] : ["MiB", 1024 * 1024];
+  return `${(bytes / size).toFixed(2)} ${unit} (${exact})`;
+}
