@@ -6,6 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startEmulator, type EmulatorHandle } from "../../../src/emulator";
 import { checkUser } from "../../../src/provider/check-user";
+import { captureWarnings } from "../../helpers/warnings";
 import { WachtUserProvider } from "../../../src/provider/user-provider";
 import { calls, configuredProvider, multipartFields } from "../../helpers/provider";
 
@@ -74,7 +75,11 @@ describe("create (adopting a user by userId)", () => {
       secondFactorPolicy: "enforced",
     });
     emulator.clearRequests();
+    const warnings = captureWarnings();
     const { id, outs } = await provider.create(inputs);
+    expect(warnings.done()).toEqual([
+      expect.stringMatching(/enforcing a second factor on Wacht user .* may lock the user out/),
+    ]);
     expect(id).toBe(ADA);
     expect(calls(emulator)).toEqual([`GET /users/${ADA}/details`, `PATCH /users/${ADA}`]);
     expect(multipartFields(emulator)).toEqual([
@@ -364,6 +369,7 @@ describe("issue #5: creating users", () => {
       phase: "before",
       match: { method: "POST", path: "/users" },
     });
+    const warnings = captureWarnings();
     const { id } = await provider.create(
       await checked({
         username: "retry-me",
@@ -371,6 +377,9 @@ describe("issue #5: creating users", () => {
         skipPasswordCheck: true,
       }),
     );
+    expect(warnings.done()).toEqual([
+      expect.stringMatching(/no user with that key existed afterwards.*sent again and created/),
+    ]);
     expect(emulator.requests().filter((r) => r.method === "POST")).toHaveLength(2);
     expect(
       emulator.users
@@ -577,6 +586,7 @@ describe("partial failure (issue #7 item 4, wacht-api.md §3: PATCH is not atomi
   it("a created user whose follow-up PATCH fails is still recorded (the next up does not create it again)", async () => {
     emulator.faults.enqueue({ kind: "status", status: 503, match: { method: "PATCH" }, count: 10 });
     let failure: unknown;
+    const warnings = captureWarnings();
     try {
       await provider.create({
         ...(await checked({
@@ -589,6 +599,9 @@ describe("partial failure (issue #7 item 4, wacht-api.md §3: PATCH is not atomi
     } catch (err) {
       failure = err;
     }
+    expect(warnings.done()).toEqual([
+      expect.stringMatching(/disabling Wacht user \d+ revokes all of the user's sessions/),
+    ]);
     expect(failure).toMatchObject({
       id: expect.stringMatching(/^\d+$/),
       properties: { origin: "create", disabled: false, __provider: "p" },
