@@ -7,6 +7,9 @@ import { z } from "zod";
 import { toCheckFailures, type CheckFailure } from "../schema/check-failures";
 import { buildUserInputsSchema, type UserValidationLimits } from "../schema/user-inputs";
 import { humanBytes, REQUEST_PARTS_LIMIT_BYTES, UNKNOWN } from "../schema/user-fields";
+import { CREATE_FIELDS, fieldRow, UPDATE_FIELDS } from "../schema/user-field-lists";
+import { isUserId } from "../schema/user-inputs";
+import { defaultOnDelete } from "./delete";
 import { describeImageReadError, ImageFileError, normalizeImage } from "./image-file";
 import { oversizedParts, oversizedRequest, partBytes, type PartSizes } from "./request-size";
 
@@ -20,15 +23,8 @@ export interface CheckUserResult {
 const ENGINE_KEYS = new Set(["__provider"]);
 
 /** Parts of the create POST and of the update PATCH (wacht-api.md §3, §4), for the size limits. */
-const CREATE_PARTS = [
-  "firstName",
-  "lastName",
-  "emailAddress",
-  "phoneNumber",
-  "username",
-  "password",
-];
-const UPDATE_PARTS = ["firstName", "lastName", "username", "publicMetadata", "privateMetadata"];
+const CREATE_PARTS = CREATE_FIELDS.filter((f) => fieldRow(f).kind !== "bool");
+const UPDATE_PARTS = UPDATE_FIELDS.filter((f) => !["bool", "image"].includes(fieldRow(f).kind));
 
 /**
  * Wacht parses metadata with serde_json, whose default recursion limit is 128: deeper JSON is
@@ -170,7 +166,7 @@ function sizeFailures(
       parts.filter((p) => known[p] !== undefined).map((p) => [p, partBytes(known[p])]),
     );
   const create = sizesOf(CREATE_PARTS);
-  const update: PartSizes = { ...sizesOf(UPDATE_PARTS), profileImage: imageBytes };
+  const update: PartSizes = { ...sizesOf(UPDATE_PARTS), profileImage: imageBytes }; // the file's bytes
   const creating = known["userId"] === undefined && known["adopt"] === undefined;
   return [
     ...oversizedParts({ ...create, ...update }),
@@ -278,15 +274,18 @@ export function checkUser(
 
   // "0042" and "42" are the same user; the state keeps the server's form, so must the inputs
   // (else every diff would see a new userId and replace).
-  if (typeof inputs["userId"] === "string" && /^[0-9]{1,19}$/.test(inputs["userId"])) {
+  if (typeof inputs["userId"] === "string" && isUserId(inputs["userId"])) {
     inputs["userId"] = BigInt(inputs["userId"]).toString();
   }
 
   if (inputs["onDelete"] === undefined) {
-    // A user this resource creates is its own: deleting the resource deletes it. A user it was
-    // given or adopted belongs to someone else first: it is kept.
-    const creating = inputs["userId"] === undefined && inputs["adopt"] === undefined;
-    inputs["onDelete"] = creating ? "delete" : "retain";
+    const origin =
+      inputs["userId"] !== undefined
+        ? "userId"
+        : inputs["adopt"] !== undefined
+          ? "adopt"
+          : "create";
+    inputs["onDelete"] = defaultOnDelete(origin);
   }
   return { inputs, failures };
 }

@@ -5,6 +5,8 @@
 import { isWachtError, type WachtError } from "../client/errors";
 import type { UserCreate } from "../client/user-params";
 import type { WachtClient } from "../client/wacht-client";
+import { CREATE_FIELDS, fieldRow } from "../schema/user-field-lists";
+import type { UserFieldName } from "../schema/user-field-table";
 import type { ApiUserSummary } from "../schema/wire";
 import { describeKey, findCreatedSince, searchExact, type NaturalKey } from "./locate-user";
 
@@ -65,16 +67,28 @@ export interface CreateOptions {
   sleep?: (ms: number) => Promise<void>;
 }
 
-/** True when the listed user has exactly the fields a POST of `fields` would have stored (§4). */
+/**
+ * True when the listed user has exactly the fields a POST of `fields` would have stored (§4): the
+ * create fields the table reads back (absent = "", trimmed where POST trims), and the email.
+ */
 export function sameAsPost(user: ApiUserSummary, fields: UserCreate): boolean {
+  const listed = user as unknown as Record<string, string | null | undefined>;
+  const sent = fields as Record<string, unknown>;
+  const stored = (name: UserFieldName): string => {
+    const value = sent[name];
+    if (typeof value !== "string") return "";
+    return fieldRow(name).trimmed ? value.trim() : value;
+  };
   const email = fields.emailAddress?.trim().toLowerCase() ?? null;
   return (
-    user.first_name === (fields.firstName ?? "") &&
-    user.last_name === (fields.lastName ?? "") &&
-    (user.username ?? "") === (fields.username?.trim() ?? "") &&
-    (user.primary_email_address?.toLowerCase() ?? null) === email
+    READ_BACK_ON_CREATE.every(
+      (name) => (listed[fieldRow(name).read ?? ""] ?? "") === stored(name),
+    ) && (user.primary_email_address?.toLowerCase() ?? null) === email
   );
 }
+
+/** Create fields that a listed user shows under their table `read` name. */
+const READ_BACK_ON_CREATE = CREATE_FIELDS.filter((f) => fieldRow(f).read !== null);
 
 /** How far back a user with the same key counts as left behind by an earlier failed run. */
 export const RECENT_MS = 60 * 60 * 1000;

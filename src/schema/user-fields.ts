@@ -1,25 +1,13 @@
-// The profile fields a `wacht.User` manages, their wire part names (wacht-api.md §3) and the
-// enums the server accepts (§9). One list, used by check, diff, the PATCH builder and the docs.
+// The enums the server accepts (wacht-api.md §9), the declaration-side policies, the preview
+// sentinel and the size limits. The fields themselves are in user-field-table.ts.
 
-/** Profile fields reconciled by PATCH /users/{id}; the image is handled on its own. */
-export const PROFILE_FIELDS = [
-  "firstName",
-  "lastName",
-  "username",
-  "disabled",
-  "secondFactorPolicy",
-  "publicMetadata",
-  "privateMetadata",
-] as const;
-
-/** One of {@link PROFILE_FIELDS}. */
-export type ProfileField = (typeof PROFILE_FIELDS)[number];
-
-/** The image pseudo-fields: an upload (by content hash) and a removal. */
-export const IMAGE_FIELDS = ["profileImage", "removeProfileImage"] as const;
-
-/** A field whose change makes a PATCH. */
-export type ManagedField = ProfileField | (typeof IMAGE_FIELDS)[number];
+// The field lists (profile, image, managed) are derived from the field table.
+export {
+  IMAGE_FIELDS,
+  PROFILE_FIELDS,
+  type ManagedField,
+  type ProfileField,
+} from "./user-field-lists";
 
 /** `second_factor_policy` values, case-sensitive on the wire (§3, §9). */
 export const SECOND_FACTOR_POLICIES = ["none", "optional", "enforced"] as const;

@@ -4,6 +4,7 @@
 // (wacht-api.md §3): such a declaration must fail at preview, not at apply or never.
 import { z } from "zod";
 import { firstNonJson, JsonValueSchema } from "./json";
+import { CREATE_ONLY_FIELDS } from "./user-field-lists";
 import {
   METADATA_OWNERSHIP_MODES,
   ON_CONFLICT_POLICIES,
@@ -232,7 +233,7 @@ export function buildUserInputsSchema(limits: UserValidationLimits) {
           });
         }
       } else {
-        for (const key of ["emailAddress", "phoneNumber"] as const) {
+        for (const key of CREATE_ONLY_FIELDS) {
           if (value[key] !== undefined) {
             ctx.addIssue({
               code: "custom",
