@@ -254,7 +254,7 @@ describe("missing configuration", () => {
   });
 });
 
-describe("issue #5: creating users", () => {
+describe("creating users: without duplicates, recovering from ambiguous failures", () => {
   it("creates with POST, PATCHes what POST does not take, and never stores the password", async () => {
     const news = await checked({
       emailAddress: "svc-ci@example.com",
@@ -390,7 +390,7 @@ describe("issue #5: creating users", () => {
   });
 });
 
-describe("issue #5: adopting by natural key", () => {
+describe("adopting by natural key", () => {
   it("adopts exactly one user by email or username", async () => {
     const byEmail = await provider.create(
       await checked({ adopt: { email: "ADA@example.com" }, firstName: "Ada" }),
@@ -421,7 +421,7 @@ describe("issue #5: adopting by natural key", () => {
   });
 });
 
-describe("issue #5: key-level metadata ownership", () => {
+describe("key-level metadata ownership", () => {
   it("keeps keys written by others, deletes keys removed from the declaration, and shows external keys", async () => {
     const v1 = await checked({
       userId: ADA,
@@ -470,7 +470,7 @@ describe("issue #5: key-level metadata ownership", () => {
   });
 });
 
-describe("issue #5: guard rails", () => {
+describe("guard rails: lockout refusal and side-effect warnings", () => {
   it("warns that disabling revokes sessions, and refuses a 2FA lockout with allowLockout: false", async () => {
     const warn = jest.spyOn(console, "warn").mockImplementation(() => undefined);
     await provider.create(await checked({ userId: ADA, disabled: true }));
@@ -504,7 +504,7 @@ describe("profile image", () => {
   });
 });
 
-describe("delta refresh (issue #6)", () => {
+describe("delta refresh: one listing instead of a read per user", () => {
   it("refreshing many users lists them once and GETs only the users that changed; drift is still caught", async () => {
     const many = Array.from({ length: 30 }, (_, i) => ({
       id: String(320000000000000000n + BigInt(i)),
@@ -545,7 +545,7 @@ describe("delta refresh (issue #6)", () => {
   });
 });
 
-describe("partial failure (issue #7 item 4, wacht-api.md §3: PATCH is not atomic)", () => {
+describe("partial failure: the state records what a non-atomic PATCH did", () => {
   it("an image upload failing after the field update leaves state matching the server; the next update retries only the image", async () => {
     const dir = mkdtempSync(join(tmpdir(), "wacht-img-"));
     const file = join(dir, "avatar.gif");
@@ -626,7 +626,7 @@ describe("lost-update guard and our own lost answers", () => {
   });
 });
 
-describe("creates across runs (issue #5: a retry never makes a duplicate)", () => {
+describe("creates across runs: a retry never makes a duplicate", () => {
   it("a user left behind by a failed earlier run is taken over, not created again", async () => {
     const news = await checked({
       emailAddress: "left@example.com",
@@ -718,7 +718,7 @@ describe("creates across runs (issue #5: a retry never makes a duplicate)", () =
   });
 });
 
-describe("second review: no-answer creates, keys ownership after failures, private schema", () => {
+describe("no-answer creates, keys ownership after failures, private schema", () => {
   it("an immediate re-run after a POST that got no answer takes the user over even while search lags", async () => {
     const lagging = await startEmulator({ port: 0, apiKey: KEY, searchIndexLagMs: 60_000 });
     try {
