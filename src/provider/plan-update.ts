@@ -81,21 +81,14 @@ export function planUpdate(
   // Read-merge-write: keys written by others survive; keys we no longer declare are deleted.
   const merged: UpdatePlan["merged"] = {};
   if (declaration.metadataOwnership === "keys") {
-    if (patch.includes("publicMetadata") && news.publicMetadata !== undefined) {
-      merged.publicMetadata = mergeMetadata(
-        "keys",
-        news.publicMetadata,
-        live.public_metadata,
-        previous.managedPublicMetadataKeys,
-      );
-    }
-    if (patch.includes("privateMetadata") && news.privateMetadata !== undefined) {
-      merged.privateMetadata = mergeMetadata(
-        "keys",
-        news.privateMetadata,
-        live.private_metadata,
-        previous.managedPrivateMetadataKeys,
-      );
+    for (const [field, wire, managed] of [
+      ["publicMetadata", live.public_metadata, previous.managedPublicMetadataKeys],
+      ["privateMetadata", live.private_metadata, previous.managedPrivateMetadataKeys],
+    ] as const) {
+      const declared = news[field];
+      if (patch.includes(field) && declared !== undefined) {
+        merged[field] = mergeMetadata("keys", declared, wire, managed);
+      }
     }
   }
 
