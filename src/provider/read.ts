@@ -2,7 +2,7 @@
 // diff is right. With delta refresh, a user whose updated_at is unchanged in one listing of all
 // users is not read again.
 import { sameInstant } from "../diff/timestamps";
-import type { JsonObject } from "../schema/json";
+import type { JsonObject, JsonValue } from "../schema/json";
 import type { UserInputs, UserOutputs } from "../schema/user-state";
 import type { ApiUserDetails } from "../schema/wire";
 import type { Call } from "./call";
@@ -51,18 +51,19 @@ export async function readUser(
 
 /** The inputs that describe a state after a refresh (live values for the managed fields). */
 export function inputsFromState(outs: UserOutputs): Partial<UserInputs> {
-  const inputs: Record<string, unknown> = { onDelete: outs.onDelete };
-  if (outs.origin === "userId") inputs["userId"] = outs.userId;
-  if (outs.origin === "adopt" && outs.adopt !== null) inputs["adopt"] = outs.adopt;
-  if (outs.metadataOwnership === "keys") inputs["metadataOwnership"] = "keys";
-  if (outs.passwordVersion !== null) inputs["passwordVersion"] = outs.passwordVersion;
-  if (outs.onConflict === "overwrite") inputs["onConflict"] = "overwrite";
+  const inputs: Partial<UserInputs> = { onDelete: outs.onDelete };
+  if (outs.origin === "userId") inputs.userId = outs.userId;
+  if (outs.origin === "adopt" && outs.adopt !== null) inputs.adopt = outs.adopt;
+  if (outs.metadataOwnership === "keys") inputs.metadataOwnership = "keys";
+  if (outs.passwordVersion !== null) inputs.passwordVersion = outs.passwordVersion;
+  if (outs.onConflict === "overwrite") inputs.onConflict = "overwrite";
+  const values: Record<string, unknown> = {};
   for (const field of outs.managedFields) {
     if (field === "profileImage") {
-      inputs["profileImage"] = outs.profileImage;
-      if (outs.profileImageSha256 !== null) inputs["profileImageSha256"] = outs.profileImageSha256;
+      values["profileImage"] = outs.profileImage;
+      if (outs.profileImageSha256 !== null) inputs.profileImageSha256 = outs.profileImageSha256;
     } else if (field === "removeProfileImage") {
-      inputs["removeProfileImage"] = outs.removeProfileImage;
+      inputs.removeProfileImage = outs.removeProfileImage;
     } else if (
       (field === "publicMetadata" || field === "privateMetadata") &&
       outs.metadataOwnership === "keys"
@@ -72,11 +73,12 @@ export function inputsFromState(outs: UserOutputs): Partial<UserInputs> {
           ? outs.managedPublicMetadataKeys
           : outs.managedPrivateMetadataKeys;
       const live = (outs[field] ?? {}) as JsonObject;
-      inputs[field] = Object.fromEntries(keys.filter((k) => k in live).map((k) => [k, live[k]]));
+      const kept: JsonObject = {};
+      for (const k of keys) if (k in live) kept[k] = live[k] as JsonValue;
+      inputs[field] = kept;
     } else if (field in outs) {
-      inputs[field] = outs[field as keyof UserOutputs];
+      values[field] = outs[field as keyof UserOutputs]; // a profile field: same name, same type
     }
   }
-  // Built key by key from the state, whose values have the inputs' types.
-  return inputs;
+  return { ...inputs, ...(values as Partial<UserInputs>) };
 }
