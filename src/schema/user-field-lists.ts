@@ -48,3 +48,15 @@ export const CREATE_ONLY_FIELDS = names(
 
 /** Text fields where Wacht ignores "": a declared "" could never be applied. */
 export const NON_EMPTY_TEXT_FIELDS = names((r) => r.kind === "text" && !r.mayBeEmpty);
+
+/** Names: text stored verbatim (never trimmed) that Wacht cannot clear (it ignores ""). */
+export type NameField = {
+  [K in UserFieldName]: Table[K] extends { kind: "text"; trimmed: false; mayBeEmpty: false }
+    ? K
+    : never;
+}[UserFieldName];
+
+/** The {@link NameField}s, in table order. */
+export const NAME_FIELDS = names(
+  (r) => r.kind === "text" && !r.trimmed && !r.mayBeEmpty,
+) as NameField[];

@@ -4,7 +4,7 @@
 // (wacht-api.md §3): such a declaration must fail at preview, not at apply or never.
 import { z } from "zod";
 import { firstNonJson, JsonValueSchema } from "./json";
-import { CREATE_ONLY_FIELDS } from "./user-field-lists";
+import { CREATE_ONLY_FIELDS, NAME_FIELDS, type NameField } from "./user-field-lists";
 import {
   METADATA_OWNERSHIP_MODES,
   ON_CONFLICT_POLICIES,
@@ -64,6 +64,14 @@ function nameSchema(label: string) {
       });
     }
   });
+}
+
+/** One optional name schema per name field of the table. */
+function nameSchemas() {
+  const optionalName = (label: string) => nameSchema(label).optional();
+  return Object.fromEntries(NAME_FIELDS.map((f) => [f, optionalName(f)])) as {
+    [K in NameField]: ReturnType<typeof optionalName>;
+  };
 }
 
 function usernameSchema(limits: UserValidationLimits) {
@@ -177,8 +185,7 @@ export function buildUserInputsSchema(limits: UserValidationLimits) {
         })
         .optional(),
       allowLockout: z.boolean({ error: "allowLockout must be true or false" }).optional(),
-      firstName: nameSchema("firstName").optional(),
-      lastName: nameSchema("lastName").optional(),
+      ...nameSchemas(),
       username: usernameSchema(limits).optional(),
       disabled: z.boolean({ error: "disabled must be true or false" }).optional(),
       secondFactorPolicy: z

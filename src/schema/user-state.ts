@@ -2,7 +2,9 @@
 // the engine stores as inputs) and outputs (state). Plain JSON only: no `undefined` anywhere,
 // since the engine's Struct encoding rejects it (pulumi-dynamic.md §5). Never a password.
 import type { z } from "zod";
-import type { JsonValue } from "./json";
+import type { ProfileField } from "./user-field-lists";
+import type { USER_FIELDS } from "./user-field-table";
+import type { ApiUserDetails } from "./wire";
 import type { buildUserInputsSchema } from "./user-inputs";
 import type { MetadataOwnership, OnConflictPolicy, OnDeletePolicy } from "./user-fields";
 
@@ -61,21 +63,21 @@ export interface UserSegmentOutput {
   type: string;
 }
 
+/**
+ * The scalar outputs: one per profile field of the field table, typed as the details field its
+ * `read` column names (e.g. `username` is `string | null`, as in the details).
+ */
+export type ScalarOutputs = {
+  [K in ProfileField]: ApiUserDetails[(typeof USER_FIELDS)[K]["read"]];
+};
+
 /** State of a `wacht.User`: the live user as last read, plus what the declaration said. */
-export interface UserOutputs {
+export interface UserOutputs extends ScalarOutputs {
   userId: string;
   /** How the user was found: `userId`, `adopt` or `create`. */
   origin: UserOrigin;
   /** The adoption key, when `origin` is `adopt`. */
   adopt: AdoptKey | null;
-  firstName: string;
-  lastName: string;
-  /** `null` when the user has no username. */
-  username: string | null;
-  disabled: boolean;
-  secondFactorPolicy: string;
-  publicMetadata: JsonValue;
-  privateMetadata: JsonValue;
   metadataOwnership: MetadataOwnership;
   /** With `metadataOwnership: "keys"`: the top-level keys this resource manages. */
   managedPublicMetadataKeys: string[];
