@@ -1,6 +1,7 @@
 // Provider settings: stack config read by `configure` (wacht:apiKey is a secret, wacht:baseUrl …)
 // with the environment (WACHT_API_KEY, WACHT_BASE_URL) as the fallback, read at CALL time so a
 // rotated key or a key set only in CI's environment is picked up. Nothing here is serialized.
+import { resolveConfig, type ConfigInput } from "../client/config";
 import { WachtConfigError } from "../client/errors";
 import { DEFAULT_USERNAME_MAX_LENGTH, DEFAULT_USERNAME_MIN_LENGTH } from "../schema/user-fields";
 
@@ -120,4 +121,28 @@ export function resolveProviderSettings(
       stack.deltaRefreshThreshold,
     ),
   };
+}
+
+/**
+ * Checks the settings as the client will when it is built, one key at a time, so a problem is
+ * reported at preview (check) with the config key that holds it. Throws WachtConfigError.
+ */
+export function validateForClient(settings: ProviderSettings): void {
+  const where = (key: keyof typeof CONFIG_KEYS, env?: string): string =>
+    env === undefined ? CONFIG_KEYS[key] : `${CONFIG_KEYS[key]} (or ${env})`;
+  const one: [string, ConfigInput][] = [
+    [where("apiKey", ENV_KEYS.apiKey), {}],
+    [where("baseUrl", ENV_KEYS.baseUrl), { baseUrl: settings.baseUrl }],
+    [where("maxRetries"), { maxRetries: settings.maxRetries }],
+    [where("timeoutMs"), { timeoutMs: settings.timeoutMs }],
+    [where("requestsPerMinute"), { requestsPerMinute: settings.requestsPerMinute }],
+  ];
+  for (const [key, input] of one) {
+    try {
+      resolveConfig({ apiKey: settings.apiKey, ...input }, {});
+    } catch (err) {
+      const message = err instanceof Error ? err.message : String(err);
+      throw new WachtConfigError(`${key}: ${message}`);
+    }
+  }
 }

@@ -2,13 +2,13 @@
 // `updated_at` moved since the state was read AND a field about to be written changed, someone
 // else edited it (Wacht has no ETag/If-Match, last writer wins). Pure: it compares snapshots.
 import type { UserOutputs } from "../schema/user-state";
-import type { ManagedField } from "../schema/user-fields";
+import { fieldRow, type ManagedField } from "../schema/user-field-lists";
 import { jsonEqual } from "./json-equal";
 import { sameInstant } from "./timestamps";
 
 /** One field that changed on the server since the last read. */
 export interface FieldConflict {
-  field: string;
+  field: ManagedField;
   /** The value in state (what we last read). */
   stateValue: unknown;
   /** The value now on the server. */
@@ -66,4 +66,27 @@ export function findConflicts(
     }
   }
   return conflicts;
+}
+
+function show(value: unknown, secret: boolean): string {
+  return secret ? "[secret]" : JSON.stringify(value);
+}
+
+/** The lost-update report: one line per field someone else changed (secret fields masked). */
+export function conflictMessage(
+  userId: string,
+  stateUpdatedAt: string | undefined,
+  liveUpdatedAt: string,
+  conflicts: readonly FieldConflict[],
+): string {
+  const lines = conflicts.map((c) => {
+    const secret = fieldRow(c.field).secret;
+    return `  - ${c.field}: was ${show(c.stateValue, secret)} at the last read, is now ${show(c.liveValue, secret)}, the declaration wants ${show(c.declaredValue, secret)}`;
+  });
+  return [
+    `Wacht user ${userId} was changed by someone else since it was last read ` +
+      `(updated_at ${stateUpdatedAt ?? "?"} → ${liveUpdatedAt}); not overwriting:`,
+    ...lines,
+    `Run \`pulumi refresh\` to review the live values, update the declaration, or set onConflict: "overwrite".`,
+  ].join("\n");
 }

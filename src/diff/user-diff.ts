@@ -126,8 +126,11 @@ export function diffUser(olds: DiffableState, news: Record<string, unknown>): Us
     changedSettings.push("(unread state)");
   }
 
-  const onDelete = news["onDelete"] ?? "retain";
-  if (olds.onDelete !== undefined && onDelete !== olds.onDelete) changedSettings.push("onDelete");
+  // check always sets onDelete (its default is beside delete, provider/delete.ts).
+  const onDelete = news["onDelete"];
+  if (olds.onDelete !== undefined && onDelete !== undefined && onDelete !== olds.onDelete) {
+    changedSettings.push("onDelete");
+  }
   if (
     news["profileImage"] !== undefined &&
     news["profileImage"] !== (olds.profileImage ?? undefined) &&

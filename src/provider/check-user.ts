@@ -2,12 +2,16 @@
 // inputs the engine will store (defaults filled, the image's sha256 added). Failures name the
 // property and say why in words a person can act on; preview unknowns are never validated.
 import { createHash } from "node:crypto";
-import { readFileSync } from "node:fs";
 import { sniffImageType } from "../client/image-type";
 import { z } from "zod";
 import { toCheckFailures, type CheckFailure } from "../schema/check-failures";
 import { buildUserInputsSchema, type UserValidationLimits } from "../schema/user-inputs";
-import { MAX_BODY_BYTES, UNKNOWN } from "../schema/user-fields";
+import { humanBytes, REQUEST_PARTS_LIMIT_BYTES, UNKNOWN } from "../schema/user-fields";
+import { CREATE_FIELDS, fieldRow, UPDATE_FIELDS } from "../schema/user-field-lists";
+import { isUserId } from "../schema/user-inputs";
+import { defaultOnDelete } from "./delete";
+import { describeImageReadError, ImageFileError, normalizeImage } from "./image-file";
+import { oversizedParts, oversizedRequest, partBytes, type PartSizes } from "./request-size";
 
 /** What `check` returns. */
 export interface CheckUserResult {
@@ -18,12 +22,9 @@ export interface CheckUserResult {
 /** Keys the engine or the host adds, which the schema must not see. */
 const ENGINE_KEYS = new Set(["__provider"]);
 
-/** Pulumi's serialized-asset signature (what a FileAsset looks like on the wire). */
-const ASSET_SIG_KEY = "4dabf18193072939515e22adb298388d";
-const ASSET_SIG = "c44067f5952c0a294b673a41bacd8c17";
-
-/** Room left in the 2 MiB body for the other parts and the multipart framing. */
-const IMAGE_LIMIT_BYTES = MAX_BODY_BYTES - 64 * 1024;
+/** Parts of the create POST and of the update PATCH (wacht-api.md §3, §4), for the size limits. */
+const CREATE_PARTS = CREATE_FIELDS.filter((f) => fieldRow(f).kind !== "bool");
+const UPDATE_PARTS = UPDATE_FIELDS.filter((f) => !["bool", "image"].includes(fieldRow(f).kind));
 
 /**
  * Wacht parses metadata with serde_json, whose default recursion limit is 128: deeper JSON is
@@ -66,34 +67,22 @@ function schemaFor(limits: UserValidationLimits): ReturnType<typeof buildUserInp
   return schema;
 }
 
-/** A FileAsset arrives as `{<sig>: <asset sig>, path}`; turn it into its path. */
-function normalizeImage(value: unknown): unknown {
-  if (value !== null && typeof value === "object" && !Array.isArray(value)) {
-    const record = value as Record<string, unknown>;
-    if (record[ASSET_SIG_KEY] === ASSET_SIG && typeof record["path"] === "string") {
-      return record["path"];
-    }
-  }
-  return value;
-}
-
 function checkImageFile(
   path: string,
   read: (p: string) => Buffer,
-): { sha256?: string; failure?: string } {
+): { sha256?: string; bytes?: number; failure?: string } {
   let bytes: Buffer;
   try {
     bytes = read(path);
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code ?? "unreadable";
-    return { failure: `cannot read the image file "${path}" (${code})` };
+    return { failure: describeImageReadError(path, err) };
   }
   if (bytes.length === 0) {
     return { failure: `the image file "${path}" is empty; Wacht silently ignores an empty upload` };
   }
-  if (bytes.length > IMAGE_LIMIT_BYTES) {
+  if (bytes.length > REQUEST_PARTS_LIMIT_BYTES) {
     return {
-      failure: `the image file "${path}" is ${bytes.length} bytes; Wacht's request limit is 2 MiB`,
+      failure: `the image file "${path}" is over ${humanBytes(REQUEST_PARTS_LIMIT_BYTES)}, the most an image can take in one request (Wacht's 2 MiB request limit less 64 KiB for the other parts and the multipart framing)`,
     };
   }
   if (sniffImageType(bytes) === null) {
@@ -101,7 +90,7 @@ function checkImageFile(
       failure: `the file "${path}" is not a PNG, JPEG, GIF, WEBP or ICO image, the only formats Wacht accepts for a profile image`,
     };
   }
-  return { sha256: createHash("sha256").update(bytes).digest("hex") };
+  return { sha256: createHash("sha256").update(bytes).digest("hex"), bytes: bytes.length };
 }
 
 /** True when the preview-unknown sentinel appears anywhere in `value` (iteratively). */
@@ -132,18 +121,23 @@ function checkMetadataSchema(
     containsUnknown(schema)
   )
     return [];
-  let validator: z.ZodType;
+  const unusable = (err: unknown): CheckFailure[] => [
+    {
+      property: `${field}Schema`,
+      reason:
+        err instanceof RangeError
+          ? "cannot use the schema: it refers to itself without end (a $ref cycle or a degenerate z.lazy)"
+          : `cannot use the schema: ${err instanceof Error ? err.message : String(err)}`,
+    },
+  ];
+  let parsed: ReturnType<z.ZodType["safeParse"]>;
   try {
-    validator = z.fromJSONSchema(schema as Parameters<typeof z.fromJSONSchema>[0]);
+    const validator = z.fromJSONSchema(schema as Parameters<typeof z.fromJSONSchema>[0]);
+    // A self-referential schema overflows the stack here, at parse time, not when built.
+    parsed = validator.safeParse(value);
   } catch (err) {
-    return [
-      {
-        property: `${field}Schema`,
-        reason: `cannot use the schema: ${err instanceof Error ? err.message : String(err)}`,
-      },
-    ];
+    return unusable(err);
   }
-  const parsed = validator.safeParse(value);
   if (parsed.success) return [];
   if (field === "privateMetadata") {
     // Check failures are printed by the CLI: private key names and the values a private schema
@@ -162,17 +156,39 @@ function checkMetadataSchema(
   }));
 }
 
+/** Each part, and each request (create POST, update PATCH), must fit Wacht's body limit. */
+function sizeFailures(
+  known: Record<string, unknown>,
+  imageBytes: number | undefined,
+): CheckFailure[] {
+  const sizesOf = (parts: readonly string[]): PartSizes =>
+    Object.fromEntries(
+      parts.filter((p) => known[p] !== undefined).map((p) => [p, partBytes(known[p])]),
+    );
+  const create = sizesOf(CREATE_PARTS);
+  const update: PartSizes = { ...sizesOf(UPDATE_PARTS), profileImage: imageBytes }; // the file's bytes
+  const creating = known["userId"] === undefined && known["adopt"] === undefined;
+  return [
+    ...oversizedParts({ ...create, ...update }),
+    ...(creating ? oversizedRequest("the create request", create) : []),
+    ...oversizedRequest("the update request", update),
+  ];
+}
+
 /** Options of {@link checkUser}. */
 export interface CheckUserOptions {
-  /** Reads the declared image file. */
+  /**
+   * The declared image file's bytes (at most the limit + 1), read beforehand and asynchronously
+   * by the caller (image-file.ts preloadImage); throws the read's error. Check itself reads no file.
+   */
   read?: (path: string) => Buffer;
   /** Keeps a password in memory and returns a handle for create/update (never stored). */
   stashPassword?: (password: string) => string;
 }
 
 /**
- * Validates `news` (the declaration as the engine sends it). Pure but for reading the declared
- * image file; never throws for bad input. The password is removed from the returned inputs, so
+ * Validates `news` (the declaration as the engine sends it). Pure: the image's bytes come from
+ * `options.read`; never throws for bad input. The password is removed from the returned inputs, so
  * it never reaches state: only a random handle to it (valid in this process) is returned.
  */
 export function checkUser(
@@ -180,7 +196,11 @@ export function checkUser(
   limits: UserValidationLimits,
   options: CheckUserOptions = {},
 ): CheckUserResult {
-  const read = options.read ?? ((p: string) => readFileSync(p));
+  const read =
+    options.read ??
+    (() => {
+      throw new ImageFileError("the image was not read before check (pass options.read)");
+    });
   const inputs: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(news)) {
     if (ENGINE_KEYS.has(key) || value === undefined) continue;
@@ -220,12 +240,15 @@ export function checkUser(
   if (!parsed.success) failures.push(...toCheckFailures(parsed.error.issues));
 
   const image = inputs["profileImage"];
+  let imageBytes: number | undefined;
   if (typeof image === "string" && image !== UNKNOWN && image !== "") {
     const result = checkImageFile(image, read);
     if (result.failure !== undefined)
       failures.push({ property: "profileImage", reason: result.failure });
     else if (result.sha256 !== undefined) inputs["profileImageSha256"] = result.sha256;
+    imageBytes = result.bytes;
   }
+  failures.push(...sizeFailures(known, imageBytes));
 
   failures.push(
     ...checkMetadataSchema(
@@ -251,15 +274,18 @@ export function checkUser(
 
   // "0042" and "42" are the same user; the state keeps the server's form, so must the inputs
   // (else every diff would see a new userId and replace).
-  if (typeof inputs["userId"] === "string" && /^[0-9]{1,19}$/.test(inputs["userId"])) {
+  if (typeof inputs["userId"] === "string" && isUserId(inputs["userId"])) {
     inputs["userId"] = BigInt(inputs["userId"]).toString();
   }
 
   if (inputs["onDelete"] === undefined) {
-    // A user this resource creates is its own: deleting the resource deletes it. A user it was
-    // given or adopted belongs to someone else first: it is kept.
-    const creating = inputs["userId"] === undefined && inputs["adopt"] === undefined;
-    inputs["onDelete"] = creating ? "delete" : "retain";
+    const origin =
+      inputs["userId"] !== undefined
+        ? "userId"
+        : inputs["adopt"] !== undefined
+          ? "adopt"
+          : "create";
+    inputs["onDelete"] = defaultOnDelete(origin);
   }
   return { inputs, failures };
 }

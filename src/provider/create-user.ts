@@ -5,6 +5,8 @@
 import { isWachtError, type WachtError } from "../client/errors";
 import type { UserCreate } from "../client/user-params";
 import type { WachtClient } from "../client/wacht-client";
+import { CREATE_FIELDS, fieldRow } from "../schema/user-field-lists";
+import type { UserFieldName } from "../schema/user-field-table";
 import type { ApiUserSummary } from "../schema/wire";
 import { describeKey, findCreatedSince, searchExact, type NaturalKey } from "./locate-user";
 
@@ -17,6 +19,11 @@ export interface CreatedUser {
   recoveredAfter: string[];
   /** True when a user with the key, created in the last hour, was found and taken over. */
   foundExisting: boolean;
+  /**
+   * After `recoveredAfter`: `found` when the lookup found the user the failed POST created,
+   * `resent` when no such user existed and the POST sent again created it.
+   */
+  recovery: "found" | "resent" | "none";
 }
 
 /** True when a failed POST may still have created the user on the server. */
@@ -60,16 +67,28 @@ export interface CreateOptions {
   sleep?: (ms: number) => Promise<void>;
 }
 
-/** True when the listed user has exactly the fields a POST of `fields` would have stored (§4). */
+/**
+ * True when the listed user has exactly the fields a POST of `fields` would have stored (§4): the
+ * create fields the table reads back (absent = "", trimmed where POST trims), and the email.
+ */
 export function sameAsPost(user: ApiUserSummary, fields: UserCreate): boolean {
+  const listed = user as unknown as Record<string, string | null | undefined>;
+  const sent = fields as Record<string, unknown>;
+  const stored = (name: UserFieldName): string => {
+    const value = sent[name];
+    if (typeof value !== "string") return "";
+    return fieldRow(name).trimmed ? value.trim() : value;
+  };
   const email = fields.emailAddress?.trim().toLowerCase() ?? null;
   return (
-    user.first_name === (fields.firstName ?? "") &&
-    user.last_name === (fields.lastName ?? "") &&
-    (user.username ?? "") === (fields.username?.trim() ?? "") &&
-    (user.primary_email_address?.toLowerCase() ?? null) === email
+    READ_BACK_ON_CREATE.every(
+      (name) => (listed[fieldRow(name).read ?? ""] ?? "") === stored(name),
+    ) && (user.primary_email_address?.toLowerCase() ?? null) === email
   );
 }
+
+/** Create fields that a listed user shows under their table `read` name. */
+const READ_BACK_ON_CREATE = CREATE_FIELDS.filter((f) => fieldRow(f).read !== null);
 
 /** How far back a user with the same key counts as left behind by an earlier failed run. */
 export const RECENT_MS = 60 * 60 * 1000;
@@ -127,7 +146,7 @@ export async function createWithoutDuplicates(
     (u) => Date.parse(u.created_at) >= Date.now() - RECENT_MS && sameAsPost(u, fields),
   );
   if (existing.length === 1 && ours[0] !== undefined) {
-    return { userId: ours[0].id, recoveredAfter: failures, foundExisting: true };
+    return { userId: ours[0].id, recoveredAfter: failures, foundExisting: true, recovery: "none" };
   }
   if (existing.length > 0) {
     const how =
@@ -145,7 +164,8 @@ export async function createWithoutDuplicates(
     const startedAt = Date.now() - CLOCK_SKEW_MS;
     try {
       const created = await client.users.create(fields);
-      return { userId: created.id, recoveredAfter: failures, foundExisting: false };
+      const recovery = failures.length > 0 ? "resent" : "none";
+      return { userId: created.id, recoveredAfter: failures, foundExisting: false, recovery };
     } catch (err) {
       if (!isAmbiguousFailure(err)) throw err;
       failures.push(err instanceof Error ? err.message : String(err));
@@ -164,7 +184,8 @@ export async function createWithoutDuplicates(
       }
       const matches = found.matches;
       if (matches.length === 1 && matches[0] !== undefined) {
-        return { userId: matches[0].id, recoveredAfter: failures, foundExisting: false };
+        const userId = matches[0].id;
+        return { userId, recoveredAfter: failures, foundExisting: false, recovery: "found" };
       }
       if (matches.length > 1) {
         throw new Error(

@@ -3,15 +3,16 @@
 // enforcing 2FA on a user with no second factor can lock them out, and deleting cascades (§7).
 import type { ApiUserDetails } from "../schema/wire";
 import type { ManagedField } from "../schema/user-fields";
+import type { UserDeclaration } from "../schema/user-state";
 
 /** Warnings for a PATCH of `fields` with `declared` values on the user `live`. */
 export function sideEffectWarnings(
   userId: string,
   fields: readonly ManagedField[],
-  declared: Record<string, unknown>,
+  declared: UserDeclaration,
 ): string[] {
   const warnings: string[] = [];
-  if (fields.includes("disabled") && declared["disabled"] === true) {
+  if (fields.includes("disabled") && declared.disabled === true) {
     warnings.push(
       `disabling Wacht user ${userId} revokes all of the user's sessions (Wacht deletes every sign-in)`,
     );
@@ -31,10 +32,10 @@ export function hasNoVisibleSecondFactor(live: ApiUserDetails): boolean {
 export function lockoutRisk(
   userId: string,
   fields: readonly ManagedField[],
-  declared: Record<string, unknown>,
+  declared: UserDeclaration,
   live: ApiUserDetails,
 ): string | null {
-  if (!fields.includes("secondFactorPolicy") || declared["secondFactorPolicy"] !== "enforced") {
+  if (!fields.includes("secondFactorPolicy") || declared.secondFactorPolicy !== "enforced") {
     return null;
   }
   if (!hasNoVisibleSecondFactor(live)) return null;

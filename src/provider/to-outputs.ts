@@ -1,15 +1,14 @@
-// Builds a wacht.User's state from a UserDetails snapshot (wacht-api.md §5) and the declaration.
+// flatten: a wacht.User's state from a UserDetails snapshot (wacht-api.md §5) and the declaration.
+// With expand (expand.ts) the only place that maps wire and declaration; the scalar outputs come
+// from the field table's `read` column.
 // Volatile values (verified_at, which the server sets to "now" when NULL) and social-connection
 // tokens never reach state; lists are sorted because the server returns them in no set order.
 import type { ApiUserDetails } from "../schema/wire";
-import type { AdoptKey, UserOrigin, UserOutputs } from "../schema/user-state";
-import {
-  PROFILE_FIELDS,
-  type MetadataOwnership,
-  type OnConflictPolicy,
-  type OnDeletePolicy,
-} from "../schema/user-fields";
+import type { AdoptKey, UserInputs, UserOrigin, UserOutputs } from "../schema/user-state";
+import type { MetadataOwnership, OnConflictPolicy, OnDeletePolicy } from "../schema/user-fields";
+import { fieldRow, PROFILE_FIELDS, UPDATE_FIELDS } from "../schema/user-field-lists";
 import { declaredKeys, externalKeys } from "../diff/metadata-ownership";
+import { defaultOnDelete } from "./delete";
 
 /** The declaration-side values that the state keeps next to the live user. */
 export interface DeclarationState {
@@ -28,30 +27,23 @@ export interface DeclarationState {
 }
 
 /** Reads the declaration-side values out of checked inputs. */
-export function declarationOf(inputs: Record<string, unknown>): DeclarationState {
-  const managed = [...PROFILE_FIELDS, "profileImage", "removeProfileImage"].filter(
-    (f) => inputs[f] !== undefined,
-  );
+export function declarationOf(inputs: Partial<UserInputs>): DeclarationState {
   const origin: UserOrigin =
-    inputs["userId"] !== undefined ? "userId" : inputs["adopt"] !== undefined ? "adopt" : "create";
-  const keysMode = inputs["metadataOwnership"] === "keys";
+    inputs.userId !== undefined ? "userId" : inputs.adopt !== undefined ? "adopt" : "create";
+  const keysMode = inputs.metadataOwnership === "keys";
   return {
     origin,
-    adopt: origin === "adopt" ? (inputs["adopt"] as AdoptKey) : null,
-    onDelete: (inputs["onDelete"] as OnDeletePolicy | undefined) ?? "retain",
-    onConflict: inputs["onConflict"] === "overwrite" ? "overwrite" : "fail",
+    adopt: origin === "adopt" ? (inputs.adopt ?? null) : null,
+    onDelete: inputs.onDelete ?? defaultOnDelete(origin),
+    onConflict: inputs.onConflict === "overwrite" ? "overwrite" : "fail",
     metadataOwnership: keysMode ? "keys" : "replace",
-    managedPublicMetadataKeys: keysMode ? declaredKeys(inputs["publicMetadata"]) : [],
-    managedPrivateMetadataKeys: keysMode ? declaredKeys(inputs["privateMetadata"]) : [],
-    profileImage: typeof inputs["profileImage"] === "string" ? inputs["profileImage"] : null,
-    profileImageSha256:
-      typeof inputs["profileImageSha256"] === "string" ? inputs["profileImageSha256"] : null,
-    removeProfileImage: inputs["removeProfileImage"] === true,
-    passwordVersion:
-      typeof inputs["passwordVersion"] === "string" || typeof inputs["passwordVersion"] === "number"
-        ? String(inputs["passwordVersion"])
-        : null,
-    managedFields: managed,
+    managedPublicMetadataKeys: keysMode ? declaredKeys(inputs.publicMetadata) : [],
+    managedPrivateMetadataKeys: keysMode ? declaredKeys(inputs.privateMetadata) : [],
+    profileImage: inputs.profileImage ?? null,
+    profileImageSha256: inputs.profileImageSha256 ?? null,
+    removeProfileImage: inputs.removeProfileImage === true,
+    passwordVersion: inputs.passwordVersion !== undefined ? String(inputs.passwordVersion) : null,
+    managedFields: UPDATE_FIELDS.filter((f) => inputs[f] !== undefined),
   };
 }
 
@@ -60,7 +52,7 @@ export function declarationFromState(state: Partial<UserOutputs>): DeclarationSt
   return {
     origin: state.origin ?? "userId",
     adopt: state.adopt ?? null,
-    onDelete: state.onDelete ?? "retain",
+    onDelete: state.onDelete ?? defaultOnDelete(state.origin ?? "userId"),
     onConflict: state.onConflict ?? "fail",
     metadataOwnership: state.metadataOwnership ?? "replace",
     managedPublicMetadataKeys: state.managedPublicMetadataKeys ?? [],
@@ -78,19 +70,24 @@ const byString =
   (a: T, b: T): number =>
     key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0;
 
+/** The outputs named in the field table's `read` column, from the wire field it names. */
+function scalarOutputs(
+  details: ApiUserDetails,
+): Pick<UserOutputs, (typeof PROFILE_FIELDS)[number]> {
+  const wire = details as unknown as Record<string, unknown>;
+  const outs: Record<string, unknown> = {};
+  for (const name of PROFILE_FIELDS) outs[name] = wire[fieldRow(name).read as string] ?? null;
+  // ApiUserDetails is validated by the client (wire.ts), so each value has its output's type.
+  return outs as Pick<UserOutputs, (typeof PROFILE_FIELDS)[number]>;
+}
+
 /** The state for `details` under `declaration`. Every value is JSON; nothing is `undefined`. */
 export function toOutputs(details: ApiUserDetails, declaration: DeclarationState): UserOutputs {
   return {
     userId: details.id,
     origin: declaration.origin,
     adopt: declaration.adopt,
-    firstName: details.first_name,
-    lastName: details.last_name,
-    username: details.username ?? null,
-    disabled: details.disabled,
-    secondFactorPolicy: details.second_factor_policy,
-    publicMetadata: details.public_metadata,
-    privateMetadata: details.private_metadata,
+    ...scalarOutputs(details),
     metadataOwnership: declaration.metadataOwnership,
     managedPublicMetadataKeys: [...declaration.managedPublicMetadataKeys],
     managedPrivateMetadataKeys: [...declaration.managedPrivateMetadataKeys],

@@ -13,3 +13,28 @@ export type JsonValue = string | number | boolean | null | JsonValue[] | JsonObj
 
 /** Zod schema accepting exactly the {@link JsonValue}s (finite numbers, plain arrays/objects). */
 export const JsonValueSchema: z.ZodType<JsonValue> = z.json();
+
+/**
+ * The first place in `value` that JSON cannot hold (NaN, ±Infinity, undefined, a function, a
+ * bigint, a symbol), as a path and a description; `null` when `value` is JSON. Iterative, so a
+ * deep value cannot overflow the stack.
+ */
+export function firstNonJson(value: unknown): { path: (string | number)[]; what: string } | null {
+  const stack: { v: unknown; path: (string | number)[] }[] = [{ v: value, path: [] }];
+  while (stack.length > 0) {
+    const { v, path } = stack.pop() as { v: unknown; path: (string | number)[] };
+    if (typeof v === "number" && !Number.isFinite(v)) return { path, what: String(v) };
+    if (
+      v === undefined ||
+      typeof v === "function" ||
+      typeof v === "bigint" ||
+      typeof v === "symbol"
+    )
+      return { path, what: typeof v === "undefined" ? "undefined" : `a ${typeof v}` };
+    if (Array.isArray(v)) v.forEach((item, i) => stack.push({ v: item, path: [...path, i] }));
+    else if (v !== null && typeof v === "object") {
+      for (const [k, item] of Object.entries(v)) stack.push({ v: item, path: [...path, k] });
+    }
+  }
+  return null;
+}

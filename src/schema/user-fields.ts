@@ -1,25 +1,13 @@
-// The profile fields a `wacht.User` manages, their wire part names (wacht-api.md §3) and the
-// enums the server accepts (§9). One list, used by check, diff, the PATCH builder and the docs.
+// The enums the server accepts (wacht-api.md §9), the declaration-side policies, the preview
+// sentinel and the size limits. The fields themselves are in user-field-table.ts.
 
-/** Profile fields reconciled by PATCH /users/{id}; the image is handled on its own. */
-export const PROFILE_FIELDS = [
-  "firstName",
-  "lastName",
-  "username",
-  "disabled",
-  "secondFactorPolicy",
-  "publicMetadata",
-  "privateMetadata",
-] as const;
-
-/** One of {@link PROFILE_FIELDS}. */
-export type ProfileField = (typeof PROFILE_FIELDS)[number];
-
-/** The image pseudo-fields: an upload (by content hash) and a removal. */
-export const IMAGE_FIELDS = ["profileImage", "removeProfileImage"] as const;
-
-/** A field whose change makes a PATCH. */
-export type ManagedField = ProfileField | (typeof IMAGE_FIELDS)[number];
+// The field lists (profile, image, managed) are derived from the field table.
+export {
+  IMAGE_FIELDS,
+  PROFILE_FIELDS,
+  type ManagedField,
+  type ProfileField,
+} from "./user-field-lists";
 
 /** `second_factor_policy` values, case-sensitive on the wire (§3, §9). */
 export const SECOND_FACTOR_POLICIES = ["none", "optional", "enforced"] as const;
@@ -46,3 +34,20 @@ export const DEFAULT_USERNAME_MAX_LENGTH = 30;
 
 /** The server's multipart body limit (axum default, wacht-api.md §1). */
 export const MAX_BODY_BYTES = 2 * 1024 * 1024;
+
+/** Room kept in every request for the multipart framing and the part headers. */
+export const FRAMING_RESERVE_BYTES = 64 * 1024;
+
+/**
+ * What the parts of one request may add up to, and so what any one part (a name, a metadata
+ * value as JSON, the image) may be: the body limit less the framing reserve (1.94 MiB).
+ */
+export const REQUEST_PARTS_LIMIT_BYTES = MAX_BODY_BYTES - FRAMING_RESERVE_BYTES;
+
+/** A byte count in human units: "1.94 MiB (2,031,616 bytes)". */
+export function humanBytes(bytes: number): string {
+  const exact = `${bytes.toLocaleString("en-US")} bytes`;
+  if (bytes < 1024) return exact;
+  const [unit, size] = bytes < 1024 * 1024 ? ["KiB", 1024] : ["MiB", 1024 * 1024];
+  return `${(bytes / size).toFixed(2)} ${unit} (${exact})`;
+}

@@ -3,9 +3,9 @@
 // serializer (pulumi/pulumi#5294). Rules mirror what the server would reject or silently ignore
 // (wacht-api.md §3): such a declaration must fail at preview, not at apply or never.
 import { z } from "zod";
-import { JsonValueSchema } from "./json";
+import { firstNonJson, JsonValueSchema } from "./json";
+import { CREATE_ONLY_FIELDS, NAME_FIELDS, type NameField } from "./user-field-lists";
 import {
-  MAX_BODY_BYTES,
   METADATA_OWNERSHIP_MODES,
   ON_CONFLICT_POLICIES,
   ON_DELETE_POLICIES,
@@ -66,6 +66,14 @@ function nameSchema(label: string) {
   });
 }
 
+/** One optional name schema per name field of the table. */
+function nameSchemas() {
+  const optionalName = (label: string) => nameSchema(label).optional();
+  return Object.fromEntries(NAME_FIELDS.map((f) => [f, optionalName(f)])) as {
+    [K in NameField]: ReturnType<typeof optionalName>;
+  };
+}
+
 function usernameSchema(limits: UserValidationLimits) {
   return z.string({ error: "username must be a string" }).superRefine((value, ctx) => {
     if (value.trim() === "") {
@@ -92,16 +100,23 @@ function usernameSchema(limits: UserValidationLimits) {
   });
 }
 
-function metadataSchema(label: string) {
-  return JsonValueSchema.superRefine((value, ctx) => {
-    const bytes = Buffer.byteLength(JSON.stringify(value), "utf8");
-    if (bytes > MAX_BODY_BYTES) {
+/** Metadata: any JSON value; a value JSON cannot hold is named, with where it is. */
+function metadataSchema(label: "publicMetadata" | "privateMetadata") {
+  return z
+    .unknown()
+    .superRefine((value, ctx) => {
+      const bad = firstNonJson(value);
+      if (bad === null) return;
+      // Private key names are secret: the path is given for public metadata only.
+      const secret = label === "privateMetadata";
+      const where = bad.path.length === 0 || secret ? label : [label, ...bad.path].join(".");
       ctx.addIssue({
         code: "custom",
-        message: `${label} is ${bytes} bytes of JSON, over Wacht's 2 MiB request limit`,
+        path: secret ? [] : bad.path,
+        message: `${where} holds ${bad.what}, which is not a JSON value: Wacht stores metadata as JSON (use a finite number, a string or null)`,
       });
-    }
-  });
+    })
+    .pipe(JsonValueSchema);
 }
 
 /**
@@ -170,8 +185,7 @@ export function buildUserInputsSchema(limits: UserValidationLimits) {
         })
         .optional(),
       allowLockout: z.boolean({ error: "allowLockout must be true or false" }).optional(),
-      firstName: nameSchema("firstName").optional(),
-      lastName: nameSchema("lastName").optional(),
+      ...nameSchemas(),
       username: usernameSchema(limits).optional(),
       disabled: z.boolean({ error: "disabled must be true or false" }).optional(),
       secondFactorPolicy: z
@@ -226,7 +240,7 @@ export function buildUserInputsSchema(limits: UserValidationLimits) {
           });
         }
       } else {
-        for (const key of ["emailAddress", "phoneNumber"] as const) {
+        for (const key of CREATE_ONLY_FIELDS) {
           if (value[key] !== undefined) {
             ctx.addIssue({
               code: "custom",
@@ -244,7 +258,14 @@ export function buildUserInputsSchema(limits: UserValidationLimits) {
             'a new user has no second factor yet, so secondFactorPolicy "enforced" with allowLockout false would always be refused after the user is created; allow it, or enforce 2FA once the user has backup codes',
         });
       }
-      if (value.password !== undefined && value.skipPasswordCheck !== true) {
+      if (value.password !== undefined && value.password.trim() === "") {
+        ctx.addIssue({
+          code: "custom",
+          path: ["password"],
+          message:
+            "password cannot be empty or only whitespace: Wacht trims it and treats an empty password as none, so the user would get no password. Remove password, or declare one",
+        });
+      } else if (value.password !== undefined && value.skipPasswordCheck !== true) {
         const problem = passwordProblem(value.password);
         if (problem !== null)
           ctx.addIssue({ code: "custom", path: ["password"], message: problem });

@@ -1,13 +1,12 @@
 // The shapes the provider exchanges with the engine: resolved inputs (what `check` returns and
 // the engine stores as inputs) and outputs (state). Plain JSON only: no `undefined` anywhere,
 // since the engine's Struct encoding rejects it (pulumi-dynamic.md §5). Never a password.
-import type { JsonObject, JsonValue } from "./json";
-import type {
-  MetadataOwnership,
-  OnConflictPolicy,
-  OnDeletePolicy,
-  SecondFactorPolicy,
-} from "./user-fields";
+import type { z } from "zod";
+import type { ProfileField } from "./user-field-lists";
+import type { USER_FIELDS } from "./user-field-table";
+import type { ApiUserDetails } from "./wire";
+import type { buildUserInputsSchema } from "./user-inputs";
+import type { MetadataOwnership, OnConflictPolicy, OnDeletePolicy } from "./user-fields";
 
 /** How the resource found its user: a given id, adoption by a natural key, or creation. */
 export type UserOrigin = "userId" | "adopt" | "create";
@@ -18,38 +17,27 @@ export interface AdoptKey {
   username?: string;
 }
 
-/** Inputs after `check`; absent = not managed. `password` never survives `check`. */
-export interface UserInputs {
-  userId?: string;
-  adopt?: AdoptKey;
-  /** Create-only: the new user's primary email address. */
-  emailAddress?: string;
-  /** Create-only: the new user's phone number. */
-  phoneNumber?: string;
-  firstName?: string;
-  lastName?: string;
-  username?: string;
-  disabled?: boolean;
-  secondFactorPolicy?: SecondFactorPolicy;
-  publicMetadata?: JsonValue;
-  privateMetadata?: JsonValue;
-  publicMetadataSchema?: JsonObject;
-  privateMetadataSchema?: JsonObject;
-  metadataOwnership?: MetadataOwnership;
-  /** Path of the image file, as declared (relative to the program directory). */
-  profileImage?: string;
+/** What the declaration schema (user-inputs.ts) yields for a valid declaration. */
+type CheckedDeclaration = z.output<ReturnType<typeof buildUserInputsSchema>>;
+
+/**
+ * Inputs after `check` (what the engine stores and hands to create and update), inferred from
+ * the declaration schema: absent = not managed. `password` never survives `check`: only a handle
+ * to it, kept in the provider process's memory, does.
+ */
+export type UserInputs = Omit<CheckedDeclaration, "password" | "passwordVersion" | "onDelete"> & {
+  /** Bump to set `password` again (a number is kept as its string). */
+  passwordVersion?: string;
   /** sha256 (hex) of the image file's bytes, computed by `check`. */
   profileImageSha256?: string;
-  removeProfileImage?: boolean;
-  /** Bump to set `password` again. */
-  passwordVersion?: string;
-  skipPasswordCheck?: boolean;
   /** A random handle to the password kept in the provider process's memory by `check`. */
   passwordHandle?: string;
+  /** Always set by `check` (its default is beside delete). */
   onDelete: OnDeletePolicy;
-  onConflict?: OnConflictPolicy;
-  allowLockout?: boolean;
-}
+};
+
+/** The checked inputs as a create or update receives them (the engine adds `__provider`). */
+export type UserDeclaration = UserInputs & { __provider?: unknown };
 
 /** An email address of the user, as exported (volatile fields such as `verified_at` dropped). */
 export interface UserEmailOutput {
@@ -75,21 +63,21 @@ export interface UserSegmentOutput {
   type: string;
 }
 
+/**
+ * The scalar outputs: one per profile field of the field table, typed as the details field its
+ * `read` column names (e.g. `username` is `string | null`, as in the details).
+ */
+export type ScalarOutputs = {
+  [K in ProfileField]: ApiUserDetails[(typeof USER_FIELDS)[K]["read"]];
+};
+
 /** State of a `wacht.User`: the live user as last read, plus what the declaration said. */
-export interface UserOutputs {
+export interface UserOutputs extends ScalarOutputs {
   userId: string;
   /** How the user was found: `userId`, `adopt` or `create`. */
   origin: UserOrigin;
   /** The adoption key, when `origin` is `adopt`. */
   adopt: AdoptKey | null;
-  firstName: string;
-  lastName: string;
-  /** `null` when the user has no username. */
-  username: string | null;
-  disabled: boolean;
-  secondFactorPolicy: string;
-  publicMetadata: JsonValue;
-  privateMetadata: JsonValue;
   metadataOwnership: MetadataOwnership;
   /** With `metadataOwnership: "keys"`: the top-level keys this resource manages. */
   managedPublicMetadataKeys: string[];

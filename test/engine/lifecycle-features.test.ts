@@ -1,49 +1,32 @@
-// Engine path for issue #5: each lifecycle feature through the REAL dynamic-provider host over
+// Engine path: each lifecycle feature through the REAL dynamic-provider host over
 // gRPC (cwd = repo root), against the emulator on 127.0.0.1:0, including the failure paths:
 // duplicate-after-timeout, conflicting edit, ambiguous adopt, lockout refusal, typed metadata.
-import * as path from "node:path";
 import { z } from "zod";
 import { captureOne } from "../helpers/capture";
-import {
-  assertResolvable,
-  RpcError,
-  startHost,
-  userUrn,
-  type EngineHost,
-  type Props,
-} from "../helpers/engine-host";
-import { startEmulator, type EmulatorHandle } from "../../src/emulator";
+import { startHost, type EngineHost, type Props } from "../helpers/engine-host";
+import { REPO_ROOT, rpcError, withEngine } from "../helpers/with-engine";
+import type { EmulatorHandle } from "../../src/emulator";
 import { User } from "../../src";
 
 jest.setTimeout(60_000);
 
-const repoRoot = path.resolve(__dirname, "..", "..");
+const repoRoot = REPO_ROOT;
 const API_KEY = "sk_lifecycleFeatures_0123456789abcdefghijklmnopq";
+const engine = withEngine({
+  name: "features",
+  apiKey: API_KEY,
+  config: { "wacht:timeoutMs": "300", "wacht:maxRetries": "0" },
+});
 let emu: EmulatorHandle;
 let host: EngineHost;
 let provider: string;
-let seq = 0;
+beforeAll(() => {
+  ({ emu, host, provider } = engine);
+});
 
-function urn(): string {
-  seq += 1;
-  return userUrn(`features-${seq}`);
-}
-
-async function check(decl: Props, u: string): Promise<Props> {
-  const checked = await host.check(u, {}, { ...decl, __provider: provider });
-  expect(checked.failures).toEqual([]);
-  return checked.inputs;
-}
-
-async function rpcError(p: Promise<unknown>): Promise<RpcError> {
-  try {
-    await p;
-  } catch (err) {
-    if (err instanceof RpcError) return err;
-    throw err;
-  }
-  throw new Error("expected the RPC to fail");
-}
+const urn = (): string => engine.urn();
+const check = (decl: Props, u: string): Promise<Props> => engine.check(decl, u);
+const writes = (method: string) => engine.writes(method);
 
 async function editOutOfBand(id: string, fields: Record<string, string>): Promise<void> {
   const form = new FormData();
@@ -56,33 +39,7 @@ async function editOutOfBand(id: string, fields: Record<string, string>): Promis
   expect(res.status).toBe(200);
 }
 
-const writes = (method: string) => emu.requests().filter((r) => r.method === method);
-
-beforeAll(async () => {
-  assertResolvable(repoRoot, "pulumi-wacht/provider-impl");
-  emu = await startEmulator({ port: 0, apiKey: API_KEY });
-  provider = (await captureOne(() => new User("svc", { userId: "1" }))).providerText;
-  host = await startHost({
-    cwd: repoRoot,
-    env: { WACHT_API_KEY: undefined, WACHT_BASE_URL: undefined },
-  });
-  await host.configure({
-    "wacht:apiKey": API_KEY,
-    "wacht:baseUrl": emu.url,
-    "wacht:timeoutMs": "300",
-    "wacht:maxRetries": "0",
-  });
-});
-afterAll(async () => {
-  await host?.close();
-  await emu?.close();
-});
-beforeEach(() => {
-  emu.faults.clear();
-  emu.clearRequests();
-});
-
-describe("1. creating users", () => {
+describe("creating users", () => {
   it("creates with POST + PATCH; the password is write-only (not in inputs, outputs or host output)", async () => {
     const u = urn();
     const inputs = await check(
@@ -142,7 +99,7 @@ describe("1. creating users", () => {
   });
 });
 
-describe("2. adopting by natural key", () => {
+describe("adopting by natural key", () => {
   it("adopts exactly one user, and fails clearly on none or several (ambiguous adopt)", async () => {
     const [ada] = emu.users.seed([
       { email: "eng-ada@example.com", username: "eng-ada", first_name: "Ada" },
@@ -174,7 +131,7 @@ describe("2. adopting by natural key", () => {
   });
 });
 
-describe("3. key-level metadata ownership", () => {
+describe("key-level metadata ownership", () => {
   it("keeps keys written by others, deletes removed keys, and exports the external keys", async () => {
     const [dump] = emu.users.seed([
       { email: "eng-keys@example.com", public_metadata: { app: "kept" } },
@@ -206,7 +163,7 @@ describe("3. key-level metadata ownership", () => {
   });
 });
 
-describe("4. lost-update guard", () => {
+describe("lost-update guard", () => {
   it("a conflicting edit fails the update with a field-level report; onConflict overwrite opts out", async () => {
     const [dump] = emu.users.seed([{ email: "eng-conflict@example.com", first_name: "Ada" }]);
     const id = dump!.user.id;
@@ -225,7 +182,7 @@ describe("4. lost-update guard", () => {
   });
 });
 
-describe("5. side-effect warnings and guard rails", () => {
+describe("side-effect warnings and guard rails", () => {
   it("warns before disabling and before enforcing 2FA; refuses a lockout with allowLockout false", async () => {
     const [dump] = emu.users.seed([{ email: "eng-guard@example.com" }]);
     const id = dump!.user.id;
@@ -267,7 +224,7 @@ describe("5. side-effect warnings and guard rails", () => {
   });
 });
 
-describe("6. typed metadata", () => {
+describe("typed metadata", () => {
   it("a zod schema on the resource is enforced by check, naming the property path", async () => {
     const Role = z.object({ role: z.enum(["admin", "service"]) });
     const captured = await captureOne(

@@ -357,12 +357,16 @@ describe("transport security", () => {
     try {
       await h.configure({ "wacht:apiKey": API_KEY, "wacht:baseUrl": "http://example.com" });
       const urn = userUrn("plain");
-      const checked = await h.check(
-        urn,
-        {},
-        { userId: "123456789012345678", __provider: provider },
+      const declaration = { userId: "123456789012345678", __provider: provider };
+      // Refused at preview (check), naming the config key; and create refuses it too, should
+      // it be handed inputs checked elsewhere.
+      const checkErr = await h.check(urn, {}, declaration).then(
+        () => undefined,
+        (e: unknown) => e as RpcError,
       );
-      const err = await h.create(urn, checked.inputs).then(
+      expect(checkErr?.details).toMatch(/wacht:baseUrl.*https/i);
+      expect(checkErr?.details).not.toContain(API_KEY);
+      const err = await h.create(urn, { ...declaration, onDelete: "retain" }).then(
         () => undefined,
         (e: unknown) => e as RpcError,
       );

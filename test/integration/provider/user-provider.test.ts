@@ -6,6 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startEmulator, type EmulatorHandle } from "../../../src/emulator";
 import { checkUser } from "../../../src/provider/check-user";
+import { captureWarnings } from "../../helpers/warnings";
 import { WachtUserProvider } from "../../../src/provider/user-provider";
 import { calls, configuredProvider, multipartFields } from "../../helpers/provider";
 
@@ -74,7 +75,11 @@ describe("create (adopting a user by userId)", () => {
       secondFactorPolicy: "enforced",
     });
     emulator.clearRequests();
+    const warnings = captureWarnings();
     const { id, outs } = await provider.create(inputs);
+    expect(warnings.done()).toEqual([
+      expect.stringMatching(/enforcing a second factor on Wacht user .* may lock the user out/),
+    ]);
     expect(id).toBe(ADA);
     expect(calls(emulator)).toEqual([`GET /users/${ADA}/details`, `PATCH /users/${ADA}`]);
     expect(multipartFields(emulator)).toEqual([
@@ -249,7 +254,7 @@ describe("missing configuration", () => {
   });
 });
 
-describe("issue #5: creating users", () => {
+describe("creating users: without duplicates, recovering from ambiguous failures", () => {
   it("creates with POST, PATCHes what POST does not take, and never stores the password", async () => {
     const news = await checked({
       emailAddress: "svc-ci@example.com",
@@ -364,6 +369,7 @@ describe("issue #5: creating users", () => {
       phase: "before",
       match: { method: "POST", path: "/users" },
     });
+    const warnings = captureWarnings();
     const { id } = await provider.create(
       await checked({
         username: "retry-me",
@@ -371,6 +377,9 @@ describe("issue #5: creating users", () => {
         skipPasswordCheck: true,
       }),
     );
+    expect(warnings.done()).toEqual([
+      expect.stringMatching(/no user with that key existed afterwards.*sent again and created/),
+    ]);
     expect(emulator.requests().filter((r) => r.method === "POST")).toHaveLength(2);
     expect(
       emulator.users
@@ -381,7 +390,7 @@ describe("issue #5: creating users", () => {
   });
 });
 
-describe("issue #5: adopting by natural key", () => {
+describe("adopting by natural key", () => {
   it("adopts exactly one user by email or username", async () => {
     const byEmail = await provider.create(
       await checked({ adopt: { email: "ADA@example.com" }, firstName: "Ada" }),
@@ -412,7 +421,7 @@ describe("issue #5: adopting by natural key", () => {
   });
 });
 
-describe("issue #5: key-level metadata ownership", () => {
+describe("key-level metadata ownership", () => {
   it("keeps keys written by others, deletes keys removed from the declaration, and shows external keys", async () => {
     const v1 = await checked({
       userId: ADA,
@@ -461,7 +470,7 @@ describe("issue #5: key-level metadata ownership", () => {
   });
 });
 
-describe("issue #5: guard rails", () => {
+describe("guard rails: lockout refusal and side-effect warnings", () => {
   it("warns that disabling revokes sessions, and refuses a 2FA lockout with allowLockout: false", async () => {
     const warn = jest.spyOn(console, "warn").mockImplementation(() => undefined);
     await provider.create(await checked({ userId: ADA, disabled: true }));
@@ -495,7 +504,7 @@ describe("profile image", () => {
   });
 });
 
-describe("delta refresh (issue #6)", () => {
+describe("delta refresh: one listing instead of a read per user", () => {
   it("refreshing many users lists them once and GETs only the users that changed; drift is still caught", async () => {
     const many = Array.from({ length: 30 }, (_, i) => ({
       id: String(320000000000000000n + BigInt(i)),
@@ -536,7 +545,7 @@ describe("delta refresh (issue #6)", () => {
   });
 });
 
-describe("partial failure (issue #7 item 4, wacht-api.md §3: PATCH is not atomic)", () => {
+describe("partial failure: the state records what a non-atomic PATCH did", () => {
   it("an image upload failing after the field update leaves state matching the server; the next update retries only the image", async () => {
     const dir = mkdtempSync(join(tmpdir(), "wacht-img-"));
     const file = join(dir, "avatar.gif");
@@ -577,6 +586,7 @@ describe("partial failure (issue #7 item 4, wacht-api.md §3: PATCH is not atomi
   it("a created user whose follow-up PATCH fails is still recorded (the next up does not create it again)", async () => {
     emulator.faults.enqueue({ kind: "status", status: 503, match: { method: "PATCH" }, count: 10 });
     let failure: unknown;
+    const warnings = captureWarnings();
     try {
       await provider.create({
         ...(await checked({
@@ -589,6 +599,9 @@ describe("partial failure (issue #7 item 4, wacht-api.md §3: PATCH is not atomi
     } catch (err) {
       failure = err;
     }
+    expect(warnings.done()).toEqual([
+      expect.stringMatching(/disabling Wacht user \d+ revokes all of the user's sessions/),
+    ]);
     expect(failure).toMatchObject({
       id: expect.stringMatching(/^\d+$/),
       properties: { origin: "create", disabled: false, __provider: "p" },
@@ -613,7 +626,7 @@ describe("lost-update guard and our own lost answers", () => {
   });
 });
 
-describe("creates across runs (issue #5: a retry never makes a duplicate)", () => {
+describe("creates across runs: a retry never makes a duplicate", () => {
   it("a user left behind by a failed earlier run is taken over, not created again", async () => {
     const news = await checked({
       emailAddress: "left@example.com",
@@ -705,7 +718,7 @@ describe("creates across runs (issue #5: a retry never makes a duplicate)", () =
   });
 });
 
-describe("second review: no-answer creates, keys ownership after failures, private schema", () => {
+describe("no-answer creates, keys ownership after failures, private schema", () => {
   it("an immediate re-run after a POST that got no answer takes the user over even while search lags", async () => {
     const lagging = await startEmulator({ port: 0, apiKey: KEY, searchIndexLagMs: 60_000 });
     try {

@@ -113,7 +113,7 @@ describe("checkUser", () => {
   });
 });
 
-describe("checkUser: issue #5 declarations", () => {
+describe("checkUser: adopt, ownership, guard-rail and password declarations", () => {
   const stash: string[] = [];
   const withVault = (news: Record<string, unknown>) =>
     checkUser(news, limits, {
@@ -218,7 +218,7 @@ describe("checkUser: issue #5 declarations", () => {
   });
 });
 
-describe("checkUser: review findings", () => {
+describe("checkUser: userId normalisation and preview unknowns", () => {
   it("normalises a userId with leading zeros to the server's form (no replace on every up)", () => {
     expect(checkUser({ userId: "000123" }, limits, { read }).inputs["userId"]).toBe("123");
   });

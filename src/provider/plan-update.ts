@@ -1,0 +1,120 @@
+// The update planner: pure. From the state (the last read), the live user (read just now) and the
+// declaration it decides what one PATCH sends, what blocks it (someone else's edit, a guard
+// rail), what to warn about, whether to set the password, and what state to keep if the PATCH
+// fails. No request, no file, no clock: table-driven tests cover it (test/unit/provider).
+import { findConflicts, type FieldConflict } from "../diff/conflicts";
+import { mergeMetadata } from "../diff/metadata-ownership";
+import { diffUser } from "../diff/user-diff";
+import type { JsonValue } from "../schema/json";
+import type { ManagedField } from "../schema/user-field-lists";
+import type { UserDeclaration, UserOutputs } from "../schema/user-state";
+import type { ApiUserDetails } from "../schema/wire";
+import { lockoutRisk, sideEffectWarnings } from "./guard-rails";
+import {
+  declarationFromState,
+  declarationOf,
+  toOutputs,
+  type DeclarationState,
+} from "./to-outputs";
+
+/** What an update (or the PATCH after a create) does. */
+export interface UpdatePlan {
+  /** Fields whose live value differs from the declaration: the PATCH sends these. */
+  patch: ManagedField[];
+  /** With metadataOwnership "keys": the merged metadata to send instead of the declared value. */
+  merged: { publicMetadata?: JsonValue; privateMetadata?: JsonValue };
+  /** Fields someone else changed since the last read (empty with onConflict "overwrite"). */
+  conflicts: FieldConflict[];
+  /** A guard rail's refusal (allowLockout: false), or null. */
+  refusal: string | null;
+  /** What the PATCH will do beyond the fields themselves. */
+  warnings: string[];
+  /** True when the declared password must be set (passwordVersion changed, or pending). */
+  password: boolean;
+  /** The declaration-side state after success. */
+  declaration: DeclarationState;
+  /** The declaration-side state to keep when the PATCH fails. */
+  stateOnFailure: DeclarationState;
+}
+
+function union(a: readonly string[], b: readonly string[]): string[] {
+  return [...new Set([...a, ...b])].sort();
+}
+
+/** Plans the write of `news` over `live`, given the `state` of the last read (`{}` for a create). */
+export function planUpdate(
+  state: Partial<UserOutputs>,
+  live: ApiUserDetails,
+  news: UserDeclaration,
+): UpdatePlan {
+  const declaration = declarationOf(news);
+  const previous = declarationFromState(state);
+  const keysMode = previous.metadataOwnership === "keys";
+  // Against the live user: a field already equal to the declaration (set by someone else, or by
+  // an earlier attempt of ours whose answer was lost) is neither sent nor a conflict.
+  const liveState = toOutputs(live, previous);
+  const { changedFields: patch, passwordChanged } = diffUser(liveState, news);
+  const conflicts =
+    declaration.onConflict === "overwrite"
+      ? []
+      : findConflicts(state as UserOutputs, liveState, patch, news, {
+          publicMetadata: keysMode
+            ? union(previous.managedPublicMetadataKeys, declaration.managedPublicMetadataKeys)
+            : null,
+          privateMetadata: keysMode
+            ? union(previous.managedPrivateMetadataKeys, declaration.managedPrivateMetadataKeys)
+            : null,
+        });
+
+  const risk = patch.length > 0 ? lockoutRisk(live.id, patch, news, live) : null;
+  const refusal =
+    risk !== null && news.allowLockout === false
+      ? `${risk}; refusing because allowLockout is false. Give the user backup codes or a verified phone first, or allow it.`
+      : null;
+  const warnings = [
+    ...(risk !== null && refusal === null
+      ? [`${risk}. Set allowLockout: false to refuse instead.`]
+      : []),
+    ...(patch.length > 0 ? sideEffectWarnings(live.id, patch, news) : []),
+  ];
+
+  // Read-merge-write: keys written by others survive; keys we no longer declare are deleted.
+  const merged: UpdatePlan["merged"] = {};
+  if (declaration.metadataOwnership === "keys") {
+    for (const [field, wire, managed] of [
+      ["publicMetadata", live.public_metadata, previous.managedPublicMetadataKeys],
+      ["privateMetadata", live.private_metadata, previous.managedPrivateMetadataKeys],
+    ] as const) {
+      const declared = news[field];
+      if (patch.includes(field) && declared !== undefined) {
+        merged[field] = mergeMetadata("keys", declared, wire, managed);
+      }
+    }
+  }
+
+  // The server may still hold keys the declaration removed: keep them managed (the union), so
+  // the next `up` still deletes them; the image and the password are retried by the next `up`.
+  const stateOnFailure: DeclarationState = {
+    ...declaration,
+    managedPublicMetadataKeys: union(
+      previous.managedPublicMetadataKeys,
+      declaration.managedPublicMetadataKeys,
+    ),
+    managedPrivateMetadataKeys: union(
+      previous.managedPrivateMetadataKeys,
+      declaration.managedPrivateMetadataKeys,
+    ),
+    profileImageSha256: previous.profileImageSha256,
+    passwordVersion: previous.passwordVersion,
+  };
+  return {
+    patch,
+    merged,
+    conflicts,
+    refusal,
+    warnings,
+    password: passwordChanged,
+    declaration,
+    stateOnFailure,
+  };
+}
