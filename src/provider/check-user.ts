@@ -10,6 +10,7 @@ import { humanBytes, REQUEST_PARTS_LIMIT_BYTES, UNKNOWN } from "../schema/user-f
 import { CREATE_FIELDS, fieldRow, UPDATE_FIELDS } from "../schema/user-field-lists";
 import { isUserId } from "../schema/user-inputs";
 import { defaultOnDelete } from "./delete";
+import { runInstant } from "./run-clock";
 import { describeImageReadError, ImageFileError, normalizeImage } from "./image-file";
 import { oversizedParts, oversizedRequest, partBytes, type PartSizes } from "./request-size";
 
@@ -184,6 +185,20 @@ export interface CheckUserOptions {
   read?: (path: string) => Buffer;
   /** Keeps a password in memory and returns a handle for create/update (never stored). */
   stashPassword?: (password: string) => string;
+  /** The instant `disableAfter` is judged at (ms since the epoch); default: the run's instant. */
+  now?: number;
+}
+
+/**
+ * An account past its `disableAfter` instant is declared disabled, whatever `disabled` says: the
+ * plan then shows it being disabled, `up` disables it, and a refresh that finds it enabled again
+ * is drift. Before the instant the declaration is left as it is.
+ */
+function expire(inputs: Record<string, unknown>, now: number): void {
+  const at = inputs["disableAfter"];
+  if (typeof at !== "string" || at === UNKNOWN) return;
+  const instant = Date.parse(at);
+  if (!Number.isNaN(instant) && instant <= now) inputs["disabled"] = true;
 }
 
 /**
@@ -277,6 +292,8 @@ export function checkUser(
   if (typeof inputs["userId"] === "string" && isUserId(inputs["userId"])) {
     inputs["userId"] = BigInt(inputs["userId"]).toString();
   }
+
+  expire(inputs, options.now ?? runInstant());
 
   if (inputs["onDelete"] === undefined) {
     const origin =

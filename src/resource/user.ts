@@ -79,6 +79,12 @@ export interface UserArgs<
   onConflict?: pulumi.Input<OnConflictPolicy>;
   /** `false`: refuse to enforce 2FA on a user with no visible second factor (default: warn). */
   allowLockout?: pulumi.Input<boolean>;
+  /**
+   * An ISO 8601 instant with a time zone (e.g. `"2027-03-31T23:59:59Z"`). From then on the account
+   * is declared disabled: the next preview shows it, `up` disables it, and a drift check fails
+   * while it is still enabled. Each run reads the clock once. Removing it never re-enables.
+   */
+  disableAfter?: pulumi.Input<string>;
 }
 
 /** Every state key, checked against UserOutputs at compile time (a missing one fails the build). */

@@ -185,6 +185,13 @@ export function buildUserInputsSchema(limits: UserValidationLimits) {
         })
         .optional(),
       allowLockout: z.boolean({ error: "allowLockout must be true or false" }).optional(),
+      disableAfter: z.iso
+        .datetime({
+          offset: true,
+          error:
+            'disableAfter must be an ISO 8601 instant with a time zone, e.g. "2027-03-31T23:59:59Z" or "2027-03-31T18:00:00-05:00"',
+        })
+        .optional(),
       ...nameSchemas(),
       username: usernameSchema(limits).optional(),
       disabled: z.boolean({ error: "disabled must be true or false" }).optional(),

@@ -116,6 +116,32 @@ describe("the GitOps workflows through the real CLI", () => {
     expect(emulator.requests().filter((e) => e.method === "DELETE")).toEqual([]);
   });
 
+  test("an expired account: preview shows it disabled, up disables it, the drift job flags it re-enabled", async () => {
+    const grace = JSON.parse(
+      fs.readFileSync(path.join(EXAMPLE, "users", "grace.json"), "utf8"),
+    ) as Record<string, unknown>;
+    project.writeFile(
+      "users/grace.json",
+      JSON.stringify({ ...grace, disableAfter: "2026-01-31T23:59:59Z" }, null, 2),
+    );
+    const preview = expectSuccess(await run(PR_PREVIEW));
+    expect(preview.stdout).toMatch(/wacht:User::grace\]/);
+    // `disabled` was not declared before: --diff shows it added to the inputs, as true.
+    expect(preview.stdout).toMatch(/[+~] disabled\s+: (false => )?true/);
+    expectSuccess(await run(MERGE_UP));
+    const id = emulator.users
+      .list()
+      .find((u) => u.user.primary_email_address === "grace@example.com")!.user.id;
+    expect(emulator.users.get(id)!.user.disabled).toBe(true);
+    expectSuccess(await run(DRIFT));
+
+    emulator.users.patch(id, { disabled: false });
+    const drift = await run(DRIFT);
+    expect(drift.code).not.toBe(0);
+    expect(drift.stdout).toMatch(/wacht:User::grace\]/);
+    expect(drift.stdout).toMatch(/~ disabled\s+: false => true/);
+  });
+
   test("export of existing users, then up: 0 write requests", async () => {
     const exported = await E2eProject.create({
       program: fs.readFileSync(path.join(EXAMPLE, "index.ts"), "utf8"),

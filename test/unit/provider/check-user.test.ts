@@ -252,3 +252,65 @@ describe("checkUser: userId normalisation and preview unknowns", () => {
     ]);
   });
 });
+
+describe("checkUser: disableAfter (expiring accounts)", () => {
+  const at = (now: string, news: Record<string, unknown>) =>
+    checkUser({ ...valid, ...news }, limits, { read, now: Date.parse(now) });
+
+  it.each([
+    ["past: declared disabled", "2027-03-31T23:59:59Z", "2027-04-01T00:00:00Z", true],
+    ["the instant itself counts as past", "2027-03-31T23:59:59Z", "2027-03-31T23:59:59Z", true],
+    ["with an offset", "2027-03-31T18:00:00-05:00", "2027-03-31T23:00:01Z", true],
+    ["future: left as declared", "2027-03-31T23:59:59Z", "2027-03-31T23:59:58Z", undefined],
+  ])("%s", (_label, disableAfter, now, disabled) => {
+    const r = at(now, { disableAfter });
+    expect(r.failures).toEqual([]);
+    expect(r.inputs["disabled"]).toBe(disabled);
+    expect(r.inputs["disableAfter"]).toBe(disableAfter);
+  });
+
+  it("overrides an explicit disabled: false once expired, and keeps disabled: true before", () => {
+    expect(
+      at("2030-01-01T00:00:00Z", { disableAfter: "2029-01-01T00:00:00Z", disabled: false }).inputs[
+        "disabled"
+      ],
+    ).toBe(true);
+    expect(
+      at("2028-01-01T00:00:00Z", { disableAfter: "2029-01-01T00:00:00Z", disabled: true }).inputs[
+        "disabled"
+      ],
+    ).toBe(true);
+  });
+
+  it.each(["2027-03-31", "2027-03-31T23:59:59", "next friday", 1743465599])(
+    "refuses %p, naming disableAfter and the form it needs",
+    (disableAfter) => {
+      const r = at("2026-01-01T00:00:00Z", { disableAfter });
+      expect(r.failures).toEqual([
+        {
+          property: "disableAfter",
+          reason: expect.stringContaining("ISO 8601 instant with a time zone"),
+        },
+      ]);
+    },
+  );
+
+  it("leaves a preview unknown alone", () => {
+    const r = at("2030-01-01T00:00:00Z", { disableAfter: UNKNOWN });
+    expect(r.failures).toEqual([]);
+    expect(r.inputs["disabled"]).toBeUndefined();
+  });
+
+  it("judges every user of a run at the same instant, read once per process", () => {
+    jest.isolateModules(() => {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const clock =
+        require("../../../src/provider/run-clock") as typeof import("../../../src/provider/run-clock");
+      const spy = jest.spyOn(Date, "now").mockReturnValueOnce(1000).mockReturnValueOnce(5000);
+      expect(clock.runInstant()).toBe(1000);
+      expect(clock.runInstant()).toBe(1000);
+      expect(spy).toHaveBeenCalledTimes(1);
+      spy.mockRestore();
+    });
+  });
+});

@@ -38,6 +38,7 @@ const SETTINGS = [
   "onDelete",
   "onConflict",
   "allowLockout",
+  "disableAfter",
 ];
 
 const documented = [
