@@ -303,8 +303,8 @@ describe("checkUser: disableAfter (expiring accounts)", () => {
 
   it("judges every user of a run at the same instant, read once per process", () => {
     jest.isolateModules(() => {
-      // eslint-disable-next-line @typescript-eslint/no-require-imports
       const clock =
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
         require("../../../src/provider/run-clock") as typeof import("../../../src/provider/run-clock");
       const spy = jest.spyOn(Date, "now").mockReturnValueOnce(1000).mockReturnValueOnce(5000);
       expect(clock.runInstant()).toBe(1000);
