@@ -47,6 +47,9 @@ export function isWachtError(value: unknown): value is WachtError {
   );
 }
 
+/** Where a server's wait hint came from: the `Retry-After` header or the 429 message. */
+export type RetryHintSource = "retry-after-header" | "message-hint";
+
 /** Fields describing the failed request and the server's answer. */
 export interface WachtApiErrorInit {
   status: number;
@@ -59,8 +62,10 @@ export interface WachtApiErrorInit {
   code?: number | string | undefined;
   /** Used instead of a server message when the body was not the envelope (already sanitized). */
   fallbackDescription?: string | undefined;
-  /** Parsed `Retry-After` or message hint, for 429. */
+  /** The server's wait hint: the `Retry-After` header, else the message's "Retry after N seconds". */
   retryAfterMs?: number | undefined;
+  /** Where retryAfterMs came from. */
+  retryAfterSource?: RetryHintSource | undefined;
   /** `x-request-id` response header, if the server sent one. */
   requestId?: string | undefined;
 }
@@ -72,7 +77,9 @@ export class WachtApiError extends WachtError {
   readonly path: string;
   readonly serverMessage: string | undefined;
   readonly code: number | string | undefined;
+  /** The server's wait hint in ms (parsed once, when the response arrived); used by the retry loop. */
   readonly retryAfterMs: number | undefined;
+  readonly retryAfterSource: RetryHintSource | undefined;
   readonly requestId: string | undefined;
 
   constructor(init: WachtApiErrorInit) {
@@ -85,6 +92,7 @@ export class WachtApiError extends WachtError {
     this.serverMessage = init.serverMessage;
     this.code = init.code;
     this.retryAfterMs = init.retryAfterMs;
+    this.retryAfterSource = init.retryAfterSource;
     this.requestId = init.requestId;
   }
 

@@ -1,6 +1,7 @@
 // ONE HTTP attempt on undici `request`: auth and standard headers, per-attempt timeout, bounded body read,
 // non-2xx → WachtApiError.fromResponse, undici/OS failures → WachtConnectionError / WachtTimeoutError.
-// No retries here (runner.ts). Every text that reaches an error is redacted of the key and other secrets.
+// No retries here (runner.ts). Every server-provided text that reaches an error (body, headers, content
+// type) is redacted of the key and other secrets (redact.ts); Retry-After is parsed here, once, onto the error.
 
 import { EventEmitter } from "node:events";
 import type { Dispatcher } from "undici";
@@ -11,6 +12,7 @@ import {
   WachtResponseValidationError,
   WachtTimeoutError,
 } from "./errors";
+import { redact } from "./redact";
 import { parseRetryAfter, parseRetryAfterMessage } from "./retry";
 
 /** HTTP methods the client uses. */
@@ -50,13 +52,6 @@ export interface AttemptResponse {
   status: number;
   contentType: string;
   body: Buffer;
-}
-
-/** Replaces every secret (≥ 4 chars) in `text` with `[REDACTED]`. */
-export function redact(text: string, secrets: readonly string[]): string {
-  let out = text;
-  for (const s of secrets) if (s.length >= 4) out = out.split(s).join("[REDACTED]");
-  return out;
 }
 
 const NOT_SENT_CODES = new Set([
@@ -121,9 +116,21 @@ async function readBody(res: Dispatcher.ResponseData, limit: number): Promise<Bu
   return Buffer.concat(chunks);
 }
 
-function describeNonJson(contentType: string, bytes: number): string {
-  const type = contentType.split(";")[0]?.trim() || "no content type";
-  return `<non-JSON response: ${type.replace(/[^\w.+/-]/g, "").slice(0, 60)}, ${bytes} bytes>`;
+/** The media type of a server's content-type header, redacted and reduced to safe characters. */
+export function describeContentType(contentType: string, secrets: readonly string[]): string {
+  const type = redact(contentType, secrets).split(";")[0]?.trim() || "no content type";
+  return type.replace(/[^\w.+/[\]-]/g, "").slice(0, 60);
+}
+
+function describeNonJson(contentType: string, bytes: number, secrets: readonly string[]): string {
+  return `<non-JSON response: ${describeContentType(contentType, secrets)}, ${bytes} bytes>`;
+}
+
+/** A server's request id, redacted; kept only when it looks like an id (no spaces, no markup). */
+function requestIdOf(raw: string | undefined, secrets: readonly string[]): string | undefined {
+  if (raw === undefined) return undefined;
+  const clean = redact(raw, secrets);
+  return /^[\w.:[\]-]{1,100}$/.test(clean) ? clean : undefined;
 }
 
 /**
@@ -249,40 +256,34 @@ export async function sendAttempt(
           const first = parsed.data.errors[0];
           serverMessage =
             first === undefined ? undefined : redact(first.message, secrets()).slice(0, 1000);
-          code = first?.code;
+          code = typeof first?.code === "string" ? redact(first.code, secrets()) : first?.code;
         } else {
           fallbackDescription = "<JSON response without an errors[0].message>";
         }
       } catch {
         fallbackDescription =
-          body.length === 0 ? "<empty response>" : describeNonJson(contentType, body.length);
+          body.length === 0
+            ? "<empty response>"
+            : describeNonJson(contentType, body.length, secrets());
       }
     }
-    const rawRequestId = headerValue(headers, "x-request-id");
-    const requestId =
-      rawRequestId !== undefined && /^[\w.:-]{1,100}$/.test(rawRequestId)
-        ? rawRequestId
-        : undefined;
-    const retryAfterMs =
-      status === 429
-        ? (parseRetryAfter(headerValue(headers, "retry-after"), ctx.now()) ??
-          parseRetryAfterMessage(serverMessage))
-        : undefined;
-    const error = WachtApiError.fromResponse({
+    const header = parseRetryAfter(headerValue(headers, "retry-after"), ctx.now());
+    const hint = parseRetryAfterMessage(serverMessage);
+    return WachtApiError.fromResponse({
       status,
       method: req.method,
       path: req.path,
       serverMessage,
       code,
       fallbackDescription,
-      retryAfterMs,
-      requestId,
+      retryAfterMs: header ?? hint,
+      retryAfterSource:
+        header !== undefined
+          ? "retry-after-header"
+          : hint !== undefined
+            ? "message-hint"
+            : undefined,
+      requestId: requestIdOf(headerValue(headers, "x-request-id"), secrets()),
     });
-    const retryAfterHeader = headerValue(headers, "retry-after");
-    if (retryAfterHeader !== undefined) retryAfterHeaders.set(error, retryAfterHeader);
-    return error;
   }
 }
-
-/** The raw Retry-After header of an API error (kept off the error object itself). */
-export const retryAfterHeaders = new WeakMap<WachtApiError, string>();
