@@ -1,8 +1,9 @@
 // Client option resolution: explicit option > environment (WACHT_API_KEY, WACHT_BASE_URL) > default.
-// Validates the base URL (https, or http only on loopback; path prefix kept) and numeric limits.
+// Validates the base URL (https, or http only for localhost and literal loopback addresses; path prefix kept) and numeric limits.
 // Holds the DEFAULT_* constants; the resolved key is returned to the caller and never logged here.
 
 import { readFileSync } from "node:fs";
+import { BlockList, isIP } from "node:net";
 import { join } from "node:path";
 import { WachtConfigError } from "./errors";
 
@@ -78,13 +79,20 @@ function pick(explicit: string | undefined, fromEnv: string | undefined): string
   return e === undefined || e === "" ? fromEnv : e;
 }
 
-/** True for localhost, *.localhost, 127.0.0.0/8 and ::1. */
+/** Literal loopback addresses: 127.0.0.0/8 and ::1 (IPv4-mapped forms included). */
+const LOOPBACK = new BlockList();
+LOOPBACK.addSubnet("127.0.0.0", 8, "ipv4");
+LOOPBACK.addAddress("::1", "ipv6");
+
+/**
+ * True only for `localhost` itself and literal loopback addresses (127.0.0.0/8, ::1). A name such as
+ * `api.localhost` is refused: the system resolver may send it anywhere, and the key with it.
+ */
 export function isLoopbackHost(hostname: string): boolean {
   const h = hostname.toLowerCase().replace(/^\[|\]$/g, "");
-  if (h === "localhost" || h.endsWith(".localhost")) return true;
-  if (h === "::1" || h === "0:0:0:0:0:0:0:1") return true;
-  if (/^::ffff:127\./.test(h)) return true;
-  return /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(h);
+  if (h === "localhost") return true;
+  const family = isIP(h);
+  return family !== 0 && LOOPBACK.check(h, family === 6 ? "ipv6" : "ipv4");
 }
 
 /** Validates and normalizes a base URL; throws WachtConfigError. */
@@ -113,7 +121,7 @@ export function normalizeBaseUrl(raw: string): {
     }
     if (!isLoopbackHost(url.hostname)) {
       throw new WachtConfigError(
-        `Wacht base URL must use https (plain http is only allowed on loopback): ${url.origin}`,
+        `Wacht base URL must use https (plain http is only allowed for localhost and literal loopback addresses such as 127.0.0.1 and [::1]): ${url.origin}`,
       );
     }
   }
