@@ -5,6 +5,7 @@
 import { readFileSync } from "node:fs";
 import { BlockList, isIP } from "node:net";
 import { join } from "node:path";
+import { ENV_API_KEY, ENV_BASE_URL, readEnv } from "./env";
 import { WachtConfigError } from "./errors";
 
 /** Default API origin (wacht-api.md §1). */
@@ -20,10 +21,7 @@ export const DEFAULT_REQUESTS_PER_MINUTE = 1000;
 /** Cap on a single wait between attempts (also caps a server's Retry-After). */
 export const DEFAULT_MAX_RETRY_WAIT_MS = 60_000;
 
-/** Environment variable holding the API key. */
-export const ENV_API_KEY = "WACHT_API_KEY";
-/** Environment variable holding the base URL. */
-export const ENV_BASE_URL = "WACHT_BASE_URL";
+export { ENV_API_KEY, ENV_BASE_URL } from "./env";
 
 /** The package version for the User-Agent; works from src/client and dist/client alike. */
 export const CLIENT_VERSION: string = readVersion();
@@ -66,12 +64,6 @@ export interface ResolvedConfig {
   maxRetryWaitMs: number;
   /** Infinity disables pacing. */
   requestsPerMinute: number;
-}
-
-/** Reads an env var, trimming; blank counts as unset (openai readEnv style). */
-function readEnv(env: NodeJS.ProcessEnv, name: string): string | undefined {
-  const v = env[name]?.trim();
-  return v === undefined || v === "" ? undefined : v;
 }
 
 function pick(explicit: string | undefined, fromEnv: string | undefined): string | undefined {

@@ -68,6 +68,8 @@ export interface WachtApiErrorInit {
   retryAfterSource?: RetryHintSource | undefined;
   /** `x-request-id` response header, if the server sent one. */
   requestId?: string | undefined;
+  /** What to check, appended to the message (e.g. the settings a 401 depends on). */
+  hint?: string | undefined;
 }
 
 /** A response arrived with a non-2xx status. Message: `404 PATCH /users/123: Resource not found`. */
@@ -81,11 +83,14 @@ export class WachtApiError extends WachtError {
   readonly retryAfterMs: number | undefined;
   readonly retryAfterSource: RetryHintSource | undefined;
   readonly requestId: string | undefined;
+  /** What to check (set on a 401: the key and base URL settings). */
+  readonly hint: string | undefined;
 
   constructor(init: WachtApiErrorInit) {
     const detail = init.serverMessage ?? init.fallbackDescription ?? "<empty response>";
     const rid = init.requestId === undefined ? "" : ` (request id ${init.requestId})`;
-    super("api", `${init.status} ${init.method} ${init.path}: ${detail}${rid}`);
+    const hint = init.hint === undefined ? "" : `. ${init.hint}`;
+    super("api", `${init.status} ${init.method} ${init.path}: ${detail}${rid}${hint}`);
     this.status = init.status;
     this.method = init.method;
     this.path = init.path;
@@ -94,6 +99,7 @@ export class WachtApiError extends WachtError {
     this.retryAfterMs = init.retryAfterMs;
     this.retryAfterSource = init.retryAfterSource;
     this.requestId = init.requestId;
+    this.hint = init.hint;
   }
 
   /** Build the subclass matching `init.status` (400, 401, 403, 404, 409, 422, 429, 5xx; else this class). */

@@ -7,10 +7,11 @@ import FormData from "form-data";
 import { canonicalJson } from "./canonical-json";
 import { WachtValidationError } from "./errors";
 import { sniffImageType } from "./image-type";
+import { formatBytes, MAX_BODY_BYTES } from "./limits";
 import type { UserCreate, UserUpdate } from "./user-params";
 
-/** The server's body limit for multipart (axum default, wacht-api.md §1). */
-export const MAX_MULTIPART_BYTES = 2 * 1024 * 1024;
+/** The server's body limit (limits.ts), under the name this module's callers know. */
+export { MAX_BODY_BYTES as MAX_MULTIPART_BYTES } from "./limits";
 
 /** A ready-to-send body. */
 export interface BuiltBody {
@@ -134,7 +135,7 @@ function finish(parts: Parts): BuiltBody {
     form.append("profile_image", bytes, { filename, contentType });
   }
   const body = form.getBuffer();
-  if (body.length > MAX_MULTIPART_BYTES) {
+  if (body.length > MAX_BODY_BYTES) {
     // Name the part that weighs most: the image, or a (possibly merged) metadata value.
     const sizes: Array<[string, number]> = parts.fields.map(([n, v]) => [n, Buffer.byteLength(v)]);
     if (parts.image !== undefined) sizes.push(["profile_image", parts.image.bytes.length]);
@@ -143,7 +144,7 @@ function finish(parts: Parts): BuiltBody {
     const field = largest === "profile_image" ? "profileImage" : largest;
     throw new WachtValidationError(
       field,
-      `request body is ${body.length} bytes, over the server's ${MAX_MULTIPART_BYTES}-byte (2 MiB) limit; the largest part is ${largest} (${largestBytes} bytes)`,
+      `request body is ${formatBytes(body.length)}, over the server's ${MAX_BODY_BYTES}-byte (2 MiB) limit; the largest part is ${largest} (${formatBytes(largestBytes)})`,
     );
   }
   const headers: Record<string, string> = {};

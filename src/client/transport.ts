@@ -12,6 +12,7 @@ import {
   WachtResponseValidationError,
   WachtTimeoutError,
 } from "./errors";
+import { CONFIG_API_KEY, CONFIG_BASE_URL, ENV_API_KEY, ENV_BASE_URL } from "./env";
 import { redact } from "./redact";
 import { parseRetryAfter, parseRetryAfterMessage } from "./retry";
 
@@ -149,6 +150,18 @@ class AttemptSignal extends EventEmitter {
   }
 }
 
+/**
+ * What a 401 depends on, by every name it can be set under: the client option, the environment
+ * variable and the Pulumi stack config key (the provider passes the latter two through).
+ */
+export function authenticationHint(baseUrl: string): string {
+  return (
+    `Check the API key (${ENV_API_KEY}, the stack config ${CONFIG_API_KEY}, or the apiKey option) ` +
+    `and that it belongs to the deployment at ${baseUrl} ` +
+    `(${ENV_BASE_URL}, the stack config ${CONFIG_BASE_URL}, or the baseUrl option)`
+  );
+}
+
 /** Sends one attempt. Resolves with a 2xx response; rejects with a WachtError. */
 export async function sendAttempt(
   ctx: TransportContext,
@@ -284,6 +297,7 @@ export async function sendAttempt(
             ? "message-hint"
             : undefined,
       requestId: requestIdOf(headerValue(headers, "x-request-id"), secrets()),
+      hint: status === 401 ? authenticationHint(`${ctx.origin}${ctx.basePath}`) : undefined,
     });
   }
 }

@@ -149,6 +149,35 @@ describe("message format and properties", () => {
   });
 });
 
+/** What a 401 asks the user to check (issue 11 defect 7). */
+const AUTH_HINT =
+  "Check the API key (WACHT_API_KEY, the stack config wacht:apiKey, or the apiKey option) and that it belongs to the deployment at https://api.wacht.test (WACHT_BASE_URL, the stack config wacht:baseUrl, or the baseUrl option)";
+
+describe("a 401 names what to check", () => {
+  it("names the key and base URL settings, and the base URL the key was sent to", async () => {
+    const c = makeClient({ maxRetries: 0, baseUrl: "https://api.wacht.test/gw/v1/" });
+    c.pool
+      .intercept({ path: "/gw/v1/users/1/details", method: "GET" })
+      .reply(401, err(401, "Invalid API key"), JSON_HEADERS);
+    const e = (await rejection(c.client.users.get("1"))) as WachtAuthenticationError;
+    expect(e).toBeInstanceOf(WachtAuthenticationError);
+    expect(e.message).toBe(
+      `401 GET /users/1/details: Invalid API key. ${AUTH_HINT.replace("https://api.wacht.test", "https://api.wacht.test/gw/v1")}`,
+    );
+    expect(e.hint).toContain("wacht:apiKey");
+    await c.agent.close();
+  });
+
+  it("adds no hint to other statuses", async () => {
+    t.pool
+      .intercept({ path: "/users/1/details", method: "GET" })
+      .reply(403, err(403, "Forbidden"), JSON_HEADERS);
+    const e = (await rejection(t.client.users.get("1"))) as WachtPermissionError;
+    expect(e.message).toBe("403 GET /users/1/details: Forbidden");
+    expect(e.hint).toBeUndefined();
+  });
+});
+
 describe("isWachtError", () => {
   it("recognises every client error and nothing else", () => {
     expect(isWachtError(new WachtConfigError("x"))).toBe(true);
@@ -211,7 +240,7 @@ describe("redaction", () => {
       await rejection(t.client.users.get("3")),
     ];
     expect(errors[0]!.message).toBe(
-      "401 GET /users/1/details: Authentication failed for Bearer [REDACTED]",
+      `401 GET /users/1/details: Authentication failed for Bearer [REDACTED]. ${AUTH_HINT}`,
     );
     for (const e of errors) {
       const text = dump(e);

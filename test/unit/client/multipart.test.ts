@@ -7,6 +7,12 @@ import {
   buildUpdateForm,
   MAX_MULTIPART_BYTES,
 } from "../../../src/client/multipart";
+import {
+  formatBytes,
+  IMAGE_LIMIT_TEXT,
+  MAX_BODY_BYTES,
+  MAX_IMAGE_BYTES,
+} from "../../../src/client/limits";
 import { GIF, ICO, JPEG, PNG, SVG, WEBP } from "./fixtures";
 import { parseMultipart } from "./multipart-parse";
 
@@ -109,6 +115,10 @@ describe("buildUpdateForm", () => {
     expect(() => buildUpdateForm({ profileImage: big })).toThrow(
       /over the server's 2097152-byte \(2 MiB\) limit/,
     );
+    // Issue 11 defect 7: sizes in human units with the exact count.
+    expect(() => buildUpdateForm({ profileImage: big })).toThrow(
+      /^request body is 2 MiB \(2,097,\d{3} bytes\), over the server's 2097152-byte \(2 MiB\) limit; the largest part is profile_image \(2 MiB \(2,097,167 bytes\)\)$/,
+    );
     const justFits = Buffer.concat([PNG, Buffer.alloc(MAX_MULTIPART_BYTES - PNG.length - 400)]);
     expect(buildUpdateForm({ profileImage: justFits }).body.length).toBeLessThanOrEqual(
       MAX_MULTIPART_BYTES,
@@ -149,5 +159,22 @@ describe("buildCreateForm", () => {
       WachtValidationError,
     );
     expect(() => buildCreateForm(null as never)).toThrow(WachtValidationError);
+  });
+});
+
+describe("size limits", () => {
+  it("formats sizes in human units with the exact count", () => {
+    expect(formatBytes(512)).toBe("512 bytes");
+    expect(formatBytes(64 * 1024)).toBe("64 KiB (65,536 bytes)");
+    expect(formatBytes(MAX_BODY_BYTES)).toBe("2 MiB (2,097,152 bytes)");
+    expect(formatBytes(MAX_BODY_BYTES + 1)).toBe("2 MiB (2,097,153 bytes)");
+    expect(formatBytes(3 * 1024 * 1024 + 512 * 1024)).toBe("3.5 MiB (3,670,016 bytes)");
+  });
+
+  it("states the image limit actually applied: 2 MiB less 64 KiB", () => {
+    expect(MAX_IMAGE_BYTES).toBe(2 * 1024 * 1024 - 64 * 1024);
+    expect(IMAGE_LIMIT_TEXT).toBe(
+      "1.93 MiB (2,031,616 bytes: Wacht's 2 MiB request limit less 64 KiB kept for the other fields)",
+    );
   });
 });
