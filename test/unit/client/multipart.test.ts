@@ -1,6 +1,7 @@
 // Multipart bodies parsed back field by field: only the given fields, wire names, booleans as
 // true/false, canonical metadata JSON, the sniffed image type, and refusals before sending.
 
+import FormData from "form-data";
 import { WachtValidationError } from "../../../src/client";
 import {
   buildCreateForm,
@@ -176,5 +177,83 @@ describe("size limits", () => {
     expect(IMAGE_LIMIT_TEXT).toBe(
       "1.93 MiB (2,031,616 bytes: Wacht's 2 MiB request limit less 64 KiB kept for the other fields)",
     );
+  });
+});
+
+describe("the encoding is form-data's, byte for byte", () => {
+  /** The same parts through form-data, with the boundary the client chose. */
+  function viaFormData(
+    contentType: string,
+    fields: [string, string][],
+    image?: { bytes: Buffer; filename: string; contentType: string },
+  ): Buffer {
+    const boundary = /boundary=(.+)$/.exec(contentType)![1]!;
+    const form = new FormData();
+    form.setBoundary(boundary);
+    for (const [n, v] of fields) form.append(n, v);
+    if (image !== undefined)
+      form.append("profile_image", image.bytes, {
+        filename: image.filename,
+        contentType: image.contentType,
+      });
+    return form.getBuffer();
+  }
+
+  it("for an update with every text field, non-ASCII included", () => {
+    const built = buildUpdateForm({
+      firstName: "Zoë",
+      lastName: 'O\'Brien "x"',
+      username: "zoe",
+      disabled: true,
+      secondFactorPolicy: "enforced",
+      publicMetadata: { b: [1, "é"], a: null },
+      privateMetadata: {},
+      removeProfileImage: false,
+    });
+    expect(
+      built.body.equals(
+        viaFormData(built.headers["content-type"]!, [
+          ["first_name", "Zoë"],
+          ["last_name", 'O\'Brien "x"'],
+          ["username", "zoe"],
+          ["disabled", "true"],
+          ["second_factor_policy", "enforced"],
+          ["public_metadata", '{"a":null,"b":[1,"é"]}'],
+          ["private_metadata", "{}"],
+          ["remove_profile_image", "false"],
+        ]),
+      ),
+    ).toBe(true);
+  });
+
+  it("for a create with an image", () => {
+    const built = buildCreateForm({ firstName: "A", password: "Secr3t!pass", profileImage: PNG });
+    expect(
+      built.body.equals(
+        viaFormData(
+          built.headers["content-type"]!,
+          [
+            ["first_name", "A"],
+            ["password", "Secr3t!pass"],
+          ],
+          { bytes: PNG, filename: "profile.png", contentType: "image/png" },
+        ),
+      ),
+    ).toBe(true);
+  });
+
+  it("picks a boundary no value contains", async () => {
+    const first = buildUpdateForm({ firstName: "x" }).headers["content-type"]!;
+    const boundary = /boundary=(.+)$/.exec(first)![1]!;
+    // A value holding the process's boundary prefix forces a fully random boundary.
+    const prefix = boundary.slice(26, 42);
+    const built = buildUpdateForm({ firstName: `a${prefix}b`, lastName: boundary });
+    const used = /boundary=(.+)$/.exec(built.headers["content-type"]!)![1]!;
+    expect(used).toMatch(/^-{26}[0-9a-f]{24}$/);
+    expect(used.includes(prefix)).toBe(false);
+    expect(await parts(built)).toEqual([
+      { name: "first_name", value: `a${prefix}b` },
+      { name: "last_name", value: boundary },
+    ]);
   });
 });
