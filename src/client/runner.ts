@@ -2,13 +2,14 @@
 // (retry.ts) and wait. Enforces maxRetries, the per-wait cap and the total budget (totalTimeoutMs);
 // reports each retry through onRetry (method, path, reason, wait; never the key or the body).
 
-import { z } from "zod";
+import type { z } from "zod";
 import {
   isWachtError,
   WachtError,
   WachtResponseValidationError,
   WachtTimeoutError,
 } from "./errors";
+import { fastCheck, INVALID } from "./fast-schema";
 import { scrubError } from "./redact";
 import type { TokenBucket } from "./pacing";
 import { retryDelay, shouldRetry, type RetryDelaySource, type RetryReason } from "./retry";
@@ -87,17 +88,15 @@ function parse<T>(spec: CallSpec<T>, res: AttemptResponse, secrets: () => readon
       detail: `response is not JSON (${describeContentType(res.contentType, secrets())}, ${res.body.length} bytes)`,
     });
   }
-  let issues: { path: string; message: string }[];
-  try {
-    // parse (not safeParse): no result wrapper on the success path; a ZodError carries the issues.
-    return spec.schema.parse(data);
-  } catch (e) {
-    if (!(e instanceof z.ZodError)) throw e;
-    issues = e.issues.map((i) => ({
-      path: i.path.map(String).join(".") || "(root)",
-      message: i.message,
-    }));
-  }
+  // The compiled fast path (same rules as the zod schema); zod itself only to describe a failure.
+  const checked = fastCheck(spec.schema)(data);
+  if (checked !== INVALID) return checked as T;
+  const result = spec.schema.safeParse(data);
+  if (result.success) return result.data; // the fast path is stricter nowhere; kept as a safety net
+  const issues = result.error.issues.map((i) => ({
+    path: i.path.map(String).join(".") || "(root)",
+    message: i.message,
+  }));
   const first = issues[0];
   throw new WachtResponseValidationError({
     method: spec.method,
