@@ -76,7 +76,7 @@ interface ServerProcess {
   close(): Promise<void>;
 }
 
-async function startServer(): Promise<ServerProcess> {
+export async function startServer(): Promise<ServerProcess> {
   const child: ChildProcess = spawn(
     process.execPath,
     ["-r", "ts-node/register/transpile-only", path.join(__dirname, "lib", "wire-limit-server.ts")],
@@ -111,7 +111,7 @@ async function startServer(): Promise<ServerProcess> {
   };
 }
 
-async function measure(
+export async function measure(
   serverPid: number,
   calls: number,
   concurrency: number,

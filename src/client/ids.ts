@@ -5,13 +5,14 @@
 
 import { WachtValidationError } from "./errors";
 
-const INT64_MAX = 9223372036854775807n;
+const INT64_MAX = "9223372036854775807";
 
 /** True for a Wacht user id: a decimal string of a positive int64 (1 … 2^63 − 1). */
 export function isUserId(value: unknown): boolean {
-  if (typeof value !== "string" || !/^[0-9]{1,19}$/.test(value)) return false;
-  const n = BigInt(value);
-  return n > 0n && n <= INT64_MAX;
+  if (typeof value !== "string" || !/^[0-9]{1,19}$/.test(value) || !/[1-9]/.test(value))
+    return false;
+  // Same-length decimal strings compare like their numbers (leading zeros included).
+  return value.length < 19 || value <= INT64_MAX;
 }
 
 /** Returns the path segment for a user id, or throws WachtValidationError. */
