@@ -157,13 +157,22 @@ class Attempt implements Dispatcher.DispatchHandler {
   readonly #chunks: Buffer[] = [];
   #size = 0;
   readonly #timer: NodeJS.Timeout;
+  // Private: the context holds the API key, and undici keeps a reference to this handler.
+  readonly #ctx: TransportContext;
+  readonly #req: AttemptRequest;
+  readonly #resolve: (res: AttemptResponse) => void;
+  readonly #reject: (err: Error) => void;
 
   constructor(
-    readonly ctx: TransportContext,
-    readonly req: AttemptRequest,
-    readonly resolve: (res: AttemptResponse) => void,
-    readonly reject: (err: Error) => void,
+    ctx: TransportContext,
+    req: AttemptRequest,
+    resolve: (res: AttemptResponse) => void,
+    reject: (err: Error) => void,
   ) {
+    this.#ctx = ctx;
+    this.#req = req;
+    this.#resolve = resolve;
+    this.#reject = reject;
     this.#timer = setTimeout(() => this.#onTimeout(), req.timeoutMs);
   }
 
@@ -205,7 +214,7 @@ class Attempt implements Dispatcher.DispatchHandler {
     const contentType = headerValue(headers, "content-type") ?? "";
     const status = this.#status;
     if (status >= 200 && status < 300) this.#settle(undefined, { status, contentType, body });
-    else this.#settle(apiError(this.ctx, this.req, status, headers, contentType, body));
+    else this.#settle(apiError(this.#ctx, this.#req, status, headers, contentType, body));
   }
 
   onResponseError(_controller: Dispatcher.DispatchController, err: Error): void {
@@ -217,16 +226,16 @@ class Attempt implements Dispatcher.DispatchHandler {
     if (this.#settled) return;
     this.#settled = true;
     clearTimeout(this.#timer);
-    if (error !== undefined) this.reject(error);
-    else this.resolve(res!);
+    if (error !== undefined) this.#reject(error);
+    else this.#resolve(res!);
   }
 
   #tooLarge(controller: Dispatcher.DispatchController): void {
     this.#chunks.length = 0;
     this.#settle(
       new WachtResponseValidationError({
-        method: this.req.method,
-        path: this.req.path,
+        method: this.#req.method,
+        path: this.#req.path,
         status: this.#status,
         detail: `response body larger than ${MAX_RESPONSE_BYTES} bytes`,
       }),
@@ -243,7 +252,7 @@ class Attempt implements Dispatcher.DispatchHandler {
   }
 
   #timeoutError(phase: "connect" | "headers" | "body"): WachtTimeoutError {
-    const req = this.req;
+    const req = this.#req;
     return new WachtTimeoutError({
       method: req.method,
       path: req.path,
@@ -259,12 +268,12 @@ class Attempt implements Dispatcher.DispatchHandler {
     if (code === "UND_ERR_CONNECT_TIMEOUT") return this.#timeoutError("connect");
     if (code === "UND_ERR_HEADERS_TIMEOUT") return this.#timeoutError("headers");
     if (code === "UND_ERR_BODY_TIMEOUT") return this.#timeoutError("body");
-    const cause = sanitizedCause(err, [this.ctx.apiKey, ...this.req.secrets]);
+    const cause = sanitizedCause(err, [this.#ctx.apiKey, ...this.#req.secrets]);
     const detail = `connection failed (${code ?? cause.name}: ${cause.message})`;
     return new WachtConnectionError(
       {
-        method: this.req.method,
-        path: this.req.path,
+        method: this.#req.method,
+        path: this.#req.path,
         code,
         requestMaybeSent: code === undefined || !NOT_SENT_CODES.has(code),
         detail,
