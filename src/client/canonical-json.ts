@@ -4,7 +4,52 @@
 
 /** Serializes `value` with sorted object keys; throws TypeError naming the JSON path of a bad value. */
 export function canonicalJson(value: unknown): string {
-  return write(value, "$", new Set<object>());
+  try {
+    return fast(value, []);
+  } catch {
+    // Only a value JSON cannot represent gets here: the path-tracking writer names where it is.
+    return write(value, "$", new Set<object>());
+  }
+}
+
+/** The hot path: no path strings; `stack` holds the objects being written (cycle check). */
+function fast(value: unknown, stack: object[]): string {
+  if (value === null) return "null";
+  switch (typeof value) {
+    case "string":
+      return JSON.stringify(value);
+    case "boolean":
+      return value ? "true" : "false";
+    case "number":
+      if (!Number.isFinite(value)) throw new TypeError("not finite");
+      return JSON.stringify(value);
+    case "object":
+      break;
+    default:
+      throw new TypeError("not JSON");
+  }
+  const obj = value;
+  if (stack.includes(obj)) throw new TypeError("cycle");
+  stack.push(obj);
+  let out: string;
+  if (Array.isArray(obj)) {
+    out = "[";
+    for (let i = 0; i < obj.length; i++) out += (i === 0 ? "" : ",") + fast(obj[i], stack);
+    out += "]";
+  } else {
+    const proto: unknown = Object.getPrototypeOf(obj);
+    if (proto !== Object.prototype && proto !== null) throw new TypeError("not plain");
+    const rec = obj as Record<string, unknown>;
+    const keys = Object.keys(rec).sort();
+    out = "{";
+    for (let i = 0; i < keys.length; i++) {
+      const k = keys[i]!;
+      out += `${i === 0 ? "" : ","}${JSON.stringify(k)}:${fast(rec[k], stack)}`;
+    }
+    out += "}";
+  }
+  stack.pop();
+  return out;
 }
 
 function write(value: unknown, path: string, seen: Set<object>): string {

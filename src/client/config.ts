@@ -1,9 +1,11 @@
 // Client option resolution: explicit option > environment (WACHT_API_KEY, WACHT_BASE_URL) > default.
-// Validates the base URL (https, or http only on loopback; path prefix kept) and numeric limits.
+// Validates the base URL (https, or http only for localhost and literal loopback addresses; path prefix kept) and numeric limits.
 // Holds the DEFAULT_* constants; the resolved key is returned to the caller and never logged here.
 
 import { readFileSync } from "node:fs";
+import { BlockList, isIP } from "node:net";
 import { join } from "node:path";
+import { ENV_API_KEY, ENV_BASE_URL, readEnv } from "./env";
 import { WachtConfigError } from "./errors";
 
 /** Default API origin (wacht-api.md §1). */
@@ -19,10 +21,7 @@ export const DEFAULT_REQUESTS_PER_MINUTE = 1000;
 /** Cap on a single wait between attempts (also caps a server's Retry-After). */
 export const DEFAULT_MAX_RETRY_WAIT_MS = 60_000;
 
-/** Environment variable holding the API key. */
-export const ENV_API_KEY = "WACHT_API_KEY";
-/** Environment variable holding the base URL. */
-export const ENV_BASE_URL = "WACHT_BASE_URL";
+export { ENV_API_KEY, ENV_BASE_URL } from "./env";
 
 /** The package version for the User-Agent; works from src/client and dist/client alike. */
 export const CLIENT_VERSION: string = readVersion();
@@ -67,24 +66,25 @@ export interface ResolvedConfig {
   requestsPerMinute: number;
 }
 
-/** Reads an env var, trimming; blank counts as unset (openai readEnv style). */
-function readEnv(env: NodeJS.ProcessEnv, name: string): string | undefined {
-  const v = env[name]?.trim();
-  return v === undefined || v === "" ? undefined : v;
-}
-
 function pick(explicit: string | undefined, fromEnv: string | undefined): string | undefined {
   const e = explicit?.trim();
   return e === undefined || e === "" ? fromEnv : e;
 }
 
-/** True for localhost, *.localhost, 127.0.0.0/8 and ::1. */
+/** Literal loopback addresses: 127.0.0.0/8 and ::1 (IPv4-mapped forms included). */
+const LOOPBACK = new BlockList();
+LOOPBACK.addSubnet("127.0.0.0", 8, "ipv4");
+LOOPBACK.addAddress("::1", "ipv6");
+
+/**
+ * True only for `localhost` itself and literal loopback addresses (127.0.0.0/8, ::1). A name such as
+ * `api.localhost` is refused: the system resolver may send it anywhere, and the key with it.
+ */
 export function isLoopbackHost(hostname: string): boolean {
   const h = hostname.toLowerCase().replace(/^\[|\]$/g, "");
-  if (h === "localhost" || h.endsWith(".localhost")) return true;
-  if (h === "::1" || h === "0:0:0:0:0:0:0:1") return true;
-  if (/^::ffff:127\./.test(h)) return true;
-  return /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(h);
+  if (h === "localhost") return true;
+  const family = isIP(h);
+  return family !== 0 && LOOPBACK.check(h, family === 6 ? "ipv6" : "ipv4");
 }
 
 /** Validates and normalizes a base URL; throws WachtConfigError. */
@@ -113,7 +113,7 @@ export function normalizeBaseUrl(raw: string): {
     }
     if (!isLoopbackHost(url.hostname)) {
       throw new WachtConfigError(
-        `Wacht base URL must use https (plain http is only allowed on loopback): ${url.origin}`,
+        `Wacht base URL must use https (plain http is only allowed for localhost and literal loopback addresses such as 127.0.0.1 and [::1]): ${url.origin}`,
       );
     }
   }

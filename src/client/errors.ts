@@ -47,6 +47,9 @@ export function isWachtError(value: unknown): value is WachtError {
   );
 }
 
+/** Where a server's wait hint came from: the `Retry-After` header or the 429 message. */
+export type RetryHintSource = "retry-after-header" | "message-hint";
+
 /** Fields describing the failed request and the server's answer. */
 export interface WachtApiErrorInit {
   status: number;
@@ -59,10 +62,14 @@ export interface WachtApiErrorInit {
   code?: number | string | undefined;
   /** Used instead of a server message when the body was not the envelope (already sanitized). */
   fallbackDescription?: string | undefined;
-  /** Parsed `Retry-After` or message hint, for 429. */
+  /** The server's wait hint: the `Retry-After` header, else the message's "Retry after N seconds". */
   retryAfterMs?: number | undefined;
+  /** Where retryAfterMs came from. */
+  retryAfterSource?: RetryHintSource | undefined;
   /** `x-request-id` response header, if the server sent one. */
   requestId?: string | undefined;
+  /** What to check, appended to the message (e.g. the settings a 401 depends on). */
+  hint?: string | undefined;
 }
 
 /** A response arrived with a non-2xx status. Message: `404 PATCH /users/123: Resource not found`. */
@@ -72,20 +79,27 @@ export class WachtApiError extends WachtError {
   readonly path: string;
   readonly serverMessage: string | undefined;
   readonly code: number | string | undefined;
+  /** The server's wait hint in ms (parsed once, when the response arrived); used by the retry loop. */
   readonly retryAfterMs: number | undefined;
+  readonly retryAfterSource: RetryHintSource | undefined;
   readonly requestId: string | undefined;
+  /** What to check (set on a 401: the key and base URL settings). */
+  readonly hint: string | undefined;
 
   constructor(init: WachtApiErrorInit) {
     const detail = init.serverMessage ?? init.fallbackDescription ?? "<empty response>";
     const rid = init.requestId === undefined ? "" : ` (request id ${init.requestId})`;
-    super("api", `${init.status} ${init.method} ${init.path}: ${detail}${rid}`);
+    const hint = init.hint === undefined ? "" : `. ${init.hint}`;
+    super("api", `${init.status} ${init.method} ${init.path}: ${detail}${rid}${hint}`);
     this.status = init.status;
     this.method = init.method;
     this.path = init.path;
     this.serverMessage = init.serverMessage;
     this.code = init.code;
     this.retryAfterMs = init.retryAfterMs;
+    this.retryAfterSource = init.retryAfterSource;
     this.requestId = init.requestId;
+    this.hint = init.hint;
   }
 
   /** Build the subclass matching `init.status` (400, 401, 403, 404, 409, 422, 429, 5xx; else this class). */

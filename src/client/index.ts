@@ -31,11 +31,14 @@ export {
   WachtValidationError,
   isWachtError,
   type WachtErrorKind,
+  type RetryHintSource,
   type WachtApiErrorInit,
   type WachtTimeoutPhase,
   type WachtIssue,
 } from "./errors";
 export { sniffImageType, type ImageType } from "./image-type";
+export { isUserId } from "./ids";
+export { MAX_BODY_BYTES, MAX_IMAGE_BYTES, formatBytes } from "./limits";
 export { canonicalJson } from "./canonical-json";
 export {
   DEFAULT_BASE_URL,

@@ -1,16 +1,19 @@
-// Multipart bodies for PATCH /users/{id} and POST /users, buffered with form-data getBuffer() so a retry
+// Multipart bodies for PATCH /users/{id} and POST /users, built once into one Buffer so a retry
 // re-sends identical bytes (house-style §7.3). Only the given fields, in a fixed order; booleans as
 // `true`/`false`, metadata as canonical JSON, the image with its sniffed type. Refuses what the server drops.
+// The encoding is byte-for-byte form-data's (a unit test compares the two); it is written out here
+// because form-data's getBuffer() concatenates quadratically and cost ~10 µs per body
+// (docs/decisions/0009-client-wire-cost.md).
 
 import { randomBytes } from "node:crypto";
-import FormData from "form-data";
 import { canonicalJson } from "./canonical-json";
 import { WachtValidationError } from "./errors";
 import { sniffImageType } from "./image-type";
+import { formatBytes, MAX_BODY_BYTES } from "./limits";
 import type { UserCreate, UserUpdate } from "./user-params";
 
-/** The server's body limit for multipart (axum default, wacht-api.md §1). */
-export const MAX_MULTIPART_BYTES = 2 * 1024 * 1024;
+/** The server's body limit (limits.ts), under the name this module's callers know. */
+export { MAX_BODY_BYTES as MAX_MULTIPART_BYTES } from "./limits";
 
 /** A ready-to-send body. */
 export interface BuiltBody {
@@ -21,7 +24,7 @@ export interface BuiltBody {
 /**
  * Boundaries have form-data's own shape (26 dashes + 24 hex digits) but come from a per-process random
  * prefix plus a counter: generating 12 random bytes per body was a measurable share of a call's CPU.
- * A value that happens to contain the prefix gets form-data's fully random boundary instead.
+ * A value that happens to contain the prefix gets a fully random boundary instead.
  */
 const BOUNDARY_PREFIX = randomBytes(8).toString("hex");
 let boundaryCounter = 0;
@@ -31,7 +34,13 @@ function nextBoundary(): string {
   return `--------------------------${BOUNDARY_PREFIX}${boundaryCounter.toString(16).padStart(8, "0")}`;
 }
 
-/** Collects the parts, then encodes them with form-data in one go (see finish). */
+const DASHES = "--------------------------";
+
+function randomBoundary(): string {
+  return `${DASHES}${randomBytes(12).toString("hex")}`;
+}
+
+/** Collects the parts, then encodes them in one go (see finish). */
 class Parts {
   readonly fields: [string, string][] = [];
   image: { bytes: Buffer; filename: string; contentType: string } | undefined;
@@ -122,19 +131,33 @@ function appendImage(parts: Parts, value: unknown): void {
   parts.image = { bytes, filename: `profile.${type.ext}`, contentType: type.mime };
 }
 
-function finish(parts: Parts): BuiltBody {
-  const form = new FormData();
-  let clash = false;
-  for (const [, v] of parts.fields) clash ||= v.includes(BOUNDARY_PREFIX);
-  if (parts.image !== undefined) clash ||= parts.image.bytes.includes(BOUNDARY_PREFIX);
-  if (!clash) form.setBoundary(nextBoundary());
-  for (const [name, v] of parts.fields) form.append(name, v);
-  if (parts.image !== undefined) {
-    const { bytes, filename, contentType } = parts.image;
-    form.append("profile_image", bytes, { filename, contentType });
+/** True when a value contains `text` (then it cannot be the boundary). */
+function contains(parts: Parts, text: string): boolean {
+  for (const [, v] of parts.fields) if (v.includes(text)) return true;
+  return parts.image !== undefined && parts.image.bytes.includes(text);
+}
+
+/**
+ * The multipart encoding, exactly as form-data writes it: per part `--B CRLF`, a Content-Disposition
+ * line (and Content-Type for the image), an empty line, the value, CRLF; then `--B-- CRLF`.
+ */
+function encode(parts: Parts, boundary: string): Buffer {
+  let head = "";
+  for (const [name, v] of parts.fields) {
+    head += `--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${v}\r\n`;
   }
-  const body = form.getBuffer();
-  if (body.length > MAX_MULTIPART_BYTES) {
+  const footer = `--${boundary}--\r\n`;
+  const image = parts.image;
+  if (image === undefined) return Buffer.from(head + footer, "utf8");
+  head += `--${boundary}\r\nContent-Disposition: form-data; name="profile_image"; filename="${image.filename}"\r\nContent-Type: ${image.contentType}\r\n\r\n`;
+  return Buffer.concat([Buffer.from(head, "utf8"), image.bytes, Buffer.from(`\r\n${footer}`)]);
+}
+
+function finish(parts: Parts): BuiltBody {
+  let boundary = contains(parts, BOUNDARY_PREFIX) ? randomBoundary() : nextBoundary();
+  while (contains(parts, boundary)) boundary = randomBoundary();
+  const body = encode(parts, boundary);
+  if (body.length > MAX_BODY_BYTES) {
     // Name the part that weighs most: the image, or a (possibly merged) metadata value.
     const sizes: Array<[string, number]> = parts.fields.map(([n, v]) => [n, Buffer.byteLength(v)]);
     if (parts.image !== undefined) sizes.push(["profile_image", parts.image.bytes.length]);
@@ -143,13 +166,10 @@ function finish(parts: Parts): BuiltBody {
     const field = largest === "profile_image" ? "profileImage" : largest;
     throw new WachtValidationError(
       field,
-      `request body is ${body.length} bytes, over the server's ${MAX_MULTIPART_BYTES}-byte (2 MiB) limit; the largest part is ${largest} (${largestBytes} bytes)`,
+      `request body is ${formatBytes(body.length)}, over the server's ${MAX_BODY_BYTES}-byte (2 MiB) limit; the largest part is ${largest} (${formatBytes(largestBytes)})`,
     );
   }
-  const headers: Record<string, string> = {};
-  for (const [k, v] of Object.entries(form.getHeaders())) {
-    if (typeof v === "string") headers[k.toLowerCase()] = v;
-  }
+  const headers = { "content-type": `multipart/form-data; boundary=${boundary}` };
   return { body, headers };
 }
 

@@ -1,14 +1,17 @@
-// PURE retry policy: what is retried (shouldRetry) and how long to wait (retryDelayMs, parseRetryAfter).
-// No clock, timers or randomness of its own: callers pass nowMs and random, so the maths is unit-testable.
-// Rationale and measured behaviour: docs/decisions/0006-client-retries.md.
+// PURE retry policy, every rule in one place: what is retried (shouldRetry), how long to wait
+// (retryDelay, parseRetryAfter), and what a failed POST /users means for sending it again
+// (classifyCreateFailure, CREATE_RETRY: used by the provider's no-duplicate create).
+// Decisions read the error's `kind` (isWachtError brand), never instanceof, so an error from another
+// copy of this package is classified the same. No clock, timers or randomness of its own: callers pass
+// nowMs and random, so the maths is unit-testable. Rationale: docs/decisions/0006-client-retries.md.
 
-import { WachtApiError, WachtConnectionError, WachtTimeoutError } from "./errors";
+import { isWachtError, type RetryHintSource, type WachtError } from "./errors";
 
 /** Why an attempt is retried. */
 export type RetryReason = "connection" | "timeout" | "rate-limit" | "server-error";
 
 /** Where a wait came from. */
-export type RetryDelaySource = "retry-after-header" | "message-hint" | "backoff";
+export type RetryDelaySource = RetryHintSource | "backoff";
 
 /** First backoff step. */
 export const DEFAULT_BASE_DELAY_MS = 500;
@@ -25,20 +28,75 @@ export const RETRYABLE_SERVER_STATUSES: readonly number[] = [500, 502, 503, 504]
  * or a connection failure before the request left this process (refused, DNS, connect timeout).
  */
 export function shouldRetry(error: unknown, opts: { idempotent: boolean }): RetryReason | null {
-  if (error instanceof WachtTimeoutError) {
-    if (error.phase === "total") return null;
-    return opts.idempotent || !error.requestMaybeSent ? "timeout" : null;
+  const e = facts(error);
+  if (e === undefined) return null;
+  if (e.kind === "timeout") {
+    if (e.phase === "total") return null;
+    return opts.idempotent || !e.requestMaybeSent ? "timeout" : null;
   }
-  if (error instanceof WachtConnectionError) {
-    return opts.idempotent || !error.requestMaybeSent ? "connection" : null;
+  if (e.kind === "connection") {
+    return opts.idempotent || !e.requestMaybeSent ? "connection" : null;
   }
-  if (error instanceof WachtApiError) {
-    if (error.status === 429) return "rate-limit";
-    if (RETRYABLE_SERVER_STATUSES.includes(error.status))
+  if (e.kind === "api" && e.status !== undefined) {
+    if (e.status === 429) return "rate-limit";
+    if (RETRYABLE_SERVER_STATUSES.includes(e.status))
       return opts.idempotent ? "server-error" : null;
   }
   return null;
 }
+
+/** The fields retry decisions read, by kind (works for an error from any copy of the package). */
+interface ErrorFacts {
+  kind: WachtError["kind"];
+  status?: number;
+  phase?: string;
+  requestMaybeSent?: boolean;
+  serverMessage?: string;
+}
+
+function facts(error: unknown): ErrorFacts | undefined {
+  return isWachtError(error) ? error : undefined;
+}
+
+/**
+ * What a failed POST /users (not idempotent, no idempotency key) means for sending it again:
+ * - `not-created`: the server provably did not create the user (nothing left this machine, or a
+ *   definite 4xx answer): no lookup, the error stands;
+ * - `answered`: Wacht itself answered with a 5xx, so its work is over; the user may or may not exist
+ *   (look it up; when absent, the POST may be sent again);
+ * - `unanswered`: no answer, or an answer from a gateway (502/504, a 5xx without Wacht's envelope),
+ *   or an unreadable one: the POST may still be running; look it up for a while, never re-send.
+ */
+export type CreateFailure = "not-created" | "answered" | "unanswered";
+
+/** Classifies a failed POST /users (see {@link CreateFailure}). */
+export function classifyCreateFailure(error: unknown): CreateFailure {
+  const e = facts(error);
+  if (e === undefined) return "not-created";
+  if (e.kind === "connection" || e.kind === "timeout") {
+    // The client knows when nothing left this machine (refused connection, DNS, connect timeout).
+    return e.requestMaybeSent === false ? "not-created" : "unanswered";
+  }
+  if (e.kind === "response-validation") return "unanswered";
+  if (e.kind !== "api" || e.status === undefined || e.status < 500) return "not-created";
+  // A 502/504, or a 5xx without Wacht's JSON envelope, came from a gateway or proxy: the backend
+  // may still be running the POST. Only Wacht's own 5xx answer means its work is over.
+  return e.status === 502 || e.status === 504 || e.serverMessage === undefined
+    ? "unanswered"
+    : "answered";
+}
+
+/** The no-duplicate create's own retry numbers (the POST is re-sent only after an `answered` failure). */
+export const CREATE_RETRY = {
+  /** POST attempts in all. */
+  maxAttempts: 3,
+  /** Wait before the second POST; doubles each time. */
+  backoffMs: 500,
+  /** After an `unanswered` failure, how long the lookup is repeated before giving up. */
+  settleMs: 10_000,
+  /** Interval of those repeated lookups. */
+  pollMs: 250,
+} as const;
 
 /**
  * Parses a `Retry-After` header: delta-seconds (`"3"`) or an HTTP date. Returns milliseconds
@@ -64,7 +122,9 @@ export function parseRetryAfterMessage(message: string | undefined): number | un
 export interface RetryDelayInput {
   /** Number of attempts that have failed so far (1 before the first retry). */
   attempt: number;
-  /** Raw `Retry-After` header of the failed response, if any. */
+  /** The failed attempt's error: the hint it carries (`retryAfterMs`, parsed once) wins. */
+  error?: unknown;
+  /** Raw `Retry-After` header, for callers without an error (pure-maths use and tests). */
   retryAfterHeader?: string | undefined;
   /** The server's error message (checked for "Retry after N seconds"). */
   message?: string | undefined;
@@ -91,6 +151,8 @@ export interface RetryDelay {
  */
 export function retryDelay(input: RetryDelayInput): RetryDelay {
   const cap = input.maxRetryWaitMs ?? 60_000;
+  const carried = hintOf(input.error);
+  if (carried !== undefined) return { delayMs: Math.min(carried.ms, cap), source: carried.source };
   const header = parseRetryAfter(input.retryAfterHeader, input.nowMs);
   if (header !== undefined) return { delayMs: Math.min(header, cap), source: "retry-after-header" };
   const hint = parseRetryAfterMessage(input.message);
@@ -100,6 +162,13 @@ export function retryDelay(input: RetryDelayInput): RetryDelay {
   const exp = Math.min(maxBackoff, base * 2 ** Math.max(0, input.attempt - 1));
   const r = Math.min(Math.max(input.random(), 0), 1);
   return { delayMs: Math.min(Math.round(exp / 2 + (r * exp) / 2), cap), source: "backoff" };
+}
+
+function hintOf(error: unknown): { ms: number; source: RetryHintSource } | undefined {
+  if (!isWachtError(error) || error.kind !== "api") return undefined;
+  const e = error as WachtError & { retryAfterMs?: number; retryAfterSource?: RetryHintSource };
+  if (e.retryAfterMs === undefined || !Number.isFinite(e.retryAfterMs)) return undefined;
+  return { ms: Math.max(0, e.retryAfterMs), source: e.retryAfterSource ?? "retry-after-header" };
 }
 
 /** {@link retryDelay} returning only the milliseconds. */

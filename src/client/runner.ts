@@ -2,18 +2,19 @@
 // (retry.ts) and wait. Enforces maxRetries, the per-wait cap and the total budget (totalTimeoutMs);
 // reports each retry through onRetry (method, path, reason, wait; never the key or the body).
 
-import { z } from "zod";
+import type { z } from "zod";
 import {
   isWachtError,
-  WachtApiError,
   WachtError,
   WachtResponseValidationError,
   WachtTimeoutError,
 } from "./errors";
+import { fastCheck, INVALID } from "./fast-schema";
+import { scrubError } from "./redact";
 import type { TokenBucket } from "./pacing";
 import { retryDelay, shouldRetry, type RetryDelaySource, type RetryReason } from "./retry";
 import {
-  retryAfterHeaders,
+  describeContentType,
   sendAttempt,
   type AttemptResponse,
   type HttpMethod,
@@ -69,31 +70,33 @@ function note(error: WachtError, text: string): void {
   error.message = `${error.message} (${text})`;
 }
 
-function parse<T>(spec: CallSpec<T>, res: AttemptResponse): T {
+/** The strings to redact from a failure of this call: the key and the call's own secrets. */
+function secretsOf(rt: Runtime, spec: CallSpec<unknown>): readonly string[] {
+  return [rt.transport.apiKey, ...(spec.secrets ?? NO_SECRETS)];
+}
+
+function parse<T>(spec: CallSpec<T>, res: AttemptResponse, secrets: () => readonly string[]): T {
   if (spec.schema === undefined) return undefined as T;
   let data: unknown;
   try {
     data = JSON.parse(res.body.toString("utf8"));
   } catch {
-    const type = res.contentType.split(";")[0]?.trim() || "no content type";
     throw new WachtResponseValidationError({
       method: spec.method,
       path: spec.path,
       status: res.status,
-      detail: `response is not JSON (${type.replace(/[^\w.+/-]/g, "").slice(0, 60)}, ${res.body.length} bytes)`,
+      detail: `response is not JSON (${describeContentType(res.contentType, secrets())}, ${res.body.length} bytes)`,
     });
   }
-  let issues: { path: string; message: string }[];
-  try {
-    // parse (not safeParse): no result wrapper on the success path; a ZodError carries the issues.
-    return spec.schema.parse(data);
-  } catch (e) {
-    if (!(e instanceof z.ZodError)) throw e;
-    issues = e.issues.map((i) => ({
-      path: i.path.map(String).join(".") || "(root)",
-      message: i.message,
-    }));
-  }
+  // The compiled fast path (same rules as the zod schema); zod itself only to describe a failure.
+  const checked = fastCheck(spec.schema)(data);
+  if (checked !== INVALID) return checked as T;
+  const result = spec.schema.safeParse(data);
+  if (result.success) return result.data; // the fast path is stricter nowhere; kept as a safety net
+  const issues = result.error.issues.map((i) => ({
+    path: i.path.map(String).join(".") || "(root)",
+    message: i.message,
+  }));
   const first = issues[0];
   throw new WachtResponseValidationError({
     method: spec.method,
@@ -141,10 +144,12 @@ export async function runCall<T>(rt: Runtime, spec: CallSpec<T>): Promise<T> {
         timeoutIsTotal: left < rt.timeoutMs,
         secrets: spec.secrets ?? NO_SECRETS,
       });
-      return parse(spec, res);
+      return parse(spec, res, () => secretsOf(rt, spec));
     } catch (e) {
       if (!isWachtError(e)) throw e;
       e.attempts = attempt;
+      // Last pass over every server-provided text before the error leaves the call.
+      scrubError(e, secretsOf(rt, spec));
       const reason = shouldRetry(e, { idempotent: spec.idempotent });
       if (reason === null) {
         if (attempt > 1) note(e, `after ${attempt} attempts`);
@@ -154,11 +159,10 @@ export async function runCall<T>(rt: Runtime, spec: CallSpec<T>): Promise<T> {
         if (attempt > 1) note(e, `gave up after ${attempt} attempts`);
         throw e;
       }
-      const api = e instanceof WachtApiError ? e : undefined;
+      const status = e.kind === "api" ? (e as WachtError & { status: number }).status : undefined;
       const delay = retryDelay({
         attempt,
-        retryAfterHeader: api === undefined ? undefined : retryAfterHeaders.get(api),
-        message: api?.serverMessage,
+        error: e,
         random: rt.random,
         nowMs: now(),
         maxRetryWaitMs: rt.maxRetryWaitMs,
@@ -178,7 +182,7 @@ export async function runCall<T>(rt: Runtime, spec: CallSpec<T>): Promise<T> {
         source: delay.source,
         method: spec.method,
         path: spec.path,
-        ...(api === undefined ? {} : { status: api.status }),
+        ...(status === undefined ? {} : { status }),
       });
       await rt.sleep(delay.delayMs);
     }

@@ -1,8 +1,9 @@
 // ONE HTTP attempt on undici `request`: auth and standard headers, per-attempt timeout, bounded body read,
 // non-2xx → WachtApiError.fromResponse, undici/OS failures → WachtConnectionError / WachtTimeoutError.
-// No retries here (runner.ts). Every text that reaches an error is redacted of the key and other secrets.
+// No retries here (runner.ts). Every server-provided text that reaches an error (body, headers, content
+// type) is redacted of the key and other secrets (redact.ts); Retry-After is parsed here, once, onto the error.
 
-import { EventEmitter } from "node:events";
+import type { IncomingHttpHeaders } from "node:http";
 import type { Dispatcher } from "undici";
 import { ApiErrorBodySchema } from "../schema/wire";
 import {
@@ -11,6 +12,8 @@ import {
   WachtResponseValidationError,
   WachtTimeoutError,
 } from "./errors";
+import { CONFIG_API_KEY, CONFIG_BASE_URL, ENV_API_KEY, ENV_BASE_URL } from "./env";
+import { redact } from "./redact";
 import { parseRetryAfter, parseRetryAfterMessage } from "./retry";
 
 /** HTTP methods the client uses. */
@@ -52,13 +55,6 @@ export interface AttemptResponse {
   body: Buffer;
 }
 
-/** Replaces every secret (≥ 4 chars) in `text` with `[REDACTED]`. */
-export function redact(text: string, secrets: readonly string[]): string {
-  let out = text;
-  for (const s of secrets) if (s.length >= 4) out = out.split(s).join("[REDACTED]");
-  return out;
-}
-
 const NOT_SENT_CODES = new Set([
   "ECONNREFUSED",
   "ENOTFOUND",
@@ -68,10 +64,7 @@ const NOT_SENT_CODES = new Set([
   "UND_ERR_CONNECT_TIMEOUT",
 ]);
 
-function headerValue(
-  headers: Record<string, string | string[] | undefined>,
-  name: string,
-): string | undefined {
+function headerValue(headers: IncomingHttpHeaders, name: string): string | undefined {
   const v = headers[name];
   return Array.isArray(v) ? v[0] : v;
 }
@@ -96,83 +89,44 @@ function sanitizedCause(err: unknown, secrets: readonly string[]): Error {
   return c;
 }
 
-async function readBody(res: Dispatcher.ResponseData, limit: number): Promise<Buffer | null> {
-  const body = res.body;
-  const declared = headerValue(res.headers, "content-length");
-  if (declared !== undefined && /^\d{1,15}$/.test(declared)) {
-    // undici refuses a body that does not match its content-length, so the declared size is the size.
-    if (Number(declared) > limit) {
-      body.destroy();
-      return null;
-    }
-    return Buffer.from(await body.arrayBuffer());
-  }
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of body) {
-    const buf = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as Uint8Array);
-    size += buf.length;
-    if (size > limit) {
-      body.destroy();
-      return null;
-    }
-    chunks.push(buf);
-  }
-  return Buffer.concat(chunks);
+/** The media type of a server's content-type header, redacted and reduced to safe characters. */
+export function describeContentType(contentType: string, secrets: readonly string[]): string {
+  const type = redact(contentType, secrets).split(";")[0]?.trim() || "no content type";
+  return type.replace(/[^\w.+/[\]-]/g, "").slice(0, 60);
 }
 
-function describeNonJson(contentType: string, bytes: number): string {
-  const type = contentType.split(";")[0]?.trim() || "no content type";
-  return `<non-JSON response: ${type.replace(/[^\w.+/-]/g, "").slice(0, 60)}, ${bytes} bytes>`;
+function describeNonJson(contentType: string, bytes: number, secrets: readonly string[]): string {
+  return `<non-JSON response: ${describeContentType(contentType, secrets)}, ${bytes} bytes>`;
+}
+
+/** A server's request id, redacted; kept only when it looks like an id (no spaces, no markup). */
+function requestIdOf(raw: string | undefined, secrets: readonly string[]): string | undefined {
+  if (raw === undefined) return undefined;
+  const clean = redact(raw, secrets);
+  return /^[\w.:[\]-]{1,100}$/.test(clean) ? clean : undefined;
 }
 
 /**
- * The per-attempt abort signal. undici accepts an EventEmitter with `aborted`/`reason` as a signal;
- * it is much cheaper per attempt than an AbortController (an EventTarget). undici supplies its own
- * RequestAbortedError as the reason; the failure is mapped to a timeout by the `timedOut` flag.
+ * What a 401 depends on, by every name it can be set under: the client option, the environment
+ * variable and the Pulumi stack config key (the provider passes the latter two through).
  */
-class AttemptSignal extends EventEmitter {
-  aborted = false;
-  readonly reason = undefined;
-
-  abort(): void {
-    if (this.aborted) return;
-    this.aborted = true;
-    this.emit("abort");
-  }
+export function authenticationHint(baseUrl: string): string {
+  return (
+    `Check the API key (${ENV_API_KEY}, the stack config ${CONFIG_API_KEY}, or the apiKey option) ` +
+    `and that it belongs to the deployment at ${baseUrl} ` +
+    `(${ENV_BASE_URL}, the stack config ${CONFIG_BASE_URL}, or the baseUrl option)`
+  );
 }
 
 /** Sends one attempt. Resolves with a 2xx response; rejects with a WachtError. */
-export async function sendAttempt(
-  ctx: TransportContext,
-  req: AttemptRequest,
-): Promise<AttemptResponse> {
-  // Only failures need the secrets list (redaction); the success path never builds it.
-  const secrets = () => [ctx.apiKey, ...req.secrets];
-  const signal = new AttemptSignal();
-  let timedOut = false;
-  let headersReceived = false;
-  const timer = setTimeout(() => {
-    timedOut = true;
-    signal.abort();
-  }, req.timeoutMs);
-  const timeoutError = (phase: "connect" | "headers" | "body") =>
-    new WachtTimeoutError({
-      method: req.method,
-      path: req.path,
-      phase: req.timeoutIsTotal ? "total" : phase,
-      timeoutMs: req.timeoutMs,
-      requestMaybeSent: phase !== "connect",
-    });
-
-  try {
-    let res: Dispatcher.ResponseData;
-    try {
-      res = await ctx.dispatcher.request({
+export function sendAttempt(ctx: TransportContext, req: AttemptRequest): Promise<AttemptResponse> {
+  return new Promise<AttemptResponse>((resolve, reject) => {
+    const attempt = new Attempt(ctx, req, resolve, reject);
+    ctx.dispatcher.dispatch(
+      {
         origin: ctx.origin,
         path: `${ctx.basePath}${req.path}${req.query ?? ""}`,
         method: req.method,
-        signal,
         headersTimeout: req.timeoutMs + 1000,
         bodyTimeout: req.timeoutMs + 1000,
         headers: {
@@ -182,47 +136,144 @@ export async function sendAttempt(
           ...req.headers,
         },
         body: req.body ?? null,
-      });
-      headersReceived = true;
-    } catch (err) {
-      throw mapFailure(err);
-    }
+      },
+      attempt,
+    );
+  });
+}
 
-    let body: Buffer | null;
-    try {
-      body = await readBody(res, MAX_RESPONSE_BYTES);
-    } catch (err) {
-      throw mapFailure(err);
-    }
-    const contentType = headerValue(res.headers, "content-type") ?? "";
-    if (body === null) {
-      throw new WachtResponseValidationError({
-        method: req.method,
-        path: req.path,
-        status: res.statusCode,
-        detail: `response body larger than ${MAX_RESPONSE_BYTES} bytes`,
-      });
-    }
-    if (res.statusCode >= 200 && res.statusCode < 300) {
-      return { status: res.statusCode, contentType, body };
-    }
-    throw apiError(res.statusCode, res.headers, contentType, body);
-  } finally {
-    clearTimeout(timer);
+/**
+ * One attempt as an undici dispatch handler: the body is collected straight from the socket (no
+ * stream, no abort signal, no promise per phase — those were most of the client's CPU per call),
+ * bounded by MAX_RESPONSE_BYTES, and the per-attempt timer aborts through the handler's controller.
+ * The promise settles exactly once; whatever undici reports after that is ignored.
+ */
+class Attempt implements Dispatcher.DispatchHandler {
+  #controller: Dispatcher.DispatchController | undefined;
+  #settled = false;
+  #timedOut = false;
+  #status = 0;
+  #headers: IncomingHttpHeaders | undefined;
+  readonly #chunks: Buffer[] = [];
+  #size = 0;
+  readonly #timer: NodeJS.Timeout;
+  // Private: the context holds the API key, and undici keeps a reference to this handler.
+  readonly #ctx: TransportContext;
+  readonly #req: AttemptRequest;
+  readonly #resolve: (res: AttemptResponse) => void;
+  readonly #reject: (err: Error) => void;
+
+  constructor(
+    ctx: TransportContext,
+    req: AttemptRequest,
+    resolve: (res: AttemptResponse) => void,
+    reject: (err: Error) => void,
+  ) {
+    this.#ctx = ctx;
+    this.#req = req;
+    this.#resolve = resolve;
+    this.#reject = reject;
+    this.#timer = setTimeout(() => this.#onTimeout(), req.timeoutMs);
   }
 
-  function mapFailure(err: unknown): Error {
+  onRequestStart(controller: Dispatcher.DispatchController): void {
+    this.#controller = controller;
+    if (this.#settled) controller.abort(new Error("attempt already settled"));
+  }
+
+  onResponseStart(
+    controller: Dispatcher.DispatchController,
+    statusCode: number,
+    headers: IncomingHttpHeaders,
+  ): void {
+    if (statusCode < 200 || this.#settled) return; // 1xx: informational, the real answer follows
+    this.#status = statusCode;
+    this.#headers = headers;
+    const declared = headerValue(headers, "content-length");
+    // undici refuses a body that does not match its content-length, so the declared size is the size.
+    if (
+      declared !== undefined &&
+      /^\d{1,15}$/.test(declared) &&
+      Number(declared) > MAX_RESPONSE_BYTES
+    )
+      this.#tooLarge(controller);
+  }
+
+  onResponseData(controller: Dispatcher.DispatchController, chunk: Buffer): void {
+    if (this.#settled) return;
+    this.#size += chunk.length;
+    if (this.#size > MAX_RESPONSE_BYTES) this.#tooLarge(controller);
+    else this.#chunks.push(chunk);
+  }
+
+  onResponseEnd(): void {
+    if (this.#settled) return;
+    const chunks = this.#chunks;
+    const body = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, this.#size);
+    const headers = this.#headers ?? {};
+    const contentType = headerValue(headers, "content-type") ?? "";
+    const status = this.#status;
+    if (status >= 200 && status < 300) this.#settle(undefined, { status, contentType, body });
+    else this.#settle(apiError(this.#ctx, this.#req, status, headers, contentType, body));
+  }
+
+  onResponseError(_controller: Dispatcher.DispatchController, err: Error): void {
+    if (this.#settled) return;
+    this.#settle(this.#mapFailure(err));
+  }
+
+  #settle(error: Error | undefined, res?: AttemptResponse): void {
+    if (this.#settled) return;
+    this.#settled = true;
+    clearTimeout(this.#timer);
+    if (error !== undefined) this.#reject(error);
+    else this.#resolve(res!);
+  }
+
+  #tooLarge(controller: Dispatcher.DispatchController): void {
+    this.#chunks.length = 0;
+    this.#settle(
+      new WachtResponseValidationError({
+        method: this.#req.method,
+        path: this.#req.path,
+        status: this.#status,
+        detail: `response body larger than ${MAX_RESPONSE_BYTES} bytes`,
+      }),
+    );
+    controller.abort(new Error("response body too large"));
+  }
+
+  #onTimeout(): void {
+    if (this.#settled) return;
+    this.#timedOut = true;
+    this.#settle(this.#timeoutError(this.#headers === undefined ? "headers" : "body"));
+    // Before the request reached a socket there is no controller yet: onRequestStart aborts it.
+    this.#controller?.abort(new Error("attempt timed out"));
+  }
+
+  #timeoutError(phase: "connect" | "headers" | "body"): WachtTimeoutError {
+    const req = this.#req;
+    return new WachtTimeoutError({
+      method: req.method,
+      path: req.path,
+      phase: req.timeoutIsTotal ? "total" : phase,
+      timeoutMs: req.timeoutMs,
+      requestMaybeSent: phase !== "connect",
+    });
+  }
+
+  #mapFailure(err: unknown): Error {
     const code = errorCode(err);
-    if (timedOut) return timeoutError(headersReceived ? "body" : "headers");
-    if (code === "UND_ERR_CONNECT_TIMEOUT") return timeoutError("connect");
-    if (code === "UND_ERR_HEADERS_TIMEOUT") return timeoutError("headers");
-    if (code === "UND_ERR_BODY_TIMEOUT") return timeoutError("body");
-    const cause = sanitizedCause(err, secrets());
+    if (this.#timedOut) return this.#timeoutError(this.#headers === undefined ? "headers" : "body");
+    if (code === "UND_ERR_CONNECT_TIMEOUT") return this.#timeoutError("connect");
+    if (code === "UND_ERR_HEADERS_TIMEOUT") return this.#timeoutError("headers");
+    if (code === "UND_ERR_BODY_TIMEOUT") return this.#timeoutError("body");
+    const cause = sanitizedCause(err, [this.#ctx.apiKey, ...this.#req.secrets]);
     const detail = `connection failed (${code ?? cause.name}: ${cause.message})`;
     return new WachtConnectionError(
       {
-        method: req.method,
-        path: req.path,
+        method: this.#req.method,
+        path: this.#req.path,
         code,
         requestMaybeSent: code === undefined || !NOT_SENT_CODES.has(code),
         detail,
@@ -230,59 +281,54 @@ export async function sendAttempt(
       { cause },
     );
   }
-
-  function apiError(
-    status: number,
-    headers: Record<string, string | string[] | undefined>,
-    contentType: string,
-    body: Buffer,
-  ): WachtApiError {
-    let serverMessage: string | undefined;
-    let code: number | string | undefined;
-    let fallbackDescription: string | undefined;
-    if (status >= 300 && status < 400) {
-      fallbackDescription = "<redirect not followed>";
-    } else {
-      try {
-        const parsed = ApiErrorBodySchema.safeParse(JSON.parse(body.toString("utf8")));
-        if (parsed.success) {
-          const first = parsed.data.errors[0];
-          serverMessage =
-            first === undefined ? undefined : redact(first.message, secrets()).slice(0, 1000);
-          code = first?.code;
-        } else {
-          fallbackDescription = "<JSON response without an errors[0].message>";
-        }
-      } catch {
-        fallbackDescription =
-          body.length === 0 ? "<empty response>" : describeNonJson(contentType, body.length);
-      }
-    }
-    const rawRequestId = headerValue(headers, "x-request-id");
-    const requestId =
-      rawRequestId !== undefined && /^[\w.:-]{1,100}$/.test(rawRequestId)
-        ? rawRequestId
-        : undefined;
-    const retryAfterMs =
-      status === 429
-        ? (parseRetryAfter(headerValue(headers, "retry-after"), ctx.now()) ??
-          parseRetryAfterMessage(serverMessage))
-        : undefined;
-    const error = WachtApiError.fromResponse({
-      status,
-      method: req.method,
-      path: req.path,
-      serverMessage,
-      code,
-      fallbackDescription,
-      retryAfterMs,
-      requestId,
-    });
-    const retryAfterHeader = headerValue(headers, "retry-after");
-    if (retryAfterHeader !== undefined) retryAfterHeaders.set(error, retryAfterHeader);
-    return error;
-  }
 }
 
-/** The raw Retry-After header of an API error (kept off the error object itself). */
-export const retryAfterHeaders = new WeakMap<WachtApiError, string>();
+/** A non-2xx answer as a WachtApiError: every server-provided text redacted, Retry-After parsed. */
+function apiError(
+  ctx: TransportContext,
+  req: AttemptRequest,
+  status: number,
+  headers: IncomingHttpHeaders,
+  contentType: string,
+  body: Buffer,
+): WachtApiError {
+  const secrets = () => [ctx.apiKey, ...req.secrets];
+  let serverMessage: string | undefined;
+  let code: number | string | undefined;
+  let fallbackDescription: string | undefined;
+  if (status >= 300 && status < 400) {
+    fallbackDescription = "<redirect not followed>";
+  } else {
+    try {
+      const parsed = ApiErrorBodySchema.safeParse(JSON.parse(body.toString("utf8")));
+      if (parsed.success) {
+        const first = parsed.data.errors[0];
+        serverMessage =
+          first === undefined ? undefined : redact(first.message, secrets()).slice(0, 1000);
+        code = typeof first?.code === "string" ? redact(first.code, secrets()) : first?.code;
+      } else {
+        fallbackDescription = "<JSON response without an errors[0].message>";
+      }
+    } catch {
+      fallbackDescription =
+        body.length === 0
+          ? "<empty response>"
+          : describeNonJson(contentType, body.length, secrets());
+    }
+  }
+  const header = parseRetryAfter(headerValue(headers, "retry-after"), ctx.now());
+  const hint = parseRetryAfterMessage(serverMessage);
+  return WachtApiError.fromResponse({
+    status,
+    method: req.method,
+    path: req.path,
+    serverMessage,
+    code,
+    fallbackDescription,
+    retryAfterMs: header ?? hint,
+    retryAfterSource:
+      header !== undefined ? "retry-after-header" : hint !== undefined ? "message-hint" : undefined,
+    requestId: requestIdOf(headerValue(headers, "x-request-id"), secrets()),
+    hint: status === 401 ? authenticationHint(`${ctx.origin}${ctx.basePath}`) : undefined,
+  });
+}

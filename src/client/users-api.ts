@@ -40,7 +40,8 @@ function sameUser<T extends { id: string }>(method: string, path: string, id: st
       method,
       path,
       status: 200,
-      detail: `the response describes user ${user.id}, not the requested user ${id}`,
+      // The server's id is echoed only when it is a decimal id: any other text could carry a secret.
+      detail: `the response describes user ${/^\d{1,19}$/.test(user.id) ? user.id : "<not a decimal id>"}, not the requested user ${id}`,
     });
   }
   return user;

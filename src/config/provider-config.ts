@@ -2,13 +2,14 @@
 // with the environment (WACHT_API_KEY, WACHT_BASE_URL) as the fallback, read at CALL time so a
 // rotated key or a key set only in CI's environment is picked up. Nothing here is serialized.
 import { resolveConfig, type ConfigInput } from "../client/config";
+import { CONFIG_API_KEY, CONFIG_BASE_URL, ENV_API_KEY, ENV_BASE_URL, readEnv } from "../client/env";
 import { WachtConfigError } from "../client/errors";
 import { DEFAULT_USERNAME_MAX_LENGTH, DEFAULT_USERNAME_MIN_LENGTH } from "../schema/user-fields";
 
 /** Stack config keys, in the `wacht` namespace. */
 export const CONFIG_KEYS = {
-  apiKey: "wacht:apiKey",
-  baseUrl: "wacht:baseUrl",
+  apiKey: CONFIG_API_KEY,
+  baseUrl: CONFIG_BASE_URL,
   usernameMinLength: "wacht:usernameMinLength",
   usernameMaxLength: "wacht:usernameMaxLength",
   maxRetries: "wacht:maxRetries",
@@ -19,7 +20,7 @@ export const CONFIG_KEYS = {
 } as const;
 
 /** Environment variables used when the stack config has no value. */
-export const ENV_KEYS = { apiKey: "WACHT_API_KEY", baseUrl: "WACHT_BASE_URL" } as const;
+export const ENV_KEYS = { apiKey: ENV_API_KEY, baseUrl: ENV_BASE_URL } as const;
 
 /** Raw values from the stack config (strings, as Pulumi config stores them). */
 export type StackConfigValues = Partial<Record<keyof typeof CONFIG_KEYS, string>>;
@@ -56,11 +57,6 @@ export function readStackConfig(get: (key: string) => unknown): StackConfigValue
     else if (typeof raw === "number" || typeof raw === "boolean") values[name] = String(raw);
   }
   return values;
-}
-
-function readEnv(env: NodeJS.ProcessEnv, name: string): string | undefined {
-  const value = env[name]?.trim();
-  return value === undefined || value === "" ? undefined : value;
 }
 
 function positiveInt(key: string, raw: string | undefined): number | undefined {

@@ -2,7 +2,7 @@
 // key, so after an AMBIGUOUS failure (timeout, dropped connection, 5xx, unreadable answer) the
 // request may or may not have created the user. Before trying again, look the user up by its
 // unique key with an exact match (never by search alone: the index lags, wacht-api.md §6).
-import { isWachtError, type WachtError } from "../client/errors";
+import { classifyCreateFailure, CREATE_RETRY } from "../client/retry";
 import type { UserCreate } from "../client/user-params";
 import type { WachtClient } from "../client/wacht-client";
 import { CREATE_FIELDS, fieldRow } from "../schema/user-field-lists";
@@ -26,29 +26,14 @@ export interface CreatedUser {
   recovery: "found" | "resent" | "none";
 }
 
-/** True when a failed POST may still have created the user on the server. */
+/** True when a failed POST may still have created the user on the server (client retry rule). */
 export function isAmbiguousFailure(err: unknown): boolean {
-  if (!isWachtError(err)) return false;
-  const e = err as WachtError & { status?: number; requestMaybeSent?: boolean };
-  // The client knows when nothing left this machine (refused connection, DNS, connect timeout).
-  if ((e.kind === "connection" || e.kind === "timeout") && e.requestMaybeSent === false)
-    return false;
-  if (e.kind === "connection" || e.kind === "timeout" || e.kind === "response-validation") {
-    return true;
-  }
-  return e.kind === "api" && typeof e.status === "number" && e.status >= 500;
+  return classifyCreateFailure(err) !== "not-created";
 }
 
 /** True when the failed POST may still be running on the server (no answer was received). */
 function mayStillBeRunning(err: unknown): boolean {
-  if (!isWachtError(err)) return false;
-  if (err.kind === "connection" || err.kind === "timeout" || err.kind === "response-validation") {
-    return true;
-  }
-  // A 502/504, or a 5xx without Wacht's JSON envelope, came from a gateway or proxy: the backend
-  // may still be running the POST. Only Wacht's own 5xx answer means its work is over.
-  const e = err as WachtError & { status?: number; serverMessage?: string };
-  return e.status === 502 || e.status === 504 || e.serverMessage === undefined;
+  return classifyCreateFailure(err) === "unanswered";
 }
 
 /** Options of {@link createWithoutDuplicates}. */
@@ -125,9 +110,9 @@ export async function createWithoutDuplicates(
   key: NaturalKey,
   options: CreateOptions = {},
 ): Promise<CreatedUser> {
-  const maxAttempts = options.maxAttempts ?? 3;
+  const maxAttempts = options.maxAttempts ?? CREATE_RETRY.maxAttempts;
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
-  let backoff = options.backoffMs ?? 500;
+  let backoff = options.backoffMs ?? CREATE_RETRY.backoffMs;
   const failures: string[] = [];
 
   // One search request: a user with this key may exist already, typically left behind by an
@@ -169,10 +154,13 @@ export async function createWithoutDuplicates(
     } catch (err) {
       if (!isAmbiguousFailure(err)) throw err;
       failures.push(err instanceof Error ? err.message : String(err));
-      const deadline = Date.now() + (mayStillBeRunning(err) ? (options.settleMs ?? 10_000) : 0);
+      const deadline =
+        Date.now() + (mayStillBeRunning(err) ? (options.settleMs ?? CREATE_RETRY.settleMs) : 0);
       let found = await tryFind(client, key, startedAt);
       while (("error" in found || found.matches.length === 0) && Date.now() < deadline) {
-        await sleep(Math.min(options.pollMs ?? 250, Math.max(0, deadline - Date.now())));
+        await sleep(
+          Math.min(options.pollMs ?? CREATE_RETRY.pollMs, Math.max(0, deadline - Date.now())),
+        );
         found = await tryFind(client, key, startedAt);
       }
       if ("error" in found) {
@@ -198,7 +186,7 @@ export async function createWithoutDuplicates(
         // sending it again in this run could make a duplicate. The next run's search before the
         // POST takes the user over if it was created, or creates it if not.
         throw new Error(
-          `creating a Wacht user with ${describeKey(key)} got no answer (${failures.join("; ")}) and no such user appeared within ${options.settleMs ?? 10_000} ms; not sending the POST again while the first may still complete. Run \`pulumi up\` again: it takes the user over if it was created, or creates it`,
+          `creating a Wacht user with ${describeKey(key)} got no answer (${failures.join("; ")}) and no such user appeared within ${options.settleMs ?? CREATE_RETRY.settleMs} ms; not sending the POST again while the first may still complete. Run \`pulumi up\` again: it takes the user over if it was created, or creates it`,
           { cause: err },
         );
       }

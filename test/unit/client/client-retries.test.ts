@@ -227,6 +227,15 @@ describe("waits", () => {
     expect(e.retryAfterMs).toBe(60_000);
   });
 
+  it("parses Retry-After once and carries it on the error, for any status", async () => {
+    t = makeClient({ maxRetries: 0 });
+    t.pool.intercept({ path: DETAILS, method: "GET" }).reply(503, err(503, "busy"), {
+      headers: { "content-type": "application/json", "retry-after": "2" },
+    });
+    const e = (await rejection(t.client.users.get(ID))) as WachtServerError;
+    expect(e).toMatchObject({ retryAfterMs: 2000, retryAfterSource: "retry-after-header" });
+  });
+
   it("caps a long server hint at maxRetryWaitMs", async () => {
     t = makeClient({ maxRetryWaitMs: 10_000 });
     t.pool

@@ -63,17 +63,24 @@ describe("resolveConfig", () => {
     "http://localhost:3001",
     "http://[::1]:9000",
     "http://127.1.2.3",
-    "http://api.localhost",
+    "http://[::ffff:127.0.0.1]",
   ])("allows plain http on loopback: %s", (url) => {
     expect(resolveConfig({ apiKey: "k", baseUrl: url }, env({})).baseUrl).toBe(new URL(url).origin);
   });
 
-  it.each(["http://example.com", "http://10.0.0.1", "http://127.0.0.1.nip.io", "ftp://localhost"])(
-    "refuses non-https on a non-loopback host: %s",
-    (url) => {
-      expect(() => resolveConfig({ apiKey: "k", baseUrl: url }, env({}))).toThrow(WachtConfigError);
-    },
-  );
+  it.each([
+    "http://example.com",
+    "http://10.0.0.1",
+    "http://127.0.0.1.nip.io",
+    "ftp://localhost",
+    // Issue 11 defect 6: a *.localhost name is loopback only by convention; the resolver decides.
+    "http://api.localhost",
+    "http://anything.localhost:8080",
+    "http://localhost.",
+    "http://[::ffff:10.0.0.1]",
+  ])("refuses non-https on a non-loopback host: %s", (url) => {
+    expect(() => resolveConfig({ apiKey: "k", baseUrl: url }, env({}))).toThrow(WachtConfigError);
+  });
 
   it("refuses unparseable URLs, credentials, queries and fragments", () => {
     for (const url of [
@@ -121,16 +128,38 @@ describe("resolveConfig", () => {
 
 describe("isLoopbackHost", () => {
   it("recognises loopback names and addresses only", () => {
-    expect(["localhost", "127.0.0.1", "[::1]", "::1", "foo.localhost"].every(isLoopbackHost)).toBe(
+    expect(["localhost", "127.0.0.1", "[::1]", "::1", "127.9.8.7"].every(isLoopbackHost)).toBe(
       true,
     );
     expect(
-      ["example.com", "localhost.example.com", "128.0.0.1", "0.0.0.0"].some(isLoopbackHost),
+      [
+        "example.com",
+        "localhost.example.com",
+        "128.0.0.1",
+        "0.0.0.0",
+        "foo.localhost",
+        "localhost.",
+      ].some(isLoopbackHost),
     ).toBe(false);
   });
 });
 
 describe("WachtClient construction", () => {
+  it("refuses plain http to a *.localhost name, from the option and from WACHT_BASE_URL", () => {
+    // Issue 11 defect 6: the name alone does not make a host loopback; the key would go with it.
+    const build = (options: ConstructorParameters<typeof WachtClient>[0]) => () =>
+      new WachtClient({ apiKey: API_KEY, env: {}, ...options });
+    expect(build({ baseUrl: "http://anything.localhost" })).toThrow(
+      "Wacht base URL must use https (plain http is only allowed for localhost and literal loopback addresses such as 127.0.0.1 and [::1]): http://anything.localhost",
+    );
+    expect(build({ env: { WACHT_BASE_URL: "http://evil.localhost:8080/v1" } })).toThrow(
+      WachtConfigError,
+    );
+    expect(build({ baseUrl: "https://anything.localhost" })().baseUrl).toBe(
+      "https://anything.localhost",
+    );
+  });
+
   it("exposes the resolved base URL but never the key", () => {
     const client = new WachtClient({
       apiKey: API_KEY,

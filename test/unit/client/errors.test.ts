@@ -19,7 +19,7 @@ import {
   WachtUnprocessableError,
   WachtValidationError,
 } from "../../../src/client";
-import { API_KEY } from "./fixtures";
+import { API_KEY, userDetails } from "./fixtures";
 import { makeClient, rejection, type TestClient } from "./helpers";
 
 const JSON_HEADERS = { headers: { "content-type": "application/json" } };
@@ -149,6 +149,35 @@ describe("message format and properties", () => {
   });
 });
 
+/** What a 401 asks the user to check (issue 11 defect 7). */
+const AUTH_HINT =
+  "Check the API key (WACHT_API_KEY, the stack config wacht:apiKey, or the apiKey option) and that it belongs to the deployment at https://api.wacht.test (WACHT_BASE_URL, the stack config wacht:baseUrl, or the baseUrl option)";
+
+describe("a 401 names what to check", () => {
+  it("names the key and base URL settings, and the base URL the key was sent to", async () => {
+    const c = makeClient({ maxRetries: 0, baseUrl: "https://api.wacht.test/gw/v1/" });
+    c.pool
+      .intercept({ path: "/gw/v1/users/1/details", method: "GET" })
+      .reply(401, err(401, "Invalid API key"), JSON_HEADERS);
+    const e = (await rejection(c.client.users.get("1"))) as WachtAuthenticationError;
+    expect(e).toBeInstanceOf(WachtAuthenticationError);
+    expect(e.message).toBe(
+      `401 GET /users/1/details: Invalid API key. ${AUTH_HINT.replace("https://api.wacht.test", "https://api.wacht.test/gw/v1")}`,
+    );
+    expect(e.hint).toContain("wacht:apiKey");
+    await c.agent.close();
+  });
+
+  it("adds no hint to other statuses", async () => {
+    t.pool
+      .intercept({ path: "/users/1/details", method: "GET" })
+      .reply(403, err(403, "Forbidden"), JSON_HEADERS);
+    const e = (await rejection(t.client.users.get("1"))) as WachtPermissionError;
+    expect(e.message).toBe("403 GET /users/1/details: Forbidden");
+    expect(e.hint).toBeUndefined();
+  });
+});
+
 describe("isWachtError", () => {
   it("recognises every client error and nothing else", () => {
     expect(isWachtError(new WachtConfigError("x"))).toBe(true);
@@ -211,13 +240,61 @@ describe("redaction", () => {
       await rejection(t.client.users.get("3")),
     ];
     expect(errors[0]!.message).toBe(
-      "401 GET /users/1/details: Authentication failed for Bearer [REDACTED]",
+      `401 GET /users/1/details: Authentication failed for Bearer [REDACTED]. ${AUTH_HINT}`,
     );
     for (const e of errors) {
       const text = dump(e);
       expect(text).not.toContain(API_KEY);
       expect(text).not.toMatch(/authorization/i);
     }
+  });
+
+  it("never exposes the key a server echoes in a response header, content type or error code", async () => {
+    // Issue 11 defect 1: a proxy echoing the key in x-request-id got it into message and requestId.
+    t.pool.intercept({ path: "/users/1/details", method: "GET" }).reply(500, err(500, "boom"), {
+      headers: { "content-type": "application/json", "x-request-id": API_KEY },
+    });
+    t.pool.intercept({ path: "/users/2/details", method: "GET" }).reply(502, "<html>bad</html>", {
+      headers: {
+        "content-type": `text/${API_KEY}; charset=utf-8`,
+        "x-request-id": `req-${API_KEY}`,
+      },
+    });
+    t.pool.intercept({ path: "/users/3/details", method: "GET" }).reply(200, "not json", {
+      headers: { "content-type": `application/${API_KEY}` },
+    });
+    t.pool
+      .intercept({ path: "/users/4/details", method: "GET" })
+      .reply(400, { errors: [{ message: "bad", code: `E_${API_KEY}` }] }, JSON_HEADERS);
+    t.pool
+      .intercept({ path: "/users/5/details", method: "GET" })
+      .reply(200, { ...userDetails(), id: API_KEY }, JSON_HEADERS);
+    t.pool
+      .intercept({ path: "/users/6/details", method: "GET" })
+      .reply(500, err(500, `see /keys/${encodeURIComponent(`${API_KEY}/x`)}`), JSON_HEADERS);
+    const errors = [
+      (await rejection(t.client.users.get("1"))) as WachtServerError,
+      (await rejection(t.client.users.get("2"))) as WachtServerError,
+      await rejection(t.client.users.get("3")),
+      (await rejection(t.client.users.get("4"))) as WachtBadRequestError,
+      await rejection(t.client.users.get("5")),
+      await rejection(t.client.users.get("6")),
+    ];
+    expect(errors[0]!.message).toBe("500 GET /users/1/details: boom (request id [REDACTED])");
+    expect((errors[0] as WachtServerError).requestId).toBe("[REDACTED]");
+    expect(errors[1]!.message).toBe(
+      "502 GET /users/2/details: <non-JSON response: text/[REDACTED], 16 bytes> (request id req-[REDACTED])",
+    );
+    expect(errors[2]!.message).toBe(
+      "200 GET /users/3/details: response is not JSON (application/[REDACTED], 8 bytes)",
+    );
+    expect((errors[3] as WachtBadRequestError).code).toBe("E_[REDACTED]");
+    expect(errors[4]!.message).toBe(
+      "200 GET /users/5/details: the response describes user <not a decimal id>, not the requested user 5",
+    );
+    for (const e of errors) expect(dump(e)).not.toContain(API_KEY);
+    // The percent-encoded key in a URL is redacted too (the key itself has no reserved characters).
+    expect(dump(errors[5])).not.toContain(encodeURIComponent(`${API_KEY}/x`));
   });
 
   it("never exposes the password of setPassword or create", async () => {

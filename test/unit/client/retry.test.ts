@@ -4,10 +4,13 @@
 import {
   WachtApiError,
   WachtConnectionError,
+  WachtResponseValidationError,
   WachtTimeoutError,
   WachtValidationError,
 } from "../../../src/client/errors";
 import {
+  classifyCreateFailure,
+  CREATE_RETRY,
   parseRetryAfter,
   parseRetryAfterMessage,
   retryDelay,
@@ -141,5 +144,103 @@ describe("retryDelay", () => {
     expect(retryDelayMs({ nowMs: NOW, attempt: 10, random: () => 1, maxRetryWaitMs: 3000 })).toBe(
       3000,
     );
+  });
+});
+
+describe("decisions by kind, across copies of the package", () => {
+  /** The client module loaded a second time: its errors are not instances of this copy's classes. */
+  function otherCopy(): typeof import("../../../src/client/errors") {
+    let mod: typeof import("../../../src/client/errors") | undefined;
+    jest.isolateModules(() => {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports -- a second module copy is the point
+      mod = require("../../../src/client/errors");
+    });
+    return mod!;
+  }
+
+  it("classifies another copy's errors exactly like this copy's", () => {
+    const o = otherCopy();
+    const foreign503 = o.WachtApiError.fromResponse({ status: 503, method: "GET", path: "/u" });
+    expect(foreign503).not.toBeInstanceOf(WachtApiError);
+    expect(shouldRetry(foreign503, { idempotent: true })).toBe("server-error");
+    expect(
+      shouldRetry(o.WachtApiError.fromResponse({ status: 429, method: "POST", path: "/u" }), {
+        idempotent: false,
+      }),
+    ).toBe("rate-limit");
+    const foreignTimeout = new o.WachtTimeoutError({
+      method: "GET",
+      path: "/u",
+      phase: "headers",
+      timeoutMs: 5,
+      requestMaybeSent: true,
+    });
+    expect(shouldRetry(foreignTimeout, { idempotent: true })).toBe("timeout");
+    expect(shouldRetry(foreignTimeout, { idempotent: false })).toBeNull();
+    expect(
+      shouldRetry(
+        new o.WachtConnectionError({
+          method: "POST",
+          path: "/u",
+          requestMaybeSent: false,
+          detail: "x",
+        }),
+        { idempotent: false },
+      ),
+    ).toBe("connection");
+  });
+
+  it("uses the wait hint carried on the error (parsed once), from any copy", () => {
+    const o = otherCopy();
+    const e = o.WachtApiError.fromResponse({
+      status: 503,
+      method: "GET",
+      path: "/u",
+      retryAfterMs: 4000,
+      retryAfterSource: "retry-after-header",
+    });
+    const base = { attempt: 1, random: () => 0.5, nowMs: NOW };
+    expect(retryDelay({ ...base, error: e })).toEqual({
+      delayMs: 4000,
+      source: "retry-after-header",
+    });
+    expect(retryDelay({ ...base, error: e, maxRetryWaitMs: 1000 }).delayMs).toBe(1000);
+    expect(retryDelay({ ...base, error: api(503) })).toEqual({ delayMs: 375, source: "backoff" });
+  });
+});
+
+describe("classifyCreateFailure (the no-duplicate create's rule)", () => {
+  const wachtApi = (status: number, serverMessage?: string) =>
+    WachtApiError.fromResponse({ status, method: "POST", path: "/users", serverMessage });
+
+  it.each([
+    ["a refused connection (nothing sent)", conn(false), "not-created"],
+    ["a connect timeout", timeout("connect"), "not-created"],
+    ["a 400 answer", wachtApi(400, "bad"), "not-created"],
+    ["a 429", wachtApi(429, "Rate limit exceeded"), "not-created"],
+    ["a non-Wacht error", new Error("x"), "not-created"],
+    ["Wacht's own 500", wachtApi(500, "Something went wrong"), "answered"],
+    ["Wacht's own 503", wachtApi(503, "busy"), "answered"],
+    ["a gateway 502", wachtApi(502, "bad gateway"), "unanswered"],
+    ["a gateway 504", wachtApi(504, "timeout"), "unanswered"],
+    ["a 500 without Wacht's envelope", wachtApi(500), "unanswered"],
+    ["a dropped connection", conn(true), "unanswered"],
+    ["a headers timeout", timeout("headers"), "unanswered"],
+    [
+      "an unreadable 2xx",
+      new WachtResponseValidationError({
+        method: "POST",
+        path: "/users",
+        status: 200,
+        detail: "x",
+      }),
+      "unanswered",
+    ],
+  ])("%s → %s", (_what, error, expected) => {
+    expect(classifyCreateFailure(error)).toBe(expected);
+  });
+
+  it("holds the create's own retry numbers", () => {
+    expect(CREATE_RETRY).toEqual({ maxAttempts: 3, backoffMs: 500, settleMs: 10_000, pollMs: 250 });
   });
 });
