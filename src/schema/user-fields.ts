@@ -44,10 +44,21 @@ export const FRAMING_RESERVE_BYTES = 64 * 1024;
  */
 export const REQUEST_PARTS_LIMIT_BYTES = MAX_BODY_BYTES - FRAMING_RESERVE_BYTES;
 
-/** A byte count in human units: "1.94 MiB (2,031,616 bytes)". */
+const UNITS = ["bytes", "KiB", "MiB", "GiB"] as const;
+
+/**
+ * Human units with the exact count: `1.93 MiB (2,031,616 bytes)`, `512 bytes`. Two decimals at
+ * most, trailing zeros dropped (`2 MiB (2,097,152 bytes)`), rounded down so that a size just over
+ * a limit never prints as the limit itself.
+ */
 export function humanBytes(bytes: number): string {
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1024 && unit < UNITS.length - 1) {
+    value /= 1024;
+    unit++;
+  }
   const exact = `${bytes.toLocaleString("en-US")} bytes`;
-  if (bytes < 1024) return exact;
-  const [unit, size] = bytes < 1024 * 1024 ? ["KiB", 1024] : ["MiB", 1024 * 1024];
-  return `${(bytes / size).toFixed(2)} ${unit} (${exact})`;
+  if (unit === 0) return exact;
+  return `${String(Math.floor(value * 100) / 100)} ${UNITS[unit]} (${exact})`;
 }

@@ -4,6 +4,7 @@
 // (wacht-api.md §3): such a declaration must fail at preview, not at apply or never.
 import { z } from "zod";
 import { firstNonJson, JsonValueSchema } from "./json";
+import { isUserId } from "./user-id";
 import { CREATE_ONLY_FIELDS, NAME_FIELDS, type NameField } from "./user-field-lists";
 import {
   METADATA_OWNERSHIP_MODES,
@@ -19,12 +20,7 @@ export interface UserValidationLimits {
   usernameMaxLength: number;
 }
 
-const MAX_INT64 = 9223372036854775807n;
-
-/** A Wacht user id: a decimal int64 written as a string (wacht-api.md §1). */
-export function isUserId(value: string): boolean {
-  return /^[0-9]{1,19}$/.test(value) && BigInt(value) <= MAX_INT64 && BigInt(value) > 0n;
-}
+export { isUserId } from "./user-id";
 
 /** POST /users email rule (wacht-api.md §4). */
 const EMAIL_RE = /^[a-zA-Z0-9._%+-]+@[a-zA-Z0-9.-]+\.[a-zA-Z]{2,}$/;
