@@ -40,7 +40,7 @@ export const FRAMING_RESERVE_BYTES = 64 * 1024;
 
 /**
  * What the parts of one request may add up to, and so what any one part (a name, a metadata
- * value as JSON, the image) may be: the body limit less the framing reserve (1.94 MiB).
+ * value as JSON, the image) may be: the body limit less the framing reserve (1.93 MiB).
  */
 export const REQUEST_PARTS_LIMIT_BYTES = MAX_BODY_BYTES - FRAMING_RESERVE_BYTES;
 
