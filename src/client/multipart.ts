@@ -11,6 +11,8 @@ import { WachtValidationError } from "./errors";
 import { sniffImageType } from "./image-type";
 import { formatBytes, MAX_BODY_BYTES } from "./limits";
 import type { UserCreate, UserUpdate } from "./user-params";
+import { CREATE_FIELDS, UPDATE_FIELDS } from "../schema/user-field-lists";
+import { USER_FIELDS, type UserFieldName } from "../schema/user-field-table";
 
 /** The server's body limit (limits.ts), under the name this module's callers know. */
 export { MAX_BODY_BYTES as MAX_MULTIPART_BYTES } from "./limits";
@@ -49,28 +51,12 @@ class Parts {
   }
 }
 
-const UPDATE_KEYS: readonly (keyof UserUpdate)[] = [
-  "firstName",
-  "lastName",
-  "username",
-  "disabled",
-  "secondFactorPolicy",
-  "publicMetadata",
-  "privateMetadata",
-  "removeProfileImage",
-  "profileImage",
-];
-
-const CREATE_KEYS: readonly (keyof UserCreate)[] = [
-  "firstName",
-  "lastName",
-  "emailAddress",
-  "phoneNumber",
-  "username",
-  "password",
-  "skipPasswordCheck",
-  "profileImage",
-];
+/**
+ * The fields each call takes, from the user field table: PATCH takes the update fields; POST takes
+ * the create fields and also the image (wacht-api.md §4; the provider sends it with its PATCH).
+ */
+const UPDATE_KEYS: readonly UserFieldName[] = UPDATE_FIELDS;
+const CREATE_KEYS: readonly UserFieldName[] = [...CREATE_FIELDS, "profileImage"];
 
 function checkKeys(input: object, allowed: readonly string[], call: string): void {
   if (typeof input !== "object" || input === null || Array.isArray(input)) {
@@ -173,6 +159,27 @@ function finish(parts: Parts): BuiltBody {
   return { body, headers };
 }
 
+/**
+ * The one encoder of both calls: each given field, in table order, as the part its row names,
+ * encoded by its kind. Text Wacht ignores when empty is refused (the row's `mayBeEmpty`).
+ */
+function encodeFields(
+  input: Partial<Record<UserFieldName, unknown>>,
+  keys: readonly UserFieldName[],
+): BuiltBody {
+  const parts = new Parts();
+  for (const key of keys) {
+    const value = input[key];
+    if (value === undefined) continue;
+    const row = USER_FIELDS[key];
+    if (row.kind === "image") appendImage(parts, value);
+    else if (row.kind === "bool") parts.put(row.wire, bool(key, value));
+    else if (row.kind === "json") parts.put(row.wire, json(key, value));
+    else parts.put(row.wire, text(key, value, row.mayBeEmpty));
+  }
+  return finish(parts);
+}
+
 /** Encodes PATCH /users/{id} changes (wacht-api.md §3). Throws WachtValidationError before anything is sent. */
 export function buildUpdateForm(changes: UserUpdate): BuiltBody {
   checkKeys(changes, UPDATE_KEYS, "users.update");
@@ -182,41 +189,11 @@ export function buildUpdateForm(changes: UserUpdate): BuiltBody {
       "profileImage cannot be combined with removeProfileImage: true (the server removes and skips the upload)",
     );
   }
-  const parts = new Parts();
-  const c = changes as Record<keyof UserUpdate, unknown>;
-  const put = (name: string, v: string) => parts.put(name, v);
-  if (c.firstName !== undefined) put("first_name", text("firstName", c.firstName, false));
-  if (c.lastName !== undefined) put("last_name", text("lastName", c.lastName, false));
-  if (c.username !== undefined) put("username", text("username", c.username, false));
-  if (c.disabled !== undefined) put("disabled", bool("disabled", c.disabled));
-  if (c.secondFactorPolicy !== undefined) {
-    put("second_factor_policy", text("secondFactorPolicy", c.secondFactorPolicy, false));
-  }
-  if (c.publicMetadata !== undefined)
-    put("public_metadata", json("publicMetadata", c.publicMetadata));
-  if (c.privateMetadata !== undefined)
-    put("private_metadata", json("privateMetadata", c.privateMetadata));
-  if (c.removeProfileImage !== undefined)
-    put("remove_profile_image", bool("removeProfileImage", c.removeProfileImage));
-  if (c.profileImage !== undefined) appendImage(parts, c.profileImage);
-  return finish(parts);
+  return encodeFields(changes, UPDATE_KEYS);
 }
 
 /** Encodes POST /users fields (wacht-api.md §4). Throws WachtValidationError before anything is sent. */
 export function buildCreateForm(fields: UserCreate): BuiltBody {
   checkKeys(fields, CREATE_KEYS, "users.create");
-  const parts = new Parts();
-  const c = fields as Record<keyof UserCreate, unknown>;
-  const put = (name: string, v: string) => parts.put(name, v);
-  if (c.firstName !== undefined) put("first_name", text("firstName", c.firstName, true));
-  if (c.lastName !== undefined) put("last_name", text("lastName", c.lastName, true));
-  if (c.emailAddress !== undefined)
-    put("email_address", text("emailAddress", c.emailAddress, true));
-  if (c.phoneNumber !== undefined) put("phone_number", text("phoneNumber", c.phoneNumber, true));
-  if (c.username !== undefined) put("username", text("username", c.username, true));
-  if (c.password !== undefined) put("password", text("password", c.password, true));
-  if (c.skipPasswordCheck !== undefined)
-    put("skip_password_check", bool("skipPasswordCheck", c.skipPasswordCheck));
-  if (c.profileImage !== undefined) appendImage(parts, c.profileImage);
-  return finish(parts);
+  return encodeFields(fields, CREATE_KEYS);
 }

@@ -128,6 +128,13 @@ describe("buildUpdateForm", () => {
 });
 
 describe("buildCreateForm", () => {
+  it("refuses an empty name like update and check do (Wacht takes \"\" as absent)", () => {
+    expect(() => buildCreateForm({ emailAddress: "a@example.com", lastName: "" })).toThrow(
+      /lastName must not be empty/,
+    );
+    expect(() => buildUpdateForm({ lastName: "" })).toThrow(/lastName must not be empty/);
+  });
+
   it("encodes the create fields", async () => {
     expect(
       await parts(
@@ -137,14 +144,14 @@ describe("buildCreateForm", () => {
           username: "ada",
           phoneNumber: "+15551234567",
           emailAddress: "ada@example.com",
-          lastName: "",
+          lastName: "Lovelace",
           firstName: "Ada",
           profileImage: GIF,
         }),
       ),
     ).toEqual([
       { name: "first_name", value: "Ada" },
-      { name: "last_name", value: "" },
+      { name: "last_name", value: "Lovelace" },
       { name: "email_address", value: "ada@example.com" },
       { name: "phone_number", value: "+15551234567" },
       { name: "username", value: "ada" },
