@@ -2,11 +2,16 @@ jest.setTimeout(600_000);
 
 // Interrupted runs: `pulumi up` of 200 new users is stopped part-way, once with SIGINT (Ctrl-C)
 // and once with SIGKILL (a killed CI runner). Then the recovery the README documents:
-//   pulumi cancel --yes                             (after a kill only: removes the dead run's lock)
+//   pulumi cancel --yes                             (after a kill only: removes the dead run's lock;
+//                                                    with a file backend, if it fails with
+//                                                    "failed to load checkpoint: EOF", first delete
+//                                                    the empty .pulumi/stacks/<project>/<stack>.json.attrs)
 //   pulumi refresh --clear-pending-creates --yes   (drops the creates the engine never finished)
 //   pulumi up --yes                                 (creates the rest; takes over what the killed
 //                                                    run created but never recorded)
 // It must end with 0 duplicate users, 0 mismatches, and a no-op next run.
+import * as fs from "node:fs";
+import * as path from "node:path";
 import { expectSuccess, stage, writes, type Stage } from "./helpers/fixtures";
 
 const COUNT = 200;
@@ -97,8 +102,26 @@ describe.each([
     expect(partial.users).toBeGreaterThanOrEqual(posts);
     expect(partial.users).toBeLessThan(COUNT);
 
-    if (signal === "SIGKILL")
-      expectSuccess(await s.project.run(["cancel", "--yes", "--non-interactive"]));
+    if (signal === "SIGKILL") {
+      let cancel = await s.project.run(["cancel", "--yes", "--non-interactive"]);
+      if (/failed to load checkpoint: EOF/.test(cancel.all)) {
+        // The kill cut the file backend's write of the checkpoint's metadata sidecar (seen about
+        // once in five kills): the README says to delete the empty <stack>.json.attrs; the
+        // checkpoint itself is whole.
+        const attrs = path.join(
+          s.project.dir,
+          ".state",
+          ".pulumi",
+          "stacks",
+          "wacht-e2e",
+          `${s.project.stack}.json.attrs`,
+        );
+        expect(fs.statSync(attrs).size).toBe(0);
+        fs.rmSync(attrs);
+        cancel = await s.project.run(["cancel", "--yes", "--non-interactive"]);
+      }
+      expectSuccess(cancel);
+    }
     expectSuccess(
       await s.project.run(["refresh", "--clear-pending-creates", "--yes", "--non-interactive"]),
     );
