@@ -1,27 +1,45 @@
-// The ONLY object Pulumi serializes into state as `__provider` (docs/decisions/0003). Each method
-// loads the implementation by package name inside the provider process, so the state holds no
-// credential, no library object (zod schema, undici agent) and no copy of our code: upgrading
-// pulumi-wacht changes the code that runs. Keep this file free of imports other than types.
+// The ONLY objects Pulumi serializes into state as `__provider` (docs/decisions/0003): one per
+// resource type, each holding nothing but the package subpath of its implementation and the name
+// of its factory. Each method loads the implementation by package name inside the provider
+// process, so the state holds no credential, no library object (zod schema, undici agent) and no
+// copy of our code: upgrading pulumi-wacht changes the code that runs. Keep this file free of
+// imports other than types.
 import type * as pulumi from "@pulumi/pulumi";
-import type { WachtUserProvider } from "./user-provider";
 
-/** The package subpath of the implementation (see package.json "exports"). */
-const IMPLEMENTATION = "pulumi-wacht/provider-impl";
+type Props = Record<string, unknown>;
 
-function loadImplementation(): WachtUserProvider {
-  // Resolved from the provider process's working directory: the user's program, where the
-  // package is installed. eslint-disable-next-line is for the deliberate run-time require.
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const mod = require(IMPLEMENTATION) as { createUserProvider(): WachtUserProvider };
-  return mod.createUserProvider();
+/** What an implementation loaded by a shim provides: every method the shim delegates. */
+export interface ShimmedProvider {
+  configure(req: pulumi.dynamic.ConfigureRequest): Promise<void>;
+  check(olds: Props, news: Props): Promise<pulumi.dynamic.CheckResult>;
+  diff(id: string, olds: Props, news: Props): Promise<pulumi.dynamic.DiffResult>;
+  create(inputs: Props): Promise<pulumi.dynamic.CreateResult>;
+  read(id: string, props: Props): Promise<pulumi.dynamic.ReadResult>;
+  update(id: string, olds: Props, news: Props): Promise<pulumi.dynamic.UpdateResult>;
+  delete(id: string, props: Props): Promise<void>;
 }
 
-/** Delegates every provider method to one lazily created implementation instance. */
-export class UserProviderShim implements pulumi.dynamic.ResourceProvider {
-  private implementation: WachtUserProvider | undefined;
+/** Delegates every provider method to one lazily loaded implementation instance. */
+export class ProviderShim implements pulumi.dynamic.ResourceProvider {
+  private implementation: ShimmedProvider | undefined;
 
-  private impl(): WachtUserProvider {
-    if (this.implementation === undefined) this.implementation = loadImplementation();
+  /**
+   * @param subpath the implementation's package subpath (package.json "exports")
+   * @param factory the name of the function of that module that creates the implementation
+   */
+  constructor(
+    private readonly subpath: string,
+    private readonly factory: string,
+  ) {}
+
+  private impl(): ShimmedProvider {
+    if (this.implementation === undefined) {
+      // Resolved from the provider process's working directory: the user's program, where the
+      // package is installed. The run-time require is deliberate.
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const mod = require(this.subpath) as Record<string, () => ShimmedProvider>;
+      this.implementation = mod[this.factory]!();
+    }
     return this.implementation;
   }
 
@@ -29,41 +47,33 @@ export class UserProviderShim implements pulumi.dynamic.ResourceProvider {
     await this.impl().configure(req);
   }
 
-  async check(
-    olds: Record<string, unknown>,
-    news: Record<string, unknown>,
-  ): Promise<pulumi.dynamic.CheckResult> {
+  async check(olds: Props, news: Props): Promise<pulumi.dynamic.CheckResult> {
     return this.impl().check(olds, news);
   }
 
-  async diff(
-    id: string,
-    olds: Record<string, unknown>,
-    news: Record<string, unknown>,
-  ): Promise<pulumi.dynamic.DiffResult> {
+  async diff(id: string, olds: Props, news: Props): Promise<pulumi.dynamic.DiffResult> {
     return this.impl().diff(id, olds, news);
   }
 
-  async create(inputs: Record<string, unknown>): Promise<pulumi.dynamic.CreateResult> {
+  async create(inputs: Props): Promise<pulumi.dynamic.CreateResult> {
     return this.impl().create(inputs);
   }
 
-  async read(id: string, props: Record<string, unknown>): Promise<pulumi.dynamic.ReadResult> {
+  async read(id: string, props: Props): Promise<pulumi.dynamic.ReadResult> {
     return this.impl().read(id, props);
   }
 
-  async update(
-    id: string,
-    olds: Record<string, unknown>,
-    news: Record<string, unknown>,
-  ): Promise<pulumi.dynamic.UpdateResult> {
+  async update(id: string, olds: Props, news: Props): Promise<pulumi.dynamic.UpdateResult> {
     return this.impl().update(id, olds, news);
   }
 
-  async delete(id: string, props: Record<string, unknown>): Promise<void> {
+  async delete(id: string, props: Props): Promise<void> {
     return this.impl().delete(id, props);
   }
 }
 
-/** The one shared instance (the SDK caches serialization per provider object). */
-export const userProviderShim = new UserProviderShim();
+/** The User provider's one shared shim (the SDK caches serialization per provider object). */
+export const userProviderShim = new ProviderShim(
+  "pulumi-wacht/provider-impl",
+  "createUserProvider",
+);
