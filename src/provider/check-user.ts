@@ -5,7 +5,7 @@ import { createHash } from "node:crypto";
 import { sniffImageType } from "../client/image-type";
 import { z } from "zod";
 import { toCheckFailures, type CheckFailure } from "../schema/check-failures";
-import { buildUserInputsSchema, type UserValidationLimits } from "../schema/user-inputs";
+import { userInputsSchemaFor, type UserValidationLimits } from "../schema/user-inputs";
 import { humanBytes, REQUEST_PARTS_LIMIT_BYTES, UNKNOWN } from "../schema/user-fields";
 import { CREATE_FIELDS, fieldRow, UPDATE_FIELDS } from "../schema/user-field-lists";
 import { isUserId } from "../schema/user-inputs";
@@ -50,22 +50,6 @@ export function deeperThan(value: unknown, limit: number): boolean {
     level = next;
   }
   return false;
-}
-
-/**
- * One schema per set of limits, built on first use. This module runs only in the provider
- * process (the serialized shim loads it by name), so caching a zod schema here is safe; building
- * one costs ~0.5 ms, parsing with a built one ~15 µs (BENCHMARKS.md).
- */
-const schemas = new Map<string, ReturnType<typeof buildUserInputsSchema>>();
-function schemaFor(limits: UserValidationLimits): ReturnType<typeof buildUserInputsSchema> {
-  const key = `${limits.usernameMinLength}:${limits.usernameMaxLength}`;
-  let schema = schemas.get(key);
-  if (schema === undefined) {
-    schema = buildUserInputsSchema(limits);
-    schemas.set(key, schema);
-  }
-  return schema;
 }
 
 function checkImageFile(
@@ -251,7 +235,7 @@ export function checkUser(
       delete inputs[`${field}Schema`];
     }
   }
-  const parsed = schemaFor(limits).safeParse(known);
+  const parsed = userInputsSchemaFor(limits).safeParse(known);
   if (!parsed.success) failures.push(...toCheckFailures(parsed.error.issues));
 
   const image = inputs["profileImage"];

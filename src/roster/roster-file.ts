@@ -7,7 +7,7 @@ import * as path from "node:path";
 import { isMap, isScalar, LineCounter, parseDocument, type Document } from "yaml";
 import { z } from "zod";
 import { toCheckFailures } from "../schema/check-failures";
-import { buildUserInputsSchema, type UserValidationLimits } from "../schema/user-inputs";
+import { userInputsSchemaFor, type UserValidationLimits } from "../schema/user-inputs";
 import { configRefSchema, type ConfigRef } from "./config-ref";
 
 /** File name endings a roster directory is read for. */
@@ -76,20 +76,6 @@ export function rosterName(file: string): string {
 }
 
 type Path = readonly PropertyKey[];
-
-type UserInputsSchema = ReturnType<typeof buildUserInputsSchema>;
-/** One schema per limits: building it costs more than validating a file. Never serialized. */
-const schemas = new Map<string, UserInputsSchema>();
-
-function schemaFor(limits: UserValidationLimits): UserInputsSchema {
-  const key = `${limits.usernameMinLength}:${limits.usernameMaxLength}`;
-  let schema = schemas.get(key);
-  if (schema === undefined) {
-    schema = buildUserInputsSchema(limits);
-    schemas.set(key, schema);
-  }
-  return schema;
-}
 
 /** The 1-based position of the node at `path` (or of `key`'s key node inside it). */
 function positionOf(
@@ -189,7 +175,7 @@ export function parseRosterFile(
   const candidate: Record<string, unknown> = { ...rest };
   if (password !== undefined) candidate["password"] = PASSWORD_STAND_IN;
   if (privateMetadata !== undefined) candidate["privateMetadata"] = {};
-  const parsed = schemaFor(limits).safeParse(candidate);
+  const parsed = userInputsSchemaFor(limits).safeParse(candidate);
   if (!parsed.success) {
     for (const issue of parsed.error.issues) {
       // Stand-ins are valid by construction; a rule about them (passwordVersion without password

@@ -304,6 +304,24 @@ export function buildUserInputsSchema(limits: UserValidationLimits) {
     });
 }
 
+/**
+ * The schema for a set of limits, built on first use and kept: building one costs ~0.5 ms, parsing
+ * with a built one ~15 µs (BENCHMARKS.md). Used by the provider's check and the roster loader; no
+ * serialized object references it (the shim loads check by package name).
+ */
+const schemas = new Map<string, ReturnType<typeof buildUserInputsSchema>>();
+export function userInputsSchemaFor(
+  limits: UserValidationLimits,
+): ReturnType<typeof buildUserInputsSchema> {
+  const key = `${limits.usernameMinLength}:${limits.usernameMaxLength}`;
+  let schema = schemas.get(key);
+  if (schema === undefined) {
+    schema = buildUserInputsSchema(limits);
+    schemas.set(key, schema);
+  }
+  return schema;
+}
+
 /** True when a value is (or is wholly) the engine's preview-unknown sentinel. */
 export function isUnknown(value: unknown): boolean {
   return value === UNKNOWN;
