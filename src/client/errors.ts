@@ -1,4 +1,4 @@
-// The WachtError hierarchy (house-style §8.4): API errors per status, connection/timeout, response
+// The WachtError hierarchy: API errors per status, connection/timeout, response
 // validation, config and request validation. Errors carry only redacted, allow-listed data: never the
 // API key, the Authorization header, request bodies or passwords. isWachtError() works across module copies.
 

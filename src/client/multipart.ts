@@ -1,5 +1,5 @@
 // Multipart bodies for PATCH /users/{id} and POST /users, built once into one Buffer so a retry
-// re-sends identical bytes (house-style §7.3). Only the given fields, in a fixed order; booleans as
+// re-sends identical bytes. Only the given fields, in a fixed order; booleans as
 // `true`/`false`, metadata as canonical JSON, the image with its sniffed type. Refuses what the server drops.
 // The encoding is byte-for-byte form-data's (a unit test compares the two); it is written out here
 // because form-data's getBuffer() concatenates quadratically and cost ~10 µs per body

@@ -1,6 +1,6 @@
 // Structural equality of JSON values. Metadata is compared as a JSON
 // value, never as text, so key order and whitespace can never produce a phantom diff
-// (anchors.md pain point 1). Pure: no I/O, no library imports.
+// (the phantom-diff complaint users file against other providers). Pure: no I/O, no library imports.
 
 /** Deep equality of two JSON values; object key order does not matter, array order does. */
 export function jsonEqual(a: unknown, b: unknown): boolean {
