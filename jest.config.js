@@ -1,6 +1,6 @@
 // Test pyramid (docs/decisions/0004-test-pyramid.md): unit (no sockets), integration (real HTTP
 // against the emulator on 127.0.0.1), engine (the real Pulumi dynamic-provider host over gRPC and
-// the packed tarball). `npm test` runs all three; `soak` runs only when asked (`npm run soak`).
+// the packed tarball), e2e (the real Pulumi CLI). `npm test` runs all four; `soak` runs only when asked (`npm run soak`).
 /** @type {import('jest').Config} */
 const common = {
   testEnvironment: "node",
