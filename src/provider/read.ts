@@ -45,6 +45,7 @@ export async function readUser(
     }
     withContext(`reading Wacht user ${userId} failed`, err);
   }
+  call.reads.remember(details); // an update right after this refresh uses it (recent-reads.ts)
   const outs = toOutputs(details, declarationFromState(state));
   return { id: outs.userId, props: outs, inputs: inputsFromState(outs) };
 }
