@@ -11,7 +11,7 @@ import type { ApiUserDetails } from "../schema/wire";
  * How old a read may be for the guard to use it instead of a GET: a write by someone else in the
  * last RECENT_READ_MS before the PATCH may go unnoticed (documented in README, "Lost-update guard").
  */
-export const RECENT_READ_MS = 60_000;
+export const RECENT_READ_MS = 5 * 60_000;
 
 /** The details this process read last per user, with when (per client). */
 export class RecentReads {
