@@ -42,6 +42,9 @@ export class DeltaRefresh {
   /** Number of list requests made (for tests and benchmarks). */
   listCalls = 0;
 
+  /** When the listing started (epoch ms): what it shows is at least this recent. */
+  listedAt: number | undefined;
+
   /** Forget what the listing says about a user this process just wrote. */
   invalidate(userId: string): void {
     this.stale.add(userId);
@@ -59,6 +62,7 @@ export class DeltaRefresh {
   }
 
   private async fetch(): Promise<Map<string, string> | undefined> {
+    this.listedAt = Date.now();
     const map = new Map<string, string>();
     let offset = 0;
     for (let pages = 0; pages < this.maxPages; pages++) {

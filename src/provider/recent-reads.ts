@@ -1,9 +1,10 @@
 // The lost-update guard's read, shared with refresh. An update must not overwrite a field
 // someone else changed since the state's last read, so it compares the state with the live user
 // before its PATCH. When this process read the user itself a moment ago (`pulumi up --refresh`:
-// the refresh's GET), that read IS the live user the guard needs: the update reuses it and costs
-// one PATCH. The bound is RECENT_READ_MS; an older read, a read whose `updated_at` is not the
-// state's, or none (a plain `pulumi up`, or a user the delta listing found unchanged) means a GET.
+// the refresh's GET, or its delta listing showing the user unchanged, when the state's own
+// details stand for it, see details-from-state.ts), that read IS the live user the guard needs:
+// the update reuses it and costs one PATCH. The bound is RECENT_READ_MS; an older read, a read
+// whose `updated_at` is not the state's, or none (a plain `pulumi up`) means a GET.
 import { sameInstant } from "../diff/timestamps";
 import type { ApiUserDetails } from "../schema/wire";
 
@@ -19,9 +20,9 @@ export class RecentReads {
 
   constructor(private readonly now: () => number = Date.now) {}
 
-  /** Records a read (a GET, or a PATCH's answer) of `details`. */
-  remember(details: ApiUserDetails): void {
-    this.reads.set(details.id, { details, at: this.now() });
+  /** Records a read of `details` made at `at` (epoch ms; now by default). */
+  remember(details: ApiUserDetails, at: number = this.now()): void {
+    this.reads.set(details.id, { details, at });
   }
 
   /** Forgets the user (this process is about to write it, or created it). */

@@ -3,7 +3,10 @@
 // per process for the duplicate lookup; an update right after this process's read is one PATCH;
 // a refresh of unchanged users is ⌈M/500⌉ list requests whatever the parallelism.
 import { startEmulator, type EmulatorHandle } from "../../../src/emulator";
+import { detailsFromState } from "../../../src/provider/details-from-state";
 import { RecentReads, RECENT_READ_MS } from "../../../src/provider/recent-reads";
+import { declarationFromState, toOutputs } from "../../../src/provider/to-outputs";
+import type { UserOutputs } from "../../../src/schema/user-state";
 import type { WachtUserProvider } from "../../../src/provider/user-provider";
 import type { ApiUserDetails } from "../../../src/schema/wire";
 import { calls, configuredProvider } from "../../helpers/provider";
@@ -117,6 +120,66 @@ describe("update: the lost-update guard reuses this process's recent read", () =
     emulator.clearRequests();
     await next.update(u!.id, outs, news);
     expect(calls(emulator)).toEqual([`GET /users/${u!.id}/details`, `PATCH /users/${u!.id}`]);
+  });
+
+  it("after a refresh that found the user unchanged in the listing, a declaration change is one PATCH", async () => {
+    // Key-level metadata ownership: the merge must keep the key written by someone else.
+    emulator.users.seed([
+      {
+        id: "331000000000000001",
+        first_name: "Kay",
+        email: "kay@example.com",
+        phone_number: "+14155550101",
+        extra_emails: ["kay2@example.com"],
+        public_metadata: { team: "infra", addedByApp: 1 },
+        has_backup_codes: true,
+      },
+    ]);
+    const id = "331000000000000001";
+    const run = await configuredProvider(emulator.url, KEY);
+    const decl = { userId: id, metadataOwnership: "keys", publicMetadata: { team: "infra" } };
+    const { outs } = await run.create(await checked(run, decl));
+    const next = await configuredProvider(emulator.url, KEY); // `pulumi up --refresh` in CI
+    const news = await checked(next, { ...decl, publicMetadata: { team: "ops" } });
+    emulator.clearRequests();
+    const refreshed = await next.read(id, outs);
+    const updated = await next.update(id, refreshed.props as Record<string, unknown>, news);
+    expect(calls(emulator)).toEqual(["GET /users", `PATCH /users/${id}`]);
+    expect(emulator.users.get(id)?.user.public_metadata).toEqual({ team: "ops", addedByApp: 1 });
+    expect(updated.outs).toMatchObject({ externalPublicMetadataKeys: ["addedByApp"] });
+  });
+
+  it("the details rebuilt from a state give back exactly that state (the planner sees the same user)", async () => {
+    emulator.users.seed([
+      {
+        id: "331000000000000002",
+        first_name: "Rho",
+        last_name: "Tri",
+        username: "rho",
+        email: "rho@example.com",
+        extra_emails: ["rho2@example.com"],
+        phone_number: "4155550102",
+        country_code: "+1",
+        public_metadata: { a: [1, { b: null }] },
+        private_metadata: { k: "v" },
+        disabled: true,
+      },
+    ]);
+    const run = await configuredProvider(emulator.url, KEY);
+    const { outs } = await run.create(
+      await checked(run, {
+        userId: "331000000000000002",
+        metadataOwnership: "keys",
+        publicMetadata: { a: [1, { b: null }] },
+      }),
+    );
+    const state = outs as unknown as UserOutputs;
+    const details = detailsFromState(state);
+    expect(details).toBeDefined();
+    expect(toOutputs(details!, declarationFromState(state))).toEqual(state);
+    // A state that does not record every read field (a placeholder after a failure) gives none.
+    const { segments: _segments, ...partial } = state;
+    expect(detailsFromState(partial)).toBeUndefined();
   });
 
   it("a read older than RECENT_READ_MS, or of another updated_at, is not used", () => {
