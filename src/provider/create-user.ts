@@ -8,7 +8,8 @@ import type { WachtClient } from "../client/wacht-client";
 import { CREATE_FIELDS, fieldRow } from "../schema/user-field-lists";
 import type { UserFieldName } from "../schema/user-field-table";
 import type { ApiUserSummary } from "../schema/wire";
-import { describeKey, findCreatedSince, searchExact, type NaturalKey } from "./locate-user";
+import { describeKey, findCreatedSince, type NaturalKey } from "./locate-user";
+import { RECENT_MS, type RecentUsers } from "./recent-users";
 
 /** Server and local clocks may disagree: a user created this long before the POST still counts. */
 const CLOCK_SKEW_MS = 60_000;
@@ -24,6 +25,8 @@ export interface CreatedUser {
    * `resent` when no such user existed and the POST sent again created it.
    */
   recovery: "found" | "resent" | "none";
+  /** The POST's own answer, when this call's POST created the user and its answer arrived. */
+  answer?: ApiUserSummary;
 }
 
 /** True when a failed POST may still have created the user on the server (client retry rule). */
@@ -75,9 +78,6 @@ export function sameAsPost(user: ApiUserSummary, fields: UserCreate): boolean {
 /** Create fields that a listed user shows under their table `read` name. */
 const READ_BACK_ON_CREATE = CREATE_FIELDS.filter((f) => fieldRow(f).read !== null);
 
-/** How far back a user with the same key counts as left behind by an earlier failed run. */
-export const RECENT_MS = 60 * 60 * 1000;
-
 async function tryFind(
   client: WachtClient,
   key: NaturalKey,
@@ -93,10 +93,11 @@ async function tryFind(
 /**
  * Creates the user described by `fields`, whose unique natural key is `key`.
  *
- * - Before the POST, one search looks for a user with the same key: one created within the last
- *   hour was most likely left by an earlier run that failed after its POST, and is taken over
- *   (`foundExisting`) instead of being created twice; an older one, or several, is an error that
- *   points at `adopt`, since a second user with the same key is almost never what was meant.
+ * - Before the POST, the shared listing of recently created users (`recent`, no request after the
+ *   process's first create) is searched for the key: a user created within the last hour with
+ *   exactly this POST's fields was most likely left by an earlier run that failed after its POST,
+ *   and is taken over (`foundExisting`) instead of being created twice; any other, or several,
+ *   is an error that points at `adopt`, since a second user with the key is rarely what was meant.
  * - An ambiguous failure is followed by exact lookups (repeated while a timed-out POST may still
  *   be running): a match is the user this call created. After a 5xx (the server answered, so its
  *   work is over) no match means the POST did not take effect and it is sent again. After no
@@ -108,6 +109,7 @@ export async function createWithoutDuplicates(
   client: WachtClient,
   fields: UserCreate,
   key: NaturalKey,
+  recent: RecentUsers,
   options: CreateOptions = {},
 ): Promise<CreatedUser> {
   const maxAttempts = options.maxAttempts ?? CREATE_RETRY.maxAttempts;
@@ -115,18 +117,12 @@ export async function createWithoutDuplicates(
   let backoff = options.backoffMs ?? CREATE_RETRY.backoffMs;
   const failures: string[] = [];
 
-  // One search request: a user with this key may exist already, typically left behind by an
-  // earlier run that failed after its POST. It is taken over only when it is provably that user:
-  // created within the hour with exactly the fields this POST sends. Anyone else (a person who
-  // signed up with that email, an older account) is never taken over: the create fails and
-  // points at adopt, which makes the takeover explicit.
-  let existing = await searchExact(client, key);
-  if (existing.length === 0) {
-    // The search index lags (wacht-api.md §6): a user created seconds ago by a run that got no
-    // answer is not in it yet. The newest 100 users (one request, ordered by created_at, no
-    // index) cover an immediate re-run.
-    existing = await findCreatedSince(client, key, Date.now() - RECENT_MS, 100);
-  }
+  // A user with this key may exist already, typically left behind by an earlier run that failed
+  // after its POST: the process's one listing of the recently created users (recent-users.ts)
+  // shows it. It is taken over only when it is provably that user: created within the hour with
+  // exactly the fields this POST sends. Anyone else (a person who signed up with that email) is
+  // never taken over: the create fails and points at adopt, which makes the takeover explicit.
+  const existing = await recent.matching(key);
   const ours = existing.filter(
     (u) => Date.parse(u.created_at) >= Date.now() - RECENT_MS && sameAsPost(u, fields),
   );
@@ -148,12 +144,21 @@ export async function createWithoutDuplicates(
   for (let attempt = 1; ; attempt++) {
     const startedAt = Date.now() - CLOCK_SKEW_MS;
     try {
-      const created = await client.users.create(fields);
+      const answer = await client.users.create(fields);
       const recovery = failures.length > 0 ? "resent" : "none";
-      return { userId: created.id, recoveredAfter: failures, foundExisting: false, recovery };
+      return {
+        userId: answer.id,
+        recoveredAfter: failures,
+        foundExisting: false,
+        recovery,
+        answer,
+      };
     } catch (err) {
       if (!isAmbiguousFailure(err)) throw err;
       failures.push(err instanceof Error ? err.message : String(err));
+      // This POST may have created the user: a later create with this key in this process looks
+      // for it again (the shared listing was taken before it).
+      recent.noAnswer(key, startedAt);
       const deadline =
         Date.now() + (mayStillBeRunning(err) ? (options.settleMs ?? CREATE_RETRY.settleMs) : 0);
       let found = await tryFind(client, key, startedAt);

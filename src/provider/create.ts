@@ -1,6 +1,9 @@
 // create for wacht.User: find (userId), adopt (one user by natural key) or create (POST without
-// duplicates) the user, then read it and PATCH what differs from the declaration, then set the
-// password if the POST did not. A user this run created is always recorded, even on failure.
+// duplicates) the user, then PATCH what differs from the declaration, then set the password if
+// the POST did not. A user this run's POST created is not read first: the PATCH is planned
+// against the row Wacht creates (fresh-user.ts) and its answer is the read (one GET instead when
+// there is nothing to PATCH), so a create costs two requests. A found or adopted user is read
+// first. A user this run created is always recorded, even on failure.
 import { DEFAULT_TIMEOUT_MS } from "../client/config";
 import { isWachtError } from "../client/errors";
 import type { WachtClient } from "../client/wacht-client";
@@ -12,6 +15,7 @@ import type { Call } from "./call";
 import { createWithoutDuplicates } from "./create-user";
 import { GuardRailError, isNotFound, messageOf, withContext } from "./errors";
 import { expandCreate } from "./expand";
+import { presumedDetails } from "./fresh-user";
 import { deleteCascadeWarning } from "./guard-rails";
 import { describeKey, findByNaturalKey, type NaturalKey } from "./locate-user";
 import { warn } from "./log";
@@ -24,6 +28,8 @@ interface Resolved {
   userId: string;
   created: boolean;
   passwordSent: boolean;
+  /** The user as this run's POST created it (its answer arrived), or undefined: read it. */
+  presumed?: ApiUserDetails;
 }
 
 /** Finds, adopts or creates the user, then PATCHes the declared fields that differ (or none). */
@@ -62,7 +68,9 @@ async function resolveUser(call: Call, news: UserDeclaration): Promise<Resolved>
   try {
     // A POST that timed out may still be running: wait up to twice the request timeout for it.
     const settleMs = Math.min(2 * (call.settings.timeoutMs ?? DEFAULT_TIMEOUT_MS), 60_000);
-    const result = await createWithoutDuplicates(call.client, fields, key, { settleMs });
+    const result = await createWithoutDuplicates(call.client, fields, key, call.recent, {
+      settleMs,
+    });
     if (result.foundExisting) {
       warn(
         `a Wacht user with ${describeKey(key)} was created within the last hour (${result.userId}), probably by an earlier run that failed before recording it; managing it instead of creating a duplicate`,
@@ -78,7 +86,9 @@ async function resolveUser(call: Call, news: UserDeclaration): Promise<Resolved>
       );
     }
     // A user taken over from an earlier failed run did not get this run's POST (or password).
-    return { userId: result.userId, created: true, passwordSent: !result.foundExisting };
+    const presumed =
+      result.answer === undefined ? undefined : presumedDetails(result.answer, fields);
+    return { userId: result.userId, created: true, passwordSent: !result.foundExisting, presumed };
   } catch (err) {
     // Errors of createWithoutDuplicates already say what was being created.
     if (!isWachtError(err)) throw err;
@@ -110,14 +120,14 @@ async function adopt(client: WachtClient, key: NaturalKey): Promise<string> {
 /** After resolveUser: read the user, PATCH what differs, set the password. */
 async function reconcile(
   call: Call,
-  { userId, created, passwordSent }: Resolved,
+  { userId, created, passwordSent, presumed }: Resolved,
   news: UserDeclaration,
   declaration: DeclarationState,
 ): Promise<{ id: string; outs: Record<string, unknown> }> {
   const { client } = call;
   let live: ApiUserDetails;
   try {
-    live = await client.users.get(userId);
+    live = presumed ?? (await client.users.get(userId));
   } catch (err) {
     if (isNotFound(err) && news.userId !== undefined) {
       withContext(
@@ -129,7 +139,11 @@ async function reconcile(
   }
   let applied: Applied;
   try {
-    applied = await applyPlan(client, live, planUpdate({}, live, news), news);
+    const plan = planUpdate({}, live, news);
+    applied =
+      presumed !== undefined && plan.patch.length === 0
+        ? { details: await readCreated(client, userId), uploadedSha256: null } // the real read
+        : await applyPlan(client, live, plan, news);
   } catch (err) {
     if (err instanceof GuardRailError && !created) throw err; // refused before any request
     const kept = { ...passwordPending(declaration, news, passwordSent), profileImageSha256: null };
@@ -159,6 +173,15 @@ async function reconcile(
   }
   if (uploadedSha256 !== null) declaration.profileImageSha256 = uploadedSha256;
   return { id: userId, outs: { ...toOutputs(details, declaration) } };
+}
+
+/** The details of a user this run just created (nothing to PATCH, so one GET reads it). */
+async function readCreated(client: WachtClient, userId: string): Promise<ApiUserDetails> {
+  try {
+    return await client.users.get(userId);
+  } catch (err) {
+    withContext(`reading Wacht user ${userId} failed`, err);
+  }
 }
 
 /**

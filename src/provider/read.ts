@@ -6,6 +6,7 @@ import type { JsonObject, JsonValue } from "../schema/json";
 import type { UserInputs, UserOutputs } from "../schema/user-state";
 import type { ApiUserDetails } from "../schema/wire";
 import type { Call } from "./call";
+import { detailsFromState } from "./details-from-state";
 import { isNotFound, withContext } from "./errors";
 import { warn } from "./log";
 import { declarationFromState, toOutputs } from "./to-outputs";
@@ -29,6 +30,10 @@ export async function readUser(
     const listed = await delta.updatedAt(userId);
     if (listed !== undefined && sameInstant(listed, state.updatedAt)) {
       const outs = state as UserOutputs; // unchanged since the last read: no details GET
+      // The user on the server is this state, as of the listing: an update right after this
+      // refresh plans against it instead of a GET (recent-reads.ts).
+      const details = detailsFromState(outs);
+      if (details !== undefined) call.reads.remember(details, delta.listedAt);
       return { id: userId, props: outs, inputs: inputsFromState(outs) };
     }
   }
@@ -45,6 +50,7 @@ export async function readUser(
     }
     withContext(`reading Wacht user ${userId} failed`, err);
   }
+  call.reads.remember(details); // an update right after this refresh uses it (recent-reads.ts)
   const outs = toOutputs(details, declarationFromState(state));
   return { id: outs.userId, props: outs, inputs: inputsFromState(outs) };
 }

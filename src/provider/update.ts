@@ -1,6 +1,8 @@
 // update for wacht.User: read → plan → apply → outputs. The state's diff (no request) decides
 // whether the user must be read at all; the plan against the live user decides the one PATCH.
-// Then the password, when its version changed.
+// The live user is this process's own recent read when there is one (recent-reads.ts: after
+// `up --refresh` the update is one PATCH), else one GET. Then the password, when its version
+// changed.
 import { conflictMessage } from "../diff/conflicts";
 import { externalKeys } from "../diff/metadata-ownership";
 import { diffUser, PASSWORD_PENDING } from "../diff/user-diff";
@@ -28,10 +30,11 @@ export async function updateUser(
   if (changedFields.length > 0 || !state.updatedAt) {
     let live: ApiUserDetails;
     try {
-      live = await client.users.get(userId);
+      live = call.reads.recent(userId, state.updatedAt) ?? (await client.users.get(userId));
     } catch (err) {
       withContext(`reading Wacht user ${userId} before updating it failed`, err);
     }
+    call.reads.forget(userId); // written from here on: the next update of it reads it again
     const plan = planUpdate(state, live, news);
     if (plan.conflicts.length > 0) {
       throw new Error(conflictMessage(userId, state.updatedAt, live.updated_at, plan.conflicts));

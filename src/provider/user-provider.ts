@@ -25,6 +25,8 @@ import { DeltaRefresh } from "./delta-refresh";
 import { preloadImage } from "./image-file";
 import { PasswordVault } from "./password-vault";
 import { readUser } from "./read";
+import { RecentReads } from "./recent-reads";
+import { RecentUsers } from "./recent-users";
 import { updateUser } from "./update";
 
 type Props = Record<string, unknown>;
@@ -44,6 +46,8 @@ export class WachtUserProvider {
   private stack: StackConfigValues = {};
   private readonly clients = new Map<string, WachtClient>();
   private readonly deltas = new Map<WachtClient, DeltaRefresh>();
+  private readonly recents = new Map<WachtClient, RecentUsers>();
+  private readonly reads = new Map<WachtClient, RecentReads>();
   private readonly vault = new PasswordVault();
   /** Users created or adopted by this process: a replacement's delete must never remove them. */
   private readonly claimed = new Set<string>();
@@ -84,17 +88,30 @@ export class WachtUserProvider {
     }
     let delta = this.deltas.get(client);
     if (delta === undefined && settings.deltaRefresh) {
-      delta = new DeltaRefresh(client, { threshold: settings.deltaRefreshThreshold });
+      delta = new DeltaRefresh(client, { maxPages: settings.deltaRefreshThreshold });
       this.deltas.set(client, delta);
+    }
+    let recent = this.recents.get(client);
+    if (recent === undefined) {
+      recent = new RecentUsers(client);
+      this.recents.set(client, recent);
+    }
+    let reads = this.reads.get(client);
+    if (reads === undefined) {
+      reads = new RecentReads();
+      this.reads.set(client, reads);
     }
     return {
       client,
       settings,
       delta: settings.deltaRefresh ? delta : undefined,
+      recent,
+      reads,
       password: (declaration) => this.password(declaration),
       claim: (userId) => {
         this.claimed.add(userId);
         this.deltas.get(client)?.invalidate(userId);
+        this.reads.get(client)?.forget(userId);
       },
       claimed: (userId) => this.claimed.has(userId),
     };
@@ -115,6 +132,13 @@ export class WachtUserProvider {
   refreshStats(): { listCalls: number } {
     let listCalls = 0;
     for (const d of this.deltas.values()) listCalls += d.listCalls;
+    return { listCalls };
+  }
+
+  /** List calls of the creates' shared duplicate lookup in this process (tests, benchmarks). */
+  createStats(): { listCalls: number } {
+    let listCalls = 0;
+    for (const r of this.recents.values()) listCalls += r.listCalls;
     return { listCalls };
   }
 

@@ -12,7 +12,7 @@ jest.setTimeout(600_000);
 // It must end with 0 duplicate users, 0 mismatches, and a no-op next run.
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { expectSuccess, stage, writes, type Stage } from "./helpers/fixtures";
+import { byKind, expectSuccess, stage, writes, type Stage } from "./helpers/fixtures";
 
 const COUNT = 200;
 const PASSWORD = "Pw-e2e-Interrupted-55!";
@@ -125,8 +125,15 @@ describe.each([
     expectSuccess(
       await s.project.run(["refresh", "--clear-pending-creates", "--yes", "--non-interactive"]),
     );
+    const existing = s.emulator.users.list().length; // every POST of the stopped run has landed
+    s.emulator.clearRequests();
     expectSuccess(await s.project.run(["up", "--yes", "--non-interactive"]));
     expect(audit(s)).toEqual({ users: COUNT, duplicates: 0, mismatches: 0 });
+    // One listing of the recent users serves every create's duplicate lookup; only the missing
+    // users are POSTed (what the stopped run created is taken over).
+    const recovery = byKind(s.emulator.requests());
+    expect(recovery["GET /users"]).toBe(1);
+    expect(recovery["POST /users"]).toBe(COUNT - existing);
 
     s.emulator.clearRequests();
     const again = await s.project.run(["up", "--yes", "--non-interactive"]);

@@ -96,6 +96,15 @@ describe("the real pulumi CLI drives the whole lifecycle", () => {
       public_metadata: { kind: "admin" },
     });
     expect(admin?.user.has_password).toBe(true);
+    // Request budget (issue #13): svc-bot (userId) is read and PATCHed; ops-admin is one listing
+    // of the recent users (the run's duplicate lookup), its POST, and one PATCH whose answer is
+    // the read.
+    expect(byKind(s.emulator.requests())).toEqual({
+      "GET /users": 1,
+      "POST /users": 1,
+      "GET /users/:id/details": 1,
+      "PATCH /users/:id": 2,
+    });
     const posts = s.emulator.requests().filter((e) => e.method === "POST");
     expect(posts).toHaveLength(1);
     expect(partNames(posts[0]!)).toContain("password");
@@ -149,6 +158,14 @@ describe("the real pulumi CLI drives the whole lifecycle", () => {
     s.emulator.clearRequests();
     const up = await run(["up", "--refresh", "--yes", "--non-interactive"]);
     expect(up.code).toBe(0);
+    // The CLI refreshes in the preview and again in the update, each in its own provider
+    // process: one listing each and a GET of the one drifted user; the update reuses its
+    // process's read for the lost-update guard, so it is the PATCH alone.
+    expect(byKind(s.emulator.requests())).toEqual({
+      "GET /users": 2,
+      "GET /users/:id/details": 2,
+      "PATCH /users/:id": 1,
+    });
     const patches = s.emulator.requests().filter((e) => e.method === "PATCH");
     expect(patches).toHaveLength(1);
     expect(patches[0]!.path).toBe(`/users/${SVC_ID}`);

@@ -55,6 +55,13 @@ describe("creating users", () => {
     );
     const created = await host.create(u, inputs);
     expect(writes("POST")).toHaveLength(1);
+    // The request budget (issue #13): the provider process's one listing of the recent users
+    // (its first create), the POST, and one PATCH whose answer is the read: no GET, no search.
+    expect(emu.requests().map((r) => `${r.method} ${r.path}`)).toEqual([
+      "GET /users",
+      "POST /users",
+      `PATCH /users/${created.id}`,
+    ]);
     expect(created.properties).toMatchObject({
       origin: "create",
       onDelete: "delete",
@@ -96,6 +103,37 @@ describe("creating users", () => {
         .filter((d) => d.user.primary_email_address === "eng-drop@example.com")
         .map((d) => d.user.id),
     ).toEqual([created.id]);
+  });
+});
+
+describe("the create budget through the host", () => {
+  it("later creates of the process reuse its listing: POST + PATCH each, concurrently", async () => {
+    const us = [urn(), urn(), urn()];
+    const all = await Promise.all(
+      us.map((u, i) =>
+        check(
+          {
+            emailAddress: `eng-batch${i}@example.com`,
+            skipPasswordCheck: true,
+            publicMetadata: { i },
+          },
+          u,
+        ),
+      ),
+    );
+    emu.clearRequests();
+    const created = await Promise.all(us.map((u, i) => host.create(u, all[i]!)));
+    const kinds = emu.requests().map((r) => `${r.method} ${r.path.replace(/\/\d+$/, "/:id")}`);
+    expect(kinds.sort()).toEqual([
+      "PATCH /users/:id",
+      "PATCH /users/:id",
+      "PATCH /users/:id",
+      "POST /users",
+      "POST /users",
+      "POST /users",
+    ]);
+    for (const [i, c] of created.entries())
+      expect(c.properties).toMatchObject({ publicMetadata: { i } });
   });
 });
 

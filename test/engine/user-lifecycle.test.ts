@@ -359,7 +359,12 @@ describe("wacht.User through the real dynamic-provider host", () => {
       expect(read.inputs).toMatchObject({ userId: id, firstName: "Drifted", lastName: "Keep" });
       // username is not declared: not managed, so it does not enter the inputs
       expect(read.inputs).not.toHaveProperty("username");
-      expect(requests().map((r) => `${r.method} ${r.path}`)).toEqual([`GET /users/${id}/details`]);
+      // The first read of the provider process lists the deployment (delta refresh, issue #13:
+      // no waiting for other reads); the user's updated_at moved, so its details are read.
+      expect(requests().map((r) => `${r.method} ${r.path}`)).toEqual([
+        "GET /users",
+        `GET /users/${id}/details`,
+      ]);
 
       emu.clearRequests();
       const diff = await host.diff(id, urn, read.properties, inputs);
@@ -367,8 +372,9 @@ describe("wacht.User through the real dynamic-provider host", () => {
       expect(requests()).toEqual([]);
 
       const updated = await host.update(id, urn, read.properties, inputs);
-      // One PATCH carrying only the drifted field. (A GET of the details before it is tolerated:
-      // the issue does not forbid reads in update; see the report.)
+      // One PATCH carrying only the drifted field, and no GET: the lost-update guard uses this
+      // process's read of a moment ago (recent-reads.ts).
+      expect(requests().map((r) => `${r.method} ${r.path}`)).toEqual([`PATCH /users/${id}`]);
       const writes = requests().filter((r) => r.method !== "GET");
       expect(writes.map((r) => `${r.method} ${r.path}`)).toEqual([`PATCH /users/${id}`]);
       expect(parts(writes[0]!)).toEqual({ first_name: "A" });

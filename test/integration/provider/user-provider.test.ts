@@ -48,8 +48,11 @@ afterAll(async () => emulator.close());
 beforeEach(() => emulator.reset());
 
 /** Runs check then returns the inputs, failing the test on any failure. */
-async function checked(news: Record<string, unknown>): Promise<Record<string, unknown>> {
-  const result = await provider.check({}, news);
+async function checked(
+  news: Record<string, unknown>,
+  on: WachtUserProvider = provider,
+): Promise<Record<string, unknown>> {
+  const result = await on.check({}, news);
   expect(result.failures ?? []).toEqual([]);
   return result.inputs as Record<string, unknown>;
 }
@@ -256,26 +259,30 @@ describe("missing configuration", () => {
 
 describe("creating users: without duplicates, recovering from ambiguous failures", () => {
   it("creates with POST, PATCHes what POST does not take, and never stores the password", async () => {
-    const news = await checked({
-      emailAddress: "svc-ci@example.com",
-      username: "svc-ci",
-      firstName: "CI",
-      lastName: "Bot",
-      password: "Sup3r-secret!",
-      passwordVersion: 1,
-      disabled: false,
-      secondFactorPolicy: "none",
-      publicMetadata: { kind: "service" },
-    });
+    const run = await configuredProvider(emulator.url, KEY); // a new `pulumi up` process
+    const news = await checked(
+      {
+        emailAddress: "svc-ci@example.com",
+        username: "svc-ci",
+        firstName: "CI",
+        lastName: "Bot",
+        password: "Sup3r-secret!",
+        passwordVersion: 1,
+        disabled: false,
+        secondFactorPolicy: "none",
+        publicMetadata: { kind: "service" },
+      },
+      run,
+    );
     expect(JSON.stringify(news)).not.toContain("Sup3r-secret!");
     emulator.clearRequests();
-    const { id, outs } = await provider.create(news);
+    const { id, outs } = await run.create(news);
     expect(calls(emulator)).toEqual([
-      "GET /users", // search for the key: a user left by an earlier run that got no answer…
-      "GET /users", // …or among the 100 newest (the search index lags) is taken over
+      // The process's one listing of the users created in the last hour: a user with this key
+      // left by an earlier run that got no answer is taken over (shared by all its creates).
+      "GET /users",
       "POST /users",
-      `GET /users/${id}/details`,
-      `PATCH /users/${id}`,
+      `PATCH /users/${id}`, // its answer is the read: no GET of the details
     ]);
     expect(multipartFields(emulator)).toEqual([
       { second_factor_policy: "none", public_metadata: '{"kind":"service"}' },
@@ -536,10 +543,24 @@ describe("delta refresh: one listing instead of a read per user", () => {
     expect(refresher.refreshStats().listCalls).toBe(1);
   });
 
-  it("a single read still uses one details GET and no listing", async () => {
+  it("the first read lists (no waiting for others): one request for a small deployment, reads one at a time", async () => {
     const { outs } = await provider.create(await checked({ userId: ADA }));
+    const bob = (await provider.create(await checked({ userId: BOB }))).outs;
     emulator.clearRequests();
     const refresher = await configuredProvider(emulator.url, KEY);
+    await refresher.read(ADA, outs); // --parallel 1: each read alone
+    await refresher.read(BOB, bob);
+    expect(calls(emulator)).toEqual(["GET /users"]);
+    expect(refresher.refreshStats().listCalls).toBe(1);
+  });
+
+  it("a deployment larger than wacht:deltaRefreshThreshold pages is read user by user", async () => {
+    const { outs } = await provider.create(await checked({ userId: ADA }));
+    emulator.clearRequests();
+    // Two users, pages of 500: one page is needed; a threshold of 0 pages lists nothing.
+    const refresher = await configuredProvider(emulator.url, KEY, {
+      "wacht:deltaRefreshThreshold": "0",
+    });
     await refresher.read(ADA, outs);
     expect(calls(emulator)).toEqual([`GET /users/${ADA}/details`]);
   });
@@ -628,11 +649,11 @@ describe("lost-update guard and our own lost answers", () => {
 
 describe("creates across runs: a retry never makes a duplicate", () => {
   it("a user left behind by a failed earlier run is taken over, not created again", async () => {
-    const news = await checked({
-      emailAddress: "left@example.com",
-      skipPasswordCheck: true,
-      firstName: "Left",
-    });
+    const run = await configuredProvider(emulator.url, KEY); // this run's provider process
+    const news = await checked(
+      { emailAddress: "left@example.com", skipPasswordCheck: true, firstName: "Left" },
+      run,
+    );
     // An earlier run's POST created the user, then the run died before recording it.
     await fetch(`${emulator.url}/users`, {
       method: "POST",
@@ -646,7 +667,7 @@ describe("creates across runs: a retry never makes a duplicate", () => {
       })(),
     });
     const warn = jest.spyOn(console, "warn").mockImplementation(() => undefined);
-    const { id } = await provider.create(news);
+    const { id } = await run.create(news);
     warn.mockRestore();
     const matching = emulator.users
       .list()
@@ -666,12 +687,12 @@ describe("creates across runs: a retry never makes a duplicate", () => {
       headers: { authorization: `Bearer ${KEY}` },
       body: signup,
     });
-    const news = await checked({
-      emailAddress: "alice@example.com",
-      firstName: "Svc",
-      skipPasswordCheck: true,
-    });
-    await expect(provider.create(news)).rejects.toThrow(
+    const run = await configuredProvider(emulator.url, KEY); // this run's provider process
+    const news = await checked(
+      { emailAddress: "alice@example.com", firstName: "Svc", skipPasswordCheck: true },
+      run,
+    );
+    await expect(run.create(news)).rejects.toThrow(
       /already exists .* not created by this resource.*adopt: \{ email \}/,
     );
     const alice = emulator.users

@@ -1,0 +1,249 @@
+// The request budget of each lifecycle step (issue #13), counted exactly from the emulator's log
+// over real HTTP: a create is POST + one PATCH (or one GET), with one listing of the recent users
+// per process for the duplicate lookup; an update right after this process's read is one PATCH;
+// a refresh of unchanged users is ⌈M/500⌉ list requests whatever the parallelism.
+import { startEmulator, type EmulatorHandle } from "../../../src/emulator";
+import { detailsFromState } from "../../../src/provider/details-from-state";
+import { RecentReads, RECENT_READ_MS } from "../../../src/provider/recent-reads";
+import { declarationFromState, toOutputs } from "../../../src/provider/to-outputs";
+import type { UserOutputs } from "../../../src/schema/user-state";
+import type { WachtUserProvider } from "../../../src/provider/user-provider";
+import type { ApiUserDetails } from "../../../src/schema/wire";
+import { calls, configuredProvider } from "../../helpers/provider";
+
+const KEY = "sk_test_budget_key_00000000000000000000000000000000";
+let emulator: EmulatorHandle;
+
+beforeAll(async () => {
+  emulator = await startEmulator({ port: 0, apiKey: KEY });
+});
+afterAll(async () => emulator.close());
+beforeEach(() => emulator.reset());
+
+async function checked(
+  p: WachtUserProvider,
+  news: Record<string, unknown>,
+): Promise<Record<string, unknown>> {
+  const result = await p.check({}, news);
+  expect(result.failures ?? []).toEqual([]);
+  return result.inputs as Record<string, unknown>;
+}
+
+/** `GET /users/:id/details` → `GET details`, and so on: requests by kind. */
+function kinds(): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const c of calls(emulator)) {
+    const k = c.replace(/\/\d+\/details$/, "/:id/details").replace(/\/\d+$/, "/:id");
+    out[k] = (out[k] ?? 0) + 1;
+  }
+  return out;
+}
+
+function seedUsers(n: number, from = 0): { id: string; first_name: string }[] {
+  const users = Array.from({ length: n }, (_, i) => ({
+    id: String(330000000000000000n + BigInt(from + i)),
+    first_name: `U${from + i}`,
+    email: `u${from + i}@example.com`,
+  }));
+  emulator.users.seed(users);
+  return users;
+}
+
+describe("create: POST + one PATCH, one shared listing per process", () => {
+  it("20 concurrent creates cost 1 list + 20 POST + 20 PATCH (2.05 per user)", async () => {
+    const run = await configuredProvider(emulator.url, KEY);
+    const decls = await Promise.all(
+      Array.from({ length: 20 }, (_, i) =>
+        checked(run, {
+          emailAddress: `new${i}@example.com`,
+          firstName: "New",
+          skipPasswordCheck: true,
+          publicMetadata: { n: i },
+        }),
+      ),
+    );
+    emulator.clearRequests();
+    const made = await Promise.all(decls.map((d) => run.create(d)));
+    expect(kinds()).toEqual({ "GET /users": 1, "POST /users": 20, "PATCH /users/:id": 20 });
+    expect(run.createStats().listCalls).toBe(1);
+    // The PATCH's answer is the read: the state has what the server holds.
+    for (const [i, m] of made.entries()) {
+      expect(m.outs).toMatchObject({ publicMetadata: { n: i }, firstName: "New" });
+      expect(m.outs["updatedAt"]).toBe(emulator.users.get(m.id)?.user.updated_at);
+    }
+  });
+
+  it("with nothing to PATCH a create is POST + one GET of the details", async () => {
+    const run = await configuredProvider(emulator.url, KEY);
+    const first = await checked(run, { emailAddress: "a@example.com", skipPasswordCheck: true });
+    const second = await checked(run, { emailAddress: "b@example.com", skipPasswordCheck: true });
+    emulator.clearRequests();
+    const a = await run.create(first);
+    const b = await run.create(second); // the listing is reused
+    expect(calls(emulator)).toEqual([
+      "GET /users",
+      "POST /users",
+      `GET /users/${a.id}/details`,
+      "POST /users",
+      `GET /users/${b.id}/details`,
+    ]);
+  });
+});
+
+describe("update: the lost-update guard reuses this process's recent read", () => {
+  it("after a refresh read of a drifted user, the update is one PATCH", async () => {
+    const [u] = seedUsers(1);
+    const run = await configuredProvider(emulator.url, KEY);
+    const decl = await checked(run, { userId: u!.id, firstName: "Declared" });
+    const { outs } = await run.create(decl);
+    emulator.users.seed([{ id: u!.id, first_name: "Drifted", email: "u0@example.com" }]);
+    const next = await configuredProvider(emulator.url, KEY); // `pulumi up --refresh`
+    const news = await checked(next, { userId: u!.id, firstName: "Declared" });
+    emulator.clearRequests();
+    const refreshed = await next.read(u!.id, outs);
+    expect(refreshed.props).toMatchObject({ firstName: "Drifted" });
+    const updated = await next.update(u!.id, refreshed.props as Record<string, unknown>, news);
+    expect(calls(emulator)).toEqual([
+      "GET /users",
+      `GET /users/${u!.id}/details`,
+      `PATCH /users/${u!.id}`,
+    ]);
+    expect(updated.outs).toMatchObject({ firstName: "Declared" });
+  });
+
+  it("without a read in this process the update GETs first (the guard still catches edits)", async () => {
+    const [u] = seedUsers(1);
+    const run = await configuredProvider(emulator.url, KEY);
+    const { outs } = await run.create(await checked(run, { userId: u!.id, firstName: "U0" }));
+    const next = await configuredProvider(emulator.url, KEY);
+    const news = await checked(next, { userId: u!.id, firstName: "Other" });
+    emulator.clearRequests();
+    await next.update(u!.id, outs, news);
+    expect(calls(emulator)).toEqual([`GET /users/${u!.id}/details`, `PATCH /users/${u!.id}`]);
+  });
+
+  it("after a refresh that found the user unchanged in the listing, a declaration change is one PATCH", async () => {
+    // Key-level metadata ownership: the merge must keep the key written by someone else.
+    emulator.users.seed([
+      {
+        id: "331000000000000001",
+        first_name: "Kay",
+        email: "kay@example.com",
+        phone_number: "+14155550101",
+        extra_emails: ["kay2@example.com"],
+        public_metadata: { team: "infra", addedByApp: 1 },
+        has_backup_codes: true,
+      },
+    ]);
+    const id = "331000000000000001";
+    const run = await configuredProvider(emulator.url, KEY);
+    const decl = { userId: id, metadataOwnership: "keys", publicMetadata: { team: "infra" } };
+    const { outs } = await run.create(await checked(run, decl));
+    const next = await configuredProvider(emulator.url, KEY); // `pulumi up --refresh` in CI
+    const news = await checked(next, { ...decl, publicMetadata: { team: "ops" } });
+    emulator.clearRequests();
+    const refreshed = await next.read(id, outs);
+    const updated = await next.update(id, refreshed.props as Record<string, unknown>, news);
+    expect(calls(emulator)).toEqual(["GET /users", `PATCH /users/${id}`]);
+    expect(emulator.users.get(id)?.user.public_metadata).toEqual({ team: "ops", addedByApp: 1 });
+    expect(updated.outs).toMatchObject({ externalPublicMetadataKeys: ["addedByApp"] });
+  });
+
+  it("the details rebuilt from a state give back exactly that state (the planner sees the same user)", async () => {
+    emulator.users.seed([
+      {
+        id: "331000000000000002",
+        first_name: "Rho",
+        last_name: "Tri",
+        username: "rho",
+        email: "rho@example.com",
+        extra_emails: ["rho2@example.com"],
+        phone_number: "4155550102",
+        country_code: "+1",
+        public_metadata: { a: [1, { b: null }] },
+        private_metadata: { k: "v" },
+        disabled: true,
+      },
+    ]);
+    const run = await configuredProvider(emulator.url, KEY);
+    const { outs } = await run.create(
+      await checked(run, {
+        userId: "331000000000000002",
+        metadataOwnership: "keys",
+        publicMetadata: { a: [1, { b: null }] },
+      }),
+    );
+    const state = outs as unknown as UserOutputs;
+    const details = detailsFromState(state);
+    expect(details).toBeDefined();
+    expect(toOutputs(details!, declarationFromState(state))).toEqual(state);
+    // A state that does not record every read field (a placeholder after a failure) gives none.
+    const partial: Partial<UserOutputs> = { ...state };
+    delete partial.segments;
+    expect(detailsFromState(partial)).toBeUndefined();
+  });
+
+  it("a read older than RECENT_READ_MS, or of another updated_at, is not used", () => {
+    let now = 1_000_000;
+    const reads = new RecentReads(() => now);
+    const details = { id: "1", updated_at: "2026-01-01T00:00:00.000000Z" } as ApiUserDetails;
+    reads.remember(details);
+    expect(reads.recent("1", "2026-01-01T00:00:00Z")).toBe(details);
+    expect(reads.recent("1", "2026-01-01T00:00:01Z")).toBeUndefined();
+    expect(reads.recent("1", undefined)).toBeUndefined();
+    now += RECENT_READ_MS;
+    expect(reads.recent("1", "2026-01-01T00:00:00Z")).toBe(details);
+    now += 1;
+    expect(reads.recent("1", "2026-01-01T00:00:00Z")).toBeUndefined();
+    reads.remember(details);
+    reads.forget("1");
+    expect(reads.recent("1", "2026-01-01T00:00:00Z")).toBeUndefined();
+  });
+});
+
+describe("refresh: ⌈M/500⌉ list requests at every parallelism", () => {
+  async function states(users: { id: string; first_name: string }[]) {
+    const run = await configuredProvider(emulator.url, KEY);
+    const out: Record<string, unknown>[] = [];
+    for (const u of users) {
+      out.push(
+        (await run.create(await checked(run, { userId: u.id, firstName: u.first_name }))).outs,
+      );
+    }
+    return out;
+  }
+
+  /** Reads every state with at most `parallel` reads in flight. */
+  async function refresh(p: WachtUserProvider, all: Record<string, unknown>[], parallel: number) {
+    const queue = [...all];
+    await Promise.all(
+      Array.from({ length: parallel }, async () => {
+        for (let s = queue.shift(); s !== undefined; s = queue.shift()) {
+          await p.read(String(s["userId"]), s);
+        }
+      }),
+    );
+  }
+
+  it.each([1, 2, 16, 64])(
+    "--parallel %i: 40 unchanged users of 600 cost 2 list requests",
+    async (parallel) => {
+      const users = seedUsers(600);
+      const managed = await states(users.slice(0, 40));
+      emulator.clearRequests();
+      const p = await configuredProvider(emulator.url, KEY);
+      await refresh(p, managed, parallel);
+      expect(kinds()).toEqual({ "GET /users": 2 });
+      expect(p.refreshStats().listCalls).toBe(2);
+    },
+  );
+
+  it("a deployment over wacht:deltaRefreshThreshold pages stops listing and GETs each user", async () => {
+    const users = seedUsers(600);
+    const managed = await states(users.slice(0, 3));
+    emulator.clearRequests();
+    const p = await configuredProvider(emulator.url, KEY, { "wacht:deltaRefreshThreshold": "1" });
+    await refresh(p, managed, 1);
+    expect(kinds()).toEqual({ "GET /users": 1, "GET /users/:id/details": 3 });
+  });
+});
