@@ -1,10 +1,12 @@
 // The duplicate lookup of creates, shared by every create of a provider process (one process per
 // `pulumi up`). POST /users is not idempotent and Wacht checks no key for duplicates (wacht-api.md
 // §4), so a user left behind by an earlier run that died after its POST must be found before a
-// new POST. Instead of a search per create (and the search index lags, §6), the first create of
-// the process lists the users created within RECENT_MS, newest first (`sort_key=created_at`,
-// `sort_order=desc`, pages of 500: one request unless more than 500 users were created in that
-// window), and every create of the process matches its key against that one listing.
+// new POST, and an older account with the same key (someone who signed up with that email) must
+// not get a twin. Instead of a search per create (and the search index lags, §6), the first create
+// of the process lists the deployment's users newest first (`sort_key=created_at`,
+// `sort_order=desc`, pages of 500, at most LOOKUP_MAX_PAGES of them: every user of a deployment of
+// up to 10,000, else at least the newest 10,000, which always covers the take-over window), and
+// every create of the process matches its key against that one listing.
 //
 // A user created after the listing by someone else is not in it: only users that existed before
 // this run can be left behind by an earlier run, and users this run creates are its own. The one
@@ -19,6 +21,12 @@ export const RECENT_MS = 60 * 60 * 1000;
 
 /** Users per list request of the listing. */
 const PAGE_SIZE = 500;
+
+/**
+ * The most list requests the lookup spends (10,000 users). Past that, an older account with the
+ * same key is no longer seen (the take-over window always is: users are listed newest first).
+ */
+export const LOOKUP_MAX_PAGES = 20;
 
 function keyText(key: NaturalKey): string {
   if (key.email !== undefined) return `e:${key.email.trim().toLowerCase()}`;
@@ -66,8 +74,9 @@ export class RecentUsers {
   private async fetch(): Promise<ApiUserSummary[]> {
     const since = Date.now() - RECENT_MS;
     const users = new Map<string, ApiUserSummary>();
-    for (let offset = 0; ;) {
+    for (let offset = 0, pages = 0; ;) {
       this.listCalls += 1;
+      pages += 1;
       const page = await this.client.users.list({
         limit: PAGE_SIZE,
         offset,
@@ -77,13 +86,11 @@ export class RecentUsers {
       let older = false;
       for (const user of page.data) {
         const created = Date.parse(user.created_at);
-        if (Number.isFinite(created) && created < since) {
-          older = true;
-          break;
-        }
+        if (Number.isFinite(created) && created < since) older = true;
         users.set(user.id, user); // a user created meanwhile shifts the pages: counted once
       }
-      if (older || !page.has_more || page.data.length === 0) return [...users.values()];
+      const capped = pages >= LOOKUP_MAX_PAGES && older; // the window is covered; stop here
+      if (capped || !page.has_more || page.data.length === 0) return [...users.values()];
       offset += page.data.length;
     }
   }

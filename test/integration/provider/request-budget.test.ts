@@ -73,6 +73,32 @@ describe("create: POST + one PATCH, one shared listing per process", () => {
     }
   });
 
+  it("an account older than the take-over window with the same email is refused (adopt), from the same listing", async () => {
+    seedUsers(3);
+    const run = await configuredProvider(emulator.url, KEY);
+    const news = await checked(run, {
+      emailAddress: "u1@example.com",
+      firstName: "Svc",
+      skipPasswordCheck: true,
+    });
+    emulator.clearRequests();
+    // Two hours later, the seeded account is older than the hour in which a user left by a
+    // stopped run is taken over: it is someone else's, and must get no twin.
+    const now = Date.now();
+    const clock = jest.spyOn(Date, "now").mockReturnValue(now + 2 * 60 * 60 * 1000);
+    try {
+      await expect(run.create(news)).rejects.toThrow(
+        /already exists .* not created by this resource.*adopt: \{ email \}/,
+      );
+    } finally {
+      clock.mockRestore();
+    }
+    expect(kinds()).toEqual({ "GET /users": 1 });
+    expect(
+      emulator.users.list().filter((u) => u.user.primary_email_address === "u1@example.com"),
+    ).toHaveLength(1);
+  });
+
   it("with nothing to PATCH a create is POST + one GET of the details", async () => {
     const run = await configuredProvider(emulator.url, KEY);
     const first = await checked(run, { emailAddress: "a@example.com", skipPasswordCheck: true });
