@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { ENV_API_KEY, ENV_BASE_URL, readEnv } from "./env";
 import { WachtConfigError } from "./errors";
 
-/** Default API origin (wacht-api.md §1). */
+/** Default API origin (docs/wacht-api.md §1). */
 export const DEFAULT_BASE_URL = "https://api.wacht.dev";
 /** Per-attempt timeout, like the upstream SDKs. */
 export const DEFAULT_TIMEOUT_MS = 30_000;
@@ -16,7 +16,7 @@ export const DEFAULT_TIMEOUT_MS = 30_000;
 export const DEFAULT_TOTAL_TIMEOUT_MS = 120_000;
 /** Retries after the first attempt (5 attempts in total). */
 export const DEFAULT_MAX_RETRIES = 4;
-/** The gateway's default budget per app (wacht-api.md §8). */
+/** The gateway's default budget per app (docs/wacht-api.md §8). */
 export const DEFAULT_REQUESTS_PER_MINUTE = 1000;
 /** Cap on a single wait between attempts (also caps a server's Retry-After). */
 export const DEFAULT_MAX_RETRY_WAIT_MS = 60_000;

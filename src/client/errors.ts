@@ -123,7 +123,7 @@ export class WachtConflictError extends WachtApiError {}
 export class WachtUnprocessableError extends WachtApiError {}
 /** 429: the gateway rate limit; `retryAfterMs` holds the server's hint when there was one. */
 export class WachtRateLimitError extends WachtApiError {}
-/** 5xx: server-side failure (non-atomic PATCH: field changes may already be applied, wacht-api.md §3). */
+/** 5xx: server-side failure (non-atomic PATCH: field changes may already be applied, docs/wacht-api.md §3). */
 export class WachtServerError extends WachtApiError {}
 
 function statusClass(status: number): new (init: WachtApiErrorInit) => WachtApiError {

@@ -1,5 +1,5 @@
 // Image sniffing by magic bytes for the profile_image part: the server decides by the part's
-// Content-Type (wacht-api.md §3), so the client must send the real type. Only the server's
+// Content-Type (docs/wacht-api.md §3), so the client must send the real type. Only the server's
 // formats are recognised: PNG, JPEG, GIF, WEBP, ICO. Pure; no I/O.
 
 /** A profile image type the Wacht server accepts. */

@@ -53,7 +53,7 @@ class Parts {
 
 /**
  * The fields each call takes, from the user field table: PATCH takes the update fields; POST takes
- * the create fields and also the image (wacht-api.md §4; the provider sends it with its PATCH).
+ * the create fields and also the image (docs/wacht-api.md §4; the provider sends it with its PATCH).
  */
 const UPDATE_KEYS: readonly UserFieldName[] = UPDATE_FIELDS;
 const CREATE_KEYS: readonly UserFieldName[] = [...CREATE_FIELDS, "profileImage"];
@@ -180,7 +180,7 @@ function encodeFields(
   return finish(parts);
 }
 
-/** Encodes PATCH /users/{id} changes (wacht-api.md §3). Throws WachtValidationError before anything is sent. */
+/** Encodes PATCH /users/{id} changes (docs/wacht-api.md §3). Throws WachtValidationError before anything is sent. */
 export function buildUpdateForm(changes: UserUpdate): BuiltBody {
   checkKeys(changes, UPDATE_KEYS, "users.update");
   if (changes.removeProfileImage === true && changes.profileImage !== undefined) {
@@ -192,7 +192,7 @@ export function buildUpdateForm(changes: UserUpdate): BuiltBody {
   return encodeFields(changes, UPDATE_KEYS);
 }
 
-/** Encodes POST /users fields (wacht-api.md §4). Throws WachtValidationError before anything is sent. */
+/** Encodes POST /users fields (docs/wacht-api.md §4). Throws WachtValidationError before anything is sent. */
 export function buildCreateForm(fields: UserCreate): BuiltBody {
   checkKeys(fields, CREATE_KEYS, "users.create");
   return encodeFields(fields, CREATE_KEYS);

@@ -1,6 +1,6 @@
 // Process-wide client-side rate pacing: one token bucket per (base URL, sha256(API key)) — never the raw key.
 // Each request spends a token that comes back exactly one window (60 s) after it was spent, so no rolling
-// minute ever sees more than the limit: callers are slowed down before the gateway answers 429 (wacht-api.md §8).
+// minute ever sees more than the limit: callers are slowed down before the gateway answers 429 (docs/wacht-api.md §8).
 
 import { createHash } from "node:crypto";
 

@@ -24,7 +24,7 @@ export const RETRYABLE_SERVER_STATUSES: readonly number[] = [500, 502, 503, 504]
 /**
  * Classifies a failed attempt. `idempotent` is true for GET, DELETE and the absolute-value PATCHes.
  * Non-idempotent calls (POST /users) are retried only when the server provably did not act:
- * a 429 (the gateway middleware rejects before any handler runs, wacht-api.md §3 "Order of processing")
+ * a 429 (the gateway middleware rejects before any handler runs, docs/wacht-api.md §3 "Order of processing")
  * or a connection failure before the request left this process (refused, DNS, connect timeout).
  */
 export function shouldRetry(error: unknown, opts: { idempotent: boolean }): RetryReason | null {
@@ -112,7 +112,7 @@ export function parseRetryAfter(header: string | undefined, nowMs: number): numb
   return Number.isNaN(at) ? undefined : Math.max(0, at - nowMs);
 }
 
-/** Parses the real server's only hint, `Rate limit exceeded. Retry after {n} seconds` (wacht-api.md §8). */
+/** Parses the real server's only hint, `Rate limit exceeded. Retry after {n} seconds` (docs/wacht-api.md §8). */
 export function parseRetryAfterMessage(message: string | undefined): number | undefined {
   const m = message === undefined ? null : /retry after (\d+) seconds?/i.exec(message);
   return m?.[1] === undefined ? undefined : Number(m[1]) * 1000;

@@ -7,7 +7,7 @@ import type { SecondFactorPolicy } from "../schema/wire";
 /**
  * Changes for PATCH /users/{id}. Only the given fields are sent; each replaces the stored value
  * (metadata is replaced, never merged). Empty first/last/user names are refused: the server ignores
- * `""`, so a name cannot be cleared (wacht-api.md §3).
+ * `""`, so a name cannot be cleared (docs/wacht-api.md §3).
  */
 export interface UserUpdate {
   firstName?: string;

@@ -1,4 +1,4 @@
-// The users calls of the Wacht backend API (wacht-api.md §2–§7): argument checks, wire encoding,
+// The users calls of the Wacht backend API (docs/wacht-api.md §2–§7): argument checks, wire encoding,
 // the response schema, and whether each call is safe to retry. Transport, pacing and retries are
 // in runner.ts; this file never sees the API key.
 

@@ -49,7 +49,7 @@ export function readStackConfig(get: (key: string) => unknown): StackConfigValue
     try {
       raw = get(key);
     } catch {
-      // The host's Config throws when the engine sent no Configure (pulumi-dynamic.md §5): the
+      // The host's Config throws when the engine sent no Configure (docs/pulumi-engine.md §5): the
       // environment fallback still applies, and a missing key is reported by name at call time.
       raw = undefined;
     }

@@ -1,7 +1,7 @@
 // Key-level metadata ownership (issue #5): with `metadataOwnership: "keys"` a resource manages
 // only its declared top-level keys. Keys written by apps or admins survive (read-merge-write),
 // and a key removed from the declaration is deleted. Wacht itself always replaces the whole
-// value (wacht-api.md §3), so the merge happens here, right before the PATCH. Pure.
+// value (docs/wacht-api.md §3), so the merge happens here, right before the PATCH. Pure.
 import type { JsonObject, JsonValue } from "../schema/json";
 import type { MetadataOwnership } from "../schema/user-fields";
 import { jsonEqual } from "./json-equal";

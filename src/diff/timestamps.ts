@@ -1,5 +1,5 @@
 // Wacht timestamps are RFC 3339 with 0, 3, 6 or 9 fractional digits; POST /users answers with 9,
-// later reads with 6 (wacht-api.md §1). Instants are compared at microsecond precision. Pure.
+// later reads with 6 (docs/wacht-api.md §1). Instants are compared at microsecond precision. Pure.
 
 /** `YYYY-MM-DDTHH:MM:SS.ffffffZ`, or the input unchanged when it is not such a timestamp. */
 export function toMicros(ts: string): string {

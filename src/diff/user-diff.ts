@@ -81,7 +81,7 @@ export function diffUser(olds: DiffableState, news: Record<string, unknown>): Us
       news["profileImage"] === UNKNOWN || news["profileImageSha256"] === undefined;
     const notUploaded = olds.profileImageSha256 !== news["profileImageSha256"];
     // Removed (or replaced) out of band: the URL is the only drift signal, since a re-upload
-    // keeps the same URL (wacht-api.md §3).
+    // keeps the same URL (docs/wacht-api.md §3).
     const removedOutOfBand = (olds.profilePictureUrl ?? "") === "";
     if (imageUnknown || notUploaded || removedOutOfBand) changedFields.push("profileImage");
   }

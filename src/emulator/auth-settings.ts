@@ -1,4 +1,4 @@
-// Deployment auth settings that drive validation (wacht-api.md §3, §4). The defaults are the real
+// Deployment auth settings that drive validation (docs/wacht-api.md §3, §4). The defaults are the real
 // `DeploymentAuthSettings::default()` of the platform: names enabled but not required, email
 // enabled and required, phone enabled and optional, username enabled and optional (3–30 bytes),
 // password enabled with min 8 and one lowercase, uppercase, digit and special character.

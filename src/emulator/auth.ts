@@ -1,4 +1,4 @@
-// API-key authentication of the deployment middleware (wacht-api.md §1): the exact, case-sensitive
+// API-key authentication of the deployment middleware (docs/wacht-api.md §1): the exact, case-sensitive
 // `Bearer ` prefix (else 401 `Authorization header must be Bearer token`), then the key check
 // (else 401 `Authentication failed`) which also tells which deployment the request is for.
 

@@ -1,6 +1,6 @@
 // Time for the emulator: a monotonic microsecond wall clock (every call is strictly later than the
 // previous one, so two PATCHes in the same millisecond still move `updated_at`), and chrono's
-// RFC 3339 "AutoSi" formatting (0, 3, 6 or 9 fractional digits, `Z` suffix) of wacht-api.md §1.
+// RFC 3339 "AutoSi" formatting (0, 3, 6 or 9 fractional digits, `Z` suffix) of docs/wacht-api.md §1.
 
 /** Microseconds since the Unix epoch. Always below 2^53, so a plain number is exact. */
 export type EpochMicros = number;

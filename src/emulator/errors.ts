@@ -1,4 +1,4 @@
-// The error envelope of wacht-api.md §1/§8: `{"errors":[{"message","code"}]}` with `code` equal to
+// The error envelope of docs/wacht-api.md §1/§8: `{"errors":[{"message","code"}]}` with `code` equal to
 // the HTTP status, the default message per status, and `ApiError`, which handlers throw to produce
 // one. Nothing else ever appears in an error body.
 

@@ -1,7 +1,7 @@
 // Fault injection for tests and benchmarks: a queue of rules, each consumed by the next N matching
 // requests, and an optional seeded probability mode. A fault is a status (500/502/503/429, before
 // or after the handler ran), a delay, a dropped connection, or a failing image upload (the real
-// server's non-atomic PATCH, wacht-api.md §3). Shapes are validated with zod for the control routes.
+// server's non-atomic PATCH, docs/wacht-api.md §3). Shapes are validated with zod for the control routes.
 import { z } from "zod";
 import { mulberry32 } from "./prng";
 
@@ -154,7 +154,7 @@ export class FaultInjector {
       [rates.status500, { kind: "status", status: 500, phase }],
       [rates.status502, { kind: "status", status: 502, phase }],
       [rates.status503, { kind: "status", status: 503, phase }],
-      // A 429 comes from the gateway, before any handler (wacht-api.md §8).
+      // A 429 comes from the gateway, before any handler (docs/wacht-api.md §8).
       [
         rates.status429,
         {

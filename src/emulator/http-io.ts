@@ -1,5 +1,5 @@
 // Low-level request/response helpers on node:http: reading a body with the 2 MiB limit of axum's
-// `DefaultBodyLimit` (wacht-api.md §1), writing JSON, and writing the error envelope.
+// `DefaultBodyLimit` (docs/wacht-api.md §1), writing JSON, and writing the error envelope.
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { envelope } from "./errors";
 

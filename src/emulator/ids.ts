@@ -1,4 +1,4 @@
-// Deterministic Sonyflake-shaped int64 ids, always handled as decimal strings (wacht-api.md §1).
+// Deterministic Sonyflake-shaped int64 ids, always handled as decimal strings (docs/wacht-api.md §1).
 // Every id is far above 2^53 and has non-zero low bits, so a client that parses ids as JS numbers
 // gets a different id back and breaks visibly instead of silently.
 

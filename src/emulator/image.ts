@@ -1,4 +1,4 @@
-// The profile_image rules of wacht-api.md §3: the part's Content-Type alone decides. Whitelisted
+// The profile_image rules of docs/wacht-api.md §3: the part's Content-Type alone decides. Whitelisted
 // image types map to an extension, any other image/* is a 400, anything else (or empty bytes) is
 // silently ignored. The CDN URL depends only on deployment, user and extension, so it is stable.
 import { createHash } from "node:crypto";

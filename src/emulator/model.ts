@@ -4,7 +4,7 @@
 import type { EpochMicros } from "./clock";
 import type { JsonValue } from "./json";
 
-/** `none` | `optional` | `enforced` (wacht-api.md §9). */
+/** `none` | `optional` | `enforced` (docs/wacht-api.md §9). */
 export type SecondFactorPolicy = "none" | "optional" | "enforced";
 
 /** A row of `user_email_addresses`. */

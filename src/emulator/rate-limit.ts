@@ -1,4 +1,4 @@
-// The gateway's rate limit (wacht-api.md §8): N requests per fixed window (default 1000 per
+// The gateway's rate limit (docs/wacht-api.md §8): N requests per fixed window (default 1000 per
 // minute) per app, i.e. per deployment, shared by all of its keys. Over budget the caller gets
 // 429 `Rate limit exceeded. Retry after N seconds` where N is the time left in the window.
 

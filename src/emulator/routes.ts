@@ -1,4 +1,4 @@
-// The declarative route table of the users API (wacht-api.md §2) and its matcher: a path that no
+// The declarative route table of the users API (docs/wacht-api.md §2) and its matcher: a path that no
 // pattern matches is 404 `Not found` (a trailing slash included), a known path with another method
 // is 405 `Method not allowed` (so GET /users/{id} is a 405, §2).
 import type { Handler } from "./context";

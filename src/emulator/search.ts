@@ -1,4 +1,4 @@
-// The list route's search (wacht-api.md §6): the denormalised, lowercased index text of a user,
+// The list route's search (docs/wacht-api.md §6): the denormalised, lowercased index text of a user,
 // the asynchronous index update (a configurable lag), and Postgres `ILIKE '%term%'` matching with
 // `%`, `_` and `\` keeping their LIKE meaning because the server does not escape them.
 import type { StoredUser } from "./model";

@@ -1,4 +1,4 @@
-// The node:http server and its request pipeline, in the real server's order (wacht-api.md §3):
+// The node:http server and its request pipeline, in the real server's order (docs/wacht-api.md §3):
 // injected fault (delay / status / drop), auth (401), rate limit (429), routing (404/405), then the
 // handler (path id 400, multipart 400, validation 400, 404 …). Control routes short-circuit first.
 // Every API request is logged with its outcome.

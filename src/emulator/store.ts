@@ -7,7 +7,7 @@ import type { JsonValue } from "./json";
 import type { SecondFactorPolicy, StoredUser } from "./model";
 import { scheduleReindex } from "./search";
 
-/** Fields of a new user; everything else takes the create defaults of wacht-api.md §4. */
+/** Fields of a new user; everything else takes the create defaults of docs/wacht-api.md §4. */
 export interface NewUserFields {
   id?: string;
   firstName?: string;

@@ -1,4 +1,4 @@
-// Create-time and password validation (wacht-api.md §4, §7), message for message: the handler's
+// Create-time and password validation (docs/wacht-api.md §4, §7), message for message: the handler's
 // first-stage checks (one message, first failure wins) and `UserValidator`'s second stage, which
 // collects `field: message` pairs into `Validation failed: a: x, b: y`.
 import type { AuthSettings, PasswordSettings, UsernameSettings } from "./auth-settings";

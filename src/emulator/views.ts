@@ -1,4 +1,4 @@
-// The JSON shapes of wacht-api.md §5, rendered from stored users: `UserDetails` (every key always
+// The JSON shapes of docs/wacht-api.md §5, rendered from stored users: `UserDetails` (every key always
 // present, username null when "", verified_at never null, social tokens included),
 // `UserWithIdentifiers` for list items (username "" when unset, phone = country_code||phone) and
 // for the create response (built "in memory": 9 fractional digits, profile_picture_url "").

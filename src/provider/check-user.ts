@@ -23,13 +23,13 @@ export interface CheckUserResult {
 /** Keys the engine or the host adds, which the schema must not see. */
 const ENGINE_KEYS = new Set(["__provider"]);
 
-/** Parts of the create POST and of the update PATCH (wacht-api.md §3, §4), for the size limits. */
+/** Parts of the create POST and of the update PATCH (docs/wacht-api.md §3, §4), for the size limits. */
 const CREATE_PARTS = CREATE_FIELDS.filter((f) => fieldRow(f).kind !== "bool");
 const UPDATE_PARTS = UPDATE_FIELDS.filter((f) => !["bool", "image"].includes(fieldRow(f).kind));
 
 /**
  * Wacht parses metadata with serde_json, whose default recursion limit is 128: deeper JSON is
- * "invalid" and silently ignored by the server (wacht-api.md §3). Checked without recursion, so
+ * "invalid" and silently ignored by the server (docs/wacht-api.md §3). Checked without recursion, so
  * a hostile 10,000-level value cannot overflow the stack.
  */
 export const MAX_METADATA_DEPTH = 128;

@@ -1,7 +1,7 @@
 // POST /users without duplicates (issue #5). POST is not idempotent and Wacht has no idempotency
 // key, so after an AMBIGUOUS failure (timeout, dropped connection, 5xx, unreadable answer) the
 // request may or may not have created the user. Before trying again, look the user up by its
-// unique key with an exact match (never by search alone: the index lags, wacht-api.md §6).
+// unique key with an exact match (never by search alone: the index lags, docs/wacht-api.md §6).
 import { classifyCreateFailure, CREATE_RETRY } from "../client/retry";
 import type { UserCreate } from "../client/user-params";
 import type { WachtClient } from "../client/wacht-client";

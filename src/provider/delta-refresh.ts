@@ -1,4 +1,4 @@
-// Delta refresh (issue #6, anchors.md pain point 2: one GET per user per refresh). The first read
+// Delta refresh (issue #6: other providers cost one GET per user per refresh). The first read
 // of a provider process lists all users ONCE (pages of 500, each item carries `updated_at`), and
 // every read of the process, concurrent or later, skips the details GET of a user whose
 // `updated_at` equals the state's. No waiting and no counting of reads: a refresh of N unchanged
@@ -8,7 +8,7 @@
 // stack in a huge deployment never pays for a long listing.
 //
 // Every managed field lives in the users row, and Wacht bumps `updated_at` on every write of it
-// (wacht-api.md §3), so drift of a managed field is never missed. Read-only outputs that live in
+// (docs/wacht-api.md §3), so drift of a managed field is never missed. Read-only outputs that live in
 // other tables (email addresses, phone numbers, segments) may stay stale until the user's next
 // update; `wacht:deltaRefresh false` turns this off.
 import type { WachtClient } from "../client/wacht-client";

@@ -16,7 +16,7 @@ export interface PlannedUpdate {
 
 /**
  * The POST body for a new user: every declared create field. A false flag is left out (POST
- * takes only the exact `true`, wacht-api.md §4); the password comes from the vault, not the
+ * takes only the exact `true`, docs/wacht-api.md §4); the password comes from the vault, not the
  * declaration.
  */
 export function expandCreate(

@@ -1,6 +1,6 @@
 // The user a POST /users just created, as the details read would show it, without reading it:
 // the POST answer (id, timestamps, names, primary email and phone) plus the values Wacht gives
-// every new row (wacht-api.md §4: not disabled, second factor "optional", empty metadata, no
+// every new row (docs/wacht-api.md §4: not disabled, second factor "optional", empty metadata, no
 // picture, a given email or phone stored verified). Create plans its one PATCH against this
 // presumed user, and that PATCH's answer (or a GET when there is nothing to PATCH) is the real
 // read that goes into the state: a wrong presumption costs at most a field sent needlessly or

@@ -1,5 +1,5 @@
 // Side-effect warnings and guard rails (issue #5): what a PATCH or DELETE will do beyond the
-// field itself, said before it happens. Disabling revokes every session (wacht-api.md §3),
+// field itself, said before it happens. Disabling revokes every session (docs/wacht-api.md §3),
 // enforcing 2FA on a user with no second factor can lock them out, and deleting cascades (§7).
 import type { ApiUserDetails } from "../schema/wire";
 import type { ManagedField } from "../schema/user-fields";

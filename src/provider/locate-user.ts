@@ -1,5 +1,5 @@
 // Finding users by a natural key (email, username or phone) with an EXACT match. GET /users'
-// `search` is a substring match over an index the server updates asynchronously (wacht-api.md
+// `search` is a substring match over an index the server updates asynchronously (docs/wacht-api.md
 // §6), so it is only a fast first try: when it finds nothing, the full list is scanned, which
 // reads the users table itself and so sees a user created a moment ago.
 import type { WachtClient } from "../client/wacht-client";
@@ -31,7 +31,7 @@ export function matchesKey(user: ApiUserSummary, key: NaturalKey): boolean {
   if (key.username !== undefined) return (user.username ?? "") === key.username.trim();
   if (key.phoneNumber !== undefined) {
     const want = digits(key.phoneNumber);
-    // List items carry country_code || phone_number (wacht-api.md §5). Same digits match; a
+    // List items carry country_code || phone_number (docs/wacht-api.md §5). Same digits match; a
     // number declared WITHOUT a country code (no leading +) may match the end of a listed one.
     const have = digits(user.primary_phone_number ?? "");
     if (want.length < 7 || have.length < 7) return false;
@@ -46,7 +46,7 @@ function searchTerm(key: NaturalKey): string {
 }
 
 /** Exact matches among `search` results only: one request in practice, but blind to users the
- * lagging index has not caught up with (wacht-api.md §6). */
+ * lagging index has not caught up with (docs/wacht-api.md §6). */
 export async function searchExact(client: WachtClient, key: NaturalKey): Promise<ApiUserSummary[]> {
   const term = searchTerm(key);
   if (term === "") return [];

@@ -1,5 +1,5 @@
 // Partial failures. Wacht's PATCH is not atomic (fields are written before the image upload,
-// wacht-api.md §3), and a created user exists even if the PATCH after its POST fails. Throwing a
+// docs/wacht-api.md §3), and a created user exists even if the PATCH after its POST fails. Throwing a
 // plain error would make the engine keep the old state (or none: the next `up` would create the
 // user again). An error carrying `id` and `properties` is reported by the dynamic-provider host
 // as ErrorResourceInitFailed, and the engine stores those properties: the state then matches the

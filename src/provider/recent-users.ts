@@ -1,5 +1,5 @@
 // The duplicate lookup of creates, shared by every create of a provider process (one process per
-// `pulumi up`). POST /users is not idempotent and Wacht checks no key for duplicates (wacht-api.md
+// `pulumi up`). POST /users is not idempotent and Wacht checks no key for duplicates (docs/wacht-api.md
 // §4), so a user left behind by an earlier run that died after its POST must be found before a
 // new POST, and an older account with the same key (someone who signed up with that email) must
 // not get a twin. Instead of a search per create (and the search index lags, §6), the first create

@@ -1,5 +1,5 @@
 // Size limits at check: a declaration whose create POST or update PATCH cannot fit in one Wacht
-// request (2 MiB body, wacht-api.md §1) would fail at every apply, so it fails at preview. One
+// request (2 MiB body, docs/wacht-api.md §1) would fail at every apply, so it fails at preview. One
 // limit, REQUEST_PARTS_LIMIT_BYTES, applies to each part and to the parts of one request together.
 import type { CheckFailure } from "../schema/check-failures";
 import {

@@ -1,4 +1,4 @@
-// flatten: a wacht.User's state from a UserDetails snapshot (wacht-api.md §5) and the declaration.
+// flatten: a wacht.User's state from a UserDetails snapshot (docs/wacht-api.md §5) and the declaration.
 // With expand (expand.ts) the only place that maps wire and declaration; the scalar outputs come
 // from the field table's `read` column.
 // Volatile values (verified_at, which the server sets to "now" when NULL) and social-connection

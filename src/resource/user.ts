@@ -1,6 +1,6 @@
 // `wacht.User`: the Pulumi resource users declare. It registers the dynamic resource
 // `pulumi-nodejs:dynamic/wacht:User` with the serialized shim as its provider. Outputs are
-// declared with `declare` (a class field would overwrite the SDK's Output, pulumi-dynamic.md §2).
+// declared with `declare` (a class field would overwrite the SDK's Output, docs/pulumi-engine.md §2).
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import type { JsonObject, JsonValue } from "../schema/json";

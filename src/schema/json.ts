@@ -1,4 +1,4 @@
-// JSON values as the Wacht API stores them in public_metadata / private_metadata (wacht-api.md §3, §5).
+// JSON values as the Wacht API stores them in public_metadata / private_metadata (docs/wacht-api.md §3, §5).
 // Pure types + one zod schema; no I/O. Shared by the client (wire shapes) and the provider (inputs).
 
 import { z } from "zod";

@@ -1,5 +1,5 @@
 // The user field table: one row per field a `wacht.User` declaration can send to Wacht, with the
-// facts every other module derives its lists from (wacht-api.md §3 PATCH parts, §4 POST parts,
+// facts every other module derives its lists from (docs/wacht-api.md §3 PATCH parts, §4 POST parts,
 // §5 details). Data only: the derivations are in user-field-lists.ts.
 //
 //   wire        the multipart part name (POST and PATCH use the same names)
@@ -9,8 +9,8 @@
 //   replaces    a change replaces the resource instead of updating it
 //   secret      never shown in a message, a failure or a log
 //   mayBeEmpty  "" is a value Wacht keeps (false: Wacht ignores "", so check refuses it)
-//   trimmed     POST /users trims the value (wacht-api.md §4); PATCH never trims
-//   read        the details field (wacht-api.md §5) exported as the output of the same name;
+//   trimmed     POST /users trims the value (docs/wacht-api.md §4); PATCH never trims
+//   read        the details field (docs/wacht-api.md §5) exported as the output of the same name;
 //               null when the field is not read back (write-only, create-only, or the image)
 
 /** How a field's value is encoded, compared and validated. */

@@ -1,4 +1,4 @@
-// The enums the server accepts (wacht-api.md §9), the declaration-side policies, the preview
+// The enums the server accepts (docs/wacht-api.md §9), the declaration-side policies, the preview
 // sentinel and the size limits. The fields themselves are in user-field-table.ts.
 
 // The field lists (profile, image, managed) are derived from the field table.
@@ -25,14 +25,14 @@ export type MetadataOwnership = (typeof METADATA_OWNERSHIP_MODES)[number];
 export const ON_CONFLICT_POLICIES = ["fail", "overwrite"] as const;
 export type OnConflictPolicy = (typeof ON_CONFLICT_POLICIES)[number];
 
-/** The sentinel the engine sends for values not known during preview (pulumi-dynamic.md §2). */
+/** The sentinel the engine sends for values not known during preview (docs/pulumi-engine.md §2). */
 export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 
-/** Deployment defaults for username length (wacht-api.md §3). */
+/** Deployment defaults for username length (docs/wacht-api.md §3). */
 export const DEFAULT_USERNAME_MIN_LENGTH = 3;
 export const DEFAULT_USERNAME_MAX_LENGTH = 30;
 
-/** The server's multipart body limit (axum default, wacht-api.md §1). */
+/** The server's multipart body limit (axum default, docs/wacht-api.md §1). */
 export const MAX_BODY_BYTES = 2 * 1024 * 1024;
 
 /** Room kept in every request for the multipart framing and the part headers. */

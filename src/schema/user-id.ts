@@ -1,4 +1,4 @@
-// The one user-id rule (wacht-api.md §1): ids are positive int64 Sonyflake numbers written as
+// The one user-id rule (docs/wacht-api.md §1): ids are positive int64 Sonyflake numbers written as
 // decimal strings (a Sonyflake id is never 0). Declarations, state, the census and the client
 // all check ids with this function.
 

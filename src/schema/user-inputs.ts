@@ -1,7 +1,7 @@
 // The zod schema of a `wacht.User` declaration as the engine sends it to `check`. Built by a
 // function (never a module-level instance) so nothing here can be captured by Pulumi's closure
 // serializer (pulumi/pulumi#5294). Rules mirror what the server would reject or silently ignore
-// (wacht-api.md §3): such a declaration must fail at preview, not at apply or never.
+// (docs/wacht-api.md §3): such a declaration must fail at preview, not at apply or never.
 import { z } from "zod";
 import { firstNonJson, JsonValueSchema } from "./json";
 import { isUserId } from "./user-id";
@@ -22,18 +22,18 @@ export interface UserValidationLimits {
 
 export { isUserId } from "./user-id";
 
-/** POST /users email rule (wacht-api.md §4). */
+/** POST /users email rule (docs/wacht-api.md §4). */
 const EMAIL_RE = /^[a-zA-Z0-9._%+-]+@[a-zA-Z0-9.-]+\.[a-zA-Z]{2,}$/;
-/** POST /users username charset: Unicode letters and digits, `_`, `-` (wacht-api.md §4). */
+/** POST /users username charset: Unicode letters and digits, `_`, `-` (docs/wacht-api.md §4). */
 const USERNAME_CHARSET_RE = /^[\p{L}\p{N}_-]+$/u;
 
-/** POST /users phone rule: spaces, -, ( and ) stripped, then E.164-like (wacht-api.md §4). */
+/** POST /users phone rule: spaces, -, ( and ) stripped, then E.164-like (docs/wacht-api.md §4). */
 function isPhoneNumber(value: string): boolean {
   const stripped = value.replace(/[\s\-()]/g, "");
   return /^\+?[1-9]\d{1,14}$/.test(stripped) || /^\+?[1-9][\d\s\-()]{7,20}$/.test(value);
 }
 
-/** The deployment's default password rules (wacht-api.md §4), or null when they pass. */
+/** The deployment's default password rules (docs/wacht-api.md §4), or null when they pass. */
 export function passwordProblem(password: string): string | null {
   const missing: string[] = [];
   if (password.length < 8) missing.push("at least 8 characters");
@@ -80,7 +80,7 @@ function usernameSchema(limits: UserValidationLimits) {
       });
       return;
     }
-    // The server compares the trimmed UTF-8 byte length (wacht-api.md §3).
+    // The server compares the trimmed UTF-8 byte length (docs/wacht-api.md §3).
     const bytes = Buffer.byteLength(value.trim(), "utf8");
     if (bytes < limits.usernameMinLength) {
       ctx.addIssue({

@@ -1,6 +1,6 @@
 // The shapes the provider exchanges with the engine: resolved inputs (what `check` returns and
 // the engine stores as inputs) and outputs (state). Plain JSON only: no `undefined` anywhere,
-// since the engine's Struct encoding rejects it (pulumi-dynamic.md §5). Never a password.
+// since the engine's Struct encoding rejects it (docs/pulumi-engine.md §5). Never a password.
 import type { z } from "zod";
 import type { ProfileField } from "./user-field-lists";
 import type { USER_FIELDS } from "./user-field-table";

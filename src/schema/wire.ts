@@ -1,4 +1,4 @@
-// Zod schemas of the Wacht user wire shapes, exactly as the Rust handlers send them (wacht-api.md §5, §6, §8).
+// Zod schemas of the Wacht user wire shapes, exactly as the Rust handlers send them (docs/wacht-api.md §5, §6, §8).
 // Unknown keys are stripped (never rejected), ids and timestamps stay strings, enums tolerate new values,
 // and social-connection access/refresh tokens are dropped at parse time so they cannot reach state or logs.
 
@@ -6,16 +6,16 @@ import { z } from "zod";
 import { JsonValueSchema } from "./json";
 import type { SecondFactorPolicy } from "./user-fields";
 
-/** Known values plus any future string the server may add (wacht-api.md §9: treat unknowns as plain strings). */
+/** Known values plus any future string the server may add (docs/wacht-api.md §9: treat unknowns as plain strings). */
 export type OpenEnum<Known extends string> = Known | (string & {});
 
-// `second_factor_policy` values accepted by PATCH /users/{id} (wacht-api.md §3, §9): one list,
+// `second_factor_policy` values accepted by PATCH /users/{id} (docs/wacht-api.md §3, §9): one list,
 // in user-fields.ts, for the wire and the declaration.
 export { SECOND_FACTOR_POLICIES, type SecondFactorPolicy } from "./user-fields";
 
 const openEnum = <Known extends string>() => z.string() as unknown as z.ZodType<OpenEnum<Known>>;
 
-/** int64 ids, always JSON strings on the wire (wacht-api.md §1). */
+/** int64 ids, always JSON strings on the wire (docs/wacht-api.md §1). */
 const IdSchema = z.string();
 /** RFC 3339 timestamps with 0/3/6/9 fractional digits; compared by the caller, never parsed here. */
 const TimestampSchema = z.string();
@@ -61,7 +61,7 @@ export type ApiUserPhoneNumber = z.infer<typeof ApiUserPhoneNumberSchema>;
 
 /**
  * A social connection WITHOUT `access_token` / `refresh_token`: the server returns them decrypted
- * (wacht-api.md §5); z.object strips them, so the inferred type has no token fields at all.
+ * (docs/wacht-api.md §5); z.object strips them, so the inferred type has no token fields at all.
  */
 export const ApiSocialConnectionSchema = z.object({
   id: IdSchema,
@@ -98,7 +98,7 @@ export const ApiSegmentSchema = z.object({
 /** A segment (wire shape). */
 export type ApiSegment = z.infer<typeof ApiSegmentSchema>;
 
-/** `UserDetails`: GET /users/{id}/details and PATCH /users/{id} (wacht-api.md §5). */
+/** `UserDetails`: GET /users/{id}/details and PATCH /users/{id} (docs/wacht-api.md §5). */
 export const ApiUserDetailsSchema = z.object({
   id: IdSchema,
   created_at: TimestampSchema,
@@ -135,7 +135,7 @@ export const ApiUserDetailsSchema = z.object({
 export type ApiUserDetails = z.infer<typeof ApiUserDetailsSchema>;
 
 /**
- * `UserWithIdentifiers`: list items and the POST /users response (wacht-api.md §4, §5).
+ * `UserWithIdentifiers`: list items and the POST /users response (docs/wacht-api.md §4, §5).
  * In lists `username` is "" when unset, in the create response null.
  */
 export const ApiUserSummarySchema = z.object({
@@ -153,7 +153,7 @@ export const ApiUserSummarySchema = z.object({
 /** A user summary (wire shape). */
 export type ApiUserSummary = z.infer<typeof ApiUserSummarySchema>;
 
-/** GET /users page: `{data, has_more, limit, offset}` — there is no `total` (wacht-api.md §6). */
+/** GET /users page: `{data, has_more, limit, offset}` — there is no `total` (docs/wacht-api.md §6). */
 export const ApiUserListPageSchema = z.object({
   data: z.array(ApiUserSummarySchema),
   has_more: z.boolean(),
@@ -163,7 +163,7 @@ export const ApiUserListPageSchema = z.object({
 /** One page of users (wire shape). */
 export type ApiUserListPage = z.infer<typeof ApiUserListPageSchema>;
 
-/** The error envelope `{"errors":[{"message","code"}]}` with code = HTTP status (wacht-api.md §8). */
+/** The error envelope `{"errors":[{"message","code"}]}` with code = HTTP status (docs/wacht-api.md §8). */
 export const ApiErrorBodySchema = z.object({
   errors: z
     .array(

@@ -4,7 +4,7 @@
 // the client timeout); every run must end with the live users equal to the declaration, no
 // duplicate, every failure surfaced with its status and the server's message, and a no-op final
 // pass (test/helpers/chaos.ts). Partial failure: a PATCH whose image upload fails after the field
-// update (wacht-api.md §3) leaves a state equal to the server, and the next Update sends only the
+// update (docs/wacht-api.md §3) leaves a state equal to the server, and the next Update sends only the
 // image.
 import * as fs from "node:fs";
 import * as os from "node:os";
@@ -91,7 +91,7 @@ const PNG = Buffer.from(
   "base64",
 );
 
-describe("partial failure through the host (wacht-api.md §3: fields before image, not atomic)", () => {
+describe("partial failure through the host (docs/wacht-api.md §3: fields before image, not atomic)", () => {
   const KEY = `sk_partial_${"p".repeat(40)}`;
   let emu: EmulatorHandle;
   let host: EngineHost;

@@ -105,7 +105,9 @@ describe("a declaration no request can carry fails at check", () => {
     expect(failures).toEqual([
       {
         property: "firstName",
-        reason: expect.stringMatching(/^firstName is 2\.86 MiB \(3,000,000 bytes\); .*1\.93 MiB \(2,031,616 bytes\)/),
+        reason: expect.stringMatching(
+          /^firstName is 2\.86 MiB \(3,000,000 bytes\); .*1\.93 MiB \(2,031,616 bytes\)/,
+        ),
       },
     ]);
     expect(JSON.stringify(failures)).not.toContain("FFFF");
@@ -119,8 +121,12 @@ describe("a declaration no request can carry fails at check", () => {
       privateMetadata: half,
     });
     expect(failures).toHaveLength(1);
-    expect(failures[0]?.reason).toMatch(/^the update request would carry 2\.09 MiB \(2,200,022 bytes\)/);
-    expect(failures[0]?.reason).toMatch(/publicMetadata 1\.04 MiB \(1,100,011 bytes\).*privateMetadata 1\.04 MiB \(1,100,011 bytes\)/);
+    expect(failures[0]?.reason).toMatch(
+      /^the update request would carry 2\.09 MiB \(2,200,022 bytes\)/,
+    );
+    expect(failures[0]?.reason).toMatch(
+      /publicMetadata 1\.04 MiB \(1,100,011 bytes\).*privateMetadata 1\.04 MiB \(1,100,011 bytes\)/,
+    );
   });
 
   it('password "" with skipPasswordCheck is refused: Wacht would set no password', async () => {

@@ -1,6 +1,6 @@
 // Serialization capture: runs a Pulumi program in-process under `pulumi.runtime.setMocks` and
 // returns what the engine would receive for each dynamic resource registered — in particular the
-// exact `__provider` text produced by the real closure serializer (pulumi-dynamic.md §3, §5).
+// exact `__provider` text produced by the real closure serializer (docs/pulumi-engine.md §3, §5).
 //
 // Decision (docs/testing.md): in-process. setMocks is global state, so captures are serialized
 // through a module-level queue and each one installs fresh mocks, fresh config and waits for the

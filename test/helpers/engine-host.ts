@@ -1,6 +1,6 @@
 // Engine-host harness: spawns the REAL Pulumi dynamic-provider host
 // (`@pulumi/pulumi/cmd/dynamic-provider`) and drives it over gRPC the way the Pulumi engine does
-// (docs/pulumi-dynamic.md §5): first stdout line = port, Configure with the whole stack config
+// (docs/pulumi-engine.md §5): first stdout line = port, Configure with the whole stack config
 // (secret values wrapped in the secret sentinel, acceptSecrets=true), then Check/Diff/Create/Read/
 // Update/Delete with plaintext values (the engine strips secrets because the host answers
 // acceptSecrets=false). It does NOT emulate the engine's step logic; see docs/testing.md.

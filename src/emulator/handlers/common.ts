@@ -1,6 +1,6 @@
 // Helpers shared by the route handlers: int64 path ids (400 `Bad request` otherwise), user lookup
 // scoped to the caller's deployment, JSON bodies with axum's 413/415/400/422 rejections
-// (wacht-api.md §7), and the `200 {}` unit result.
+// (docs/wacht-api.md §7), and the `200 {}` unit result.
 import type { z } from "zod";
 import type { EmulatorState, HandlerResult, RequestContext } from "../context";
 import { ApiError, badRequest } from "../errors";

@@ -1,4 +1,4 @@
-// Reading the multipart form of POST and PATCH /users (wacht-api.md §3, §4): unnamed parts are a
+// Reading the multipart form of POST and PATCH /users (docs/wacht-api.md §3, §4): unnamed parts are a
 // 400, known text parts must be UTF-8 and the last non-empty value wins, unknown parts are ignored,
 // `profile_image` goes through the image rules, and `remove_profile_image` is exactly "true".
 import type { RequestContext } from "../context";

@@ -1,4 +1,4 @@
-// POST /users (wacht-api.md §4): multipart form, both validation stages with their exact
+// POST /users (docs/wacht-api.md §4): multipart form, both validation stages with their exact
 // messages, the create defaults, and the response built "in memory" (9 fractional digits,
 // username null when none, profile_picture_url "" even when an image was uploaded).
 import type { Handler } from "../context";

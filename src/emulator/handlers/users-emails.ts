@@ -1,4 +1,4 @@
-// The email sub-routes of wacht-api.md §7: add (no format check, verified_at always set, strategy
+// The email sub-routes of docs/wacht-api.md §7: add (no format check, verified_at always set, strategy
 // otp), COALESCE update (is_primary:true moves only the user's pointer — the server's bug — and
 // 404 `Email not found`), delete (always `200 {}`), make-primary (404 / must be verified).
 import { z } from "zod";

@@ -1,4 +1,4 @@
-// GET /users (wacht-api.md §6): limit (default 10, no maximum), offset (negative → 500), lowercase
+// GET /users (docs/wacht-api.md §6): limit (default 10, no maximum), offset (negative → 500), lowercase
 // sort_key/sort_order (else 400), trimmed ILIKE search over the lagging index, `limit+1` rows for
 // has_more, and `{data, has_more, limit, offset}` with no total.
 import type { Handler } from "../context";

@@ -1,6 +1,6 @@
 // PATCH /users/{user_id}/password (JSON; password rules unless skipped; no existence check, so an
 // unknown user still gets `200 {}`) and DELETE /users/{user_id}/password (404 `user not found`).
-// wacht-api.md §7.
+// docs/wacht-api.md §7.
 import { z } from "zod";
 import type { Handler } from "../context";
 import { validatePassword } from "../validation";

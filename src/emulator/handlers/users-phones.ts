@@ -1,4 +1,4 @@
-// The phone sub-routes of wacht-api.md §7: add (country_code required → 422 when missing; an
+// The phone sub-routes of docs/wacht-api.md §7: add (country_code required → 422 when missing; an
 // unverified phone has a NULL verified_at, shown as "now"), COALESCE update (404 `Phone number not
 // found`), delete (always `200 {}`), make-primary (404 `phone not found` / must be verified).
 import { z } from "zod";

@@ -1,6 +1,6 @@
 // GET /users/{user_id}/details, the only single-user read (404 `Resource not found`), and
 // DELETE /users/{user_id}, a hard delete with cascades (404 `User not found`, else `200 {}`).
-// wacht-api.md §7.
+// docs/wacht-api.md §7.
 import type { Handler } from "../context";
 import { ApiError } from "../errors";
 import { detailsView } from "../views";

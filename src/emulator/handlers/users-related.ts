@@ -1,4 +1,4 @@
-// The read-only lists of wacht-api.md §2 that answer `{data: [...], has_more: false}`:
+// The read-only lists of docs/wacht-api.md §2 that answer `{data: [...], has_more: false}`:
 // organization/workspace memberships and passkeys (always empty here: the emulator has no
 // organizations and no WebAuthn), and the user's sessions, one per sign-in, so that
 // `disabled=true` deleting every sign-in (§3) is visible through the API. Session revocation

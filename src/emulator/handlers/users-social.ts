@@ -1,5 +1,5 @@
 // GET /users/{user_id}/social-connections (`{data, has_more: false}`, tokens included) and
-// DELETE /users/{user_id}/social-connections/{connection_id} (`200 {}`). wacht-api.md §2.
+// DELETE /users/{user_id}/social-connections/{connection_id} (`200 {}`). docs/wacht-api.md §2.
 // Connections can only be created through the control routes (the real ones come from OAuth).
 import type { Handler } from "../context";
 import { detailsView } from "../views";

@@ -1,4 +1,4 @@
-// PATCH /users/{user_id} (wacht-api.md §3): parse the form, validate against the auth settings,
+// PATCH /users/{user_id} (docs/wacht-api.md §3): parse the form, validate against the auth settings,
 // update the row (404 `Resource not found` if it is not in this deployment), then remove or upload
 // the image. Like the real server this is not atomic: an injected image upload failure returns
 // 500 after the field changes were applied.

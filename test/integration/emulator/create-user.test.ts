@@ -1,4 +1,4 @@
-// Contract tests for POST /users: wacht-api.md §4 (both validation stages, defaults, the in-memory
+// Contract tests for POST /users: docs/wacht-api.md §4 (both validation stages, defaults, the in-memory
 // response) and checklist item §12.6.
 import { startHarness, errorOf, form, imageForm, type Harness } from "./helpers";
 

@@ -1,4 +1,4 @@
-// Contract tests for GET /users: wacht-api.md §6 and §5 (list item shape) and checklist item §12.5.
+// Contract tests for GET /users: docs/wacht-api.md §6 and §5 (list item shape) and checklist item §12.5.
 import { startHarness, errorOf, form, type Harness } from "./helpers";
 
 let h: Harness;

@@ -1,4 +1,4 @@
-// Contract tests for PATCH /users/{id}: wacht-api.md §3 (every row of the part table, parsing
+// Contract tests for PATCH /users/{id}: docs/wacht-api.md §3 (every row of the part table, parsing
 // details, validation, order, non-atomic image upload) and checklist items §12.2 and §12.3.
 import {
   startHarness,

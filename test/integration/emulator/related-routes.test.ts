@@ -1,4 +1,4 @@
-// wacht-api.md §2 list routes (`{data, has_more: false}`), sessions made visible so that §3's
+// docs/wacht-api.md §2 list routes (`{data, has_more: false}`), sessions made visible so that §3's
 // "disabled=true deletes every sign-in" can be seen through the API, HEAD on GET routes (axum's
 // get() answers HEAD), a part without any Content-Disposition (§3: no name → 400), and metadata
 // JSON that serde_json would reject (§3: invalid JSON is silently ignored).

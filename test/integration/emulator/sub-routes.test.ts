@@ -1,5 +1,5 @@
 // Contract tests for the password, email and phone sub-routes and the JSON-body rejections:
-// wacht-api.md §7 and §8 (415/422).
+// docs/wacht-api.md §7 and §8 (415/422).
 import { startHarness, errorOf, type Harness } from "./helpers";
 
 let h: Harness;

@@ -1,4 +1,4 @@
-// Contract tests for transport, auth, ids, time, routing and errors: wacht-api.md §1, §2, §8, §12.1, §12.4.
+// Contract tests for transport, auth, ids, time, routing and errors: docs/wacht-api.md §1, §2, §8, §12.1, §12.4.
 import { startHarness, errorOf, form, rawMultipart, API_KEY, type Harness } from "./helpers";
 
 let h: Harness;

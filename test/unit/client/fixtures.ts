@@ -1,5 +1,5 @@
 // Wire fixtures for client unit tests: a UserDetails / UserWithIdentifiers as the real server sends them
-// (wacht-api.md §5), including the decrypted social tokens the client must drop.
+// (docs/wacht-api.md §5), including the decrypted social tokens the client must drop.
 
 export const API_KEY = "sk_test_SECRETSECRETSECRETSECRETSECRETSECRET123";
 export const ORIGIN = "https://api.wacht.test";

@@ -128,7 +128,7 @@ describe("buildUpdateForm", () => {
 });
 
 describe("buildCreateForm", () => {
-  it("refuses an empty name like update and check do (Wacht takes \"\" as absent)", () => {
+  it('refuses an empty name like update and check do (Wacht takes "" as absent)', () => {
     expect(() => buildCreateForm({ emailAddress: "a@example.com", lastName: "" })).toThrow(
       /lastName must not be empty/,
     );

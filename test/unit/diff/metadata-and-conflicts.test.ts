@@ -1,5 +1,5 @@
 // Pure logic of issue #5: key-level metadata ownership (merge, removed and external keys), the
-// lost-update guard's conflict detection, and µs timestamp comparison (wacht-api.md §1).
+// lost-update guard's conflict detection, and µs timestamp comparison (docs/wacht-api.md §1).
 import { findConflicts } from "../../../src/diff/conflicts";
 import {
   externalKeys,
