@@ -98,17 +98,24 @@ export const ApiSegmentSchema = z.object({
 /** A segment (wire shape). */
 export type ApiSegment = z.infer<typeof ApiSegmentSchema>;
 
-/** `UserDetails`: GET /users/{id}/details and PATCH /users/{id} (docs/wacht-api.md §5). */
-export const ApiUserDetailsSchema = z.object({
+/**
+ * The fields every user shape starts with (details, list items, the POST answer). `username` is
+ * null when the stored username is "" (details, create answer) and "" in lists;
+ * `profile_picture_url` is "" when there is none.
+ */
+const userCoreFields = {
   id: IdSchema,
   created_at: TimestampSchema,
   updated_at: TimestampSchema,
   first_name: z.string(),
   last_name: z.string(),
-  /** null when the stored username is "". */
   username: z.string().nullable(),
-  /** "" when none. */
   profile_picture_url: z.string(),
+};
+
+/** `UserDetails`: GET /users/{id}/details and PATCH /users/{id} (docs/wacht-api.md §5). */
+export const ApiUserDetailsSchema = z.object({
+  ...userCoreFields,
   schema_version: openEnum<"v1" | "v2">(),
   disabled: z.boolean(),
   second_factor_policy: openEnum<SecondFactorPolicy>(),
@@ -139,13 +146,7 @@ export type ApiUserDetails = z.infer<typeof ApiUserDetailsSchema>;
  * In lists `username` is "" when unset, in the create response null.
  */
 export const ApiUserSummarySchema = z.object({
-  id: IdSchema,
-  created_at: TimestampSchema,
-  updated_at: TimestampSchema,
-  first_name: z.string(),
-  last_name: z.string(),
-  username: z.string().nullable(),
-  profile_picture_url: z.string(),
+  ...userCoreFields,
   primary_email_address: z.string().nullable().optional(),
   /** In lists: country_code || phone_number (null when country_code is null). */
   primary_phone_number: z.string().nullable().optional(),
