@@ -4,7 +4,7 @@
 // is written only when asked for, and then only as a config reference.
 import { stringify } from "yaml";
 import type { JsonValue } from "../schema/json";
-import { SECOND_FACTOR_POLICIES } from "../schema/user-fields";
+import { fieldRow, PROFILE_FIELDS } from "../schema/user-field-lists";
 import type { ApiUserDetails } from "../schema/wire";
 import type { ConfigRef } from "../roster/config-ref";
 
@@ -32,16 +32,25 @@ export function rosterDocument(
   name: string,
   includePrivateMetadata: boolean,
 ): RosterDocument {
+  // Every profile field of the table, read from the wire field its row names, in table order. A
+  // value no declaration can hold is left out (an empty name: Wacht cannot clear it; an enum value
+  // this version does not know). A secret field is only ever a config reference, when asked for.
   const doc: RosterDocument = { userId: user.id };
-  if (user.first_name.trim() !== "") doc["firstName"] = user.first_name;
-  if (user.last_name.trim() !== "") doc["lastName"] = user.last_name;
-  if (user.username !== null && user.username.trim() !== "") doc["username"] = user.username;
-  doc["disabled"] = user.disabled;
-  if ((SECOND_FACTOR_POLICIES as readonly string[]).includes(user.second_factor_policy)) {
-    doc["secondFactorPolicy"] = user.second_factor_policy;
+  const wire = user as unknown as Record<string, unknown>;
+  for (const field of PROFILE_FIELDS) {
+    const row = fieldRow(field);
+    if (row.secret) {
+      if (includePrivateMetadata) doc[field] = { config: privateMetadataKey(name) };
+      continue;
+    }
+    const value = wire[row.read as string] as JsonValue | undefined;
+    if (value === null || value === undefined) continue;
+    if (row.kind === "text" && !row.mayBeEmpty && typeof value === "string" && value.trim() === "")
+      continue;
+    if (row.values !== undefined && (typeof value !== "string" || !row.values.includes(value)))
+      continue;
+    doc[field] = value;
   }
-  doc["publicMetadata"] = user.public_metadata;
-  if (includePrivateMetadata) doc["privateMetadata"] = { config: privateMetadataKey(name) };
   return doc;
 }
 

@@ -12,6 +12,11 @@
 //   trimmed     POST /users trims the value (docs/wacht-api.md §4); PATCH never trims
 //   read        the details field (docs/wacht-api.md §5) exported as the output of the same name;
 //               null when the field is not read back (write-only, create-only, or the image)
+//   values      enum fields only: the values the server accepts (case-sensitive)
+
+/** `second_factor_policy` values, case-sensitive on the wire (docs/wacht-api.md §3, §9). */
+export const SECOND_FACTOR_POLICIES = ["none", "optional", "enforced"] as const;
+export type SecondFactorPolicy = (typeof SECOND_FACTOR_POLICIES)[number];
 
 /** How a field's value is encoded, compared and validated. */
 export type FieldKind = "text" | "bool" | "json" | "enum" | "image";
@@ -27,6 +32,7 @@ export interface FieldRow {
   readonly mayBeEmpty: boolean;
   readonly trimmed: boolean;
   readonly read: string | null;
+  readonly values?: readonly string[];
 }
 
 /** The table. Order is the order of the parts in a request and of the managed fields. */
@@ -129,6 +135,7 @@ export const USER_FIELDS = {
     mayBeEmpty: false,
     trimmed: false,
     read: "second_factor_policy",
+    values: SECOND_FACTOR_POLICIES,
   },
   publicMetadata: {
     wire: "public_metadata",

@@ -9,9 +9,8 @@ export {
   type ProfileField,
 } from "./user-field-lists";
 
-/** `second_factor_policy` values, case-sensitive on the wire (§3, §9). */
-export const SECOND_FACTOR_POLICIES = ["none", "optional", "enforced"] as const;
-export type SecondFactorPolicy = (typeof SECOND_FACTOR_POLICIES)[number];
+/** `second_factor_policy` values: a fact of that field's row in the table. */
+export { SECOND_FACTOR_POLICIES, type SecondFactorPolicy } from "./user-field-table";
 
 /** What `delete` does to the Wacht user when the resource is deleted or replaced. */
 export const ON_DELETE_POLICIES = ["retain", "disable", "delete"] as const;

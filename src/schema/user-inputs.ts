@@ -6,13 +6,25 @@ import { z } from "zod";
 import { firstNonJson, JsonValueSchema } from "./json";
 import { isUserId } from "./user-id";
 import { CREATE_ONLY_FIELDS, NAME_FIELDS, type NameField } from "./user-field-lists";
+import { USER_FIELDS, type FieldRow, type UserFieldName } from "./user-field-table";
 import {
   METADATA_OWNERSHIP_MODES,
   ON_CONFLICT_POLICIES,
   ON_DELETE_POLICIES,
-  SECOND_FACTOR_POLICIES,
   UNKNOWN,
 } from "./user-fields";
+
+/** Bool and enum fields of the table. */
+type FlagOrEnumField = {
+  [K in UserFieldName]: (typeof USER_FIELDS)[K]["kind"] extends "bool" | "enum" ? K : never;
+}[UserFieldName];
+
+/** The declared value of a bool or enum row. */
+type DeclaredValue<R> = R extends { kind: "bool" }
+  ? boolean
+  : R extends { values: readonly (infer V)[] }
+    ? V
+    : never;
 
 /** Deployment-dependent limits used by validation. */
 export interface UserValidationLimits {
@@ -60,6 +72,27 @@ function nameSchema(label: string) {
       });
     }
   });
+}
+
+/**
+ * One optional schema per bool and enum field of the table (`skipPasswordCheck`, `disabled`,
+ * `secondFactorPolicy`, `removeProfileImage`, …): a new such row needs nothing here.
+ */
+function flagAndEnumSchemas() {
+  const out: Record<string, z.ZodOptional<z.ZodType>> = {};
+  for (const [name, row] of Object.entries(USER_FIELDS) as [string, FieldRow][]) {
+    if (row.kind === "bool") {
+      out[name] = z.boolean({ error: `${name} must be true or false` }).optional();
+    } else if (row.kind === "enum" && row.values !== undefined) {
+      const values = row.values as [string, ...string[]];
+      out[name] = z
+        .enum(values, { error: `${name} must be one of: ${values.join(", ")}` })
+        .optional();
+    }
+  }
+  return out as {
+    [K in FlagOrEnumField]: z.ZodOptional<z.ZodType<DeclaredValue<(typeof USER_FIELDS)[K]>>>;
+  };
 }
 
 /** One optional name schema per name field of the table. */
@@ -159,7 +192,6 @@ export function buildUserInputsSchema(limits: UserValidationLimits) {
       passwordVersion: z
         .union([z.string(), z.number()], { error: "passwordVersion must be a string or a number" })
         .optional(),
-      skipPasswordCheck: z.boolean({ error: "skipPasswordCheck must be true or false" }).optional(),
       metadataOwnership: z
         .enum(METADATA_OWNERSHIP_MODES, {
           error: `metadataOwnership must be one of: ${METADATA_OWNERSHIP_MODES.join(", ")}`,
@@ -189,21 +221,13 @@ export function buildUserInputsSchema(limits: UserValidationLimits) {
         })
         .optional(),
       ...nameSchemas(),
+      ...flagAndEnumSchemas(),
       username: usernameSchema(limits).optional(),
-      disabled: z.boolean({ error: "disabled must be true or false" }).optional(),
-      secondFactorPolicy: z
-        .enum(SECOND_FACTOR_POLICIES, {
-          error: `secondFactorPolicy must be one of: ${SECOND_FACTOR_POLICIES.join(", ")}`,
-        })
-        .optional(),
       publicMetadata: metadataSchema("publicMetadata").optional(),
       privateMetadata: metadataSchema("privateMetadata").optional(),
       profileImage: z
         .string({ error: "profileImage must be a file path or a pulumi.asset.FileAsset" })
         .min(1, { message: "profileImage must be a file path or a pulumi.asset.FileAsset" })
-        .optional(),
-      removeProfileImage: z
-        .boolean({ error: "removeProfileImage must be true or false" })
         .optional(),
       onDelete: z
         .enum(ON_DELETE_POLICIES, {
