@@ -14,6 +14,7 @@
 // with the same key looks again, from that POST's start (`findCreatedSince`), at its own cost.
 import type { WachtClient } from "../client/wacht-client";
 import type { ApiUserSummary } from "../schema/wire";
+import { DEFAULT_MAX_PAGES } from "./delta-refresh";
 import { findCreatedSince, matchesKey, type NaturalKey } from "./locate-user";
 
 /** How far back a user with the same key counts as left behind by an earlier failed run. */
@@ -23,10 +24,11 @@ export const RECENT_MS = 60 * 60 * 1000;
 const PAGE_SIZE = 500;
 
 /**
- * The most list requests the lookup spends (10,000 users). Past that, an older account with the
- * same key is no longer seen (the take-over window always is: users are listed newest first).
+ * The most list requests the lookup spends: the same bound as delta refresh's listing (20 pages,
+ * 10,000 users). Past that, an older account with the same key is no longer seen (the take-over
+ * window always is: users are listed newest first).
  */
-export const LOOKUP_MAX_PAGES = 20;
+export const LOOKUP_MAX_PAGES = DEFAULT_MAX_PAGES;
 
 function keyText(key: NaturalKey): string {
   if (key.email !== undefined) return `e:${key.email.trim().toLowerCase()}`;
