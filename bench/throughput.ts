@@ -2,23 +2,17 @@
 // with a pre-built body (the wire limit on this machine) and (c) the official @wacht/backend SDK,
 // at concurrency 1 and 32, in interleaved rounds against the emulator in its own process; plus the
 // emulator's raw request rate. The emulator's and this process's CPU use are sampled per run.
-import FormData from "form-data";
-import { Pool } from "undici";
 import { WachtClient } from "../src/client/wacht-client";
 import type { EmulatorProcess } from "./lib/emulator-process";
 import { API_KEY, seedUser } from "./lib/fixtures";
 import { cpuMs } from "./lib/proc";
+import { PATCH_FIELDS as FIELDS, rawUndici } from "./lib/raw-undici";
 import { loadWachtSdk } from "./lib/sdk";
 import { collectGarbage, median, round, runConcurrent } from "./lib/stats";
 
 export type ClientName = "ours" | "raw" | "sdk";
 
 /** The same three fields for every client: two strings and a metadata object. */
-const FIELDS = {
-  firstName: "Bench",
-  lastName: "Runner",
-  publicMetadata: { tier: "gold", team: "bench" },
-} as const;
 
 interface RunStats {
   perSecond: number;
@@ -97,20 +91,9 @@ export async function runThroughput(
   // (a) our client, pacing off (requestsPerMinute: Infinity), its shared keep-alive Agent.
   const ours = new WachtClient({ apiKey: API_KEY, baseUrl: emu.url, requestsPerMinute: Infinity });
   // (b) raw undici: one keep-alive Pool (as many connections as our Agent), a body built once.
-  const pool = new Pool(emu.url, { connections: 64, keepAliveTimeout: 10_000 });
-  const form = new FormData();
-  form.append("first_name", FIELDS.firstName);
-  form.append("last_name", FIELDS.lastName);
-  form.append("public_metadata", JSON.stringify(FIELDS.publicMetadata));
-  const body = form.getBuffer();
-  const rawHeaders = { ...form.getHeaders(), authorization: `Bearer ${API_KEY}` };
+  const { pool, patch } = rawUndici(emu.url, API_KEY);
   const raw = async (i: number): Promise<void> => {
-    const res = await pool.request({
-      method: "PATCH",
-      path: `/users/${idAt(i)}`,
-      headers: rawHeaders,
-      body,
-    });
+    const res = await patch(idAt(i));
     const bytes = await res.body.arrayBuffer();
     if (res.statusCode !== 200 || bytes.byteLength === 0)
       throw new Error(`raw PATCH: ${res.statusCode}`);

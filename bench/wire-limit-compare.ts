@@ -8,18 +8,12 @@
 //   BEFORE_SRC=/tmp/before/src node --expose-gc -r ts-node/register/transpile-only bench/wire-limit-compare.ts
 import { createRequire } from "node:module";
 import * as path from "node:path";
-import FormData from "form-data";
-import { Pool } from "undici";
 import { WachtClient } from "../src/client/wacht-client";
+import { PATCH_FIELDS as FIELDS, rawUndici } from "./lib/raw-undici";
 import { median, round, runConcurrent } from "./lib/stats";
 import { measure, startServer } from "./wire-limit";
 
 const KEY = "sk_bench_compare_0123456789";
-const FIELDS = {
-  firstName: "Bench",
-  lastName: "Runner",
-  publicMetadata: { tier: "gold", team: "bench" },
-} as const;
 
 async function main(): Promise<void> {
   const beforeSrc = process.env["BEFORE_SRC"];
@@ -37,20 +31,12 @@ async function main(): Promise<void> {
   const opts = { apiKey: KEY, baseUrl: server.url, requestsPerMinute: Infinity };
   const after = new WachtClient(opts);
   const before = new Before(opts);
-  const pool = new Pool(server.url, { connections: 64, keepAliveTimeout: 10_000 });
-  const form = new FormData();
-  form.append("first_name", FIELDS.firstName);
-  form.append("last_name", FIELDS.lastName);
-  form.append("public_metadata", JSON.stringify(FIELDS.publicMetadata));
-  const body = form.getBuffer();
-  const headers = { ...form.getHeaders(), authorization: `Bearer ${KEY}` };
-  const send = () => (i: number) =>
-    pool.request({ method: "PATCH", path: `/users/${idAt(i)}`, headers, body });
+  const { pool, patch } = rawUndici(server.url, KEY);
   const clients: Record<string, (i: number) => Promise<unknown>> = {
     after: (i) => after.users.update(idAt(i), FIELDS),
     before: (i) => before.users.update(idAt(i), FIELDS),
-    raw: async (i) => (await send()(i)).body.arrayBuffer(),
-    rawJson: async (i) => JSON.parse(await (await send()(i)).body.text()) as unknown,
+    raw: async (i) => (await patch(idAt(i))).body.arrayBuffer(),
+    rawJson: async (i) => JSON.parse(await (await patch(idAt(i))).body.text()) as unknown,
   };
   const names = Object.keys(clients);
   try {

@@ -9,21 +9,15 @@
 // (`npm run bench:client`); also a section of `npm run bench`.
 import { spawn, type ChildProcess } from "node:child_process";
 import * as path from "node:path";
-import FormData from "form-data";
-import { Pool } from "undici";
 import { closeSharedDispatchers } from "../src/client/dispatchers";
 import { WachtClient } from "../src/client/wacht-client";
 import { cpuMs } from "./lib/proc";
+import { PATCH_FIELDS as FIELDS, rawUndici } from "./lib/raw-undici";
 import { collectGarbage, median, round, runConcurrent } from "./lib/stats";
 
 const API_KEY = "sk_bench_wire_limit_0123456789abcdefghij";
 
 /** The same three fields for both clients: two strings and a metadata object. */
-const FIELDS = {
-  firstName: "Bench",
-  lastName: "Runner",
-  publicMetadata: { tier: "gold", team: "bench" },
-} as const;
 
 /**
  * (a) ours: users.update, the response validated; (b) raw: undici request with a body built once,
@@ -156,36 +150,20 @@ export async function runWireLimit(opts: {
     requestsPerMinute: Infinity,
   });
   // (b) raw undici: a keep-alive Pool with as many connections as our Agent, a body built once.
-  const pool = new Pool(server.url, { connections: 64, keepAliveTimeout: 10_000 });
-  const form = new FormData();
-  form.append("first_name", FIELDS.firstName);
-  form.append("last_name", FIELDS.lastName);
-  form.append("public_metadata", JSON.stringify(FIELDS.publicMetadata));
-  const body = form.getBuffer();
-  const rawHeaders = { ...form.getHeaders(), authorization: `Bearer ${API_KEY}` };
+  const { pool, patch } = rawUndici(server.url, API_KEY);
   const clients: Record<WireClient, (i: number) => Promise<unknown>> = {
     ours: async (i) => {
       const u = await ours.users.update(idAt(i), FIELDS);
       if (u.first_name !== FIELDS.firstName) throw new Error("ours: unexpected response");
     },
     raw: async (i) => {
-      const res = await pool.request({
-        method: "PATCH",
-        path: `/users/${idAt(i)}`,
-        headers: rawHeaders,
-        body,
-      });
+      const res = await patch(idAt(i));
       const bytes = await res.body.arrayBuffer();
       if (res.statusCode !== 200 || bytes.byteLength === 0)
         throw new Error(`raw PATCH: ${res.statusCode}`);
     },
     rawJson: async (i) => {
-      const res = await pool.request({
-        method: "PATCH",
-        path: `/users/${idAt(i)}`,
-        headers: rawHeaders,
-        body,
-      });
+      const res = await patch(idAt(i));
       const u = JSON.parse(await res.body.text()) as { first_name?: unknown };
       if (res.statusCode !== 200 || u.first_name !== FIELDS.firstName)
         throw new Error(`raw PATCH: ${res.statusCode}`);
