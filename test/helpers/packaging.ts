@@ -43,7 +43,8 @@ function cleanEnv(extra: Record<string, string | undefined> = {}): NodeJS.Proces
   return env;
 }
 
-async function run(
+/** Runs a command like a user's shell would (no jest hooks); throws with its output on failure. */
+export async function run(
   cmd: string,
   args: string[],
   cwd: string,

@@ -1,32 +1,15 @@
 // Packed versions of this package for the upgrade test: the tarball `npm pack` makes of the built
 // repository, and a second one that differs in version and provider code, installed into a user's
 // program folder as `npm install ./pulumi-wacht-X.tgz` would.
-import { execFile } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { promisify } from "node:util";
+import { run } from "../../helpers/packaging";
 import { REPO_ROOT } from "./project";
 
-const execFileP = promisify(execFile);
-
-async function sh(cmd: string, args: string[], cwd: string): Promise<string> {
-  const env = { ...process.env };
-  delete env.NODE_OPTIONS;
-  try {
-    const { stdout } = await execFileP(cmd, args, {
-      cwd,
-      env,
-      timeout: 240_000,
-      maxBuffer: 64 << 20,
-    });
-    return stdout;
-  } catch (e) {
-    const err = e as Error & { stdout?: string; stderr?: string };
-    throw new Error(
-      `${cmd} ${args.join(" ")} (in ${cwd}): ${err.message}\n${err.stdout ?? ""}\n${err.stderr ?? ""}`,
-    );
-  }
+/** A command as a user's shell runs it (packaging.ts's runner, with room for an npm install). */
+function sh(cmd: string, args: string[], cwd: string): Promise<string> {
+  return run(cmd, args, cwd, undefined, 240_000);
 }
 
 async function pack(dir: string, dest: string): Promise<string> {
