@@ -2,7 +2,7 @@
 // implementation (in-process, as the host runs it), against the emulator in its own process.
 // Every count is taken from the emulator's request log and checked as an invariant.
 import type { RequestLogEntry, UserDump } from "../src/emulator";
-import type { WachtUserProvider } from "../src/provider/user-provider";
+import type { TestProvider } from "../test/helpers/provider";
 import { countKinds, type EmulatorProcess } from "./lib/emulator-process";
 import { benchProvider, canonical, declarationFor, seedUser } from "./lib/fixtures";
 import type { Invariants } from "./lib/invariants";
@@ -122,7 +122,7 @@ export async function runAccounting(
   const driftedIdx = ids.map((id, i) => (drifted.has(id) ? i : -1)).filter((i) => i >= 0);
 
   // Refresh in a NEW provider process, many concurrent reads (as the engine refreshes).
-  const readAll = async (p: WachtUserProvider) => {
+  const readAll = async (p: TestProvider) => {
     const out: Props[] = new Array<Props>(n);
     const run = await runConcurrent(n, concurrency, async (i) => {
       const r = await p.read(ids[i]!, states[i]!);

@@ -1,7 +1,7 @@
 // Realistic users for every section: the seed the emulator stores and the declaration a program
 // would write for it (every profile field managed, both metadata objects, onDelete retain).
 import type { SeedUser } from "../../src/emulator";
-import { WachtUserProvider } from "../../src/provider/user-provider";
+import { asEngineSees, type TestProvider } from "../../test/helpers/provider";
 
 export const API_KEY = "sk_bench_" + "0123456789abcdefghijklmnopqrstuvwxyzABCDEFG";
 
@@ -44,8 +44,8 @@ export function declarationFor(id: string, i: number, tag = "u"): Record<string,
 export async function benchProvider(
   url: string,
   extra: Record<string, string> = {},
-): Promise<WachtUserProvider> {
-  const provider = new WachtUserProvider();
+): Promise<TestProvider> {
+  const provider = asEngineSees();
   const values: Record<string, string> = {
     "wacht:apiKey": API_KEY,
     "wacht:baseUrl": url,

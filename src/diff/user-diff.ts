@@ -2,7 +2,7 @@
 // synchronous: zero HTTP requests (issue #4). Only declared fields are compared, so a field left
 // out of the declaration is never diffed; metadata is compared as JSON values (whole value, or
 // only the managed keys with `metadataOwnership: "keys"`); a change of identity replaces.
-import type { UserOrigin, UserOutputs } from "../schema/user-state";
+import type { Previewable, UserDeclaration, UserOrigin, UserOutputs } from "../schema/user-state";
 import { PROFILE_FIELDS, UNKNOWN, type ManagedField } from "../schema/user-fields";
 import { jsonEqual } from "./json-equal";
 import { declaredKeys, metadataDiffers } from "./metadata-ownership";
@@ -27,21 +27,27 @@ export interface UserDiff {
 /** The part of the state the diff reads; older states may lack keys, so all are optional. */
 export type DiffableState = Partial<UserOutputs>;
 
+/**
+ * The declaration as diff sees it: checked inputs whose values may be the preview unknown, and
+ * whose keys may be missing (an older state's inputs, a declaration being written).
+ */
+export type DiffableDeclaration = Partial<Previewable<UserDeclaration>>;
+
 /** Where the declaration says the user comes from. */
-export function originOf(news: Record<string, unknown>): UserOrigin {
-  if (news["userId"] !== undefined) return "userId";
-  if (news["adopt"] !== undefined) return "adopt";
+export function originOf(news: Pick<DiffableDeclaration, "userId" | "adopt">): UserOrigin {
+  if (news.userId !== undefined) return "userId";
+  if (news.adopt !== undefined) return "adopt";
   return "create";
 }
 
-function identityReplaces(olds: DiffableState, news: Record<string, unknown>): string[] {
+function identityReplaces(olds: DiffableState, news: DiffableDeclaration): string[] {
   if (olds.userId === undefined) return [];
   const oldOrigin = olds.origin ?? "userId";
   switch (originOf(news)) {
     case "userId":
-      return news["userId"] === UNKNOWN || news["userId"] !== olds.userId ? ["userId"] : [];
+      return news.userId === UNKNOWN || news.userId !== olds.userId ? ["userId"] : [];
     case "adopt":
-      return oldOrigin !== "adopt" || !jsonEqual(olds.adopt ?? null, news["adopt"])
+      return oldOrigin !== "adopt" || !jsonEqual(olds.adopt ?? null, news.adopt)
         ? ["adopt"]
         : [];
     case "create":
@@ -54,11 +60,11 @@ function identityReplaces(olds: DiffableState, news: Record<string, unknown>): s
  * Compares the declaration `news` (checked inputs) with `olds` (the state: outputs of the last
  * create, update or refresh). Values equal to the preview-unknown sentinel count as changed.
  */
-export function diffUser(olds: DiffableState, news: Record<string, unknown>): UserDiff {
+export function diffUser(olds: DiffableState, news: DiffableDeclaration): UserDiff {
   const replaces = identityReplaces(olds, news);
   const changedFields: ManagedField[] = [];
   const changedSettings: string[] = [];
-  const mode = news["metadataOwnership"] === "keys" ? "keys" : "replace";
+  const mode = news.metadataOwnership === "keys" ? "keys" : "replace";
 
   for (const field of PROFILE_FIELDS) {
     const declared = news[field];
@@ -76,9 +82,9 @@ export function diffUser(olds: DiffableState, news: Record<string, unknown>): Us
     }
   }
 
-  if (news["profileImage"] !== undefined) {
+  if (news.profileImage !== undefined) {
     const imageUnknown =
-      news["profileImage"] === UNKNOWN || news["profileImageSha256"] === undefined;
+      news.profileImage === UNKNOWN || news["profileImageSha256"] === undefined;
     const notUploaded = olds.profileImageSha256 !== news["profileImageSha256"];
     // Removed (or replaced) out of band: the URL is the only drift signal, since a re-upload
     // keeps the same URL (docs/wacht-api.md §3).
@@ -86,21 +92,21 @@ export function diffUser(olds: DiffableState, news: Record<string, unknown>): Us
     if (imageUnknown || notUploaded || removedOutOfBand) changedFields.push("profileImage");
   }
 
-  if (news["removeProfileImage"] === UNKNOWN) {
+  if (news.removeProfileImage === UNKNOWN) {
     changedFields.push("removeProfileImage");
-  } else if (news["removeProfileImage"] === true && (olds.profilePictureUrl ?? "") !== "") {
+  } else if (news.removeProfileImage === true && (olds.profilePictureUrl ?? "") !== "") {
     changedFields.push("removeProfileImage");
   }
 
-  const passwordVersion = news["passwordVersion"];
+  const passwordVersion = news.passwordVersion;
   const passwordChanged =
     (passwordVersion !== undefined &&
       (passwordVersion === UNKNOWN || passwordVersion !== (olds.passwordVersion ?? null))) ||
-    (olds.passwordVersion === PASSWORD_PENDING && news["passwordHandle"] !== undefined);
+    (olds.passwordVersion === PASSWORD_PENDING && news.passwordHandle !== undefined);
 
   // Ownership settings must reach state even when the values already match, or a later key
   // removal would never be applied (the removed keys are computed from the recorded ones).
-  if ((news["metadataOwnership"] ?? "replace") !== (olds.metadataOwnership ?? "replace")) {
+  if ((news.metadataOwnership ?? "replace") !== (olds.metadataOwnership ?? "replace")) {
     changedSettings.push("metadataOwnership");
   }
   if (mode === "keys") {
@@ -117,7 +123,7 @@ export function diffUser(olds: DiffableState, news: Record<string, unknown>): Us
       }
     }
   }
-  if ((news["onConflict"] ?? "fail") !== (olds.onConflict ?? "fail") && olds.userId !== undefined) {
+  if ((news.onConflict ?? "fail") !== (olds.onConflict ?? "fail") && olds.userId !== undefined) {
     changedSettings.push("onConflict");
   }
 
@@ -127,13 +133,13 @@ export function diffUser(olds: DiffableState, news: Record<string, unknown>): Us
   }
 
   // check always sets onDelete (its default is beside delete, provider/delete.ts).
-  const onDelete = news["onDelete"];
+  const onDelete = news.onDelete;
   if (olds.onDelete !== undefined && onDelete !== undefined && onDelete !== olds.onDelete) {
     changedSettings.push("onDelete");
   }
   if (
-    news["profileImage"] !== undefined &&
-    news["profileImage"] !== (olds.profileImage ?? undefined) &&
+    news.profileImage !== undefined &&
+    news.profileImage !== (olds.profileImage ?? undefined) &&
     !changedFields.includes("profileImage")
   ) {
     changedSettings.push("profileImage"); // same bytes at a new path: state follows the declaration

@@ -9,6 +9,7 @@ import { userInputsSchemaFor, type UserValidationLimits } from "../schema/user-i
 import { humanBytes, REQUEST_PARTS_LIMIT_BYTES, UNKNOWN } from "../schema/user-fields";
 import { CREATE_FIELDS, fieldRow, UPDATE_FIELDS } from "../schema/user-field-lists";
 import { isUserId } from "../schema/user-inputs";
+import type { RawDeclaration } from "../schema/user-state";
 import { defaultOnDelete } from "./delete";
 import { runInstant } from "./run-clock";
 import { describeImageReadError, ImageFileError, normalizeImage } from "./image-file";
@@ -16,7 +17,8 @@ import { oversizedParts, oversizedRequest, partBytes, type PartSizes } from "./r
 
 /** What `check` returns. */
 export interface CheckUserResult {
-  inputs: Record<string, unknown>;
+  /** The inputs to store: a `UserInputs` when there are no failures (preview unknowns aside). */
+  inputs: RawDeclaration;
   failures: CheckFailure[];
 }
 
@@ -142,17 +144,14 @@ function checkMetadataSchema(
 }
 
 /** Each part, and each request (create POST, update PATCH), must fit Wacht's body limit. */
-function sizeFailures(
-  known: Record<string, unknown>,
-  imageBytes: number | undefined,
-): CheckFailure[] {
-  const sizesOf = (parts: readonly string[]): PartSizes =>
+function sizeFailures(known: RawDeclaration, imageBytes: number | undefined): CheckFailure[] {
+  const sizesOf = (parts: readonly (keyof RawDeclaration)[]): PartSizes =>
     Object.fromEntries(
       parts.filter((p) => known[p] !== undefined).map((p) => [p, partBytes(known[p])]),
     );
   const create = sizesOf(CREATE_PARTS);
   const update: PartSizes = { ...sizesOf(UPDATE_PARTS), profileImage: imageBytes }; // the file's bytes
-  const creating = known["userId"] === undefined && known["adopt"] === undefined;
+  const creating = known.userId === undefined && known.adopt === undefined;
   return [
     ...oversizedParts({ ...create, ...update }),
     ...(creating ? oversizedRequest("the create request", create) : []),
@@ -178,11 +177,11 @@ export interface CheckUserOptions {
  * plan then shows it being disabled, `up` disables it, and a refresh that finds it enabled again
  * is drift. Before the instant the declaration is left as it is.
  */
-function expire(inputs: Record<string, unknown>, now: number): void {
-  const at = inputs["disableAfter"];
+function expire(inputs: RawDeclaration, now: number): void {
+  const at = inputs.disableAfter;
   if (typeof at !== "string" || at === UNKNOWN) return;
   const instant = Date.parse(at);
-  if (!Number.isNaN(instant) && instant <= now) inputs["disabled"] = true;
+  if (!Number.isNaN(instant) && instant <= now) inputs.disabled = true;
 }
 
 /**
@@ -200,27 +199,31 @@ export function checkUser(
     (() => {
       throw new ImageFileError("the image was not read before check (pass options.read)");
     });
-  const inputs: Record<string, unknown> = {};
+  // The engine's record as the declaration it should be; the schema below judges every value.
+  const inputs: RawDeclaration = {};
   for (const [key, value] of Object.entries(news)) {
     if (ENGINE_KEYS.has(key) || value === undefined) continue;
-    inputs[key] = key === "profileImage" ? normalizeImage(value) : value;
+    (inputs as Record<string, unknown>)[key] =
+      key === "profileImage" ? normalizeImage(value) : value;
   }
   // Our own computed keys must come from this check, never from the declaration.
   delete inputs["profileImageSha256"];
-  delete inputs["passwordHandle"];
+  delete inputs.passwordHandle;
 
-  const known: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(inputs)) if (value !== UNKNOWN) known[key] = value;
+  const known: RawDeclaration = {};
+  for (const [key, value] of Object.entries(inputs) as [keyof RawDeclaration, unknown][]) {
+    if (value !== UNKNOWN) known[key] = value;
+  }
   // Preview unknowns still count as present (a create keyed by an Output's value, adopt from an
   // Output): stand-ins that pass their own rules keep the presence rules right.
-  const standIns: Record<string, unknown> = {
+  const standIns: RawDeclaration = {
     userId: "1",
     adopt: { email: "unknown@example.com" },
     emailAddress: "unknown@example.com",
     phoneNumber: "+10000000000",
     username: "u".repeat(Math.max(1, limits.usernameMinLength)),
   };
-  for (const [key, standIn] of Object.entries(standIns)) {
+  for (const [key, standIn] of Object.entries(standIns) as [keyof RawDeclaration, unknown][]) {
     if (inputs[key] === UNKNOWN) known[key] = standIn;
   }
 
@@ -238,7 +241,7 @@ export function checkUser(
   const parsed = userInputsSchemaFor(limits).safeParse(known);
   if (!parsed.success) failures.push(...toCheckFailures(parsed.error.issues));
 
-  const image = inputs["profileImage"];
+  const image = inputs.profileImage;
   let imageBytes: number | undefined;
   if (typeof image === "string" && image !== UNKNOWN && image !== "") {
     const result = checkImageFile(image, read);
@@ -250,43 +253,31 @@ export function checkUser(
   failures.push(...sizeFailures(known, imageBytes));
 
   failures.push(
-    ...checkMetadataSchema(
-      "publicMetadata",
-      inputs["publicMetadata"],
-      inputs["publicMetadataSchema"],
-    ),
-    ...checkMetadataSchema(
-      "privateMetadata",
-      inputs["privateMetadata"],
-      inputs["privateMetadataSchema"],
-    ),
+    ...checkMetadataSchema("publicMetadata", inputs.publicMetadata, inputs.publicMetadataSchema),
+    ...checkMetadataSchema("privateMetadata", inputs.privateMetadata, inputs.privateMetadataSchema),
   );
 
-  const password = inputs["password"];
-  delete inputs["password"];
+  const password = inputs.password;
+  delete inputs.password;
   if (typeof password === "string" && failures.length === 0 && options.stashPassword) {
-    inputs["passwordHandle"] = options.stashPassword(password);
+    inputs.passwordHandle = options.stashPassword(password);
   }
-  if (typeof inputs["passwordVersion"] === "number") {
-    inputs["passwordVersion"] = String(inputs["passwordVersion"]);
+  if (typeof inputs.passwordVersion === "number") {
+    inputs.passwordVersion = String(inputs.passwordVersion);
   }
 
   // "0042" and "42" are the same user; the state keeps the server's form, so must the inputs
   // (else every diff would see a new userId and replace).
-  if (typeof inputs["userId"] === "string" && isUserId(inputs["userId"])) {
-    inputs["userId"] = BigInt(inputs["userId"]).toString();
+  if (typeof inputs.userId === "string" && isUserId(inputs.userId)) {
+    inputs.userId = BigInt(inputs.userId).toString();
   }
 
   expire(inputs, options.now ?? runInstant());
 
-  if (inputs["onDelete"] === undefined) {
+  if (inputs.onDelete === undefined) {
     const origin =
-      inputs["userId"] !== undefined
-        ? "userId"
-        : inputs["adopt"] !== undefined
-          ? "adopt"
-          : "create";
-    inputs["onDelete"] = defaultOnDelete(origin);
+      inputs.userId !== undefined ? "userId" : inputs.adopt !== undefined ? "adopt" : "create";
+    inputs.onDelete = defaultOnDelete(origin);
   }
   return { inputs, failures };
 }

@@ -8,15 +8,43 @@ import type * as pulumi from "@pulumi/pulumi";
 
 type Props = Record<string, unknown>;
 
-/** What an implementation loaded by a shim provides: every method the shim delegates. */
-export interface ShimmedProvider {
+/**
+ * What an implementation loaded by a shim provides: every method the shim delegates, typed
+ * against the implementation's own declaration (`I`, the inputs `check` returned) and state
+ * (`S`, the outputs it recorded, without the engine's `__provider`). `check` alone sees the
+ * engine's untyped record: validating it is its job.
+ */
+export interface ShimmedProvider<I = Props, S = Props> {
   configure(req: pulumi.dynamic.ConfigureRequest): Promise<void>;
   check(olds: Props, news: Props): Promise<pulumi.dynamic.CheckResult>;
-  diff(id: string, olds: Props, news: Props): Promise<pulumi.dynamic.DiffResult>;
-  create(inputs: Props): Promise<pulumi.dynamic.CreateResult>;
-  read(id: string, props: Props): Promise<pulumi.dynamic.ReadResult>;
-  update(id: string, olds: Props, news: Props): Promise<pulumi.dynamic.UpdateResult>;
-  delete(id: string, props: Props): Promise<void>;
+  diff(id: string, olds: S, news: I): Promise<pulumi.dynamic.DiffResult>;
+  create(inputs: I): Promise<pulumi.dynamic.CreateResult>;
+  read(id: string, state: S): Promise<pulumi.dynamic.ReadResult>;
+  update(id: string, olds: S, news: I): Promise<pulumi.dynamic.UpdateResult>;
+  delete(id: string, state: S): Promise<void>;
+}
+
+/** A state as the engine sends it, without the engine's own `__provider` key. */
+function stateOf(props: Props): Props {
+  const rest = { ...props };
+  delete rest["__provider"];
+  return rest;
+}
+
+/**
+ * The engine's view of an implementation: untyped records in, cast to the implementation's types
+ * HERE and nowhere else (inputs after `check` validated them; states the implementation wrote).
+ */
+export function engineFacing<I, S>(impl: ShimmedProvider<I, S>): ShimmedProvider {
+  return {
+    configure: (req) => impl.configure(req),
+    check: (olds, news) => impl.check(olds, news),
+    diff: (id, olds, news) => impl.diff(id, stateOf(olds) as S, news as I),
+    create: (inputs) => impl.create(inputs as I),
+    read: (id, props) => impl.read(id, stateOf(props) as S),
+    update: (id, olds, news) => impl.update(id, stateOf(olds) as S, news as I),
+    delete: (id, props) => impl.delete(id, stateOf(props) as S),
+  };
 }
 
 /** Delegates every provider method to one lazily loaded implementation instance. */
@@ -37,8 +65,8 @@ export class ProviderShim implements pulumi.dynamic.ResourceProvider {
       // Resolved from the provider process's working directory: the user's program, where the
       // package is installed. The run-time require is deliberate.
       // eslint-disable-next-line @typescript-eslint/no-require-imports
-      const mod = require(this.subpath) as Record<string, () => ShimmedProvider>;
-      this.implementation = mod[this.factory]!();
+      const mod = require(this.subpath) as Record<string, () => ShimmedProvider<never, never>>;
+      this.implementation = engineFacing(mod[this.factory]!());
     }
     return this.implementation;
   }

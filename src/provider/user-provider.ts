@@ -2,8 +2,8 @@
 // (./shim.ts) loads this module by package name inside the provider process, so credentials come
 // only from `configure` or the environment at call time, and an upgraded package runs new code.
 // A thin object: it holds the configuration and the per-process caches, and dispatches each
-// lifecycle step to its own module (check-user, create, read, update, delete). The engine's
-// untyped records are cast to the schema's types here, once per step, after check validated them.
+// lifecycle step to its own module (check-user, create, read, update, delete). Its methods are
+// typed against the schema's types; the shim casts the engine's records to them, once.
 import type * as pulumi from "@pulumi/pulumi";
 import { WachtClient } from "../client/wacht-client";
 import {
@@ -27,22 +27,15 @@ import { PasswordVault } from "./password-vault";
 import { readUser } from "./read";
 import { RecentReads } from "./recent-reads";
 import { RecentUsers } from "./recent-users";
+import type { ShimmedProvider } from "./shim";
 import { updateUser } from "./update";
 
 type Props = Record<string, unknown>;
-
-/** The state as the engine sends it, without the engine's own keys. */
-function stateOf(props: Props): Partial<UserOutputs> {
-  const rest = { ...props };
-  delete rest["__provider"];
-  return rest;
-}
-
-/** Inputs that went through check: the schema's types (see user-state.ts). */
-const declared = (inputs: Props): UserDeclaration => inputs as UserDeclaration;
+/** The state as this provider wrote it (older states may lack keys). */
+type State = Partial<UserOutputs>;
 
 /** The provider object the shim delegates to. One instance per provider process and config. */
-export class WachtUserProvider {
+export class WachtUserProvider implements ShimmedProvider<UserDeclaration, State> {
   private stack: StackConfigValues = {};
   private readonly clients = new Map<string, WachtClient>();
   private readonly deltas = new Map<WachtClient, DeltaRefresh>();
@@ -152,34 +145,38 @@ export class WachtUserProvider {
   }
 
   /** Pure field-level diff against the last read state; no network request. */
-  async diff(_id: string, olds: Props, news: Props): Promise<pulumi.dynamic.DiffResult> {
+  async diff(_id: string, olds: State, news: UserDeclaration): Promise<pulumi.dynamic.DiffResult> {
     this.settings();
     const result = diffUser(olds, news);
     return { changes: result.changes, replaces: result.replaces, deleteBeforeReplace: false };
   }
 
   /** Finds, adopts or creates the user, then PATCHes the declared fields that differ (or none). */
-  async create(inputs: Props): Promise<pulumi.dynamic.CreateResult> {
-    return createUser(this.call(), declared(inputs));
+  async create(inputs: UserDeclaration): Promise<pulumi.dynamic.CreateResult> {
+    return createUser(this.call(), inputs);
   }
 
   /** Refresh: the live user, and inputs that match it so the next diff is right. */
-  async read(id: string, props: Props): Promise<pulumi.dynamic.ReadResult> {
-    return readUser(this.call(), id, stateOf(props));
+  async read(id: string, state: State): Promise<pulumi.dynamic.ReadResult> {
+    return readUser(this.call(), id, state);
   }
 
   /** One PATCH with only the changed fields, after the lost-update guard; then the password. */
-  async update(id: string, olds: Props, news: Props): Promise<pulumi.dynamic.UpdateResult> {
-    return updateUser(this.call(), id, stateOf(olds), declared(news));
+  async update(
+    id: string,
+    olds: State,
+    news: UserDeclaration,
+  ): Promise<pulumi.dynamic.UpdateResult> {
+    return updateUser(this.call(), id, olds, news);
   }
 
   /** Applies the onDelete policy: retain (no request), disable (PATCH) or delete (DELETE). */
-  async delete(id: string, props: Props): Promise<void> {
+  async delete(id: string, state: State): Promise<void> {
     return deleteUser(
       () => this.call(),
       () => this.settings(),
       id,
-      stateOf(props),
+      state,
     );
   }
 }

@@ -6,7 +6,10 @@ import type { ProfileField } from "./user-field-lists";
 import type { USER_FIELDS } from "./user-field-table";
 import type { ApiUserDetails } from "./wire";
 import type { buildUserInputsSchema } from "./user-inputs";
-import type { MetadataOwnership, OnConflictPolicy, OnDeletePolicy } from "./user-fields";
+import type { MetadataOwnership, OnConflictPolicy, OnDeletePolicy, UNKNOWN } from "./user-fields";
+
+/** Values at preview: each top-level value may be the engine's unknown (docs/pulumi-engine.md §2). */
+export type Previewable<T> = { [K in keyof T]: T[K] | typeof UNKNOWN };
 
 /** How the resource found its user: a given id, adoption by a natural key, or creation. */
 export type UserOrigin = "userId" | "adopt" | "create";
@@ -34,6 +37,19 @@ export type UserInputs = Omit<CheckedDeclaration, "password" | "passwordVersion"
   passwordHandle?: string;
   /** Always set by `check` (its default is beside delete). */
   onDelete: OnDeletePolicy;
+};
+
+/**
+ * A declaration before `check` validated it: the schema's keys and `check`'s own, each of any
+ * value (a preview unknown included). Only `check` reads one.
+ */
+export type RawDeclaration = {
+  [
+    K in
+      | keyof z.input<ReturnType<typeof buildUserInputsSchema>>
+      | "profileImageSha256"
+      | "passwordHandle"
+  ]?: unknown;
 };
 
 /** The checked inputs as a create or update receives them (the engine adds `__provider`). */

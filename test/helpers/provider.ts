@@ -1,15 +1,28 @@
 // Test helpers for calling the provider implementation in-process against an emulator: a
 // configured WachtUserProvider and a summary of the PATCH/POST bodies the emulator received.
+import { engineFacing, type ShimmedProvider } from "../../src/provider/shim";
 import { WachtUserProvider } from "../../src/provider/user-provider";
 import type { EmulatorHandle } from "../../src/emulator";
+
+/** The provider as the engine sees it (untyped records, through the shim's one cast), + stats. */
+export type TestProvider = ShimmedProvider &
+  Pick<WachtUserProvider, "refreshStats" | "createStats">;
+
+/** Wraps an implementation the way the shim does, keeping its statistics reachable. */
+export function asEngineSees(impl: WachtUserProvider = new WachtUserProvider()): TestProvider {
+  return Object.assign(engineFacing(impl), {
+    refreshStats: () => impl.refreshStats(),
+    createStats: () => impl.createStats(),
+  });
+}
 
 /** A provider configured the way the host configures it, with the emulator's URL and key. */
 export async function configuredProvider(
   url: string,
   apiKey: string,
   extra: Record<string, string> = {},
-): Promise<WachtUserProvider> {
-  const provider = new WachtUserProvider();
+): Promise<TestProvider> {
+  const provider = asEngineSees();
   const values: Record<string, string> = { "wacht:apiKey": apiKey, "wacht:baseUrl": url, ...extra };
   await provider.configure({
     config: { get: (k: string) => values[k], require: (k: string) => values[k] ?? "" },

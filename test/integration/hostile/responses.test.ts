@@ -10,8 +10,7 @@ import { startEmulator } from "../../../src/emulator";
 import { WachtClient } from "../../../src/client/wacht-client";
 import { isWachtError } from "../../../src/client/errors";
 import { PartialFailureError } from "../../../src/provider/partial-failure";
-import type { WachtUserProvider } from "../../../src/provider/user-provider";
-import { configuredProvider } from "../../helpers/provider";
+import { type TestProvider, configuredProvider } from "../../helpers/provider";
 
 jest.setTimeout(30_000);
 
@@ -268,7 +267,7 @@ describe("the client against hostile responses", () => {
 });
 
 describe("the provider against hostile responses: no wrong state", () => {
-  let provider: WachtUserProvider;
+  let provider: TestProvider;
   const state = (): Record<string, unknown> => ({
     userId: USER,
     origin: "userId",

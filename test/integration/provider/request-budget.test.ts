@@ -7,9 +7,8 @@ import { detailsFromState } from "../../../src/provider/details-from-state";
 import { RecentReads, RECENT_READ_MS } from "../../../src/provider/recent-reads";
 import { declarationFromState, toOutputs } from "../../../src/provider/to-outputs";
 import type { UserOutputs } from "../../../src/schema/user-state";
-import type { WachtUserProvider } from "../../../src/provider/user-provider";
 import type { ApiUserDetails } from "../../../src/schema/wire";
-import { calls, configuredProvider } from "../../helpers/provider";
+import { type TestProvider, calls, configuredProvider } from "../../helpers/provider";
 
 const KEY = "sk_test_budget_key_00000000000000000000000000000000";
 let emulator: EmulatorHandle;
@@ -21,7 +20,7 @@ afterAll(async () => emulator.close());
 beforeEach(() => emulator.reset());
 
 async function checked(
-  p: WachtUserProvider,
+  p: TestProvider,
   news: Record<string, unknown>,
 ): Promise<Record<string, unknown>> {
   const result = await p.check({}, news);
@@ -240,7 +239,7 @@ describe("refresh: ⌈M/500⌉ list requests at every parallelism", () => {
   }
 
   /** Reads every state with at most `parallel` reads in flight. */
-  async function refresh(p: WachtUserProvider, all: Record<string, unknown>[], parallel: number) {
+  async function refresh(p: TestProvider, all: Record<string, unknown>[], parallel: number) {
     const queue = [...all];
     await Promise.all(
       Array.from({ length: parallel }, async () => {

@@ -7,8 +7,13 @@ import { join } from "node:path";
 import { startEmulator, type EmulatorHandle } from "../../../src/emulator";
 import { checkUser } from "../../../src/provider/check-user";
 import { captureWarnings } from "../../helpers/warnings";
-import { WachtUserProvider } from "../../../src/provider/user-provider";
-import { calls, configuredProvider, multipartFields } from "../../helpers/provider";
+import {
+  type TestProvider,
+  asEngineSees,
+  calls,
+  configuredProvider,
+  multipartFields,
+} from "../../helpers/provider";
 
 const KEY = "sk_test_provider_key_0000000000000000000000000000";
 const ADA = "300000000000000001";
@@ -34,7 +39,7 @@ const seed = [
 ];
 
 let emulator: EmulatorHandle;
-let provider: WachtUserProvider;
+let provider: TestProvider;
 const limits = { usernameMinLength: 3, usernameMaxLength: 30 };
 
 beforeAll(async () => {
@@ -50,7 +55,7 @@ beforeEach(() => emulator.reset());
 /** Runs check then returns the inputs, failing the test on any failure. */
 async function checked(
   news: Record<string, unknown>,
-  on: WachtUserProvider = provider,
+  on: TestProvider = provider,
 ): Promise<Record<string, unknown>> {
   const result = await on.check({}, news);
   expect(result.failures ?? []).toEqual([]);
@@ -228,7 +233,7 @@ describe("missing configuration", () => {
     const saved = process.env["WACHT_API_KEY"];
     delete process.env["WACHT_API_KEY"];
     try {
-      const bare = new WachtUserProvider();
+      const bare = asEngineSees();
       const pattern = /wacht:apiKey.*WACHT_API_KEY/;
       await expect(bare.check({}, { userId: ADA })).rejects.toThrow(pattern);
       await expect(bare.diff(ADA, {}, { userId: ADA })).rejects.toThrow(pattern);
@@ -244,7 +249,7 @@ describe("missing configuration", () => {
   });
 
   it("falls back to WACHT_API_KEY and WACHT_BASE_URL at call time", async () => {
-    const bare = new WachtUserProvider();
+    const bare = asEngineSees();
     process.env["WACHT_API_KEY"] = KEY;
     process.env["WACHT_BASE_URL"] = emulator.url;
     try {

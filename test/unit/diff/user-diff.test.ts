@@ -18,7 +18,7 @@ const state: DiffableState = {
   removeProfileImage: false,
   onDelete: "retain",
 };
-const base = { userId: "100000000000000001", onDelete: "retain" };
+const base = { userId: "100000000000000001", onDelete: "retain" as const };
 
 describe("diffUser", () => {
   it.each([
@@ -32,7 +32,7 @@ describe("diffUser", () => {
     ],
     ["a username on a user with none", { username: "ada2" }, ["username"]],
     ["disabled flipped", { disabled: true }, ["disabled"]],
-    ["2FA policy changed", { secondFactorPolicy: "enforced" }, ["secondFactorPolicy"]],
+    ["2FA policy changed", { secondFactorPolicy: "enforced" as const }, ["secondFactorPolicy"]],
     [
       "metadata with keys in another order is equal",
       { publicMetadata: { nested: { y: null, x: 1 }, tags: ["a", "b"], team: "infra" } },
