@@ -47,9 +47,7 @@ function identityReplaces(olds: DiffableState, news: DiffableDeclaration): strin
     case "userId":
       return news.userId === UNKNOWN || news.userId !== olds.userId ? ["userId"] : [];
     case "adopt":
-      return oldOrigin !== "adopt" || !jsonEqual(olds.adopt ?? null, news.adopt)
-        ? ["adopt"]
-        : [];
+      return oldOrigin !== "adopt" || !jsonEqual(olds.adopt ?? null, news.adopt) ? ["adopt"] : [];
     case "create":
       // Pinning nothing and declaring a new user where an existing one was managed: a new user.
       return oldOrigin === "create" ? [] : ["userId"];
@@ -83,8 +81,7 @@ export function diffUser(olds: DiffableState, news: DiffableDeclaration): UserDi
   }
 
   if (news.profileImage !== undefined) {
-    const imageUnknown =
-      news.profileImage === UNKNOWN || news["profileImageSha256"] === undefined;
+    const imageUnknown = news.profileImage === UNKNOWN || news["profileImageSha256"] === undefined;
     const notUploaded = olds.profileImageSha256 !== news["profileImageSha256"];
     // Removed (or replaced) out of band: the URL is the only drift signal, since a re-upload
     // keeps the same URL (docs/wacht-api.md §3).
