@@ -33,8 +33,8 @@ export type DiffableState = Partial<UserOutputs>;
  */
 export type DiffableDeclaration = Partial<Previewable<UserDeclaration>>;
 
-/** Where the declaration says the user comes from. */
-export function originOf(news: Pick<DiffableDeclaration, "userId" | "adopt">): UserOrigin {
+/** Where a declaration (checked or not) says the user comes from: the one rule for it. */
+export function originOf(news: { userId?: unknown; adopt?: unknown }): UserOrigin {
   if (news.userId !== undefined) return "userId";
   if (news.adopt !== undefined) return "adopt";
   return "create";

@@ -6,24 +6,23 @@
 import { isWachtError } from "../client/errors";
 import { WachtClient, type WachtClientOptions } from "../client/wacht-client";
 import { describeKey, findByNaturalKey } from "../provider/locate-user";
-import type { JsonValue } from "../schema/json";
+import { scalarOutputs } from "../provider/to-outputs";
+import type { ScalarOutputs } from "../schema/user-state";
 import { isUserId } from "../schema/user-inputs";
 
 /** Exactly one key. */
 export type LookupKey = { email: string } | { username: string } | { userId: string };
 
-/** What a lookup returns: public facts only. */
-export interface LookedUpUser {
+/** What a lookup returns: public facts only (never private metadata), typed as User's outputs. */
+export type LookedUpUser = Pick<
+  ScalarOutputs,
+  "username" | "firstName" | "lastName" | "disabled" | "publicMetadata"
+> & {
   userId: string;
   email: string | null;
-  username: string | null;
-  firstName: string;
-  lastName: string;
-  disabled: boolean;
-  publicMetadata: JsonValue;
   createdAt: string;
   updatedAt: string;
-}
+};
 
 /** Options: a client to reuse, or options for a new one (default: from the environment). */
 export interface LookupOptions extends WachtClientOptions {
@@ -67,14 +66,16 @@ export async function lookupUser(
   }
   try {
     const u = await client.users.get(id);
+    // The field table's one wire → output mapping (flatten), then the public fields only.
+    const { username, firstName, lastName, disabled, publicMetadata } = scalarOutputs(u);
     return {
       userId: u.id,
       email: u.primary_email_address,
-      username: u.username,
-      firstName: u.first_name,
-      lastName: u.last_name,
-      disabled: u.disabled,
-      publicMetadata: u.public_metadata,
+      username,
+      firstName,
+      lastName,
+      disabled,
+      publicMetadata,
       createdAt: u.created_at,
       updatedAt: u.updated_at,
     };

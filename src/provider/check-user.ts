@@ -10,6 +10,7 @@ import { humanBytes, REQUEST_PARTS_LIMIT_BYTES, UNKNOWN } from "../schema/user-f
 import { CREATE_FIELDS, fieldRow, UPDATE_FIELDS } from "../schema/user-field-lists";
 import { isUserId } from "../schema/user-inputs";
 import type { RawDeclaration } from "../schema/user-state";
+import { originOf } from "../diff/user-diff";
 import { defaultOnDelete } from "./delete";
 import { runInstant } from "./run-clock";
 import { describeImageReadError, ImageFileError, normalizeImage } from "./image-file";
@@ -275,9 +276,7 @@ export function checkUser(
   expire(inputs, options.now ?? runInstant());
 
   if (inputs.onDelete === undefined) {
-    const origin =
-      inputs.userId !== undefined ? "userId" : inputs.adopt !== undefined ? "adopt" : "create";
-    inputs.onDelete = defaultOnDelete(origin);
+    inputs.onDelete = defaultOnDelete(originOf(inputs));
   }
   return { inputs, failures };
 }

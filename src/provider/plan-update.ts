@@ -81,13 +81,13 @@ export function planUpdate(
   // Read-merge-write: keys written by others survive; keys we no longer declare are deleted.
   const merged: UpdatePlan["merged"] = {};
   if (declaration.metadataOwnership === "keys") {
-    for (const [field, wire, managed] of [
-      ["publicMetadata", live.public_metadata, previous.managedPublicMetadataKeys],
-      ["privateMetadata", live.private_metadata, previous.managedPrivateMetadataKeys],
+    for (const [field, managed] of [
+      ["publicMetadata", previous.managedPublicMetadataKeys],
+      ["privateMetadata", previous.managedPrivateMetadataKeys],
     ] as const) {
       const declared = news[field];
       if (patch.includes(field) && declared !== undefined) {
-        merged[field] = mergeMetadata("keys", declared, wire, managed);
+        merged[field] = mergeMetadata("keys", declared, liveState[field], managed);
       }
     }
   }

@@ -4,10 +4,17 @@
 // Volatile values (verified_at, which the server sets to "now" when NULL) and social-connection
 // tokens never reach state; lists are sorted because the server returns them in no set order.
 import type { ApiUserDetails } from "../schema/wire";
-import type { AdoptKey, UserInputs, UserOrigin, UserOutputs } from "../schema/user-state";
+import type {
+  AdoptKey,
+  ScalarOutputs,
+  UserInputs,
+  UserOrigin,
+  UserOutputs,
+} from "../schema/user-state";
 import type { MetadataOwnership, OnConflictPolicy, OnDeletePolicy } from "../schema/user-fields";
 import { fieldRow, PROFILE_FIELDS, UPDATE_FIELDS } from "../schema/user-field-lists";
 import { declaredKeys, externalKeys } from "../diff/metadata-ownership";
+import { originOf } from "../diff/user-diff";
 import { defaultOnDelete } from "./delete";
 
 /** The declaration-side values that the state keeps next to the live user. */
@@ -28,8 +35,7 @@ export interface DeclarationState {
 
 /** Reads the declaration-side values out of checked inputs. */
 export function declarationOf(inputs: Partial<UserInputs>): DeclarationState {
-  const origin: UserOrigin =
-    inputs.userId !== undefined ? "userId" : inputs.adopt !== undefined ? "adopt" : "create";
+  const origin = originOf(inputs);
   const keysMode = inputs.metadataOwnership === "keys";
   return {
     origin,
@@ -71,14 +77,12 @@ const byString =
     key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0;
 
 /** The outputs named in the field table's `read` column, from the wire field it names. */
-function scalarOutputs(
-  details: ApiUserDetails,
-): Pick<UserOutputs, (typeof PROFILE_FIELDS)[number]> {
+export function scalarOutputs(details: ApiUserDetails): ScalarOutputs {
   const wire = details as unknown as Record<string, unknown>;
   const outs: Record<string, unknown> = {};
   for (const name of PROFILE_FIELDS) outs[name] = wire[fieldRow(name).read as string] ?? null;
   // ApiUserDetails is validated by the client (wire.ts), so each value has its output's type.
-  return outs as Pick<UserOutputs, (typeof PROFILE_FIELDS)[number]>;
+  return outs as ScalarOutputs;
 }
 
 /** The state for `details` under `declaration`. Every value is JSON; nothing is `undefined`. */
