@@ -124,6 +124,17 @@ export function diffUser(olds: DiffableState, news: DiffableDeclaration): UserDi
     changedSettings.push("onConflict");
   }
 
+  // Declared settings no request sends (check judges them): a change updates the state only, with
+  // no request, so the plan shows it (an expiry moved in a PR) and a refresh's inputs stay right.
+  // A state written before the state recorded them (the key missing) is left as it is.
+  for (const key of ["allowLockout", "disableAfter", "publicMetadataSchema"] as const) {
+    const recorded = olds[key];
+    if (recorded === undefined || olds.userId === undefined) continue;
+    if (news[key] === UNKNOWN || !jsonEqual(news[key] ?? null, recorded)) {
+      changedSettings.push(key);
+    }
+  }
+
   // A placeholder state (a created user that could not be read) is completed by an update.
   if (olds.userId !== undefined && olds.updatedAt === undefined && olds.origin !== undefined) {
     changedSettings.push("(unread state)");

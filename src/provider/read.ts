@@ -63,6 +63,12 @@ export function inputsFromState(outs: UserOutputs): Partial<UserInputs> {
   if (outs.metadataOwnership === "keys") inputs.metadataOwnership = "keys";
   if (outs.passwordVersion !== null) inputs.passwordVersion = outs.passwordVersion;
   if (outs.onConflict === "overwrite") inputs.onConflict = "overwrite";
+  // Declared values no request reads back: as recorded, so a plan after a refresh shows no "+".
+  if (outs.emailAddress !== null) inputs.emailAddress = outs.emailAddress;
+  if (outs.phoneNumber !== null) inputs.phoneNumber = outs.phoneNumber;
+  if (outs.allowLockout !== null) inputs.allowLockout = outs.allowLockout;
+  if (outs.disableAfter !== null) inputs.disableAfter = outs.disableAfter;
+  if (outs.publicMetadataSchema !== null) inputs.publicMetadataSchema = outs.publicMetadataSchema;
   const values: Record<string, unknown> = {};
   for (const field of outs.managedFields) {
     if (field === "profileImage") {

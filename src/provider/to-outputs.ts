@@ -28,6 +28,16 @@ export interface DeclarationState {
   managedPrivateMetadataKeys: string[];
   profileImage: string | null;
   profileImageSha256: string | null;
+  /**
+   * Declared values that no request reads back (create-only parts and check-only settings): kept
+   * so a refresh's inputs still carry them (read.ts), or a plan after a refresh would show each as
+   * newly added. `null` when not declared.
+   */
+  emailAddress: string | null;
+  phoneNumber: string | null;
+  allowLockout: boolean | null;
+  disableAfter: string | null;
+  publicMetadataSchema: Record<string, unknown> | null;
   removeProfileImage: boolean;
   passwordVersion: string | null;
   managedFields: string[];
@@ -47,6 +57,11 @@ export function declarationOf(inputs: Partial<UserInputs>): DeclarationState {
     managedPrivateMetadataKeys: keysMode ? declaredKeys(inputs.privateMetadata) : [],
     profileImage: inputs.profileImage ?? null,
     profileImageSha256: inputs.profileImageSha256 ?? null,
+    emailAddress: inputs.emailAddress ?? null,
+    phoneNumber: inputs.phoneNumber ?? null,
+    allowLockout: inputs.allowLockout ?? null,
+    disableAfter: inputs.disableAfter ?? null,
+    publicMetadataSchema: inputs.publicMetadataSchema ?? null,
     removeProfileImage: inputs.removeProfileImage === true,
     passwordVersion: inputs.passwordVersion !== undefined ? String(inputs.passwordVersion) : null,
     managedFields: UPDATE_FIELDS.filter((f) => inputs[f] !== undefined),
@@ -65,6 +80,11 @@ export function declarationFromState(state: Partial<UserOutputs>): DeclarationSt
     managedPrivateMetadataKeys: state.managedPrivateMetadataKeys ?? [],
     profileImage: state.profileImage ?? null,
     profileImageSha256: state.profileImageSha256 ?? null,
+    emailAddress: state.emailAddress ?? null,
+    phoneNumber: state.phoneNumber ?? null,
+    allowLockout: state.allowLockout ?? null,
+    disableAfter: state.disableAfter ?? null,
+    publicMetadataSchema: state.publicMetadataSchema ?? null,
     removeProfileImage: state.removeProfileImage ?? false,
     passwordVersion: state.passwordVersion ?? null,
     managedFields: state.managedFields ?? [],
@@ -107,6 +127,11 @@ export function toOutputs(details: ApiUserDetails, declaration: DeclarationState
     profileImage: declaration.profileImage,
     profileImageSha256: declaration.profileImageSha256,
     removeProfileImage: declaration.removeProfileImage,
+    emailAddress: declaration.emailAddress,
+    phoneNumber: declaration.phoneNumber,
+    allowLockout: declaration.allowLockout,
+    disableAfter: declaration.disableAfter,
+    publicMetadataSchema: declaration.publicMetadataSchema,
     passwordVersion: declaration.passwordVersion,
     onDelete: declaration.onDelete,
     onConflict: declaration.onConflict,

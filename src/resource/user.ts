@@ -103,6 +103,11 @@ const OUTPUT_KEY_SET: Record<Exclude<keyof UserOutputs, ProfileField>, true> = {
   profileImage: true,
   profileImageSha256: true,
   removeProfileImage: true,
+  emailAddress: true,
+  phoneNumber: true,
+  allowLockout: true,
+  disableAfter: true,
+  publicMetadataSchema: true,
   onDelete: true,
   managedFields: true,
   primaryEmailAddress: true,
@@ -190,6 +195,13 @@ export class User<TPublic extends JsonValue = JsonValue, TPrivate extends JsonVa
   declare readonly profileImage: pulumi.Output<string | null>;
   declare readonly profileImageSha256: pulumi.Output<string | null>;
   declare readonly removeProfileImage: pulumi.Output<boolean>;
+  /** The declared create-only email address (not the live one: see `primaryEmailAddress`). */
+  declare readonly emailAddress: pulumi.Output<string | null>;
+  /** The declared create-only phone number (not the live one: see `primaryPhoneNumber`). */
+  declare readonly phoneNumber: pulumi.Output<string | null>;
+  declare readonly allowLockout: pulumi.Output<boolean | null>;
+  declare readonly disableAfter: pulumi.Output<string | null>;
+  declare readonly publicMetadataSchema: pulumi.Output<Record<string, unknown> | null>;
   declare readonly onDelete: pulumi.Output<OnDeletePolicy>;
   declare readonly managedFields: pulumi.Output<string[]>;
   declare readonly primaryEmailAddress: pulumi.Output<string | null>;

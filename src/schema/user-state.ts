@@ -108,6 +108,12 @@ export interface UserOutputs extends ScalarOutputs {
   /** sha256 of the image this provider last uploaded, or `null`. */
   profileImageSha256: string | null;
   removeProfileImage: boolean;
+  /** Declared values no request reads back, so a refresh keeps them in the inputs; or `null`. */
+  emailAddress: string | null;
+  phoneNumber: string | null;
+  allowLockout: boolean | null;
+  disableAfter: string | null;
+  publicMetadataSchema: Record<string, unknown> | null;
   /** The declared password version (never the password), or `null`. */
   passwordVersion: string | null;
   onDelete: OnDeletePolicy;

@@ -115,6 +115,30 @@ describe("diffUser", () => {
     });
   });
 
+  it.each([
+    ["disableAfter", "2027-01-01T00:00:00Z", "2027-06-30T00:00:00Z"],
+    ["allowLockout", false, true],
+    ["publicMetadataSchema", { type: "object" }, { type: "object", required: ["team"] }],
+  ] as const)(
+    "a changed %s is a state-only change (the plan shows it; no field to PATCH)",
+    (key, recorded, declared) => {
+      const olds = { ...state, [key]: recorded };
+      expect(diffUser(olds, { ...base, [key]: recorded }).changes).toBe(false);
+      expect(diffUser(olds, { ...base, [key]: declared })).toMatchObject({
+        changes: true,
+        changedFields: [],
+        changedSettings: [key],
+      });
+      expect(diffUser(olds, { ...base, [key]: UNKNOWN }).changedSettings).toEqual([key]);
+      // Undeclared now, declared before: the state must follow too.
+      expect(diffUser(olds, base).changedSettings).toEqual([key]);
+    },
+  );
+
+  it("a state that never recorded a declared setting (written by an older version) is no change", () => {
+    expect(diffUser(state, { ...base, disableAfter: "2027-01-01T00:00:00Z" }).changes).toBe(false);
+  });
+
   it("reports several fields at once, in a stable order", () => {
     const result = diffUser(state, { ...base, username: "x-ada", firstName: "A", disabled: true });
     expect(result.changedFields).toEqual(["firstName", "username", "disabled"]);
