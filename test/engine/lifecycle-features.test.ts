@@ -3,14 +3,13 @@
 // duplicate-after-timeout, conflicting edit, ambiguous adopt, lockout refusal, typed metadata.
 import { z } from "zod";
 import { captureOne } from "../helpers/capture";
-import { startHost, type EngineHost, type Props } from "../helpers/engine-host";
-import { REPO_ROOT, rpcError, withEngine } from "../helpers/with-engine";
+import type { EngineHost, Props } from "../helpers/engine-host";
+import { rpcError, withEngine } from "../helpers/with-engine";
 import type { EmulatorHandle } from "../../src/emulator";
 import { User } from "../../src";
 
 jest.setTimeout(60_000);
 
-const repoRoot = REPO_ROOT;
 const API_KEY = "sk_lifecycleFeatures_0123456789abcdefghijklmnopq";
 const engine = withEngine({
   name: "features",
@@ -139,15 +138,17 @@ describe("the create budget through the host", () => {
 
 describe("adopting by natural key", () => {
   it("adopts exactly one user, and fails clearly on none or several (ambiguous adopt)", async () => {
-    const [ada] = emu.users.seed([
-      { email: "eng-ada@example.com", username: "eng-ada", first_name: "Ada" },
-    ]);
+    const ada = engine.seed({
+      email: "eng-ada@example.com",
+      username: "eng-ada",
+      first_name: "Ada",
+    });
     const u = urn();
     const adopted = await host.create(
       u,
       await check({ adopt: { username: "eng-ada" }, firstName: "Ada L." }, u),
     );
-    expect(adopted.id).toBe(ada!.user.id);
+    expect(adopted.id).toBe(ada);
     expect(adopted.properties).toMatchObject({
       origin: "adopt",
       onDelete: "retain",
@@ -171,10 +172,7 @@ describe("adopting by natural key", () => {
 
 describe("key-level metadata ownership", () => {
   it("keeps keys written by others, deletes removed keys, and exports the external keys", async () => {
-    const [dump] = emu.users.seed([
-      { email: "eng-keys@example.com", public_metadata: { app: "kept" } },
-    ]);
-    const id = dump!.user.id;
+    const id = engine.seed({ email: "eng-keys@example.com", public_metadata: { app: "kept" } });
     const u = urn();
     const created = await host.create(
       u,
@@ -203,8 +201,7 @@ describe("key-level metadata ownership", () => {
 
 describe("lost-update guard", () => {
   it("a conflicting edit fails the update with a field-level report; onConflict overwrite opts out", async () => {
-    const [dump] = emu.users.seed([{ email: "eng-conflict@example.com", first_name: "Ada" }]);
-    const id = dump!.user.id;
+    const id = engine.seed({ email: "eng-conflict@example.com", first_name: "Ada" });
     const u = urn();
     const created = await host.create(u, await check({ userId: id, firstName: "Ada" }, u));
     await editOutOfBand(id, { first_name: "Colleague" });
@@ -222,8 +219,7 @@ describe("lost-update guard", () => {
 
 describe("side-effect warnings and guard rails", () => {
   it("warns before disabling and before enforcing 2FA; refuses a lockout with allowLockout false", async () => {
-    const [dump] = emu.users.seed([{ email: "eng-guard@example.com" }]);
-    const id = dump!.user.id;
+    const id = engine.seed({ email: "eng-guard@example.com" });
     const u = urn();
     const refused = await rpcError(
       host.create(
@@ -242,13 +238,13 @@ describe("side-effect warnings and guard rails", () => {
   });
 
   it("warns about the cascade when onDelete delete deletes the user", async () => {
-    const [dump] = emu.users.seed([{ email: "eng-cascade@example.com" }]);
-    const id = dump!.user.id;
+    const id = engine.seed({ email: "eng-cascade@example.com" });
     const u = urn();
     const created = await host.create(u, await check({ userId: id, onDelete: "delete" }, u));
-    const destroyer = await startHost({
-      cwd: repoRoot,
+    // Configured only through the environment: no Configure at all.
+    const destroyer = await engine.startHost({
       env: { WACHT_API_KEY: API_KEY, WACHT_BASE_URL: emu.url },
+      config: false,
     });
     try {
       await destroyer.delete(id, u, created.properties);
