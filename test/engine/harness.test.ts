@@ -7,6 +7,7 @@ import { captureOne, captureRegistration, type CapturedResource } from "../helpe
 import { RpcError, startHost, UNKNOWN, type EngineHost } from "../helpers/engine-host";
 import { Echo, makeLeakyEcho } from "./fixtures/echo-provider";
 
+// Not on withEngine (with-engine.ts): this file proves startHost and capture themselves, which the fixture is built on.
 const repoRoot = path.resolve(__dirname, "..", "..");
 const urn = "urn:pulumi:test::wacht-test::pulumi-nodejs:dynamic/fixture:Echo::e1";
 

@@ -10,6 +10,7 @@ import { captureOne, type CapturedResource } from "../helpers/capture";
 import { USER_TYPE } from "../helpers/engine-host";
 import { User } from "../../src";
 
+// Not on withEngine (with-engine.ts): no host or emulator here, only captures with their own config and environment.
 const CONFIG_KEY = "sk_CONFIGSECRET_0123456789abcdefghijABCDEFGHIJ_xyz";
 const ENV_KEY = "sk_ENVSECRET_9876543210zyxwvutsrqZYXWVUTSRQ_abc";
 const MAX_PROVIDER_BYTES = 8 * 1024;
