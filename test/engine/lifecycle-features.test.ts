@@ -4,6 +4,7 @@
 import { z } from "zod";
 import { captureOne } from "../helpers/capture";
 import type { EngineHost, Props } from "../helpers/engine-host";
+import { editOutOfBand as dashboardEdit, seedUsers } from "../helpers/seed";
 import { rpcError, withEngine } from "../helpers/with-engine";
 import type { EmulatorHandle } from "../../src/emulator";
 import { User } from "../../src";
@@ -27,16 +28,8 @@ const urn = (): string => engine.urn();
 const check = (decl: Props, u: string): Promise<Props> => engine.check(decl, u);
 const writes = (method: string) => engine.writes(method);
 
-async function editOutOfBand(id: string, fields: Record<string, string>): Promise<void> {
-  const form = new FormData();
-  for (const [k, v] of Object.entries(fields)) form.append(k, v);
-  const res = await fetch(`${emu.url}/users/${id}`, {
-    method: "PATCH",
-    headers: { authorization: `Bearer ${API_KEY}` },
-    body: form,
-  });
-  expect(res.status).toBe(200);
-}
+const editOutOfBand = (id: string, fields: Record<string, string>): Promise<void> =>
+  dashboardEdit(emu.url, API_KEY, id, fields);
 
 describe("creating users", () => {
   it("creates with POST + PATCH; the password is write-only (not in inputs, outputs or host output)", async () => {
@@ -160,7 +153,7 @@ describe("adopting by natural key", () => {
     );
     expect(none.details).toMatch(/no Wacht user has email "eng-nobody@example.com"/);
 
-    emu.users.seed([{ email: "eng-twin@example.com" }, { email: "eng-twin@example.com" }]);
+    seedUsers(emu, 2, () => ({ email: "eng-twin@example.com" }));
     const several = await rpcError(
       host.create(urn(), await check({ adopt: { email: "eng-twin@example.com" } }, urn())),
     );

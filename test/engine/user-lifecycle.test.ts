@@ -9,7 +9,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { RpcError, UNKNOWN, userUrn, type EngineHost, type Props } from "../helpers/engine-host";
-import { aUser } from "../helpers/seed";
+import { aUser, deleteOutOfBand, editOutOfBand } from "../helpers/seed";
 import { withEngine } from "../helpers/with-engine";
 import type { EmulatorHandle, RequestLogEntry, SeedUser } from "../../src/emulator";
 
@@ -53,25 +53,9 @@ function seedUser(fields: SeedUser = {}): string {
   return engine.seed(aUser({ private_metadata: { plan: "free" }, ...fields }));
 }
 
-/** PATCH /users/{id} through the emulator's public API, as a dashboard edit would. */
-async function patchOutOfBand(id: string, fields: Record<string, string>): Promise<void> {
-  const form = new FormData();
-  for (const [k, v] of Object.entries(fields)) form.append(k, v);
-  const res = await fetch(`${emu.url}/users/${id}`, {
-    method: "PATCH",
-    headers: { authorization: `Bearer ${API_KEY}` },
-    body: form,
-  });
-  expect(res.status).toBe(200);
-}
-
-async function deleteOutOfBand(id: string): Promise<void> {
-  const res = await fetch(`${emu.url}/users/${id}`, {
-    method: "DELETE",
-    headers: { authorization: `Bearer ${API_KEY}` },
-  });
-  expect(res.status).toBe(200);
-}
+const patchOutOfBand = (id: string, fields: Record<string, string>): Promise<void> =>
+  editOutOfBand(emu.url, API_KEY, id, fields);
+const deleteUser = (id: string): Promise<void> => deleteOutOfBand(emu.url, API_KEY, id);
 
 /** Check (olds = {} on create, as the engine does) + Create; asserts Check passed. */
 async function checkAndCreate(
@@ -405,7 +389,7 @@ describe("wacht.User through the real dynamic-provider host", () => {
       userId: id,
       firstName: "V",
     });
-    await deleteOutOfBand(id);
+    await deleteUser(id);
     const read = await host.read(id, userUrn("vanishing"), outs, inputs);
     expect(read.id).toBe("");
     // pulumi.log.warn without an engine attached prints "warning: …" to the host's output,
@@ -417,7 +401,7 @@ describe("wacht.User through the real dynamic-provider host", () => {
     const id = seedUser();
     const urn = userUrn("erroring");
     const { inputs, outs } = await checkAndCreate(host, "erroring", { userId: id, firstName: "E" });
-    await deleteOutOfBand(id);
+    await deleteUser(id);
     const err = await host
       .update(id, urn, outs, { ...inputs, firstName: "F" })
       .catch((e: unknown) => e);

@@ -13,6 +13,7 @@ import * as fs from "node:fs";
 import type { EmulatorHandle, UserDump } from "../../src/emulator";
 import { mulberry32 } from "../../src/emulator/prng";
 import { userUrn, type InitFailed, type Props } from "./engine-host";
+import { seedUser } from "./seed";
 import { startEngine } from "./with-engine";
 
 /** Fault rates per API request (the probability mode of the emulator). */
@@ -123,19 +124,16 @@ function declare(seed: number, n: number, emu: EmulatorHandle, provider: string)
     const publicMetadata = { tier: pick(["gold", "silver"]), n: i, tags: ["a", String(i)] };
     const privateMetadata = { vault: `kv/${tag}/${i}`, level: i % 7 };
     if (roll < 0.66) {
-      const [dump] = emu.users.seed([
-        {
-          first_name: `Old${i}`,
-          last_name: "Keep",
-          username: `c_${tag}_${i}`,
-          email,
-          public_metadata: { tier: "old" },
-          private_metadata: { vault: "old" },
-          second_factor_policy: "optional",
-          has_backup_codes: true,
-        },
-      ]);
-      const id = (dump as UserDump).user.id;
+      const id = seedUser(emu, {
+        first_name: `Old${i}`,
+        last_name: "Keep",
+        username: `c_${tag}_${i}`,
+        email,
+        public_metadata: { tier: "old" },
+        private_metadata: { vault: "old" },
+        second_factor_policy: "optional",
+        has_backup_codes: true,
+      }).user.id;
       const byEmail = roll < 0.1;
       const decl: Props = {
         ...(byEmail ? { adopt: { email } } : { userId: id }),

@@ -9,6 +9,7 @@ import { checkUser } from "../../../src/provider/check-user";
 import { captureWarnings } from "../../helpers/warnings";
 import { WachtUserProvider } from "../../../src/provider/user-provider";
 import { calls, configuredProvider, multipartFields } from "../../helpers/provider";
+import { editOutOfBand as dashboardEdit, nthId, seedUsers } from "../../helpers/seed";
 
 const KEY = "sk_test_provider_key_0000000000000000000000000000";
 const ADA = "300000000000000001";
@@ -58,16 +59,8 @@ async function checked(
 }
 
 /** Simulates a dashboard edit: a PATCH straight to the API, not through the provider. */
-async function editOutOfBand(id: string, fields: Record<string, string>): Promise<void> {
-  const form = new FormData();
-  for (const [k, v] of Object.entries(fields)) form.append(k, v);
-  const res = await fetch(`${emulator.url}/users/${id}`, {
-    method: "PATCH",
-    body: form,
-    headers: { authorization: `Bearer ${KEY}` },
-  });
-  expect(res.status).toBe(200);
-}
+const editOutOfBand = (id: string, fields: Record<string, string>): Promise<void> =>
+  dashboardEdit(emulator.url, KEY, id, fields);
 
 describe("create (adopting a user by userId)", () => {
   it("reads the user and PATCHes only the declared fields that differ, once", async () => {
@@ -513,12 +506,11 @@ describe("profile image", () => {
 
 describe("delta refresh: one listing instead of a read per user", () => {
   it("refreshing many users lists them once and GETs only the users that changed; drift is still caught", async () => {
-    const many = Array.from({ length: 30 }, (_, i) => ({
-      id: String(320000000000000000n + BigInt(i)),
+    const many = seedUsers(emulator, 30, (i) => ({
+      id: nthId(320000000000000000n, i),
       first_name: `User${i}`,
       email: `user${i}@example.com`,
-    }));
-    emulator.users.seed(many);
+    })).map((d) => d.user);
     const states = await Promise.all(
       many.map(
         async (u) =>
