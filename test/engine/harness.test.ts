@@ -11,7 +11,7 @@ import { Echo, makeLeakyEcho } from "./fixtures/echo-provider";
 const repoRoot = path.resolve(__dirname, "..", "..");
 const urn = "urn:pulumi:test::wacht-test::pulumi-nodejs:dynamic/fixture:Echo::e1";
 
-describe("capture (setMocks)", () => {
+describe("capture (setMocks) returns the registration and the serialized provider", () => {
   let echo: CapturedResource;
 
   beforeAll(async () => {
@@ -45,7 +45,7 @@ describe("capture (setMocks)", () => {
   });
 });
 
-describe("engine host (real dynamic-provider host over gRPC)", () => {
+describe("the real dynamic-provider host answers every RPC over gRPC and surfaces provider errors", () => {
   let host: EngineHost;
   let provider: string;
 

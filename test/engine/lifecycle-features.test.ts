@@ -31,7 +31,7 @@ const writes = (method: string) => engine.writes(method);
 const editOutOfBand = (id: string, fields: Record<string, string>): Promise<void> =>
   dashboardEdit(emu.url, API_KEY, id, fields);
 
-describe("creating users", () => {
+describe("creating users: one POST, never a second one after a lost answer", () => {
   it("creates with POST + PATCH; the password is write-only (not in inputs, outputs or host output)", async () => {
     const u = urn();
     const inputs = await check(
@@ -163,7 +163,7 @@ describe("adopting by natural key", () => {
   });
 });
 
-describe("key-level metadata ownership", () => {
+describe("key-level metadata ownership keeps the keys written by others", () => {
   it("keeps keys written by others, deletes removed keys, and exports the external keys", async () => {
     const id = engine.seed({ email: "eng-keys@example.com", public_metadata: { app: "kept" } });
     const u = urn();
@@ -192,7 +192,7 @@ describe("key-level metadata ownership", () => {
   });
 });
 
-describe("lost-update guard", () => {
+describe("the lost-update guard refuses to overwrite a conflicting edit", () => {
   it("a conflicting edit fails the update with a field-level report; onConflict overwrite opts out", async () => {
     const id = engine.seed({ email: "eng-conflict@example.com", first_name: "Ada" });
     const u = urn();
@@ -251,7 +251,7 @@ describe("side-effect warnings and guard rails", () => {
   });
 });
 
-describe("typed metadata", () => {
+describe("typed metadata: a zod schema is enforced at check", () => {
   it("a zod schema on the resource is enforced by check, naming the property path", async () => {
     const Role = z.object({ role: z.enum(["admin", "service"]) });
     const captured = await captureOne(

@@ -314,7 +314,7 @@ describe("no secret anywhere across the lifecycle and its failure modes", () => 
   });
 });
 
-describe("transport security", () => {
+describe("transport security: plain http only to loopback, and the key is never sent elsewhere", () => {
   it("refuses an http:// base URL to a non-loopback host; accepts loopback http", () => {
     for (const baseUrl of [
       "http://example.com",

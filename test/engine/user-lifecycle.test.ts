@@ -89,7 +89,7 @@ describe("wacht.User through the real dynamic-provider host", () => {
 
   beforeEach(() => emu.clearRequests());
 
-  describe("Check", () => {
+  describe("Check accepts a good declaration without a request and names a bad property", () => {
     const urn = userUrn("check");
 
     it("accepts a good declaration, makes no request, and keeps only declared fields", async () => {

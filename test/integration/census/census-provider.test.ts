@@ -50,7 +50,7 @@ beforeAll(async () => {
 afterAll(async () => emulator.close());
 beforeEach(() => emulator.reset());
 
-describe("census check", () => {
+describe("census check applies the defaults and names a bad property", () => {
   it("applies the defaults and rejects a bad selector, id or key, naming the property", async () => {
     const p = await provider();
     expect(await checked(p, { selector: { all: true }, declaredUserIds: [ADA] })).toEqual({
@@ -84,7 +84,7 @@ describe("census check", () => {
   });
 });
 
-describe("census read, diff, update", () => {
+describe("census refresh finds undeclared accounts; up reports or disables them", () => {
   it("report mode: refresh names the undeclared admin, diff shows a change, up fails with what to do", async () => {
     const p = await provider();
     const inputs = await checked(p, {

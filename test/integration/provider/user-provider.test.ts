@@ -62,7 +62,7 @@ async function checked(
 const editOutOfBand = (id: string, fields: Record<string, string>): Promise<void> =>
   dashboardEdit(emulator.url, KEY, id, fields);
 
-describe("create (adopting a user by userId)", () => {
+describe("create adopts a user by userId, PATCHing only the declared fields that differ", () => {
   it("reads the user and PATCHes only the declared fields that differ, once", async () => {
     const inputs = await checked({
       userId: ADA,
@@ -113,7 +113,7 @@ describe("create (adopting a user by userId)", () => {
   });
 });
 
-describe("read", () => {
+describe("read returns the live user after drift, and gone after an out-of-band delete", () => {
   it("returns the live values and matching inputs after a dashboard edit (drift)", async () => {
     const { outs } = await provider.create(await checked({ userId: ADA, firstName: "Ada" }));
     await editOutOfBand(ADA, { first_name: "Eve" });
@@ -137,7 +137,7 @@ describe("read", () => {
   });
 });
 
-describe("diff + update", () => {
+describe("diff makes no request; update writes only the drift and guards against lost updates", () => {
   it("diff makes no request; update PATCHes only the drifted field", async () => {
     const news = await checked({ userId: ADA, firstName: "Ada", lastName: "Lovelace" });
     const { outs } = await provider.create(news);
@@ -190,7 +190,7 @@ describe("diff + update", () => {
   });
 });
 
-describe("delete policies", () => {
+describe("delete applies onDelete: retain, disable or delete", () => {
   it("retain makes no request; disable PATCHes disabled=true; delete DELETEs, and 404 means done", async () => {
     const retained = await provider.create(await checked({ userId: ADA, onDelete: "retain" }));
     emulator.clearRequests();
@@ -216,7 +216,7 @@ describe("delete policies", () => {
   });
 });
 
-describe("missing configuration", () => {
+describe("a missing API key is named by every method; the environment is the fallback", () => {
   it("every method names wacht:apiKey and WACHT_API_KEY", async () => {
     const saved = process.env["WACHT_API_KEY"];
     delete process.env["WACHT_API_KEY"];
@@ -487,7 +487,7 @@ describe("guard rails: lockout refusal and side-effect warnings", () => {
   });
 });
 
-describe("profile image", () => {
+describe("a profile image is uploaded once, with its real type", () => {
   it("uploads the declared image once with its real type and does not re-upload the same bytes", async () => {
     const dir = mkdtempSync(join(tmpdir(), "wacht-img-"));
     const file = join(dir, "avatar.png");
