@@ -10,6 +10,7 @@ import { promisify } from "node:util";
 import { startEmulator, type EmulatorHandle } from "../../src/emulator";
 import { E2E_API_KEY, expectSuccess, writes } from "./helpers/fixtures";
 import { E2eProject, REPO_ROOT } from "./helpers/project";
+import { seedUser } from "../helpers/seed";
 
 const execFileP = promisify(execFile);
 const EXAMPLE = path.join(REPO_ROOT, "examples", "gitops");
@@ -91,28 +92,26 @@ describe("the GitOps workflows through the real CLI", () => {
   });
 
   test("an admin created by hand: the drift job exits non-zero and names the account", async () => {
-    const [mallory] = emulator.users.seed([
-      {
-        username: "mallory",
-        first_name: "Mal",
-        last_name: "Lory",
-        email: "mallory@example.com",
-        public_metadata: { kind: "admin" },
-      },
-    ]);
+    const mallory = seedUser(emulator, {
+      username: "mallory",
+      first_name: "Mal",
+      last_name: "Lory",
+      email: "mallory@example.com",
+      public_metadata: { kind: "admin" },
+    });
     const drift = await run(DRIFT);
     expect(drift.code).not.toBe(0);
-    expect(drift.all).toMatch(new RegExp(mallory!.user.id));
+    expect(drift.all).toMatch(new RegExp(mallory.user.id));
     expect(drift.all).toMatch(/mallory/);
     const up = await run(MERGE_UP);
     expect(up.code).not.toBe(0);
     expect(up.all).toMatch(/not declared by this stack/);
-    expect(emulator.users.get(mallory!.user.id)!.user.disabled).toBe(false);
+    expect(emulator.users.get(mallory.user.id)!.user.disabled).toBe(false);
 
     await project.config("undeclared", "disable");
     emulator.clearRequests();
     expectSuccess(await run(MERGE_UP));
-    expect(emulator.users.get(mallory!.user.id)!.user.disabled).toBe(true);
+    expect(emulator.users.get(mallory.user.id)!.user.disabled).toBe(true);
     expect(emulator.requests().filter((e) => e.method === "DELETE")).toEqual([]);
   });
 

@@ -10,11 +10,10 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { createHash } from "node:crypto";
-import { captureOne } from "../helpers/capture";
-import { RpcError, startHost, userUrn, type EngineHost } from "../helpers/engine-host";
-import { REPO_ROOT, runChaos, stateVsLive, summarize } from "../helpers/chaos";
-import { startEmulator, type EmulatorHandle } from "../../src/emulator";
-import { User } from "../../src";
+import { RpcError, userUrn, type EngineHost } from "../helpers/engine-host";
+import { runChaos, stateVsLive, summarize } from "../helpers/chaos";
+import { withEngine } from "../helpers/with-engine";
+import type { EmulatorHandle } from "../../src/emulator";
 
 jest.setTimeout(120_000);
 
@@ -92,38 +91,32 @@ const PNG = Buffer.from(
 );
 
 describe("partial failure through the host (docs/wacht-api.md §3: fields before image, not atomic)", () => {
-  const KEY = `sk_partial_${"p".repeat(40)}`;
+  const engine = withEngine({
+    name: "pf",
+    apiKey: `sk_partial_${"p".repeat(40)}`,
+    config: { "wacht:maxRetries": "0" },
+  });
   let emu: EmulatorHandle;
   let host: EngineHost;
   let provider: string;
   let tmp: string;
 
-  beforeAll(async () => {
+  beforeAll(() => {
+    ({ emu, host, provider } = engine);
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), "wacht-partial-"));
-    emu = await startEmulator({ port: 0, apiKey: KEY });
-    provider = (await captureOne(() => new User("svc", { userId: "1" }))).providerText;
-    host = await startHost({
-      cwd: REPO_ROOT,
-      env: { WACHT_API_KEY: undefined, WACHT_BASE_URL: undefined },
-    });
-    await host.configure({
-      "wacht:apiKey": KEY,
-      "wacht:baseUrl": emu.url,
-      "wacht:maxRetries": "0",
-    });
   });
 
-  afterAll(async () => {
-    await host?.close();
-    await emu?.close();
+  afterAll(() => {
     fs.rmSync(tmp, { recursive: true, force: true });
   });
 
   it("an image upload failing after the field update leaves state = server; the next Update sends only the image", async () => {
-    const [dump] = emu.users.seed([
-      { first_name: "Old", last_name: "Name", email: "pf@example.com", username: "pfuser" },
-    ]);
-    const id = dump!.user.id;
+    const id = engine.seed({
+      first_name: "Old",
+      last_name: "Name",
+      email: "pf@example.com",
+      username: "pfuser",
+    });
     const imagePath = path.join(tmp, "face.png");
     fs.writeFileSync(imagePath, PNG);
     const urn = userUrn("pf");

@@ -3,10 +3,8 @@
 // the RPC error `pulumi up` would print and the host's own stdout/stderr must not contain the key.
 import * as http from "node:http";
 import type { AddressInfo } from "node:net";
-import { captureOne } from "../helpers/capture";
-import { REPO_ROOT } from "../helpers/chaos";
-import { startHost, userUrn, type EngineHost } from "../helpers/engine-host";
-import { User } from "../../src";
+import { userUrn } from "../helpers/engine-host";
+import { withEngine } from "../helpers/with-engine";
 
 jest.setTimeout(60_000);
 
@@ -14,7 +12,7 @@ const API_KEY = "sk_ECHOCANARY_0b5d2f7e9a1c3e5f7a9b1d3f5a7c9e1b3d5f";
 const USER_ID = "310000000000000042";
 
 let server: http.Server;
-let host: EngineHost;
+let serverUrl: string;
 let requests = 0;
 
 beforeAll(async () => {
@@ -30,27 +28,25 @@ beforeAll(async () => {
     });
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const port = (server.address() as AddressInfo).port;
-  host = await startHost({
-    cwd: REPO_ROOT,
-    env: { WACHT_API_KEY: undefined, WACHT_BASE_URL: undefined },
-  });
-  await host.configure({
-    "wacht:apiKey": API_KEY,
-    "wacht:baseUrl": `http://127.0.0.1:${port}`,
-    "wacht:maxRetries": "0",
-  });
+  serverUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 });
 
 afterAll(async () => {
-  await host?.close();
   server?.closeAllConnections();
   await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
 });
 
+// Registered after the server's beforeAll, so its URL is known when the host is configured. The
+// fixture's emulator stands by unused: it never echoes the key, the server above does.
+const engine = withEngine({
+  name: "echo",
+  apiKey: API_KEY,
+  config: () => ({ "wacht:baseUrl": serverUrl, "wacht:maxRetries": "0" }),
+});
+
 describe("a key echoed in a response header", () => {
   it("reaches neither the RPC error nor the host's output", async () => {
-    const provider = (await captureOne(() => new User("echo", { userId: USER_ID }))).providerText;
+    const { host, provider } = engine;
     const urn = userUrn("echo");
     const decl = { userId: USER_ID, firstName: "Echo", __provider: provider };
     const checked = await host.check(urn, {}, decl);

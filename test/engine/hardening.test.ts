@@ -5,7 +5,6 @@ import { execFileSync } from "node:child_process";
 import { mkdtempSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
-import { startHost } from "../helpers/engine-host";
 import { REPO_ROOT, rpcError, withEngine } from "../helpers/with-engine";
 
 jest.setTimeout(60_000);
@@ -148,12 +147,8 @@ describe("provider config problems fail at preview, naming the config key", () =
     ["wacht:timeoutMs", { "wacht:timeoutMs": "0" }, /positive/],
     ["wacht:maxRetries", { "wacht:maxRetries": "many" }, /non-negative integer/],
   ])("%s %j", async (key, config, why) => {
-    const host = await startHost({
-      cwd: REPO_ROOT,
-      env: { WACHT_API_KEY: undefined, WACHT_BASE_URL: undefined },
-    });
+    const host = await engine.startHost({ config: { "wacht:apiKey": engine.apiKey, ...config } });
     try {
-      await host.configure({ "wacht:apiKey": engine.apiKey, ...config });
       const err = await rpcError(
         host.check(engine.urn(), {}, { userId: "1", __provider: engine.provider }),
       );

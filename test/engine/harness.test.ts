@@ -7,10 +7,11 @@ import { captureOne, captureRegistration, type CapturedResource } from "../helpe
 import { RpcError, startHost, UNKNOWN, type EngineHost } from "../helpers/engine-host";
 import { Echo, makeLeakyEcho } from "./fixtures/echo-provider";
 
+// Not on withEngine (with-engine.ts): this file proves startHost and capture themselves, which the fixture is built on.
 const repoRoot = path.resolve(__dirname, "..", "..");
 const urn = "urn:pulumi:test::wacht-test::pulumi-nodejs:dynamic/fixture:Echo::e1";
 
-describe("capture (setMocks)", () => {
+describe("capture (setMocks) returns the registration and the serialized provider", () => {
   let echo: CapturedResource;
 
   beforeAll(async () => {
@@ -44,7 +45,7 @@ describe("capture (setMocks)", () => {
   });
 });
 
-describe("engine host (real dynamic-provider host over gRPC)", () => {
+describe("the real dynamic-provider host answers every RPC over gRPC and surfaces provider errors", () => {
   let host: EngineHost;
   let provider: string;
 

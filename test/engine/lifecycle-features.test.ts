@@ -3,14 +3,14 @@
 // duplicate-after-timeout, conflicting edit, ambiguous adopt, lockout refusal, typed metadata.
 import { z } from "zod";
 import { captureOne } from "../helpers/capture";
-import { startHost, type EngineHost, type Props } from "../helpers/engine-host";
-import { REPO_ROOT, rpcError, withEngine } from "../helpers/with-engine";
+import type { EngineHost, Props } from "../helpers/engine-host";
+import { editOutOfBand as dashboardEdit, seedUsers } from "../helpers/seed";
+import { rpcError, withEngine } from "../helpers/with-engine";
 import type { EmulatorHandle } from "../../src/emulator";
 import { User } from "../../src";
 
 jest.setTimeout(60_000);
 
-const repoRoot = REPO_ROOT;
 const API_KEY = "sk_lifecycleFeatures_0123456789abcdefghijklmnopq";
 const engine = withEngine({
   name: "features",
@@ -28,18 +28,10 @@ const urn = (): string => engine.urn();
 const check = (decl: Props, u: string): Promise<Props> => engine.check(decl, u);
 const writes = (method: string) => engine.writes(method);
 
-async function editOutOfBand(id: string, fields: Record<string, string>): Promise<void> {
-  const form = new FormData();
-  for (const [k, v] of Object.entries(fields)) form.append(k, v);
-  const res = await fetch(`${emu.url}/users/${id}`, {
-    method: "PATCH",
-    headers: { authorization: `Bearer ${API_KEY}` },
-    body: form,
-  });
-  expect(res.status).toBe(200);
-}
+const editOutOfBand = (id: string, fields: Record<string, string>): Promise<void> =>
+  dashboardEdit(emu.url, API_KEY, id, fields);
 
-describe("creating users", () => {
+describe("creating users: one POST, never a second one after a lost answer", () => {
   it("creates with POST + PATCH; the password is write-only (not in inputs, outputs or host output)", async () => {
     const u = urn();
     const inputs = await check(
@@ -139,15 +131,17 @@ describe("the create budget through the host", () => {
 
 describe("adopting by natural key", () => {
   it("adopts exactly one user, and fails clearly on none or several (ambiguous adopt)", async () => {
-    const [ada] = emu.users.seed([
-      { email: "eng-ada@example.com", username: "eng-ada", first_name: "Ada" },
-    ]);
+    const ada = engine.seed({
+      email: "eng-ada@example.com",
+      username: "eng-ada",
+      first_name: "Ada",
+    });
     const u = urn();
     const adopted = await host.create(
       u,
       await check({ adopt: { username: "eng-ada" }, firstName: "Ada L." }, u),
     );
-    expect(adopted.id).toBe(ada!.user.id);
+    expect(adopted.id).toBe(ada);
     expect(adopted.properties).toMatchObject({
       origin: "adopt",
       onDelete: "retain",
@@ -159,7 +153,7 @@ describe("adopting by natural key", () => {
     );
     expect(none.details).toMatch(/no Wacht user has email "eng-nobody@example.com"/);
 
-    emu.users.seed([{ email: "eng-twin@example.com" }, { email: "eng-twin@example.com" }]);
+    seedUsers(emu, 2, () => ({ email: "eng-twin@example.com" }));
     const several = await rpcError(
       host.create(urn(), await check({ adopt: { email: "eng-twin@example.com" } }, urn())),
     );
@@ -169,12 +163,9 @@ describe("adopting by natural key", () => {
   });
 });
 
-describe("key-level metadata ownership", () => {
+describe("key-level metadata ownership keeps the keys written by others", () => {
   it("keeps keys written by others, deletes removed keys, and exports the external keys", async () => {
-    const [dump] = emu.users.seed([
-      { email: "eng-keys@example.com", public_metadata: { app: "kept" } },
-    ]);
-    const id = dump!.user.id;
+    const id = engine.seed({ email: "eng-keys@example.com", public_metadata: { app: "kept" } });
     const u = urn();
     const created = await host.create(
       u,
@@ -201,10 +192,9 @@ describe("key-level metadata ownership", () => {
   });
 });
 
-describe("lost-update guard", () => {
+describe("the lost-update guard refuses to overwrite a conflicting edit", () => {
   it("a conflicting edit fails the update with a field-level report; onConflict overwrite opts out", async () => {
-    const [dump] = emu.users.seed([{ email: "eng-conflict@example.com", first_name: "Ada" }]);
-    const id = dump!.user.id;
+    const id = engine.seed({ email: "eng-conflict@example.com", first_name: "Ada" });
     const u = urn();
     const created = await host.create(u, await check({ userId: id, firstName: "Ada" }, u));
     await editOutOfBand(id, { first_name: "Colleague" });
@@ -222,8 +212,7 @@ describe("lost-update guard", () => {
 
 describe("side-effect warnings and guard rails", () => {
   it("warns before disabling and before enforcing 2FA; refuses a lockout with allowLockout false", async () => {
-    const [dump] = emu.users.seed([{ email: "eng-guard@example.com" }]);
-    const id = dump!.user.id;
+    const id = engine.seed({ email: "eng-guard@example.com" });
     const u = urn();
     const refused = await rpcError(
       host.create(
@@ -242,13 +231,13 @@ describe("side-effect warnings and guard rails", () => {
   });
 
   it("warns about the cascade when onDelete delete deletes the user", async () => {
-    const [dump] = emu.users.seed([{ email: "eng-cascade@example.com" }]);
-    const id = dump!.user.id;
+    const id = engine.seed({ email: "eng-cascade@example.com" });
     const u = urn();
     const created = await host.create(u, await check({ userId: id, onDelete: "delete" }, u));
-    const destroyer = await startHost({
-      cwd: repoRoot,
+    // Configured only through the environment: no Configure at all.
+    const destroyer = await engine.startHost({
       env: { WACHT_API_KEY: API_KEY, WACHT_BASE_URL: emu.url },
+      config: false,
     });
     try {
       await destroyer.delete(id, u, created.properties);
@@ -262,7 +251,7 @@ describe("side-effect warnings and guard rails", () => {
   });
 });
 
-describe("typed metadata", () => {
+describe("typed metadata: a zod schema is enforced at check", () => {
   it("a zod schema on the resource is enforced by check, naming the property path", async () => {
     const Role = z.object({ role: z.enum(["admin", "service"]) });
     const captured = await captureOne(

@@ -12,19 +12,22 @@ import {
   runNodeScript,
   type ScratchInstall,
 } from "../helpers/packaging";
-import { startHost, userUrn, type EngineHost } from "../helpers/engine-host";
+import { userUrn, type EngineHost } from "../helpers/engine-host";
 import type { CapturedResource } from "../helpers/capture";
-import { startEmulator, type EmulatorHandle } from "../../src/emulator";
+import { withEngine } from "../helpers/with-engine";
+import type { EmulatorHandle } from "../../src/emulator";
 
 jest.setTimeout(180_000);
 
 const API_KEY = "sk_packagingTestKey_abcdefghijklmnopqrstuvwxyz0123";
 
 describe("packaging: the installed tarball in a scratch program", () => {
+  // Only the emulator: the provider is serialized in the scratch program and its hosts run there.
+  const engine = withEngine({ name: "packed", apiKey: API_KEY, host: false });
   let install: ScratchInstall;
   let captured: CapturedResource;
   let emu: EmulatorHandle;
-  let host: EngineHost | undefined;
+  let host: EngineHost;
 
   beforeAll(async () => {
     const t0 = Date.now();
@@ -33,12 +36,7 @@ describe("packaging: the installed tarball in a scratch program", () => {
       `packaging: pack ${install.packMs} ms, install ${install.installMs} ms` +
         `${install.reused ? " (reused identical install)" : ""}, total ${Date.now() - t0} ms, dir ${install.dir}`,
     );
-    emu = await startEmulator({ port: 0, apiKey: API_KEY });
-  });
-
-  afterAll(async () => {
-    await host?.close();
-    await emu?.close();
+    emu = engine.emu;
   });
 
   it("is installed outside the repo, with the bin and the public entry points", async () => {
@@ -71,10 +69,7 @@ describe("packaging: the installed tarball in a scratch program", () => {
   });
 
   it("serializes __provider there: by package name, no repo paths, no key, not secret", async () => {
-    const seeded = emu.users.seed([
-      { first_name: "Packed", last_name: "User", email: "p@example.com" },
-    ]);
-    const userId = seeded[0]!.user.id;
+    const userId = engine.seed({ first_name: "Packed", last_name: "User", email: "p@example.com" });
     captured = await captureUserInScratch(
       install.dir,
       "packed",
@@ -97,10 +92,7 @@ describe("packaging: the installed tarball in a scratch program", () => {
   });
 
   it("drives the host from the scratch dir: Configure → Check → Create → Diff → Delete", async () => {
-    host = await startHost({
-      cwd: install.dir,
-      env: { WACHT_API_KEY: undefined, WACHT_BASE_URL: undefined },
-    });
+    host = await engine.startHost({ cwd: install.dir, config: false });
     await expect(
       host.configure({ "wacht:apiKey": API_KEY, "wacht:baseUrl": emu.url }),
     ).resolves.toEqual({
@@ -128,11 +120,7 @@ describe("packaging: the installed tarball in a scratch program", () => {
 
     // A fresh process for the destroy run, as `pulumi destroy` would be.
     await host.close();
-    host = await startHost({
-      cwd: install.dir,
-      env: { WACHT_API_KEY: undefined, WACHT_BASE_URL: undefined },
-    });
-    await host.configure({ "wacht:apiKey": API_KEY, "wacht:baseUrl": emu.url });
+    host = await engine.startHost({ cwd: install.dir });
     await host.delete(userId, urn, created.properties);
     expect(emu.users.get(userId)).toBeUndefined();
   });

@@ -11,9 +11,9 @@
 import * as util from "node:util";
 import * as pulumi from "@pulumi/pulumi";
 import { captureOne, captureRegistration } from "../helpers/capture";
-import { RpcError, startHost, userUrn, type EngineHost, type Props } from "../helpers/engine-host";
-import { REPO_ROOT } from "../helpers/chaos";
-import { startEmulator, type EmulatorHandle } from "../../src/emulator";
+import { RpcError, userUrn, type EngineHost, type Props } from "../helpers/engine-host";
+import { withEngine } from "../helpers/with-engine";
+import type { EmulatorHandle } from "../../src/emulator";
 import { WachtClient } from "../../src/client/wacht-client";
 import { User } from "../../src";
 
@@ -71,23 +71,25 @@ async function expectRpcFailure(where: string, p: Promise<unknown>): Promise<Rpc
   return err;
 }
 
+const engine = withEngine({
+  name: "sec",
+  apiKey: API_KEY,
+  config: { "wacht:timeoutMs": "300", "wacht:maxRetries": "0" },
+});
 let emu: EmulatorHandle;
 let host: EngineHost;
 let provider: string;
 let seededId: string;
 
 beforeAll(async () => {
-  emu = await startEmulator({ port: 0, apiKey: API_KEY });
-  const [dump] = emu.users.seed([
-    {
-      first_name: "Sec",
-      last_name: "Ret",
-      username: "secret_user",
-      email: "secret@example.com",
-      private_metadata: { vault: PRIV.seeded },
-    },
-  ]);
-  seededId = dump!.user.id;
+  ({ emu, host } = engine);
+  seededId = engine.seed({
+    first_name: "Sec",
+    last_name: "Ret",
+    username: "secret_user",
+    email: "secret@example.com",
+    private_metadata: { vault: PRIV.seeded },
+  });
   emu.users.patch(seededId, {
     add_social_connections: [
       {
@@ -103,22 +105,6 @@ beforeAll(async () => {
     headers: { authorization: `Bearer ${API_KEY}` },
   });
   expect(await res.text()).toContain(TOKENS.access);
-
-  host = await startHost({
-    cwd: REPO_ROOT,
-    env: { WACHT_API_KEY: undefined, WACHT_BASE_URL: undefined },
-  });
-  await host.configure({
-    "wacht:apiKey": API_KEY,
-    "wacht:baseUrl": emu.url,
-    "wacht:timeoutMs": "300",
-    "wacht:maxRetries": "0",
-  });
-});
-
-afterAll(async () => {
-  await host?.close();
-  await emu?.close();
 });
 
 describe("no secret anywhere across the lifecycle and its failure modes", () => {
@@ -328,7 +314,7 @@ describe("no secret anywhere across the lifecycle and its failure modes", () => 
   });
 });
 
-describe("transport security", () => {
+describe("transport security: plain http only to loopback, and the key is never sent elsewhere", () => {
   it("refuses an http:// base URL to a non-loopback host; accepts loopback http", () => {
     for (const baseUrl of [
       "http://example.com",
@@ -350,12 +336,10 @@ describe("transport security", () => {
   });
 
   it("the provider refuses wacht:baseUrl = http://example.com without sending the key", async () => {
-    const h = await startHost({
-      cwd: REPO_ROOT,
-      env: { WACHT_API_KEY: undefined, WACHT_BASE_URL: undefined },
+    const h = await engine.startHost({
+      config: { "wacht:apiKey": API_KEY, "wacht:baseUrl": "http://example.com" },
     });
     try {
-      await h.configure({ "wacht:apiKey": API_KEY, "wacht:baseUrl": "http://example.com" });
       const urn = userUrn("plain");
       const declaration = { userId: "123456789012345678", __provider: provider };
       // Refused at preview (check), naming the config key; and create refuses it too, should

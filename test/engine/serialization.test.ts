@@ -10,11 +10,12 @@ import { captureOne, type CapturedResource } from "../helpers/capture";
 import { USER_TYPE } from "../helpers/engine-host";
 import { User } from "../../src";
 
+// Not on withEngine (with-engine.ts): no host or emulator here, only captures with their own config and environment.
 const CONFIG_KEY = "sk_CONFIGSECRET_0123456789abcdefghijABCDEFGHIJ_xyz";
 const ENV_KEY = "sk_ENVSECRET_9876543210zyxwvutsrqZYXWVUTSRQ_abc";
 const MAX_PROVIDER_BYTES = 8 * 1024;
 
-describe("wacht.User serialization (__provider)", () => {
+describe("wacht.User serializes a small __provider with no key that loads the implementation by name", () => {
   let captured: CapturedResource;
   const savedEnv = process.env.WACHT_API_KEY;
 

@@ -8,22 +8,13 @@ import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { captureOne } from "../helpers/capture";
-import {
-  assertResolvable,
-  RpcError,
-  startHost,
-  UNKNOWN,
-  userUrn,
-  type EngineHost,
-  type Props,
-} from "../helpers/engine-host";
-import { startEmulator, type EmulatorHandle, type RequestLogEntry } from "../../src/emulator";
-import { User } from "../../src";
+import { RpcError, UNKNOWN, userUrn, type EngineHost, type Props } from "../helpers/engine-host";
+import { aUser, deleteOutOfBand, editOutOfBand } from "../helpers/seed";
+import { withEngine } from "../helpers/with-engine";
+import type { EmulatorHandle, RequestLogEntry, SeedUser } from "../../src/emulator";
 
 jest.setTimeout(60_000);
 
-const repoRoot = path.resolve(__dirname, "..", "..");
 const API_KEY = "sk_" + "engineTestKey_0123456789abcdefghijklmnopqrstu".slice(0, 43);
 /** A 1×1 PNG. */
 const PNG = Buffer.from(
@@ -31,6 +22,14 @@ const PNG = Buffer.from(
   "base64",
 );
 
+// The emulator's request log is cleared by the Check/Create describe itself: the keyless host's
+// "made no request" looks at every request its describe's tests made.
+const engine = withEngine({
+  name: "lifecycle",
+  apiKey: API_KEY,
+  config: { "aws:region": "eu-west-1" }, // the engine sends the whole stack config
+  clearEach: false,
+});
 let emu: EmulatorHandle;
 let provider: string;
 let tmp: string;
@@ -49,42 +48,14 @@ function requests(method?: string): RequestLogEntry[] {
   return emu.requests().filter((r) => method === undefined || r.method === method);
 }
 
-let seq = 0;
-/** Seeds a fresh user in the emulator and returns its id. */
-function seedUser(fields: Record<string, unknown> = {}): string {
-  seq += 1;
-  const [dump] = emu.users.seed([
-    {
-      first_name: "Old",
-      last_name: "Keep",
-      username: `user${seq}`,
-      email: `user${seq}@example.com`,
-      private_metadata: { plan: "free" },
-      ...fields,
-    },
-  ]);
-  return dump!.user.id;
+/** Seeds a fresh user (unique username and email, private plan "free") and returns its id. */
+function seedUser(fields: SeedUser = {}): string {
+  return engine.seed(aUser({ private_metadata: { plan: "free" }, ...fields }));
 }
 
-/** PATCH /users/{id} through the emulator's public API, as a dashboard edit would. */
-async function patchOutOfBand(id: string, fields: Record<string, string>): Promise<void> {
-  const form = new FormData();
-  for (const [k, v] of Object.entries(fields)) form.append(k, v);
-  const res = await fetch(`${emu.url}/users/${id}`, {
-    method: "PATCH",
-    headers: { authorization: `Bearer ${API_KEY}` },
-    body: form,
-  });
-  expect(res.status).toBe(200);
-}
-
-async function deleteOutOfBand(id: string): Promise<void> {
-  const res = await fetch(`${emu.url}/users/${id}`, {
-    method: "DELETE",
-    headers: { authorization: `Bearer ${API_KEY}` },
-  });
-  expect(res.status).toBe(200);
-}
+const patchOutOfBand = (id: string, fields: Record<string, string>): Promise<void> =>
+  editOutOfBand(emu.url, API_KEY, id, fields);
+const deleteUser = (id: string): Promise<void> => deleteOutOfBand(emu.url, API_KEY, id);
 
 /** Check (olds = {} on create, as the engine does) + Create; asserts Check passed. */
 async function checkAndCreate(
@@ -99,41 +70,26 @@ async function checkAndCreate(
   return { id: created.id, inputs: checked.inputs, outs: created.properties };
 }
 
-beforeAll(async () => {
-  assertResolvable(repoRoot, "pulumi-wacht/provider-impl");
+beforeAll(() => {
+  ({ emu, provider } = engine);
   tmp = fs.mkdtempSync(path.join(os.tmpdir(), "wacht-engine-"));
-  emu = await startEmulator({ port: 0, apiKey: API_KEY });
-  provider = (await captureOne(() => new User("svc", { userId: "1" }))).providerText;
 });
 
-afterAll(async () => {
-  await emu?.close();
+afterAll(() => {
   fs.rmSync(tmp, { recursive: true, force: true });
 });
 
 describe("wacht.User through the real dynamic-provider host", () => {
   let host: EngineHost;
 
-  beforeAll(async () => {
-    host = await startHost({
-      cwd: repoRoot,
-      env: { WACHT_API_KEY: undefined, WACHT_BASE_URL: undefined },
-    });
-    const configured = await host.configure({
-      "wacht:apiKey": API_KEY,
-      "wacht:baseUrl": emu.url,
-      "aws:region": "eu-west-1", // the engine sends the whole stack config
-    });
-    expect(configured).toEqual({ acceptSecrets: false, supportsPreview: false });
-  });
-
-  afterAll(async () => {
-    await host?.close();
+  beforeAll(() => {
+    host = engine.host;
+    expect(engine.configured).toEqual({ acceptSecrets: false, supportsPreview: false });
   });
 
   beforeEach(() => emu.clearRequests());
 
-  describe("Check", () => {
+  describe("Check accepts a good declaration without a request and names a bad property", () => {
     const urn = userUrn("check");
 
     it("accepts a good declaration, makes no request, and keeps only declared fields", async () => {
@@ -433,7 +389,7 @@ describe("wacht.User through the real dynamic-provider host", () => {
       userId: id,
       firstName: "V",
     });
-    await deleteOutOfBand(id);
+    await deleteUser(id);
     const read = await host.read(id, userUrn("vanishing"), outs, inputs);
     expect(read.id).toBe("");
     // pulumi.log.warn without an engine attached prints "warning: …" to the host's output,
@@ -445,7 +401,7 @@ describe("wacht.User through the real dynamic-provider host", () => {
     const id = seedUser();
     const urn = userUrn("erroring");
     const { inputs, outs } = await checkAndCreate(host, "erroring", { userId: id, firstName: "E" });
-    await deleteOutOfBand(id);
+    await deleteUser(id);
     const err = await host
       .update(id, urn, outs, { ...inputs, firstName: "F" })
       .catch((e: unknown) => e);
@@ -461,14 +417,7 @@ describe("wacht.User through the real dynamic-provider host", () => {
   describe("Delete applies onDelete (in a separate destroy run)", () => {
     let destroyHost: EngineHost;
     beforeAll(async () => {
-      destroyHost = await startHost({
-        cwd: repoRoot,
-        env: { WACHT_API_KEY: undefined, WACHT_BASE_URL: undefined },
-      });
-      await destroyHost.configure({ "wacht:apiKey": API_KEY, "wacht:baseUrl": emu.url });
-    });
-    afterAll(async () => {
-      await destroyHost?.close();
+      destroyHost = await engine.startHost();
     });
 
     it("retain (the default): no request, the user is unchanged", async () => {
@@ -512,15 +461,8 @@ describe("a host without any API key", () => {
   let outs: Props;
 
   beforeAll(async () => {
-    host = await startHost({
-      cwd: repoRoot,
-      env: { WACHT_API_KEY: undefined, WACHT_BASE_URL: undefined },
-    });
-    await host.configure({ "wacht:baseUrl": emu.url });
+    host = await engine.startHost({ config: { "wacht:baseUrl": emu.url } });
     outs = { userId: "42", firstName: "A", onDelete: "delete", __provider: provider };
-  });
-  afterAll(async () => {
-    await host?.close();
   });
 
   const expectKeyError = (e: unknown): void => {
@@ -570,15 +512,11 @@ describe("a host configured only through the environment", () => {
   let host: EngineHost;
 
   beforeAll(async () => {
-    host = await startHost({
-      cwd: repoRoot,
-      env: { WACHT_API_KEY: API_KEY, WACHT_BASE_URL: emu.url },
-    });
     // No wacht:apiKey / wacht:baseUrl in the stack config; retries off for the fault test.
-    await host.configure({ "wacht:maxRetries": "0" });
-  });
-  afterAll(async () => {
-    await host?.close();
+    host = await engine.startHost({
+      env: { WACHT_API_KEY: API_KEY, WACHT_BASE_URL: emu.url },
+      config: { "wacht:maxRetries": "0" },
+    });
   });
 
   it("uses WACHT_API_KEY and WACHT_BASE_URL", async () => {

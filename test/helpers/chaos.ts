@@ -10,14 +10,11 @@
 //
 // engine-host.ts's RpcError carries the decoded ErrorResourceInitFailed (`initFailed`).
 import * as fs from "node:fs";
-import * as path from "node:path";
-import { startEmulator, type EmulatorHandle, type UserDump } from "../../src/emulator";
+import type { EmulatorHandle, UserDump } from "../../src/emulator";
 import { mulberry32 } from "../../src/emulator/prng";
-import { captureOne } from "./capture";
-import { startHost, userUrn, type EngineHost, type InitFailed, type Props } from "./engine-host";
-import { User } from "../../src";
-
-export const REPO_ROOT = path.resolve(__dirname, "..", "..");
+import { userUrn, type InitFailed, type Props } from "./engine-host";
+import { seedUser } from "./seed";
+import { startEngine } from "./with-engine";
 
 /** Fault rates per API request (the probability mode of the emulator). */
 export interface ChaosRates {
@@ -127,19 +124,16 @@ function declare(seed: number, n: number, emu: EmulatorHandle, provider: string)
     const publicMetadata = { tier: pick(["gold", "silver"]), n: i, tags: ["a", String(i)] };
     const privateMetadata = { vault: `kv/${tag}/${i}`, level: i % 7 };
     if (roll < 0.66) {
-      const [dump] = emu.users.seed([
-        {
-          first_name: `Old${i}`,
-          last_name: "Keep",
-          username: `c_${tag}_${i}`,
-          email,
-          public_metadata: { tier: "old" },
-          private_metadata: { vault: "old" },
-          second_factor_policy: "optional",
-          has_backup_codes: true,
-        },
-      ]);
-      const id = (dump as UserDump).user.id;
+      const id = seedUser(emu, {
+        first_name: `Old${i}`,
+        last_name: "Keep",
+        username: `c_${tag}_${i}`,
+        email,
+        public_metadata: { tier: "old" },
+        private_metadata: { vault: "old" },
+        second_factor_policy: "optional",
+        has_backup_codes: true,
+      }).user.id;
       const byEmail = roll < 0.1;
       const decl: Props = {
         ...(byEmail ? { adopt: { email } } : { userId: id }),
@@ -257,30 +251,20 @@ export async function runChaos(opts: ChaosOptions): Promise<ChaosReport> {
 async function runChaosInner(opts: ChaosOptions): Promise<ChaosReport> {
   const started = Date.now();
   const log = opts.log ?? (() => undefined);
-  const apiKey = `sk_chaos_${"k".repeat(40)}`;
-  const emu = await startEmulator({
-    port: 0,
-    apiKey,
-    rateLimitPerMinute: false,
-    requestLogLimit: 10_000_000,
-  });
-  let host: EngineHost | undefined;
-  try {
-    const provider = (await captureOne(() => new User("svc", { userId: "1" }))).providerText;
-    const declared = declare(opts.seed, opts.users, emu, provider);
-    host = await startHost({
-      cwd: REPO_ROOT,
-      env: { WACHT_API_KEY: undefined, WACHT_BASE_URL: undefined },
-    });
-    await host.configure({
-      "wacht:apiKey": apiKey,
-      "wacht:baseUrl": emu.url,
+  const engine = await startEngine({
+    name: "chaos",
+    apiKey: `sk_chaos_${"k".repeat(40)}`,
+    emulator: { rateLimitPerMinute: false, requestLogLimit: 10_000_000 },
+    config: {
       "wacht:timeoutMs": String(opts.timeoutMs),
       "wacht:maxRetries": String(opts.maxRetries),
       // The emulator's own rate limit is off (faults stand in for it), so is client pacing.
       "wacht:requestsPerMinute": "1000000",
-    });
-    const h = host;
+    },
+  });
+  try {
+    const { emu, host: h, provider } = engine;
+    const declared = declare(opts.seed, opts.users, emu, provider);
     const state = new Map<string, Resource>();
     const failures: FailureRecord[] = [];
     const partialMismatches: string[] = [];
@@ -464,8 +448,7 @@ async function runChaosInner(opts: ChaosOptions): Promise<ChaosReport> {
       durationMs: Date.now() - started,
     };
   } finally {
-    await host?.close();
-    await emu.close();
+    await engine.close();
   }
 }
 

@@ -5,6 +5,7 @@
 import { startEmulator, type EmulatorHandle } from "../../../src/emulator";
 import { CENSUS_ID, WachtUserCensusProvider } from "../../../src/census/census-provider";
 import { calls } from "../../helpers/provider";
+import { seedUsers } from "../../helpers/seed";
 
 const KEY = "sk_test_census_key_00000000000000000000000000000000";
 const ADA = "310000000000000001"; // declared admin
@@ -49,7 +50,7 @@ beforeAll(async () => {
 afterAll(async () => emulator.close());
 beforeEach(() => emulator.reset());
 
-describe("census check", () => {
+describe("census check applies the defaults and names a bad property", () => {
   it("applies the defaults and rejects a bad selector, id or key, naming the property", async () => {
     const p = await provider();
     expect(await checked(p, { selector: { all: true }, declaredUserIds: [ADA] })).toEqual({
@@ -83,7 +84,7 @@ describe("census check", () => {
   });
 });
 
-describe("census read, diff, update", () => {
+describe("census refresh finds undeclared accounts; up reports or disables them", () => {
   it("report mode: refresh names the undeclared admin, diff shows a change, up fails with what to do", async () => {
     const p = await provider();
     const inputs = await checked(p, {
@@ -232,12 +233,7 @@ describe("census read, diff, update", () => {
   });
 
   it("lists in pages of 500", async () => {
-    emulator.users.seed(
-      Array.from({ length: 620 }, (_, i) => ({
-        username: `bulk${i}`,
-        email: `bulk${i}@x.example`,
-      })),
-    );
+    seedUsers(emulator, 620, (i) => ({ username: `bulk${i}`, email: `bulk${i}@x.example` }));
     const p = await provider();
     const inputs = await checked(p, {
       selector: { emailDomains: ["corp.example"] },

@@ -48,7 +48,7 @@ function client(options: WachtClientOptions = {}): { c: WachtClient; retries: Re
   return { c, retries };
 }
 
-describe("every call", () => {
+describe("every users call round-trips against the emulator", () => {
   it("creates, reads, updates, lists, sets the password of and deletes a user", async () => {
     const { c, retries } = client();
     const created = await c.users.create({
@@ -135,7 +135,7 @@ describe("every call", () => {
   });
 });
 
-describe("failure modes", () => {
+describe("the client retries only what is safe to repeat, and surfaces the rest", () => {
   async function seedUser(c: WachtClient): Promise<string> {
     return (
       await c.users.create({
@@ -274,7 +274,7 @@ describe("failure modes", () => {
   });
 });
 
-describe("pacing", () => {
+describe("pacing keeps a burst under the emulator's rate limit", () => {
   let limited: EmulatorHandle;
   beforeAll(async () => {
     limited = await startEmulator({ port: 0, apiKey: API_KEY, rateLimitPerMinute: 30 });

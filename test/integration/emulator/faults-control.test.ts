@@ -22,7 +22,7 @@ beforeEach(() => h.emu.reset());
 const control = async (method: string, path: string, json?: unknown) =>
   h.call(method, `/__emulator${path}`, { auth: null, ...(json === undefined ? {} : { json }) });
 
-describe("faults", () => {
+describe("injected faults fail requests the way the gateway and the server do", () => {
   it.each([500, 502, 503] as const)(
     "a queued status %d fault answers the next matching request with the envelope",
     async (status) => {
@@ -131,7 +131,7 @@ describe("faults", () => {
   });
 });
 
-describe("control routes", () => {
+describe("the /__emulator control routes edit faults, the log, users, settings and limits", () => {
   it("POST/GET/DELETE /__emulator/faults without an API key, not rate limited, not logged", async () => {
     h.emu.setRateLimit(1);
     const posted = await control("POST", "/faults", [

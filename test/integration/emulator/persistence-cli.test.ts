@@ -15,7 +15,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const auth = { authorization: "Bearer k" };
 
-describe("persistence", () => {
+describe("users survive restarts in a readable, atomically written state file", () => {
   it("users survive a restart through the state file; writes are atomic (no temp files left)", async () => {
     const stateFile = join(dir, "state", "users.json");
     const first = await startEmulator({ stateFile, seed: [{ first_name: "Seeded" }] });
@@ -82,7 +82,7 @@ describe("persistence", () => {
   });
 });
 
-describe("CLI", () => {
+describe("the wacht-emulator CLI prints its URL and serves until SIGTERM", () => {
   const cli = join(__dirname, "../../../dist/emulator/cli.js");
   // `npm test` builds first (pretest); a missing build is a failure, never a silent skip.
   it("the CLI is built (run `npm run build` before jest)", () => {

@@ -2,13 +2,14 @@
 // over real HTTP: a create is POST + one PATCH (or one GET), with one listing of the recent users
 // per process for the duplicate lookup; an update right after this process's read is one PATCH;
 // a refresh of unchanged users is ⌈M/500⌉ list requests whatever the parallelism.
-import { startEmulator, type EmulatorHandle } from "../../../src/emulator";
+import { startEmulator, type EmulatorHandle, type UserDump } from "../../../src/emulator";
 import { detailsFromState } from "../../../src/provider/details-from-state";
 import { RecentReads, RECENT_READ_MS } from "../../../src/provider/recent-reads";
 import { declarationFromState, toOutputs } from "../../../src/provider/to-outputs";
 import type { UserOutputs } from "../../../src/schema/user-state";
 import type { ApiUserDetails } from "../../../src/schema/wire";
 import { type TestProvider, calls, configuredProvider } from "../../helpers/provider";
+import { nthId, seedUsers } from "../../helpers/seed";
 
 const KEY = "sk_test_budget_key_00000000000000000000000000000000";
 let emulator: EmulatorHandle;
@@ -38,14 +39,13 @@ function kinds(): Record<string, number> {
   return out;
 }
 
-function seedUsers(n: number, from = 0): { id: string; first_name: string }[] {
-  const users = Array.from({ length: n }, (_, i) => ({
-    id: String(330000000000000000n + BigInt(from + i)),
-    first_name: `U${from + i}`,
-    email: `u${from + i}@example.com`,
-  }));
-  emulator.users.seed(users);
-  return users;
+/** Seeds users U0…U(n-1) with fixed ids; returns them as stored. */
+function seedNumbered(n: number): UserDump["user"][] {
+  return seedUsers(emulator, n, (i) => ({
+    id: nthId(330000000000000000n, i),
+    first_name: `U${i}`,
+    email: `u${i}@example.com`,
+  })).map((d) => d.user);
 }
 
 describe("create: POST + one PATCH, one shared listing per process", () => {
@@ -73,7 +73,7 @@ describe("create: POST + one PATCH, one shared listing per process", () => {
   });
 
   it("an account older than the take-over window with the same email is refused (adopt), from the same listing", async () => {
-    seedUsers(3);
+    seedNumbered(3);
     const run = await configuredProvider(emulator.url, KEY);
     const news = await checked(run, {
       emailAddress: "u1@example.com",
@@ -117,7 +117,7 @@ describe("create: POST + one PATCH, one shared listing per process", () => {
 
 describe("update: the lost-update guard reuses this process's recent read", () => {
   it("after a refresh read of a drifted user, the update is one PATCH", async () => {
-    const [u] = seedUsers(1);
+    const [u] = seedNumbered(1);
     const run = await configuredProvider(emulator.url, KEY);
     const decl = await checked(run, { userId: u!.id, firstName: "Declared" });
     const { outs } = await run.create(decl);
@@ -137,7 +137,7 @@ describe("update: the lost-update guard reuses this process's recent read", () =
   });
 
   it("without a read in this process the update GETs first (the guard still catches edits)", async () => {
-    const [u] = seedUsers(1);
+    const [u] = seedNumbered(1);
     const run = await configuredProvider(emulator.url, KEY);
     const { outs } = await run.create(await checked(run, { userId: u!.id, firstName: "U0" }));
     const next = await configuredProvider(emulator.url, KEY);
@@ -253,7 +253,7 @@ describe("refresh: ⌈M/500⌉ list requests at every parallelism", () => {
   it.each([1, 2, 16, 64])(
     "--parallel %i: 40 unchanged users of 600 cost 2 list requests",
     async (parallel) => {
-      const users = seedUsers(600);
+      const users = seedNumbered(600);
       const managed = await states(users.slice(0, 40));
       emulator.clearRequests();
       const p = await configuredProvider(emulator.url, KEY);
@@ -264,7 +264,7 @@ describe("refresh: ⌈M/500⌉ list requests at every parallelism", () => {
   );
 
   it("a deployment over wacht:deltaRefreshThreshold pages stops listing and GETs each user", async () => {
-    const users = seedUsers(600);
+    const users = seedNumbered(600);
     const managed = await states(users.slice(0, 3));
     emulator.clearRequests();
     const p = await configuredProvider(emulator.url, KEY, { "wacht:deltaRefreshThreshold": "1" });

@@ -14,6 +14,7 @@ import {
   configuredProvider,
   multipartFields,
 } from "../../helpers/provider";
+import { editOutOfBand as dashboardEdit, nthId, seedUsers } from "../../helpers/seed";
 
 const KEY = "sk_test_provider_key_0000000000000000000000000000";
 const ADA = "300000000000000001";
@@ -63,18 +64,10 @@ async function checked(
 }
 
 /** Simulates a dashboard edit: a PATCH straight to the API, not through the provider. */
-async function editOutOfBand(id: string, fields: Record<string, string>): Promise<void> {
-  const form = new FormData();
-  for (const [k, v] of Object.entries(fields)) form.append(k, v);
-  const res = await fetch(`${emulator.url}/users/${id}`, {
-    method: "PATCH",
-    body: form,
-    headers: { authorization: `Bearer ${KEY}` },
-  });
-  expect(res.status).toBe(200);
-}
+const editOutOfBand = (id: string, fields: Record<string, string>): Promise<void> =>
+  dashboardEdit(emulator.url, KEY, id, fields);
 
-describe("create (adopting a user by userId)", () => {
+describe("create adopts a user by userId, PATCHing only the declared fields that differ", () => {
   it("reads the user and PATCHes only the declared fields that differ, once", async () => {
     const inputs = await checked({
       userId: ADA,
@@ -125,7 +118,7 @@ describe("create (adopting a user by userId)", () => {
   });
 });
 
-describe("read", () => {
+describe("read returns the live user after drift, and gone after an out-of-band delete", () => {
   it("returns the live values and matching inputs after a dashboard edit (drift)", async () => {
     const { outs } = await provider.create(await checked({ userId: ADA, firstName: "Ada" }));
     await editOutOfBand(ADA, { first_name: "Eve" });
@@ -149,7 +142,7 @@ describe("read", () => {
   });
 });
 
-describe("diff + update", () => {
+describe("diff makes no request; update writes only the drift and guards against lost updates", () => {
   it("diff makes no request; update PATCHes only the drifted field", async () => {
     const news = await checked({ userId: ADA, firstName: "Ada", lastName: "Lovelace" });
     const { outs } = await provider.create(news);
@@ -202,7 +195,7 @@ describe("diff + update", () => {
   });
 });
 
-describe("delete policies", () => {
+describe("delete applies onDelete: retain, disable or delete", () => {
   it("retain makes no request; disable PATCHes disabled=true; delete DELETEs, and 404 means done", async () => {
     const retained = await provider.create(await checked({ userId: ADA, onDelete: "retain" }));
     emulator.clearRequests();
@@ -228,7 +221,7 @@ describe("delete policies", () => {
   });
 });
 
-describe("missing configuration", () => {
+describe("a missing API key is named by every method; the environment is the fallback", () => {
   it("every method names wacht:apiKey and WACHT_API_KEY", async () => {
     const saved = process.env["WACHT_API_KEY"];
     delete process.env["WACHT_API_KEY"];
@@ -499,7 +492,7 @@ describe("guard rails: lockout refusal and side-effect warnings", () => {
   });
 });
 
-describe("profile image", () => {
+describe("a profile image is uploaded once, with its real type", () => {
   it("uploads the declared image once with its real type and does not re-upload the same bytes", async () => {
     const dir = mkdtempSync(join(tmpdir(), "wacht-img-"));
     const file = join(dir, "avatar.png");
@@ -518,12 +511,11 @@ describe("profile image", () => {
 
 describe("delta refresh: one listing instead of a read per user", () => {
   it("refreshing many users lists them once and GETs only the users that changed; drift is still caught", async () => {
-    const many = Array.from({ length: 30 }, (_, i) => ({
-      id: String(320000000000000000n + BigInt(i)),
+    const many = seedUsers(emulator, 30, (i) => ({
+      id: nthId(320000000000000000n, i),
       first_name: `User${i}`,
       email: `user${i}@example.com`,
-    }));
-    emulator.users.seed(many);
+    })).map((d) => d.user);
     const states = await Promise.all(
       many.map(
         async (u) =>

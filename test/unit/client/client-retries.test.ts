@@ -25,7 +25,7 @@ afterEach(async () => {
   await t.agent.close();
 });
 
-describe("retry counts", () => {
+describe("GET, PATCH and DELETE are retried up to maxRetries on 429 and 5xx, never on 4xx", () => {
   it.each([429, 500, 502, 503, 504])("retries GET on %i and succeeds", async (status) => {
     t = makeClient();
     t.pool
@@ -115,7 +115,7 @@ describe("retry counts", () => {
   });
 });
 
-describe("POST /users", () => {
+describe("POST /users is retried only when nothing can have been created", () => {
   it.each([500, 502, 503, 504])("is not retried on %i", async (status) => {
     t = makeClient();
     t.pool
@@ -167,7 +167,7 @@ describe("POST /users", () => {
   });
 });
 
-describe("waits", () => {
+describe("retry waits follow the server's hint, within the budget", () => {
   it("uses the message hint of a header-less 429 (the real server)", async () => {
     t = makeClient();
     t.pool
@@ -262,7 +262,7 @@ describe("waits", () => {
   });
 });
 
-describe("timeouts", () => {
+describe("a slow response times out and is retried within the total budget", () => {
   it("retries a GET whose response is too slow, then succeeds", async () => {
     t = makeClient({ timeoutMs: 30 });
     t.pool

@@ -96,7 +96,7 @@ describe("ownership settings reach state even when values match", () => {
   });
 });
 
-describe("timestamps", () => {
+describe("timestamps compare at µs precision", () => {
   it("compares instants at µs precision whatever the fraction digits", () => {
     expect(toMicros("2026-06-20T10:11:12.123456789Z")).toBe("2026-06-20T10:11:12.123456Z");
     expect(toMicros("2026-06-20T10:11:12Z")).toBe("2026-06-20T10:11:12.000000Z");

@@ -30,7 +30,7 @@ const details = (over: Partial<ApiUserDetails>): ApiUserDetails =>
     ...over,
   }) as ApiUserDetails;
 
-describe("census selection", () => {
+describe("census selection matches the allowlist, email domains and metadata", () => {
   it("allowlist entries match an id, an email or a username, case-insensitively", () => {
     const user = summary({
       id: "42",
@@ -98,7 +98,7 @@ describe("census selection", () => {
   });
 });
 
-describe("export", () => {
+describe("export parses selectors, names files and writes only comparable fields", () => {
   it("parses every --select form and names the forms on a bad one", () => {
     expect(parseSelect(undefined)).toEqual({ all: true });
     expect(parseSelect("id:1, 2")).toEqual({ userIds: ["1", "2"] });
