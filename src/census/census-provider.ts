@@ -182,6 +182,7 @@ export class WachtUserCensusProvider {
     const { client, listing, run } = this.censusStep();
     const judged = { ...inputs, declaredUserIds: [...inputs.declaredUserIds, ...leaving] };
     const found = await takeCensus(client, listing, judged, previous);
+    this.listings.judged(listing);
     this.stats.listRequests += found.listRequests;
     this.stats.detailRequests += found.detailRequests;
     const undeclared = found.undeclaredAccounts;
@@ -215,6 +216,7 @@ export class WachtUserCensusProvider {
     const recorded = recordedOf(props);
     const { client, listing } = this.censusStep();
     const found = await takeCensus(client, listing, inputs, recorded.inspected);
+    this.listings.judged(listing);
     this.stats.listRequests += found.listRequests;
     this.stats.detailRequests += found.detailRequests;
     const state: CensusState = {

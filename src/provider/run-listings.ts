@@ -8,7 +8,8 @@
 //   `wacht:deltaRefreshThreshold` pages, as before);
 // - the FIRST census step of the run (its refresh `read`, or its `create`/`update` in a run with
 //   no refresh) uses it too, and lists it to the end: delta refresh then reads from the full
-//   listing whatever its cap (the pages are already paid for);
+//   listing whatever its cap (the pages are already paid for). A census step that failed (a list
+//   page failed) did not judge: the next one continues the run's listing;
 // - a later census step of the same process lists anew, on a listing of its own: a census never
 //   judges twice from one listing, so it always sees the accounts that existed before its step
 //   (and after its previous one). In the CLI that is the `update` after the refresh of an
@@ -36,7 +37,8 @@ export interface DeploymentRef {
 
 interface RunEntry {
   readonly listing: DeploymentListing;
-  censusTook: boolean;
+  /** A census step of this run judged from `listing`. */
+  censusJudged: boolean;
 }
 
 function deploymentKey(ref: DeploymentRef): string {
@@ -54,7 +56,7 @@ export class RunListings {
     let entry = this.entries.get(key);
     if (entry === undefined) {
       // Listed with the client of the first reader (its retries and pacing): no request yet.
-      entry = { listing: new DeploymentListing(client), censusTook: false };
+      entry = { listing: new DeploymentListing(client), censusJudged: false };
       this.entries.set(key, entry);
     }
     return entry;
@@ -65,12 +67,23 @@ export class RunListings {
     return this.entry(ref, client).listing;
   }
 
-  /** The listing a census step judges from: the run's the first time, a fresh one after. */
+  /**
+   * The listing a census step judges from: the run's until a census step has judged from it
+   * (see {@link judged}), a fresh one after.
+   */
   forCensus(ref: DeploymentRef, client: WachtClient): DeploymentListing {
     const entry = this.entry(ref, client);
-    if (entry.censusTook) return new DeploymentListing(client);
-    entry.censusTook = true;
-    return entry.listing;
+    return entry.censusJudged ? new DeploymentListing(client) : entry.listing;
+  }
+
+  /**
+   * A census step judged from `listing`: a later step lists anew. (A step that failed, e.g. on a
+   * list page, did not judge: its retry continues the run's listing.)
+   */
+  judged(listing: DeploymentListing): void {
+    for (const entry of this.entries.values()) {
+      if (entry.listing === listing) entry.censusJudged = true;
+    }
   }
 }
 

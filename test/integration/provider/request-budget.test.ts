@@ -395,6 +395,32 @@ describe("refresh + census in one run: one listing of the deployment (issue #14)
     expect(kinds()).toEqual({ "GET /users": 2, "GET /users/:id/details": 1 });
   });
 
+  it("a failed page: the reads GET their users (as before), the census fails, and its retry completes the listing for both", async () => {
+    const managed = await seedDeployment();
+    const { users, census } = await oneRun({ "wacht:maxRetries": "0" });
+    const state = await censusState(census);
+    emulator.faults.enqueue({
+      kind: "status",
+      status: 500,
+      match: { method: "GET", path: "/users" },
+    });
+    emulator.clearRequests();
+    await refreshAll(users, managed.slice(0, 2));
+    expect(kinds()).toEqual({ "GET /users": 1, "GET /users/:id/details": 2 });
+    emulator.faults.enqueue({
+      kind: "status",
+      status: 500,
+      match: { method: "GET", path: "/users" },
+    });
+    emulator.clearRequests();
+    await expect(census.read(CENSUS_ID, state)).rejects.toThrow(/500|went wrong/i);
+    const read = await census.read(CENSUS_ID, state); // `pulumi refresh` again: a new step
+    expect(undeclaredIds(read)).toEqual([EVE]);
+    emulator.clearRequests();
+    await refreshAll(users, managed.slice(2)); // the census's listing answers the later reads
+    expect(calls(emulator)).toEqual([]);
+  });
+
   it("a later census step of the same run lists anew (it sees an account added since); the reads keep the run's listing", async () => {
     const managed = await seedDeployment();
     const { users, census } = await oneRun();
