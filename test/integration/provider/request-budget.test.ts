@@ -12,6 +12,7 @@ import { RunListings } from "../../../src/provider/run-listings";
 import { WachtUserProvider } from "../../../src/provider/user-provider";
 import type { ApiUserDetails } from "../../../src/schema/wire";
 import { calls, configuredProvider } from "../../helpers/provider";
+import { captureWarnings } from "../../helpers/warnings";
 
 const KEY = "sk_test_budget_key_00000000000000000000000000000000";
 let emulator: EmulatorHandle;
@@ -453,7 +454,13 @@ describe("refresh + census in one run: one listing of the deployment (issue #14)
     const { users, census } = await oneRun();
     const refreshed = await users.read(KAY, outs); // the run's listing starts here
     const news = await checked(users, { ...decl, disabled: true });
-    await users.update(KAY, refreshed.props as Record<string, unknown>, news);
+    const warnings = captureWarnings();
+    await users.update(KAY, refreshed.props as Record<string, unknown>, news).finally(() => {
+      warnings.done();
+    });
+    expect(warnings.messages).toEqual([
+      expect.stringContaining(`disabling Wacht user ${KAY} revokes all of the user's sessions`),
+    ]);
     emulator.clearRequests();
     const read = await census.read(CENSUS_ID, last.props as Record<string, unknown>);
     // The run's listing still shows her old updated_at, but no longer vouches for her: one GET.
