@@ -106,3 +106,38 @@ export function buildCensusInputsSchema() {
     })
     .strict();
 }
+
+const accountSchema = z.object({
+  id: z.string(),
+  email: z.string().nullable(),
+  username: z.string().nullable(),
+  createdAt: z.string(),
+});
+
+const inspectedSchema = z.object({
+  updatedAt: z.string(),
+  selected: z.boolean(),
+  disabled: z.boolean(),
+});
+
+/**
+ * The recorded parts of a census state as the engine sends them back (olds, or a refresh's
+ * props). This provider wrote them; a missing or malformed part (an older state, a placeholder)
+ * reads as empty, which at worst costs the details GETs the `inspected` cache would have saved.
+ * The declaration's other keys (`selector`, `allowlist`) are compared as they are, not read.
+ */
+export function buildRecordedCensusSchema() {
+  return z.object({
+    declaredUserIds: z.array(z.string()).catch([]),
+    undeclared: z.enum(UNDECLARED_POLICIES).catch("report"),
+    undeclaredAccounts: z.array(accountSchema).catch([]),
+    disabledAccounts: z.array(accountSchema).catch([]),
+    inspected: z.record(z.string(), inspectedSchema).catch({}),
+  });
+}
+
+/** What {@link buildRecordedCensusSchema} reads. */
+export type RecordedCensus = Pick<
+  CensusState,
+  "declaredUserIds" | "undeclared" | "undeclaredAccounts" | "disabledAccounts" | "inspected"
+>;

@@ -5,7 +5,9 @@
 // Lifecycle: `read` (refresh) takes the census and records the undeclared accounts; `diff` shows
 // a change while any is recorded (and warns, naming them); `create`/`update` take the census again
 // and, in report mode, fail naming each account and what to do, or, in disable mode, disable
-// them. `delete` touches no account.
+// them. `delete` touches no account. The listing each step judges from is the run's, shared with
+// the User provider's delta refresh in the same process (src/provider/run-listings.ts): the
+// first census step of a run uses it, a later step of the same process lists anew.
 import * as pulumi from "@pulumi/pulumi";
 import { WachtClient } from "../client/wacht-client";
 import {
@@ -14,13 +16,16 @@ import {
   type StackConfigValues,
 } from "../config/provider-config";
 import { jsonEqual } from "../diff/json-equal";
+import type { DeploymentListing } from "../provider/deployment-listing";
+import { processListings, RunListings } from "../provider/run-listings";
 import { UNKNOWN } from "../schema/user-fields";
 import {
   buildCensusInputsSchema,
-  type CensusAccount,
+  buildRecordedCensusSchema,
   type CensusInputs,
   type CensusState,
   type InspectedUser,
+  type RecordedCensus,
 } from "./census-inputs";
 import { undeclaredReport, undeclaredWarning } from "./messages";
 import { disableAccounts, takeCensus } from "./take-census";
@@ -46,14 +51,9 @@ function inputsOf(props: Props): CensusInputs {
   );
 }
 
-function accountsOf(value: unknown): CensusAccount[] {
-  return Array.isArray(value) ? (value as CensusAccount[]) : [];
-}
-
-function inspectedOf(value: unknown): Record<string, InspectedUser> {
-  return value !== null && typeof value === "object" && !Array.isArray(value)
-    ? (value as Record<string, InspectedUser>)
-    : {};
+/** The recorded parts of a state (or of checked news), typed; a malformed part reads as empty. */
+function recordedOf(props: Props): RecordedCensus {
+  return buildRecordedCensusSchema().parse(props);
 }
 
 /** The census provider the shim delegates to. */
@@ -63,11 +63,23 @@ export class WachtUserCensusProvider {
   /** Requests made by this process (for tests and benchmarks). */
   readonly stats = { listRequests: 0, detailRequests: 0, disableRequests: 0 };
 
+  /**
+   * @param listings the run's deployment listings, shared with the User provider
+   *   (run-listings.ts): the shim's factory passes the process's; an instance built directly gets
+   *   its own (a new run).
+   */
+  constructor(private readonly listings: RunListings = new RunListings()) {}
+
   async configure(req: pulumi.dynamic.ConfigureRequest): Promise<void> {
     this.stack = readStackConfig((key) => req.config.get(key));
   }
 
-  private wacht(): WachtClient {
+  /** A census step: the client for the current settings, and the listing it judges from. */
+  private censusStep(): {
+    client: WachtClient;
+    listing: DeploymentListing;
+    run: DeploymentListing;
+  } {
     const s = resolveProviderSettings(this.stack);
     const key = JSON.stringify([
       s.baseUrl,
@@ -88,7 +100,13 @@ export class WachtUserCensusProvider {
         }),
       };
     }
-    return this.client.client;
+    const client = this.client.client;
+    // `run` is the run's listing (this step's writes invalidate it); `listing` may be it.
+    return {
+      client,
+      listing: this.listings.forCensus(s, client),
+      run: this.listings.run(s, client),
+    };
   }
 
   /** Validates the declaration and applies the defaults; no request. Unknowns pass through. */
@@ -132,18 +150,18 @@ export class WachtUserCensusProvider {
 
   /** A change when the declaration changed or the last census recorded undeclared accounts. */
   async diff(_id: string, olds: Props, news: Props): Promise<pulumi.dynamic.DiffResult> {
+    const before = recordedOf(olds);
+    const after = recordedOf(news);
     const changed = INPUT_KEYS.filter((k) => {
       if (hasUnknown(news[k])) return true;
       if (k === "declaredUserIds") {
-        const a = [...((olds[k] as string[] | undefined) ?? [])].sort();
-        const b = [...((news[k] as string[] | undefined) ?? [])].sort();
-        return !jsonEqual(a, b);
+        return !jsonEqual([...before.declaredUserIds].sort(), [...after.declaredUserIds].sort());
       }
       return !jsonEqual(olds[k], news[k]);
     });
-    const undeclared = accountsOf(olds["undeclaredAccounts"]);
+    const undeclared = before.undeclaredAccounts;
     if (undeclared.length > 0) {
-      void pulumi.log.warn(undeclaredWarning(undeclared, news["undeclared"] === "disable"));
+      void pulumi.log.warn(undeclaredWarning(undeclared, after.undeclared === "disable"));
       changed.push("undeclaredAccounts" as never);
     }
     return { changes: changed.length > 0, replaces: [], deleteBeforeReplace: false };
@@ -161,9 +179,10 @@ export class WachtUserCensusProvider {
     leaving: readonly string[] = [],
   ): Promise<CensusState> {
     const inputs = inputsOf(props);
-    const client = this.wacht();
+    const { client, listing, run } = this.censusStep();
     const judged = { ...inputs, declaredUserIds: [...inputs.declaredUserIds, ...leaving] };
-    const found = await takeCensus(client, judged, previous);
+    const found = await takeCensus(client, listing, judged, previous);
+    this.listings.judged(listing);
     this.stats.listRequests += found.listRequests;
     this.stats.detailRequests += found.detailRequests;
     const undeclared = found.undeclaredAccounts;
@@ -172,6 +191,7 @@ export class WachtUserCensusProvider {
     let inspected = found.inspected;
     if (undeclared.length > 0) {
       this.stats.disableRequests += undeclared.length;
+      for (const account of undeclared) run.invalidate(account.id);
       const updated = await disableAccounts(client, undeclared);
       inspected = { ...inspected, ...updated };
       void pulumi.log.info(
@@ -186,22 +206,23 @@ export class WachtUserCensusProvider {
   }
 
   async update(_id: string, olds: Props, news: Props): Promise<pulumi.dynamic.UpdateResult> {
-    const before = Array.isArray(olds["declaredUserIds"])
-      ? (olds["declaredUserIds"] as string[])
-      : [];
-    return { outs: await this.enforce(news, inspectedOf(olds["inspected"]), before) };
+    const before = recordedOf(olds);
+    return { outs: await this.enforce(news, before.inspected, before.declaredUserIds) };
   }
 
   /** Refresh: records the undeclared accounts (no write). The declaration is kept as it was. */
   async read(id: string, props: Props): Promise<pulumi.dynamic.ReadResult> {
     const inputs = inputsOf(props);
-    const found = await takeCensus(this.wacht(), inputs, inspectedOf(props["inspected"]));
+    const recorded = recordedOf(props);
+    const { client, listing } = this.censusStep();
+    const found = await takeCensus(client, listing, inputs, recorded.inspected);
+    this.listings.judged(listing);
     this.stats.listRequests += found.listRequests;
     this.stats.detailRequests += found.detailRequests;
     const state: CensusState = {
       ...inputs,
       undeclaredAccounts: found.undeclaredAccounts,
-      disabledAccounts: accountsOf(props["disabledAccounts"]),
+      disabledAccounts: recorded.disabledAccounts,
       inspected: found.inspected,
     };
     return { id, props: state };
@@ -213,7 +234,7 @@ export class WachtUserCensusProvider {
   }
 }
 
-/** Called by the shim, once per provider process. */
+/** Called by the shim, once per provider process: the census shares the process's listings. */
 export function createCensusProvider(): WachtUserCensusProvider {
-  return new WachtUserCensusProvider();
+  return new WachtUserCensusProvider(processListings());
 }

@@ -2,21 +2,22 @@
 // and those outside the selector, and read the details only of the remaining candidates whose
 // `updated_at` changed since the last census (to learn `disabled` and, for a publicMetadata
 // selector, the metadata). In a deployment where every selected account is declared that is the
-// list requests only. It never writes; `disableAccounts` does, and only PATCHes `disabled: true`.
+// list requests only, and those are the run's listing, shared with delta refresh when both run
+// (src/provider/run-listings.ts). It never writes; `disableAccounts` does, and only PATCHes
+// `disabled: true`.
 import type { WachtClient } from "../client/wacht-client";
 import { isWachtError } from "../client/errors";
 import { jsonEqual } from "../diff/json-equal";
 import { sameInstant } from "../diff/timestamps";
+import type { DeploymentListing } from "../provider/deployment-listing";
 import type { ApiUserDetails, ApiUserSummary } from "../schema/wire";
 import type { CensusAccount, CensusInputs, CensusSelector, InspectedUser } from "./census-inputs";
-
-/** Users per list request (as delta refresh uses). */
-export const CENSUS_PAGE_SIZE = 500;
 
 /** What one census found, and what it cost. */
 export interface CensusResult {
   undeclaredAccounts: CensusAccount[];
   inspected: Record<string, InspectedUser>;
+  /** List requests the listing made while this census waited for it (none when already in). */
   listRequests: number;
   detailRequests: number;
 }
@@ -71,30 +72,14 @@ export function accountOf(user: ApiUserSummary | ApiUserDetails): CensusAccount 
   };
 }
 
-/** Lists every user, counting the requests. */
-async function listAll(
-  client: WachtClient,
-): Promise<{ users: ApiUserSummary[]; requests: number }> {
-  const users: ApiUserSummary[] = [];
-  let requests = 0;
-  let offset = 0;
-  for (;;) {
-    requests += 1;
-    const page = await client.users.list({
-      limit: CENSUS_PAGE_SIZE,
-      offset,
-      sortKey: "created_at",
-      sortOrder: "asc",
-    });
-    users.push(...page.data);
-    if (!page.has_more || page.data.length === 0) return { users, requests };
-    offset += page.data.length;
-  }
-}
-
-/** Takes the census. `previous` is the `inspected` map of the last census (its cache). */
+/**
+ * Takes the census from `listing` (listed to the end here). `previous` is the `inspected` map of
+ * the last census (its cache); it is not trusted for a user the listing no longer vouches for
+ * (this process wrote it after the listing started): that candidate's details are read.
+ */
 export async function takeCensus(
   client: WachtClient,
+  listing: DeploymentListing,
   inputs: CensusInputs,
   previous: Readonly<Record<string, InspectedUser>> = {},
 ): Promise<CensusResult> {
@@ -102,7 +87,9 @@ export async function takeCensus(
   const allow = new Set(
     inputs.allowlist.map((e) => (/^[0-9]+$/.test(e) ? canonicalId(e) : e.toLowerCase())),
   );
-  const { users, requests } = await listAll(client);
+  const before = listing.listRequests;
+  const users = await listing.all();
+  const requests = listing.listRequests - before;
   const seen = new Set<string>();
   const undeclaredAccounts: CensusAccount[] = [];
   const inspected: Record<string, InspectedUser> = {};
@@ -113,7 +100,7 @@ export async function takeCensus(
     seen.add(id);
     if (declared.has(id) || allowlisted(user, allow) || excludedByList(inputs.selector, user))
       continue;
-    let facts = previous[user.id];
+    let facts = listing.vouchesFor(user.id) ? previous[user.id] : undefined;
     if (facts === undefined || !sameInstant(facts.updatedAt, user.updated_at)) {
       let details: ApiUserDetails;
       try {

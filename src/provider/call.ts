@@ -19,6 +19,8 @@ export interface Call {
   readonly reads: RecentReads;
   /** The declared password (kept by check), or undefined; throws when check did not run here. */
   password(declaration: UserDeclaration): string | undefined;
+  /** Records that this process is about to write `userId`: the run's listing no longer vouches for it. */
+  wrote(userId: string): void;
   /** Records that this process created or took over `userId` (and forgets its cached listing). */
   claim(userId: string): void;
   /** True when this process created or took over `userId`. */

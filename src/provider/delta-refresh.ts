@@ -1,82 +1,67 @@
 // Delta refresh (issue #6: other providers cost one GET per user per refresh). The first read
-// of a provider process lists all users ONCE (pages of 500, each item carries `updated_at`), and
-// every read of the process, concurrent or later, skips the details GET of a user whose
-// `updated_at` equals the state's. No waiting and no counting of reads: a refresh of N unchanged
-// users costs ⌈M/500⌉ list requests (M = users in the deployment) whatever `--parallel` is and
-// however fast the reads arrive. A deployment larger than `wacht:deltaRefreshThreshold` pages
-// (default 20, i.e. 10,000 users) is not listed to the end: its reads GET each user, so a small
-// stack in a huge deployment never pays for a long listing.
+// of a run lists all users ONCE (pages of 500, each item carries `updated_at`), and every read of
+// the run, concurrent or later, skips the details GET of a user whose `updated_at` equals the
+// state's. No waiting and no counting of reads: a refresh of N unchanged users costs ⌈M/500⌉ list
+// requests (M = users in the deployment) whatever `--parallel` is and however fast the reads
+// arrive. A deployment larger than `wacht:deltaRefreshThreshold` pages (default 20, i.e. 10,000
+// users) is not listed to the end for delta refresh: its reads GET each user, so a small stack in
+// a huge deployment never pays for a long listing. The listing is the run's (run-listings.ts):
+// a wacht.UserCensus in the same run reads the same one (and lists it to the end, after which the
+// reads use it whatever the cap), so a refresh with a census still costs ⌈M/500⌉ in all.
 //
 // Every managed field lives in the users row, and Wacht bumps `updated_at` on every write of it
 // (docs/wacht-api.md §3), so drift of a managed field is never missed. Read-only outputs that live in
 // other tables (email addresses, phone numbers, segments) may stay stale until the user's next
 // update; `wacht:deltaRefresh false` turns this off.
-import type { WachtClient } from "../client/wacht-client";
+import type { DeploymentListing } from "./deployment-listing";
 
 /** Options of {@link DeltaRefresh}. */
 export interface DeltaRefreshOptions {
   /** Most list pages the listing may take; a larger deployment is read user by user. @default 20 */
   maxPages?: number;
-  /** Page size of the listing. @default 500 */
-  pageSize?: number;
 }
 
 /** The default of `wacht:deltaRefreshThreshold`: list pages (of 500 users) the listing may take. */
 export const DEFAULT_MAX_PAGES = 20;
 
-/** One listing of the users per provider process (per client), shared by all its reads. */
+/** The reads' view of the run's listing (run-listings.ts), shared by all reads of a process. */
 export class DeltaRefresh {
-  private listing: Promise<Map<string, string> | undefined> | undefined;
-  private readonly stale = new Set<string>();
   private readonly maxPages: number;
-  private readonly pageSize: number;
+  /** The listing failed for delta refresh: every later read GETs (it only costs the optimisation). */
+  private failed = false;
 
   constructor(
-    private readonly client: WachtClient,
+    private readonly listing: DeploymentListing,
     options: DeltaRefreshOptions = {},
   ) {
     this.maxPages = options.maxPages ?? DEFAULT_MAX_PAGES;
-    this.pageSize = options.pageSize ?? 500;
   }
 
-  /** Number of list requests made (for tests and benchmarks). */
-  listCalls = 0;
+  /** List requests of the run's listing (shared with the census when both run), for tests. */
+  get listCalls(): number {
+    return this.listing.listRequests;
+  }
 
   /** When the listing started (epoch ms): what it shows is at least this recent. */
-  listedAt: number | undefined;
-
-  /** Forget what the listing says about a user this process just wrote. */
-  invalidate(userId: string): void {
-    this.stale.add(userId);
+  get listedAt(): number | undefined {
+    return this.listing.startedAt;
   }
 
   /**
    * The listed `updated_at` of `userId`, or `undefined` when the caller must GET the details
    * (the user is not in the listing, this process changed it, or the deployment is too large).
+   * Past `maxPages` pages the listing stops for delta refresh; when the census of the same run
+   * lists to the end, the reads waiting then (and every later one) use that full listing.
    */
   async updatedAt(userId: string): Promise<string | undefined> {
-    this.listing ??= this.fetch().catch(() => undefined); // a failed listing only costs the optimisation
-    const listing = await this.listing;
-    if (listing === undefined || this.stale.has(userId)) return undefined;
-    return listing.get(userId);
-  }
-
-  private async fetch(): Promise<Map<string, string> | undefined> {
-    this.listedAt = Date.now();
-    const map = new Map<string, string>();
-    let offset = 0;
-    for (let pages = 0; pages < this.maxPages; pages++) {
-      this.listCalls += 1;
-      const page = await this.client.users.list({
-        limit: this.pageSize,
-        offset,
-        sortKey: "created_at",
-        sortOrder: "asc",
-      });
-      for (const user of page.data) map.set(user.id, user.updated_at);
-      if (!page.has_more || page.data.length === 0) return map;
-      offset += page.data.length;
+    if (!this.listing.complete && !this.failed) {
+      try {
+        const complete = await this.listing.upTo(this.maxPages);
+        if (!complete && this.listing.wantsAll) await this.listing.upTo(Infinity);
+      } catch {
+        this.failed = true;
+      }
     }
-    return undefined; // more than maxPages pages: each read GETs its user
+    return this.listing.complete ? this.listing.updatedAt(userId) : undefined;
   }
 }

@@ -25,7 +25,7 @@ export async function updateUser(
   const { client } = call;
   const userId = state.userId ?? id;
   const { changedFields, passwordChanged } = diffUser(state, news);
-  call.delta?.invalidate(userId);
+  call.wrote(userId); // also with delta refresh off: the census may read the run's listing
   let outs: Record<string, unknown> = withDeclaration(state, declarationOf(news));
   if (changedFields.length > 0 || !state.updatedAt) {
     let live: ApiUserDetails;

@@ -27,6 +27,7 @@ import { PasswordVault } from "./password-vault";
 import { readUser } from "./read";
 import { RecentReads } from "./recent-reads";
 import { RecentUsers } from "./recent-users";
+import { processListings, RunListings } from "./run-listings";
 import type { ShimmedProvider } from "./shim";
 import { updateUser } from "./update";
 
@@ -46,6 +47,12 @@ export class WachtUserProvider implements ShimmedProvider<UserDeclaration, State
   private readonly claimed = new Set<string>();
   /** The settings last validated (see validatedSettings). */
   private validated: string | undefined;
+
+  /**
+   * @param listings the run's deployment listings, shared with the census (run-listings.ts): the
+   *   shim's factory passes the process's; an instance built directly gets its own (a new run).
+   */
+  constructor(private readonly listings: RunListings = new RunListings()) {}
 
   /** Stores the stack config (the host calls this once, before any other method). */
   async configure(req: pulumi.dynamic.ConfigureRequest): Promise<void> {
@@ -79,9 +86,10 @@ export class WachtUserProvider implements ShimmedProvider<UserDeclaration, State
       client = new WachtClient({ apiKey, baseUrl, maxRetries, timeoutMs, requestsPerMinute });
       this.clients.set(cacheKey, client);
     }
+    const listing = this.listings.run(settings, client);
     let delta = this.deltas.get(client);
     if (delta === undefined && settings.deltaRefresh) {
-      delta = new DeltaRefresh(client, { maxPages: settings.deltaRefreshThreshold });
+      delta = new DeltaRefresh(listing, { maxPages: settings.deltaRefreshThreshold });
       this.deltas.set(client, delta);
     }
     let recent = this.recents.get(client);
@@ -101,9 +109,10 @@ export class WachtUserProvider implements ShimmedProvider<UserDeclaration, State
       recent,
       reads,
       password: (declaration) => this.password(declaration),
+      wrote: (userId) => listing.invalidate(userId),
       claim: (userId) => {
         this.claimed.add(userId);
-        this.deltas.get(client)?.invalidate(userId);
+        listing.invalidate(userId);
         this.reads.get(client)?.forget(userId);
       },
       claimed: (userId) => this.claimed.has(userId),
@@ -121,7 +130,7 @@ export class WachtUserProvider implements ShimmedProvider<UserDeclaration, State
     return password;
   }
 
-  /** Delta-refresh statistics of this process (list calls made), for tests and benchmarks. */
+  /** List calls of the run's listing this provider's reads use (shared with the census). */
   refreshStats(): { listCalls: number } {
     let listCalls = 0;
     for (const d of this.deltas.values()) listCalls += d.listCalls;
@@ -183,5 +192,5 @@ export class WachtUserProvider implements ShimmedProvider<UserDeclaration, State
 
 /** Creates a provider instance (called by the shim, once per provider process and config). */
 export function createUserProvider(): WachtUserProvider {
-  return new WachtUserProvider();
+  return new WachtUserProvider(processListings());
 }

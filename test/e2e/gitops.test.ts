@@ -62,8 +62,13 @@ describe("the GitOps workflows through the real CLI", () => {
     expect(emulator.users.list()).toHaveLength(3);
   });
 
-  test("nightly drift job after up: exits 0", async () => {
+  test("nightly drift job after up: exits 0, listing the deployment once (users and census share it)", async () => {
+    emulator.clearRequests();
     expectSuccess(await run(DRIFT));
+    // One provider process refreshes the three users (delta refresh) and the census: ⌈3/500⌉ = 1
+    // list request in all (issue #14; each listed for itself before: 2).
+    const lists = emulator.requests().filter((r) => r.method === "GET" && r.path === "/users");
+    expect(lists).toHaveLength(1);
   });
 
   test("a pull request adding a file: the preview shows + create for it", async () => {

@@ -2,14 +2,18 @@
 // over real HTTP: a create is POST + one PATCH (or one GET), with one listing of the recent users
 // per process for the duplicate lookup; an update right after this process's read is one PATCH;
 // a refresh of unchanged users is ⌈M/500⌉ list requests whatever the parallelism.
+import { CENSUS_ID, WachtUserCensusProvider } from "../../../src/census/census-provider";
 import { startEmulator, type EmulatorHandle, type UserDump } from "../../../src/emulator";
 import { detailsFromState } from "../../../src/provider/details-from-state";
 import { RecentReads, RECENT_READ_MS } from "../../../src/provider/recent-reads";
 import { declarationFromState, toOutputs } from "../../../src/provider/to-outputs";
 import type { UserOutputs } from "../../../src/schema/user-state";
+import { RunListings } from "../../../src/provider/run-listings";
+import { WachtUserProvider } from "../../../src/provider/user-provider";
 import type { ApiUserDetails } from "../../../src/schema/wire";
-import { type TestProvider, calls, configuredProvider } from "../../helpers/provider";
+import { asEngineSees, type TestProvider, calls, configuredProvider } from "../../helpers/provider";
 import { nthId, seedUsers } from "../../helpers/seed";
+import { captureWarnings } from "../../helpers/warnings";
 
 const KEY = "sk_test_budget_key_00000000000000000000000000000000";
 let emulator: EmulatorHandle;
@@ -46,6 +50,18 @@ function seedNumbered(n: number): UserDump["user"][] {
     first_name: `U${i}`,
     email: `u${i}@example.com`,
   })).map((d) => d.user);
+}
+
+/** The states of `users` declared by userId (created by a run of their own). */
+async function states(users: { id: string; first_name: string }[]) {
+  const run = await configuredProvider(emulator.url, KEY);
+  const out: Record<string, unknown>[] = [];
+  for (const u of users) {
+    out.push(
+      (await run.create(await checked(run, { userId: u.id, firstName: u.first_name }))).outs,
+    );
+  }
+  return out;
 }
 
 describe("create: POST + one PATCH, one shared listing per process", () => {
@@ -227,17 +243,6 @@ describe("update: the lost-update guard reuses this process's recent read", () =
 });
 
 describe("refresh: ⌈M/500⌉ list requests at every parallelism", () => {
-  async function states(users: { id: string; first_name: string }[]) {
-    const run = await configuredProvider(emulator.url, KEY);
-    const out: Record<string, unknown>[] = [];
-    for (const u of users) {
-      out.push(
-        (await run.create(await checked(run, { userId: u.id, firstName: u.first_name }))).outs,
-      );
-    }
-    return out;
-  }
-
   /** Reads every state with at most `parallel` reads in flight. */
   async function refresh(p: TestProvider, all: Record<string, unknown>[], parallel: number) {
     const queue = [...all];
@@ -270,5 +275,196 @@ describe("refresh: ⌈M/500⌉ list requests at every parallelism", () => {
     const p = await configuredProvider(emulator.url, KEY, { "wacht:deltaRefreshThreshold": "1" });
     await refresh(p, managed, 1);
     expect(kinds()).toEqual({ "GET /users": 1, "GET /users/:id/details": 3 });
+  });
+});
+
+describe("refresh + census in one run: one listing of the deployment (issue #14)", () => {
+  const EVE = "339000000000000001"; // added in the dashboard after the 600: on the second page
+
+  /** The User and census providers of one run: one RunListings, as the shim's factories share. */
+  async function oneRun(extra: Record<string, string> = {}, listings = new RunListings()) {
+    const users = asEngineSees(new WachtUserProvider(listings));
+    const census = new WachtUserCensusProvider(listings);
+    const values: Record<string, string> = {
+      "wacht:apiKey": KEY,
+      "wacht:baseUrl": emulator.url,
+      ...extra,
+    };
+    const req = {
+      config: { get: (k: string) => values[k], require: (k: string) => values[k] ?? "" },
+    };
+    await users.configure(req);
+    await census.configure(req);
+    return { users, census };
+  }
+
+  /** A census state that selects the corp.example accounts and declares none of them. */
+  async function censusState(census: WachtUserCensusProvider): Promise<Record<string, unknown>> {
+    const res = await census.check(
+      {},
+      { selector: { emailDomains: ["corp.example"] }, declaredUserIds: [] },
+    );
+    expect(res.failures ?? []).toEqual([]);
+    return { ...res.inputs, undeclaredAccounts: [], disabledAccounts: [], inspected: {} };
+  }
+
+  function undeclaredIds(read: { props?: Record<string, unknown> }): string[] {
+    const accounts = (read.props?.["undeclaredAccounts"] ?? []) as { id: string }[];
+    return accounts.map((a) => a.id);
+  }
+
+  async function refreshAll(p: TestProvider, all: Record<string, unknown>[]) {
+    await Promise.all(all.map((s) => p.read(String(s["userId"]), s)));
+  }
+
+  /** 600 users, 40 of them managed, and Eve (undeclared, corp.example) listed last. */
+  async function seedDeployment(): Promise<Record<string, unknown>[]> {
+    const users = seedNumbered(600);
+    emulator.users.seed([{ id: EVE, username: "eve", email: "eve@corp.example" }]);
+    return states(users.slice(0, 40));
+  }
+
+  it("40 user reads and the census of 601 users, concurrently: 2 list requests in all (4 in two runs)", async () => {
+    const managed = await seedDeployment();
+    // Before issue #14 (and still in separate runs): the census and delta refresh each list.
+    const apart = { users: (await oneRun()).users, census: (await oneRun()).census };
+    const stateApart = await censusState(apart.census);
+    emulator.clearRequests();
+    await Promise.all([refreshAll(apart.users, managed), apart.census.read(CENSUS_ID, stateApart)]);
+    expect(kinds()).toEqual({ "GET /users": 4, "GET /users/:id/details": 1 });
+
+    const { users, census } = await oneRun();
+    const state = await censusState(census);
+    emulator.clearRequests();
+    const [, read] = await Promise.all([refreshAll(users, managed), census.read(CENSUS_ID, state)]);
+    expect(kinds()).toEqual({ "GET /users": 2, "GET /users/:id/details": 1 });
+    expect(undeclaredIds(read)).toEqual([EVE]);
+    expect(users.refreshStats().listCalls).toBe(2);
+  });
+
+  it.each(["census first", "reads first"])(
+    "%s: still 2 list requests, and every read is answered by the listing",
+    async (order) => {
+      const managed = await seedDeployment();
+      const { users, census } = await oneRun();
+      const state = await censusState(census);
+      emulator.clearRequests();
+      let read: { props?: Record<string, unknown> };
+      if (order === "census first") {
+        read = await census.read(CENSUS_ID, state);
+        await refreshAll(users, managed);
+      } else {
+        await refreshAll(users, managed);
+        read = await census.read(CENSUS_ID, state);
+      }
+      expect(kinds()).toEqual({ "GET /users": 2, "GET /users/:id/details": 1 });
+      expect(calls(emulator)).not.toContain(
+        `GET /users/${managed[0]!["userId"] as string}/details`,
+      );
+      expect(undeclaredIds(read)).toEqual([EVE]);
+    },
+  );
+
+  it("capped for delta refresh (wacht:deltaRefreshThreshold 1): the census continues the listing, it does not start over", async () => {
+    const managed = await seedDeployment();
+    const { users, census } = await oneRun({ "wacht:deltaRefreshThreshold": "1" });
+    const state = await censusState(census);
+    emulator.clearRequests();
+    // The reads stop at the cap and GET their users, as without a census.
+    await refreshAll(users, managed.slice(0, 3));
+    expect(kinds()).toEqual({ "GET /users": 1, "GET /users/:id/details": 3 });
+    emulator.clearRequests();
+    // The census needs every user: it lists the second page only, and finds Eve on it.
+    const read = await census.read(CENSUS_ID, state);
+    expect(undeclaredIds(read)).toEqual([EVE]);
+    expect(calls(emulator)).toEqual(["GET /users", `GET /users/${EVE}/details`]);
+    expect(emulator.requests()[0]?.query["offset"]).toBe("500");
+    emulator.clearRequests();
+    // Later reads use the census's full listing (already paid for): no request.
+    await refreshAll(users, managed.slice(3));
+    expect(calls(emulator)).toEqual([]);
+    expect(users.refreshStats().listCalls).toBe(2);
+  });
+
+  it("capped, with the census running alongside: the reads wait for its full listing instead of GETting", async () => {
+    const managed = await seedDeployment();
+    const { users, census } = await oneRun({ "wacht:deltaRefreshThreshold": "1" });
+    const state = await censusState(census);
+    emulator.clearRequests();
+    const [read] = await Promise.all([census.read(CENSUS_ID, state), refreshAll(users, managed)]);
+    expect(undeclaredIds(read)).toEqual([EVE]);
+    expect(kinds()).toEqual({ "GET /users": 2, "GET /users/:id/details": 1 });
+  });
+
+  it("a failed page: the reads GET their users (as before), the census fails, and its retry completes the listing for both", async () => {
+    const managed = await seedDeployment();
+    const { users, census } = await oneRun({ "wacht:maxRetries": "0" });
+    const state = await censusState(census);
+    emulator.faults.enqueue({
+      kind: "status",
+      status: 500,
+      match: { method: "GET", path: "/users" },
+    });
+    emulator.clearRequests();
+    await refreshAll(users, managed.slice(0, 2));
+    expect(kinds()).toEqual({ "GET /users": 1, "GET /users/:id/details": 2 });
+    emulator.faults.enqueue({
+      kind: "status",
+      status: 500,
+      match: { method: "GET", path: "/users" },
+    });
+    emulator.clearRequests();
+    await expect(census.read(CENSUS_ID, state)).rejects.toThrow(/500|went wrong/i);
+    const read = await census.read(CENSUS_ID, state); // `pulumi refresh` again: a new step
+    expect(undeclaredIds(read)).toEqual([EVE]);
+    emulator.clearRequests();
+    await refreshAll(users, managed.slice(2)); // the census's listing answers the later reads
+    expect(calls(emulator)).toEqual([]);
+  });
+
+  it("a later census step of the same run lists anew (it sees an account added since); the reads keep the run's listing", async () => {
+    const managed = await seedDeployment();
+    const { users, census } = await oneRun();
+    const state = await censusState(census);
+    emulator.clearRequests();
+    const first = await census.read(CENSUS_ID, state);
+    await refreshAll(users, managed.slice(0, 20));
+    expect(undeclaredIds(first)).toEqual([EVE]);
+    expect(kinds()).toEqual({ "GET /users": 2, "GET /users/:id/details": 1 });
+    const MAL = "339000000000000002";
+    emulator.users.seed([{ id: MAL, username: "mal", email: "mal@corp.example" }]);
+    emulator.clearRequests();
+    const second = await census.read(CENSUS_ID, first.props as Record<string, unknown>);
+    await refreshAll(users, managed.slice(20));
+    expect(undeclaredIds(second)).toEqual([EVE, MAL]);
+    expect(kinds()).toEqual({ "GET /users": 2, "GET /users/:id/details": 1 });
+  });
+
+  it("a user this run wrote is not judged from the listing: the census reads its details", async () => {
+    const KAY = "339000000000000003";
+    emulator.users.seed([{ id: KAY, first_name: "Kay", email: "kay@corp.example" }]);
+    const run0 = await configuredProvider(emulator.url, KEY);
+    const decl = { userId: KAY, firstName: "Kay" };
+    const { outs } = await run0.create(await checked(run0, decl));
+    // Kay is managed by a User resource but (by mistake) not declared to the census: the last
+    // census found her enabled and undeclared, at her current updated_at.
+    const before = await oneRun();
+    const last = await before.census.read(CENSUS_ID, await censusState(before.census));
+    expect(undeclaredIds(last)).toEqual([KAY]);
+    const { users, census } = await oneRun();
+    const refreshed = await users.read(KAY, outs); // the run's listing starts here
+    const news = await checked(users, { ...decl, disabled: true });
+    const warnings = captureWarnings();
+    await users.update(KAY, refreshed.props as Record<string, unknown>, news).finally(() => {
+      warnings.done();
+    });
+    expect(warnings.messages).toEqual([
+      expect.stringContaining(`disabling Wacht user ${KAY} revokes all of the user's sessions`),
+    ]);
+    emulator.clearRequests();
+    const read = await census.read(CENSUS_ID, last.props as Record<string, unknown>);
+    // The run's listing still shows her old updated_at, but no longer vouches for her: one GET.
+    expect(calls(emulator)).toEqual([`GET /users/${KAY}/details`]);
+    expect(undeclaredIds(read)).toEqual([]);
   });
 });
