@@ -15,6 +15,7 @@ import {
   type StackConfigValues,
 } from "../config/provider-config";
 import { diffUser } from "../diff/user-diff";
+import { withoutValues } from "../schema/check-failures";
 import { REQUEST_PARTS_LIMIT_BYTES } from "../schema/user-fields";
 import type { UserDeclaration, UserOutputs } from "../schema/user-state";
 import type { Call } from "./call";
@@ -147,10 +148,11 @@ export class WachtUserProvider implements ShimmedProvider<UserDeclaration, State
   /** Validates the declaration; no network request. The password is kept in memory only. */
   async check(_olds: Props, news: Props): Promise<pulumi.dynamic.CheckResult> {
     this.validatedSettings(); // config problems are reported at preview, not half-way through
-    return checkUser(news, resolveLimits(this.stack), {
+    const { inputs, failures } = checkUser(news, resolveLimits(this.stack), {
       read: await preloadImage(news["profileImage"], REQUEST_PARTS_LIMIT_BYTES),
       stashPassword: (password) => this.vault.stash(password),
     });
+    return { inputs, failures: withoutValues(failures) };
   }
 
   /** Pure field-level diff against the last read state; no network request. */

@@ -28,3 +28,22 @@ export function toCheckFailures(issues: readonly z.core.$ZodIssue[]): CheckFailu
   }
   return failures;
 }
+
+/**
+ * The failures as the engine receives them: none names an engine property; the reason names it.
+ * For a failure with a property the CLI prints `property P value {V} has a problem`, V being the
+ * program's value, and a value the program made secret (`pulumi.secret(...)`, a secret output of
+ * another resource) is printed in clear there. The provider cannot tell which values were secret
+ * (the dynamic-provider host accepts no secrets, so they arrive unwrapped), so no value is printed
+ * for any failure: the CLI prints `resource 'name' has a problem: P: reason` instead.
+ */
+export function withoutValues(failures: readonly CheckFailure[]): CheckFailure[] {
+  return failures.map(({ property, reason }) => {
+    if (property === "") return { property, reason };
+    const field = property.split(".")[0] ?? property;
+    const named = reason.startsWith(`${property} `) || reason.startsWith(`${property}:`);
+    const said = named || (property === field && reason.startsWith(`${field} `));
+    const shown = /^[\w.$-]+$/.test(property) ? property : JSON.stringify(property);
+    return { property: "", reason: said ? reason : `${shown}: ${reason}` };
+  });
+}

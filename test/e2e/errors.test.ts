@@ -69,6 +69,34 @@ describe("errors through the real CLI", () => {
     expect(s.emulator.users.list()).toEqual([]);
   });
 
+  test("a check failure on values made secret in the program prints no value, only the property", async () => {
+    const WEAK = "alllowercase-zq71";
+    const TOKEN = "s3cr3t-tok-value-zq72";
+    const program = `
+const pulumi = require("@pulumi/pulumi");
+const wacht = require("pulumi-wacht");
+const { z } = require("zod");
+new wacht.User("leaky", {
+  emailAddress: "leaky@example.com",
+  password: pulumi.secret("${WEAK}"),
+  privateMetadata: pulumi.secret({ token: "${TOKEN}" }),
+  privateMetadataSchema: z.object({ token: z.number() }),
+});
+`;
+    const s = await make({ program });
+    const r = await s.project.run(["preview", "--non-interactive"]);
+    expect(r.code).not.toBe(0);
+    expect(r.all).not.toContain(WEAK);
+    expect(r.all).not.toContain(TOKEN);
+    expect(r.all).toMatch(
+      /resource 'leaky' has a problem: password does not meet Wacht's default rules/,
+    );
+    expect(r.all).toMatch(
+      /resource 'leaky' has a problem: privateMetadata does not match its schema/,
+    );
+    expect(s.emulator.requests()).toEqual([]);
+  });
+
   test("a 429 with Retry-After is waited out: up succeeds after the wait", async () => {
     const s = await make({ program: adoptProgram, seed });
     s.emulator.faults.enqueue({

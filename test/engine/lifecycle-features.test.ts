@@ -8,6 +8,7 @@ import { editOutOfBand as dashboardEdit, seedUsers } from "../helpers/seed";
 import { rpcError, withEngine } from "../helpers/with-engine";
 import type { EmulatorHandle } from "../../src/emulator";
 import { User } from "../../src";
+import { byProperty } from "../helpers/check-failures";
 
 jest.setTimeout(60_000);
 
@@ -286,7 +287,7 @@ describe("typed metadata: a zod schema is enforced at check", () => {
         __provider: provider,
       },
     );
-    expect(bad.failures).toEqual([
+    expect(byProperty(bad.failures)).toEqual([
       {
         property: "publicMetadata.role",
         reason: expect.stringMatching(/does not match its schema/),

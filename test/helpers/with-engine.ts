@@ -22,6 +22,7 @@ import {
   type SeedUser,
 } from "../../src/emulator";
 import { User } from "../../src";
+import { byProperty } from "./check-failures";
 
 export const REPO_ROOT = path.resolve(__dirname, "..", "..");
 
@@ -132,7 +133,7 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
     async failures(decl: Props, urn = engine.urn()): Promise<CheckFailure[]> {
       const checked = await engine.host.check(urn, {}, { ...decl, __provider: engine.provider });
       expect(checked.failures).not.toEqual([]);
-      return checked.failures;
+      return byProperty(checked.failures);
     },
     seed: (user: SeedUser): string => seedUser(emu, user).user.id,
     writes: (method: string) => emu.requests().filter((r) => r.method === method),
