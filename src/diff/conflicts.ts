@@ -1,12 +1,16 @@
 // The lost-update guard (issue #5). Right before a PATCH the provider reads the user again; if
 // `updated_at` moved since the state was read AND a field about to be written changed, someone
 // else edited it (Wacht has no ETag/If-Match, last writer wins). Pure: it compares snapshots.
+import type { OnConflictPolicy } from "../schema/user-fields";
 import type { UserOutputs } from "../schema/user-state";
 import { fieldRow, type ManagedField } from "../schema/user-field-lists";
 import { jsonEqual } from "./json-equal";
 import { sameInstant } from "./timestamps";
 
 /** One field that changed on the server since the last read. */
+/** What an update does on someone else's edit when `onConflict` is not declared (check sets it). */
+export const DEFAULT_ON_CONFLICT: OnConflictPolicy = "fail";
+
 export interface FieldConflict {
   field: ManagedField;
   /** The value in state (what we last read). */

@@ -4,6 +4,7 @@
 // only the managed keys with `metadataOwnership: "keys"`); a change of identity replaces.
 import type { Previewable, UserDeclaration, UserOrigin, UserOutputs } from "../schema/user-state";
 import { PROFILE_FIELDS, UNKNOWN, type ManagedField } from "../schema/user-fields";
+import { DEFAULT_ON_CONFLICT } from "./conflicts";
 import { jsonEqual } from "./json-equal";
 import { declaredKeys, metadataDiffers } from "./metadata-ownership";
 
@@ -120,7 +121,8 @@ export function diffUser(olds: DiffableState, news: DiffableDeclaration): UserDi
       }
     }
   }
-  if ((news.onConflict ?? "fail") !== (olds.onConflict ?? "fail") && olds.userId !== undefined) {
+  const onConflict = news.onConflict ?? DEFAULT_ON_CONFLICT;
+  if (onConflict !== (olds.onConflict ?? DEFAULT_ON_CONFLICT) && olds.userId !== undefined) {
     changedSettings.push("onConflict");
   }
 

@@ -10,6 +10,7 @@ import { humanBytes, REQUEST_PARTS_LIMIT_BYTES, UNKNOWN } from "../schema/user-f
 import { CREATE_FIELDS, fieldRow, UPDATE_FIELDS } from "../schema/user-field-lists";
 import { isUserId } from "../schema/user-inputs";
 import type { RawDeclaration } from "../schema/user-state";
+import { DEFAULT_ON_CONFLICT } from "../diff/conflicts";
 import { originOf } from "../diff/user-diff";
 import { defaultOnDelete } from "./delete";
 import { runInstant } from "./run-clock";
@@ -275,6 +276,8 @@ export function checkUser(
 
   expire(inputs, options.now ?? runInstant());
 
+  // Defaults check always sets, so the inputs (and a refresh's, rebuilt from the state) say them.
+  if (inputs.onConflict === undefined) inputs.onConflict = DEFAULT_ON_CONFLICT;
   if (inputs.onDelete === undefined) {
     inputs.onDelete = defaultOnDelete(originOf(inputs));
   }

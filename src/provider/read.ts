@@ -3,6 +3,7 @@
 // users is not read again.
 import { sameInstant } from "../diff/timestamps";
 import type { JsonObject, JsonValue } from "../schema/json";
+import { RECORDED_CREATE_FIELDS } from "../schema/user-field-lists";
 import type { UserInputs, UserOutputs } from "../schema/user-state";
 import type { ApiUserDetails } from "../schema/wire";
 import type { Call } from "./call";
@@ -62,10 +63,11 @@ export function inputsFromState(outs: UserOutputs): Partial<UserInputs> {
   if (outs.origin === "adopt" && outs.adopt !== null) inputs.adopt = outs.adopt;
   if (outs.metadataOwnership === "keys") inputs.metadataOwnership = "keys";
   if (outs.passwordVersion !== null) inputs.passwordVersion = outs.passwordVersion;
-  if (outs.onConflict === "overwrite") inputs.onConflict = "overwrite";
+  inputs.onConflict = outs.onConflict; // check sets it always, as onDelete
   // Declared values no request reads back: as recorded, so a plan after a refresh shows no "+".
-  if (outs.emailAddress !== null) inputs.emailAddress = outs.emailAddress;
-  if (outs.phoneNumber !== null) inputs.phoneNumber = outs.phoneNumber;
+  for (const field of RECORDED_CREATE_FIELDS) {
+    if (outs[field] !== null) Object.assign(inputs, { [field]: outs[field] });
+  }
   if (outs.allowLockout !== null) inputs.allowLockout = outs.allowLockout;
   if (outs.disableAfter !== null) inputs.disableAfter = outs.disableAfter;
   if (outs.publicMetadataSchema !== null) inputs.publicMetadataSchema = outs.publicMetadataSchema;

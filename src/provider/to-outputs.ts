@@ -6,19 +6,27 @@
 import type { ApiUserDetails } from "../schema/wire";
 import type {
   AdoptKey,
+  RecordedCreateOutputs,
   ScalarOutputs,
   UserInputs,
   UserOrigin,
   UserOutputs,
 } from "../schema/user-state";
 import type { MetadataOwnership, OnConflictPolicy, OnDeletePolicy } from "../schema/user-fields";
-import { fieldRow, PROFILE_FIELDS, UPDATE_FIELDS } from "../schema/user-field-lists";
+import {
+  fieldRow,
+  PROFILE_FIELDS,
+  RECORDED_CREATE_FIELDS,
+  UPDATE_FIELDS,
+  type RecordedCreateField,
+} from "../schema/user-field-lists";
 import { declaredKeys, externalKeys } from "../diff/metadata-ownership";
+import { DEFAULT_ON_CONFLICT } from "../diff/conflicts";
 import { originOf } from "../diff/user-diff";
 import { defaultOnDelete } from "./delete";
 
 /** The declaration-side values that the state keeps next to the live user. */
-export interface DeclarationState {
+export interface DeclarationState extends RecordedCreateOutputs {
   origin: UserOrigin;
   adopt: AdoptKey | null;
   onDelete: OnDeletePolicy;
@@ -31,10 +39,8 @@ export interface DeclarationState {
   /**
    * Declared values that no request reads back (create-only parts and check-only settings): kept
    * so a refresh's inputs still carry them (read.ts), or a plan after a refresh would show each as
-   * newly added. `null` when not declared.
+   * newly added. `null` when not declared. The create-only fields too (RecordedCreateOutputs).
    */
-  emailAddress: string | null;
-  phoneNumber: string | null;
   allowLockout: boolean | null;
   disableAfter: string | null;
   publicMetadataSchema: Record<string, unknown> | null;
@@ -51,14 +57,13 @@ export function declarationOf(inputs: Partial<UserInputs>): DeclarationState {
     origin,
     adopt: origin === "adopt" ? (inputs.adopt ?? null) : null,
     onDelete: inputs.onDelete ?? defaultOnDelete(origin),
-    onConflict: inputs.onConflict === "overwrite" ? "overwrite" : "fail",
+    onConflict: inputs.onConflict ?? DEFAULT_ON_CONFLICT,
     metadataOwnership: keysMode ? "keys" : "replace",
     managedPublicMetadataKeys: keysMode ? declaredKeys(inputs.publicMetadata) : [],
     managedPrivateMetadataKeys: keysMode ? declaredKeys(inputs.privateMetadata) : [],
     profileImage: inputs.profileImage ?? null,
     profileImageSha256: inputs.profileImageSha256 ?? null,
-    emailAddress: inputs.emailAddress ?? null,
-    phoneNumber: inputs.phoneNumber ?? null,
+    ...recordedCreate(inputs),
     allowLockout: inputs.allowLockout ?? null,
     disableAfter: inputs.disableAfter ?? null,
     publicMetadataSchema: inputs.publicMetadataSchema ?? null,
@@ -68,20 +73,29 @@ export function declarationOf(inputs: Partial<UserInputs>): DeclarationState {
   };
 }
 
+/** The create-only fields as declared, `null` when not (from inputs, or from a state). */
+function recordedCreate(
+  from: Partial<Record<RecordedCreateField, string | boolean | null>>,
+): RecordedCreateOutputs {
+  const out: Record<string, string | boolean | null> = {};
+  for (const field of RECORDED_CREATE_FIELDS) out[field] = from[field] ?? null;
+  // Each value has its field's type (the inputs were checked; states were written from them).
+  return out as RecordedCreateOutputs;
+}
+
 /** The declaration-side values kept in a state (for read and update without a declaration). */
 export function declarationFromState(state: Partial<UserOutputs>): DeclarationState {
   return {
     origin: state.origin ?? "userId",
     adopt: state.adopt ?? null,
     onDelete: state.onDelete ?? defaultOnDelete(state.origin ?? "userId"),
-    onConflict: state.onConflict ?? "fail",
+    onConflict: state.onConflict ?? DEFAULT_ON_CONFLICT,
     metadataOwnership: state.metadataOwnership ?? "replace",
     managedPublicMetadataKeys: state.managedPublicMetadataKeys ?? [],
     managedPrivateMetadataKeys: state.managedPrivateMetadataKeys ?? [],
     profileImage: state.profileImage ?? null,
     profileImageSha256: state.profileImageSha256 ?? null,
-    emailAddress: state.emailAddress ?? null,
-    phoneNumber: state.phoneNumber ?? null,
+    ...recordedCreate(state),
     allowLockout: state.allowLockout ?? null,
     disableAfter: state.disableAfter ?? null,
     publicMetadataSchema: state.publicMetadataSchema ?? null,
@@ -127,8 +141,7 @@ export function toOutputs(details: ApiUserDetails, declaration: DeclarationState
     profileImage: declaration.profileImage,
     profileImageSha256: declaration.profileImageSha256,
     removeProfileImage: declaration.removeProfileImage,
-    emailAddress: declaration.emailAddress,
-    phoneNumber: declaration.phoneNumber,
+    ...recordedCreate(declaration),
     allowLockout: declaration.allowLockout,
     disableAfter: declaration.disableAfter,
     publicMetadataSchema: declaration.publicMetadataSchema,

@@ -105,6 +105,7 @@ const OUTPUT_KEY_SET: Record<Exclude<keyof UserOutputs, ProfileField>, true> = {
   removeProfileImage: true,
   emailAddress: true,
   phoneNumber: true,
+  skipPasswordCheck: true,
   allowLockout: true,
   disableAfter: true,
   publicMetadataSchema: true,
@@ -199,6 +200,8 @@ export class User<TPublic extends JsonValue = JsonValue, TPrivate extends JsonVa
   declare readonly emailAddress: pulumi.Output<string | null>;
   /** The declared create-only phone number (not the live one: see `primaryPhoneNumber`). */
   declare readonly phoneNumber: pulumi.Output<string | null>;
+  /** The declared create-only `skipPasswordCheck`, or `null`. */
+  declare readonly skipPasswordCheck: pulumi.Output<boolean | null>;
   declare readonly allowLockout: pulumi.Output<boolean | null>;
   declare readonly disableAfter: pulumi.Output<string | null>;
   declare readonly publicMetadataSchema: pulumi.Output<Record<string, unknown> | null>;

@@ -46,6 +46,16 @@ export const CREATE_ONLY_FIELDS = names(
   (r) => r.create && !r.update && r.kind === "text" && !r.secret,
 );
 
+/** A non-secret field only POST takes: no request reads it back, so the state records it. */
+export type RecordedCreateField = {
+  [K in UserFieldName]: Table[K] extends { create: true; update: false; secret: false } ? K : never;
+}[UserFieldName];
+
+/** The {@link RecordedCreateField}s: as declared, they rebuild a refresh's inputs (read.ts). */
+export const RECORDED_CREATE_FIELDS = names(
+  (r) => r.create && !r.update && !r.secret,
+) as RecordedCreateField[];
+
 /** Text fields where Wacht ignores "": a declared "" could never be applied. */
 export const NON_EMPTY_TEXT_FIELDS = names((r) => r.kind === "text" && !r.mayBeEmpty);
 

@@ -2,7 +2,7 @@
 // the engine stores as inputs) and outputs (state). Plain JSON only: no `undefined` anywhere,
 // since the engine's Struct encoding rejects it (docs/pulumi-engine.md §5). Never a password.
 import type { z } from "zod";
-import type { ProfileField } from "./user-field-lists";
+import type { ProfileField, RecordedCreateField } from "./user-field-lists";
 import type { USER_FIELDS } from "./user-field-table";
 import type { ApiUserDetails } from "./wire";
 import type { buildUserInputsSchema } from "./user-inputs";
@@ -87,8 +87,13 @@ export type ScalarOutputs = {
   [K in ProfileField]: ApiUserDetails[(typeof USER_FIELDS)[K]["read"]];
 };
 
+/** The create-only fields as declared (`null` when not), one per {@link RecordedCreateField}. */
+export type RecordedCreateOutputs = {
+  [K in RecordedCreateField]: Exclude<UserInputs[K], undefined> | null;
+};
+
 /** State of a `wacht.User`: the live user as last read, plus what the declaration said. */
-export interface UserOutputs extends ScalarOutputs {
+export interface UserOutputs extends ScalarOutputs, RecordedCreateOutputs {
   userId: string;
   /** How the user was found: `userId`, `adopt` or `create`. */
   origin: UserOrigin;
@@ -109,8 +114,6 @@ export interface UserOutputs extends ScalarOutputs {
   profileImageSha256: string | null;
   removeProfileImage: boolean;
   /** Declared values no request reads back, so a refresh keeps them in the inputs; or `null`. */
-  emailAddress: string | null;
-  phoneNumber: string | null;
   allowLockout: boolean | null;
   disableAfter: string | null;
   publicMetadataSchema: Record<string, unknown> | null;

@@ -23,6 +23,15 @@ new wacht.User("contractor", {
   publicMetadata: { kind: "contractor" },
   publicMetadataSchema: z.object({ kind: z.string() }),
 });
+new wacht.User("svc-bot", {
+  username: "svc-bot-plan",
+  emailAddress: "svc-bot-plan@example.com",
+  firstName: cfg.get("firstName") ?? "Casey",
+  lastName: "Bot",
+  skipPasswordCheck: true,
+  onConflict: "fail",
+});
+new wacht.User("svc-quiet", { username: "svc-quiet-plan", emailAddress: "svc-quiet@example.com", firstName: "Q", lastName: "Bot", skipPasswordCheck: true });
 `;
 
 describe("a plan after a refresh shows only what the declaration changes", () => {
@@ -32,7 +41,8 @@ describe("a plan after a refresh shows only what the declaration changes", () =>
     s = await stage({ program });
     await s.project.config("password", "Pw-e2e-Contractor-Horse-71!", true);
     expectSuccess(await s.project.run(["up", "--yes"]));
-    expectSuccess(await s.project.run(["refresh", "--yes"]));
+    const refresh = expectSuccess(await s.project.run(["refresh", "--yes"]));
+    expect(refresh.all).not.toMatch(/\[diff: /); // the refresh's inputs are the declaration's
   });
   afterAll(async () => s.close());
 
@@ -41,7 +51,15 @@ describe("a plan after a refresh shows only what the declaration changes", () =>
     const preview = await s.project.run(["preview", "--refresh", "--diff"]);
     expectSuccess(preview);
     expect(preview.all).toMatch(/~ firstName\s*: "Casey" => "Casey2"/);
-    for (const key of ["emailAddress", "allowLockout", "disableAfter", "publicMetadataSchema"]) {
+    expect(preview.all).toMatch(/wacht:User::svc-bot\]/); // its plan too
+    for (const key of [
+      "emailAddress",
+      "allowLockout",
+      "disableAfter",
+      "publicMetadataSchema",
+      "skipPasswordCheck",
+      "onConflict",
+    ]) {
       expect(preview.all).not.toMatch(new RegExp(`[+-] ${key}\\b`));
     }
     await s.project.config("firstName", "Casey");
