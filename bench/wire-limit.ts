@@ -239,9 +239,14 @@ export function describeWireLimit(r: WireLimitResult): string[] {
 
 if (require.main === module) {
   const quick = process.env["BENCH_QUICK"] === "1";
+  // WIRE_LIMIT_CALLS / WIRE_LIMIT_ROUNDS: other sizes for working on the client (a profile, a longer run).
+  const knob = (name: string, fallback: number): number => {
+    const v = Number(process.env[name]);
+    return Number.isSafeInteger(v) && v > 0 ? v : fallback;
+  };
   runWireLimit({
-    calls: quick ? 2000 : 10_000,
-    rounds: quick ? 3 : 7,
+    calls: knob("WIRE_LIMIT_CALLS", quick ? 2000 : 10_000),
+    rounds: knob("WIRE_LIMIT_ROUNDS", quick ? 3 : 7),
     concurrency: 32,
     log: (s) => console.log(s),
   })

@@ -90,31 +90,71 @@ function compileArray(element: FastCheck): FastCheck {
   };
 }
 
+/**
+ * A leaf schema's test as a JavaScript expression over `x` that is true when `x` is REFUSED, or
+ * undefined when the schema is not a leaf (an object, an array, anything zod must check). A leaf
+ * never changes the value, so its test is all the compiled object needs.
+ */
+function refusedWhen(schema: z.ZodType): string | undefined {
+  if (schema === JsonValueSchema) return "x === undefined";
+  const def = (schema as unknown as { _zod: { def: Def } })._zod.def;
+  if (def.checks !== undefined && def.checks.length > 0) return undefined;
+  switch (def.type) {
+    case "string":
+      return 'typeof x !== "string"';
+    case "boolean":
+      return 'typeof x !== "boolean"';
+    case "number":
+      return '(typeof x !== "number" || !Number.isFinite(x))';
+    case "nullable": {
+      const inner = refusedWhen(def.innerType!);
+      return inner === undefined ? undefined : `(x !== null && ${inner})`;
+    }
+    case "optional": {
+      const inner = refusedWhen(def.innerType!);
+      return inner === undefined ? undefined : `(x !== undefined && ${inner})`;
+    }
+    default:
+      return undefined;
+  }
+}
+
+/**
+ * An object check, generated as the source of one function with a property read per key of the
+ * schema (`v["first_name"]`), leaves tested inline and the other fields through their own compiled
+ * checks. Reading each key at its own site is what makes it fast: one loop reading every key
+ * through a variable (`v[key]`) goes through V8's slowest property lookup (~1.5 µs per user).
+ * The source is made only from the schema's own key names (JSON-quoted) and fixed text.
+ */
 function compileObject(shape: Record<string, z.ZodType>): FastCheck {
   const keys = Object.keys(shape);
-  const checks = keys.map((k) => compile(shape[k]!));
-  // JSON has no undefined, so `obj[key] !== undefined` means the key is present, except for names
-  // an object inherits (toString…): those are looked up as own keys.
-  const inherited = keys.map((k) => k in Object.prototype);
-  return (v) => {
-    if (typeof v !== "object" || v === null || Array.isArray(v)) return INVALID;
-    const obj = v as Record<string, unknown>;
-    let present = 0;
-    let replaced: Record<string, unknown> | undefined;
-    for (let i = 0; i < keys.length; i++) {
-      const key = keys[i]!;
-      const has = inherited[i] ? Object.hasOwn(obj, key) : obj[key] !== undefined;
-      const value = has ? obj[key] : undefined;
-      const r = checks[i]!(value);
-      if (r === INVALID) return INVALID;
-      if (has) present++;
-      if (r !== value) (replaced ??= {})[key] = r;
+  const nested: FastCheck[] = [];
+  let body =
+    'if (typeof v !== "object" || v === null || Array.isArray(v)) return INVALID;\n' +
+    "let present = 0, replaced, x, r;\n";
+  for (const key of keys) {
+    const k = JSON.stringify(key);
+    // JSON has no undefined, so `v[key] !== undefined` means the key is present, except for names
+    // an object inherits (toString…): those are looked up as own keys.
+    body +=
+      key in Object.prototype ? `x = hasOwn(v, ${k}) ? v[${k}] : undefined;\n` : `x = v[${k}];\n`;
+    body += "if (x !== undefined) present++;\n";
+    const refused = refusedWhen(shape[key]!);
+    if (refused !== undefined) {
+      body += `if (${refused}) return INVALID;\n`;
+    } else {
+      nested.push(compile(shape[key]!));
+      body += `r = nested[${nested.length - 1}](x);\n`;
+      body += "if (r === INVALID) return INVALID;\n";
+      body += `if (r !== x) (replaced ??= {})[${k}] = r;\n`;
     }
-    let count = 0;
-    // eslint-disable-next-line @typescript-eslint/no-unused-vars -- counting keys without an array
-    for (const _ in obj) count++;
-    if (present === count && replaced === undefined) return obj;
-    // Unknown keys (or a replaced value): a copy with the schema's keys only, like zod's strip.
+  }
+  body +=
+    "let count = 0;\n" +
+    "for (const _ in v) count++;\n" +
+    "return present === count && replaced === undefined ? v : strip(v, replaced);\n";
+  // Unknown keys (or a replaced value): a copy with the schema's keys only, like zod's strip.
+  const strip = (obj: Record<string, unknown>, replaced: Record<string, unknown> | undefined) => {
     const out: Record<string, unknown> = {};
     for (const key of keys) {
       if (replaced !== undefined && Object.hasOwn(replaced, key)) out[key] = replaced[key];
@@ -122,4 +162,18 @@ function compileObject(shape: Record<string, z.ZodType>): FastCheck {
     }
     return out;
   };
+  // eslint-disable-next-line @typescript-eslint/no-implied-eval -- generated from the schema's key names only (above)
+  const make = new Function(
+    "INVALID",
+    "nested",
+    "strip",
+    "hasOwn",
+    `"use strict";\nreturn function check(v) {\n${body}};`,
+  ) as (
+    invalid: typeof INVALID,
+    nested: FastCheck[],
+    strip: (obj: Record<string, unknown>, replaced: Record<string, unknown> | undefined) => unknown,
+    hasOwn: (o: object, k: string) => boolean,
+  ) => FastCheck;
+  return make(INVALID, nested, strip, Object.hasOwn);
 }
