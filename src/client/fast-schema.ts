@@ -46,11 +46,15 @@ function viaZod(schema: z.ZodType): FastCheck {
   };
 }
 
+function defOf(schema: z.ZodType): Def {
+  return (schema as unknown as { _zod: { def: Def } })._zod.def;
+}
+
 function compile(schema: z.ZodType): FastCheck {
   // Whatever JSON.parse produced is a JSON value (finite numbers, plain arrays and objects);
   // only a missing one is refused.
   if (schema === JsonValueSchema) return (value) => (value === undefined ? INVALID : value);
-  const def = (schema as unknown as { _zod: { def: Def } })._zod.def;
+  const def = defOf(schema);
   if (def.checks !== undefined && def.checks.length > 0) return viaZod(schema);
   switch (def.type) {
     case "string":
@@ -97,7 +101,7 @@ function compileArray(element: FastCheck): FastCheck {
  */
 function refusedWhen(schema: z.ZodType): string | undefined {
   if (schema === JsonValueSchema) return "x === undefined";
-  const def = (schema as unknown as { _zod: { def: Def } })._zod.def;
+  const def = defOf(schema);
   if (def.checks !== undefined && def.checks.length > 0) return undefined;
   switch (def.type) {
     case "string":
@@ -129,10 +133,12 @@ function refusedWhen(schema: z.ZodType): string | undefined {
 function compileObject(shape: Record<string, z.ZodType>): FastCheck {
   const keys = Object.keys(shape);
   const nested: FastCheck[] = [];
+  // When no key may be absent, a copy is one object literal (`{"id": f0, …}`) in schema order.
+  const literal = keys.every((k) => k !== "__proto__" && defOf(shape[k]!).type !== "optional");
   let body =
     'if (typeof v !== "object" || v === null || Array.isArray(v)) return INVALID;\n' +
     "let present = 0, replaced, x, r;\n";
-  for (const key of keys) {
+  keys.forEach((key, i) => {
     const k = JSON.stringify(key);
     // JSON has no undefined, so `v[key] !== undefined` means the key is present, except for names
     // an object inherits (toString…): those are looked up as own keys.
@@ -142,18 +148,21 @@ function compileObject(shape: Record<string, z.ZodType>): FastCheck {
     const refused = refusedWhen(shape[key]!);
     if (refused !== undefined) {
       body += `if (${refused}) return INVALID;\n`;
+      if (literal) body += `const f${i} = x;\n`;
     } else {
       nested.push(compile(shape[key]!));
       body += `r = nested[${nested.length - 1}](x);\n`;
       body += "if (r === INVALID) return INVALID;\n";
       body += `if (r !== x) (replaced ??= {})[${k}] = r;\n`;
+      if (literal) body += `const f${i} = r;\n`;
     }
-  }
-  body +=
-    "let count = 0;\n" +
-    "for (const _ in v) count++;\n" +
-    "return present === count && replaced === undefined ? v : strip(v, replaced);\n";
+  });
+  body += "let count = 0;\nfor (const _ in v) count++;\n";
+  body += "if (present === count && replaced === undefined) return v;\n";
   // Unknown keys (or a replaced value): a copy with the schema's keys only, like zod's strip.
+  body += literal
+    ? `return { ${keys.map((key, i) => `${JSON.stringify(key)}: f${i}`).join(", ")} };\n`
+    : "return strip(v, replaced);\n";
   const strip = (obj: Record<string, unknown>, replaced: Record<string, unknown> | undefined) => {
     const out: Record<string, unknown> = {};
     for (const key of keys) {

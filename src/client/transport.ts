@@ -99,9 +99,23 @@ export interface AttemptRequest {
 
 /** A 2xx response, body read. */
 export interface AttemptResponse {
-  status: number;
-  contentType: string;
-  body: Buffer;
+  readonly status: number;
+  /** The content-type header ("" when absent). */
+  readonly contentType: string;
+  readonly body: Buffer;
+}
+
+/** A 2xx response; its content type is read from the raw headers only when asked (a failure). */
+class Answer implements AttemptResponse {
+  constructor(
+    readonly status: number,
+    readonly body: Buffer,
+    private readonly rawHeaders: RawHeaders,
+  ) {}
+
+  get contentType(): string {
+    return headerValue(this.rawHeaders, "content-type") ?? "";
+  }
 }
 
 const NOT_SENT_CODES = new Set([
@@ -123,14 +137,22 @@ function latin1(raw: RawHeaders[number] | undefined): string | undefined {
   return latin1(raw[0]);
 }
 
-/**
- * The first value of a response header in undici's raw list (`[name, value, …]`, names as sent);
- * `name` is lower case. Only names of the right length are decoded.
- */
-function headerValue(raw: RawHeaders, name: string): string | undefined {
+/** True when a raw header name is `lower` (a lower-case name), compared without decoding it. */
+function nameIs(raw: RawHeaders[number], lower: string): boolean {
+  if (raw.length !== lower.length) return false;
+  if (typeof raw === "string") return raw.toLowerCase() === lower;
+  if (!Buffer.isBuffer(raw)) return false;
+  for (let i = 0; i < lower.length; i++) {
+    const b = raw[i]!;
+    if ((b >= 65 && b <= 90 ? b + 32 : b) !== lower.charCodeAt(i)) return false;
+  }
+  return true;
+}
+
+/** The first value of a response header in undici's raw list (`[name, value, …]`, names as sent). */
+function headerValue(raw: RawHeaders, lower: string): string | undefined {
   for (let i = 0; i + 1 < raw.length; i += 2) {
-    const n = raw[i]!;
-    if (n.length === name.length && latin1(n)!.toLowerCase() === name) return latin1(raw[i + 1]);
+    if (nameIs(raw[i]!, lower)) return latin1(raw[i + 1]);
   }
   return undefined;
 }
@@ -278,10 +300,12 @@ class Attempt implements Dispatcher.DispatchHandler {
     const chunks = this.#chunks;
     const body = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, this.#size);
     const headers = this.#headers ?? [];
-    const contentType = headerValue(headers, "content-type") ?? "";
     const status = this.#status;
-    if (status >= 200 && status < 300) this.#settle(undefined, { status, contentType, body });
-    else this.#settle(apiError(this.#ctx, this.#req, status, headers, contentType, body));
+    if (status >= 200 && status < 300) this.#settle(undefined, new Answer(status, body, headers));
+    else {
+      const contentType = headerValue(headers, "content-type") ?? "";
+      this.#settle(apiError(this.#ctx, this.#req, status, headers, contentType, body));
+    }
   }
 
   onError(err: Error): void {
