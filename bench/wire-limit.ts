@@ -13,7 +13,7 @@ import { closeSharedDispatchers } from "../src/client/dispatchers";
 import { WachtClient } from "../src/client/wacht-client";
 import { cpuMs } from "./lib/proc";
 import { PATCH_FIELDS as FIELDS, rawUndici } from "./lib/raw-undici";
-import { collectGarbage, median, round, runConcurrent } from "./lib/stats";
+import { median, round, runConcurrent } from "./lib/stats";
 
 const API_KEY = "sk_bench_wire_limit_0123456789abcdefghij";
 
@@ -111,7 +111,9 @@ export async function measure(
   concurrency: number,
   fn: (i: number) => Promise<unknown>,
 ): Promise<Sample> {
-  collectGarbage();
+  // No forced GC before a round: after one, V8 ran concurrent marking of the whole heap (most of it
+  // ts-node's compiler) on its helper threads during the next round, ~120 ms of CPU per 10,000
+  // calls that belongs to no client but process.cpuUsage() counts (docs/decisions/0009).
   const server0 = cpuMs(serverPid);
   const self0 = process.cpuUsage();
   const run = await runConcurrent(calls, concurrency, fn);
