@@ -111,8 +111,8 @@ export async function measure(
   concurrency: number,
   fn: (i: number) => Promise<unknown>,
 ): Promise<Sample> {
-  // No forced GC before a round: after one, V8 ran concurrent marking of the whole heap (most of it
-  // ts-node's compiler) on its helper threads during the next round, ~120 ms of CPU per 10,000
+  // No forced GC before a round: after one, V8 optimized the hot functions again during the next
+  // round (1,400 TurboFan jobs against 248 without it), ~120 ms of helper-thread CPU per 10,000
   // calls that belongs to no client but process.cpuUsage() counts (docs/decisions/0009).
   const server0 = cpuMs(serverPid);
   const self0 = process.cpuUsage();
