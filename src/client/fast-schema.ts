@@ -132,6 +132,16 @@ function refusedWhen(schema: z.ZodType): string | undefined {
  * The source is made only from the schema's own key names (JSON-quoted) and fixed text.
  */
 function compileObject(shape: Record<string, z.ZodType>): FastCheck {
+  try {
+    return generatedObject(shape);
+  } catch (e) {
+    // Node started with --disallow-code-generation-from-strings: the same rules as closures.
+    if (e instanceof EvalError) return closureObject(shape);
+    throw e;
+  }
+}
+
+function generatedObject(shape: Record<string, z.ZodType>): FastCheck {
   const keys = Object.keys(shape);
   const nested: FastCheck[] = [];
   // When no key may be absent, a copy is one object literal (`{"id": f0, …}`) in schema order.
@@ -186,4 +196,36 @@ function compileObject(shape: Record<string, z.ZodType>): FastCheck {
     hasOwn: (o: object, k: string) => boolean,
   ) => FastCheck;
   return make(INVALID, nested, strip, Object.hasOwn);
+}
+
+/** The object check without generated code (slower: every key is read through a variable). */
+function closureObject(shape: Record<string, z.ZodType>): FastCheck {
+  const keys = Object.keys(shape);
+  const checks = keys.map((k) => compile(shape[k]!));
+  const inherited = keys.map((k) => k in Object.prototype);
+  return (v) => {
+    if (typeof v !== "object" || v === null || Array.isArray(v)) return INVALID;
+    const obj = v as Record<string, unknown>;
+    let present = 0;
+    let replaced: Record<string, unknown> | undefined;
+    for (let i = 0; i < keys.length; i++) {
+      const key = keys[i]!;
+      const has = inherited[i] ? Object.hasOwn(obj, key) : obj[key] !== undefined;
+      const value = has ? obj[key] : undefined;
+      const r = checks[i]!(value);
+      if (r === INVALID) return INVALID;
+      if (has) present++;
+      if (r !== value) (replaced ??= {})[key] = r;
+    }
+    let count = 0;
+    // eslint-disable-next-line @typescript-eslint/no-unused-vars -- counting keys without an array
+    for (const _ in obj) count++;
+    if (present === count && replaced === undefined) return obj;
+    const out: Record<string, unknown> = {};
+    for (const key of keys) {
+      if (replaced !== undefined && Object.hasOwn(replaced, key)) out[key] = replaced[key];
+      else if (Object.hasOwn(obj, key)) out[key] = obj[key];
+    }
+    return out;
+  };
 }
