@@ -40,16 +40,26 @@ function fast(value: unknown, stack: object[]): string {
     const proto: unknown = Object.getPrototypeOf(obj);
     if (proto !== Object.prototype && proto !== null) throw new TypeError("not plain");
     const rec = obj as Record<string, unknown>;
-    const keys = Object.keys(rec).sort();
+    const keys = Object.keys(rec);
+    if (!sorted(keys)) keys.sort();
     out = "{";
     for (let i = 0; i < keys.length; i++) {
       const k = keys[i]!;
-      out += `${i === 0 ? "" : ","}${JSON.stringify(k)}:${fast(rec[k], stack)}`;
+      if (i !== 0) out += ",";
+      out += JSON.stringify(k);
+      out += ":";
+      out += fast(rec[k], stack);
     }
     out += "}";
   }
   stack.pop();
   return out;
+}
+
+/** True when `keys` are already in code-unit order (then they need no sort). */
+function sorted(keys: readonly string[]): boolean {
+  for (let i = 1; i < keys.length; i++) if (keys[i - 1]! > keys[i]!) return false;
+  return true;
 }
 
 function write(value: unknown, path: string, seen: Set<object>): string {

@@ -75,7 +75,7 @@ function secretsOf(rt: Runtime, spec: CallSpec<unknown>): readonly string[] {
   return [rt.transport.apiKey, ...(spec.secrets ?? NO_SECRETS)];
 }
 
-function parse<T>(spec: CallSpec<T>, res: AttemptResponse, secrets: () => readonly string[]): T {
+function parse<T>(rt: Runtime, spec: CallSpec<T>, res: AttemptResponse): T {
   if (spec.schema === undefined) return undefined as T;
   let data: unknown;
   try {
@@ -85,7 +85,7 @@ function parse<T>(spec: CallSpec<T>, res: AttemptResponse, secrets: () => readon
       method: spec.method,
       path: spec.path,
       status: res.status,
-      detail: `response is not JSON (${describeContentType(res.contentType, secrets())}, ${res.body.length} bytes)`,
+      detail: `response is not JSON (${describeContentType(res.contentType, secretsOf(rt, spec))}, ${res.body.length} bytes)`,
     });
   }
   // The compiled fast path (same rules as the zod schema); zod itself only to describe a failure.
@@ -107,15 +107,19 @@ function parse<T>(spec: CallSpec<T>, res: AttemptResponse, secrets: () => readon
   });
 }
 
+/** What is left of the call's total budget, in ms. */
+function remaining(rt: Runtime, start: number): number {
+  return rt.totalTimeoutMs - (rt.transport.now() - start);
+}
+
 /** Runs a call with pacing, retries and the total budget. Resolves with the parsed body. */
 export async function runCall<T>(rt: Runtime, spec: CallSpec<T>): Promise<T> {
   const now = rt.transport.now;
   const start = now();
-  const remaining = () => rt.totalTimeoutMs - (now() - start);
   let attempt = 0;
   for (;;) {
     if (rt.bucket !== undefined) {
-      const wait = rt.bucket.tryReserve(now(), Math.max(0, remaining()));
+      const wait = rt.bucket.tryReserve(now(), Math.max(0, remaining(rt, start)));
       if (wait === null) {
         const err = new WachtTimeoutError({
           method: spec.method,
@@ -123,7 +127,7 @@ export async function runCall<T>(rt: Runtime, spec: CallSpec<T>): Promise<T> {
           phase: "total",
           timeoutMs: rt.totalTimeoutMs,
           requestMaybeSent: false,
-          detail: `client-side pacing: the next request slot is beyond the remaining total budget (${Math.max(0, Math.round(remaining()))} ms of ${rt.totalTimeoutMs} ms)`,
+          detail: `client-side pacing: the next request slot is beyond the remaining total budget (${Math.max(0, Math.round(remaining(rt, start)))} ms of ${rt.totalTimeoutMs} ms)`,
         });
         err.attempts = attempt;
         throw err;
@@ -131,7 +135,7 @@ export async function runCall<T>(rt: Runtime, spec: CallSpec<T>): Promise<T> {
       if (wait > 0) await rt.sleep(wait);
     }
     attempt++;
-    const left = remaining();
+    const left = remaining(rt, start);
     const attemptTimeout = Math.max(1, Math.min(rt.timeoutMs, left));
     try {
       const res = await sendAttempt(rt.transport, {
@@ -144,7 +148,7 @@ export async function runCall<T>(rt: Runtime, spec: CallSpec<T>): Promise<T> {
         timeoutIsTotal: left < rt.timeoutMs,
         secrets: spec.secrets ?? NO_SECRETS,
       });
-      return parse(spec, res, () => secretsOf(rt, spec));
+      return parse(rt, spec, res);
     } catch (e) {
       if (!isWachtError(e)) throw e;
       e.attempts = attempt;
@@ -167,7 +171,7 @@ export async function runCall<T>(rt: Runtime, spec: CallSpec<T>): Promise<T> {
         nowMs: now(),
         maxRetryWaitMs: rt.maxRetryWaitMs,
       });
-      const budget = remaining();
+      const budget = remaining(rt, start);
       if (delay.delayMs >= budget) {
         note(
           e,

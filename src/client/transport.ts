@@ -1,9 +1,8 @@
-// ONE HTTP attempt on undici `request`: auth and standard headers, per-attempt timeout, bounded body read,
+// ONE HTTP attempt on undici's dispatcher: auth and standard headers, per-attempt timeout, bounded body read,
 // non-2xx → WachtApiError.fromResponse, undici/OS failures → WachtConnectionError / WachtTimeoutError.
 // No retries here (runner.ts). Every server-provided text that reaches an error (body, headers, content
 // type) is redacted of the key and other secrets (redact.ts); Retry-After is parsed here, once, onto the error.
 
-import type { IncomingHttpHeaders } from "node:http";
 import type { Dispatcher } from "undici";
 import { ApiErrorBodySchema } from "../schema/wire";
 import {
@@ -30,6 +29,56 @@ export interface TransportContext {
   userAgent: string;
   dispatcher: Dispatcher;
   now: () => number;
+  /** The request headers every call sends (authorization, accept, user-agent), as undici's flat list. */
+  readonly baseHeaders: readonly string[];
+  /** The full header list per frozen call-headers object (the shared multipart content type), built once. */
+  readonly headerLists: WeakMap<object, readonly string[]>;
+}
+
+/** A client's transport context: the constant request headers are built here, once. */
+export function transportContext(settings: {
+  origin: string;
+  basePath: string;
+  apiKey: string;
+  userAgent: string;
+  dispatcher: Dispatcher;
+  now: () => number;
+}): TransportContext {
+  return {
+    ...settings,
+    baseHeaders: [
+      "authorization",
+      `Bearer ${settings.apiKey}`,
+      "accept",
+      "application/json",
+      "user-agent",
+      settings.userAgent,
+    ],
+    headerLists: new WeakMap(),
+  };
+}
+
+/**
+ * The header list of one request: the constant ones plus the call's own. A frozen call-headers
+ * object is expanded once per client and reused (multipart bodies on the process boundary share one).
+ */
+function headerList(
+  ctx: TransportContext,
+  extra: Readonly<Record<string, string>> | undefined,
+): readonly string[] {
+  if (extra === undefined) return ctx.baseHeaders;
+  let list = ctx.headerLists.get(extra);
+  if (list === undefined) {
+    // A call's own header replaces a constant one of the same name, as an object spread would.
+    const merged = new Map<string, string>();
+    for (let i = 0; i < ctx.baseHeaders.length; i += 2)
+      merged.set(ctx.baseHeaders[i]!, ctx.baseHeaders[i + 1]!);
+    for (const [k, v] of Object.entries(extra)) merged.set(k.toLowerCase(), v);
+    list = [...merged].flat();
+    // Only a frozen object can be reused as it is; any other is a one-off (kept out of the map).
+    if (Object.isFrozen(extra)) ctx.headerLists.set(extra, list);
+  }
+  return list;
 }
 
 /** One attempt's request. */
@@ -40,7 +89,7 @@ export interface AttemptRequest {
   /** Encoded query string including `?`, or "". Never put into messages. */
   query?: string;
   body?: Buffer | string;
-  headers?: Record<string, string>;
+  headers?: Readonly<Record<string, string>> | undefined;
   timeoutMs: number;
   /** True when timeoutMs is the remainder of the call's total budget (a timeout is then phase `total`). */
   timeoutIsTotal: boolean;
@@ -50,9 +99,23 @@ export interface AttemptRequest {
 
 /** A 2xx response, body read. */
 export interface AttemptResponse {
-  status: number;
-  contentType: string;
-  body: Buffer;
+  readonly status: number;
+  /** The content-type header ("" when absent). */
+  readonly contentType: string;
+  readonly body: Buffer;
+}
+
+/** A 2xx response; its content type is read from the raw headers only when asked (a failure). */
+class Answer implements AttemptResponse {
+  constructor(
+    readonly status: number,
+    readonly body: Buffer,
+    private readonly rawHeaders: RawHeaders,
+  ) {}
+
+  get contentType(): string {
+    return headerValue(this.rawHeaders, "content-type") ?? "";
+  }
 }
 
 const NOT_SENT_CODES = new Set([
@@ -64,9 +127,34 @@ const NOT_SENT_CODES = new Set([
   "UND_ERR_CONNECT_TIMEOUT",
 ]);
 
-function headerValue(headers: IncomingHttpHeaders, name: string): string | undefined {
-  const v = headers[name];
-  return Array.isArray(v) ? v[0] : v;
+/** undici's raw response headers: `[name, value, …]` as received (a repeated value may be a list). */
+type RawHeaders = readonly (Buffer | string | readonly (Buffer | string)[])[];
+
+/** A raw header name or value as text (undici decodes them as latin1 too). */
+function latin1(raw: RawHeaders[number] | undefined): string | undefined {
+  if (raw === undefined || typeof raw === "string") return raw;
+  if (Buffer.isBuffer(raw)) return raw.toString("latin1");
+  return latin1(raw[0]);
+}
+
+/** True when a raw header name is `lower` (a lower-case name), compared without decoding it. */
+function nameIs(raw: RawHeaders[number], lower: string): boolean {
+  if (raw.length !== lower.length) return false;
+  if (typeof raw === "string") return raw.toLowerCase() === lower;
+  if (!Buffer.isBuffer(raw)) return false;
+  for (let i = 0; i < lower.length; i++) {
+    const b = raw[i]!;
+    if ((b >= 65 && b <= 90 ? b + 32 : b) !== lower.charCodeAt(i)) return false;
+  }
+  return true;
+}
+
+/** The first value of a response header in undici's raw list (`[name, value, …]`, names as sent). */
+function headerValue(raw: RawHeaders, lower: string): string | undefined {
+  for (let i = 0; i + 1 < raw.length; i += 2) {
+    if (nameIs(raw[i]!, lower)) return latin1(raw[i + 1]);
+  }
+  return undefined;
 }
 
 function errorCode(err: unknown): string | undefined {
@@ -121,7 +209,6 @@ export function authenticationHint(baseUrl: string): string {
 /** Sends one attempt. Resolves with a 2xx response; rejects with a WachtError. */
 export function sendAttempt(ctx: TransportContext, req: AttemptRequest): Promise<AttemptResponse> {
   return new Promise<AttemptResponse>((resolve, reject) => {
-    const attempt = new Attempt(ctx, req, resolve, reject);
     ctx.dispatcher.dispatch(
       {
         origin: ctx.origin,
@@ -129,31 +216,35 @@ export function sendAttempt(ctx: TransportContext, req: AttemptRequest): Promise
         method: req.method,
         headersTimeout: req.timeoutMs + 1000,
         bodyTimeout: req.timeoutMs + 1000,
-        headers: {
-          authorization: `Bearer ${ctx.apiKey}`,
-          accept: "application/json",
-          "user-agent": ctx.userAgent,
-          ...req.headers,
-        },
+        headers: headerList(ctx, req.headers) as string[],
         body: req.body ?? null,
       },
-      attempt,
+      new Attempt(ctx, req, resolve, reject),
     );
   });
+}
+
+function onAttemptTimeout(attempt: Attempt): void {
+  attempt.timeout();
 }
 
 /**
  * One attempt as an undici dispatch handler: the body is collected straight from the socket (no
  * stream, no abort signal, no promise per phase — those were most of the client's CPU per call),
- * bounded by MAX_RESPONSE_BYTES, and the per-attempt timer aborts through the handler's controller.
- * The promise settles exactly once; whatever undici reports after that is ignored.
+ * bounded by MAX_RESPONSE_BYTES, and the per-attempt timer aborts through the abort function undici
+ * hands over. It implements undici's core handler interface (onConnect … onComplete), which every
+ * dispatcher of undici 7 runs on: a handler of the newer controller interface is wrapped into one
+ * of these per request, and its headers parsed into an object, which cost ~1.5 µs per call
+ * (docs/decisions/0009-client-wire-cost.md). The promise settles exactly once; whatever undici
+ * reports after that is ignored.
  */
 class Attempt implements Dispatcher.DispatchHandler {
-  #controller: Dispatcher.DispatchController | undefined;
+  #abort: ((err?: Error) => void) | undefined;
   #settled = false;
   #timedOut = false;
   #status = 0;
-  #headers: IncomingHttpHeaders | undefined;
+  /** undici's raw response headers (`[name, value, …]`); undefined until they arrive. */
+  #headers: RawHeaders | undefined;
   readonly #chunks: Buffer[] = [];
   #size = 0;
   readonly #timer: NodeJS.Timeout;
@@ -173,51 +264,51 @@ class Attempt implements Dispatcher.DispatchHandler {
     this.#req = req;
     this.#resolve = resolve;
     this.#reject = reject;
-    this.#timer = setTimeout(() => this.#onTimeout(), req.timeoutMs);
+    this.#timer = setTimeout(onAttemptTimeout, req.timeoutMs, this);
   }
 
-  onRequestStart(controller: Dispatcher.DispatchController): void {
-    this.#controller = controller;
-    if (this.#settled) controller.abort(new Error("attempt already settled"));
+  onConnect(abort: (err?: Error) => void): void {
+    this.#abort = abort;
+    if (this.#settled) abort(new Error("attempt already settled"));
   }
 
-  onResponseStart(
-    controller: Dispatcher.DispatchController,
-    statusCode: number,
-    headers: IncomingHttpHeaders,
-  ): void {
-    if (statusCode < 200 || this.#settled) return; // 1xx: informational, the real answer follows
+  onHeaders(statusCode: number, rawHeaders: Buffer[]): boolean {
+    if (statusCode < 200 || this.#settled) return true; // 1xx: informational, the real answer follows
     this.#status = statusCode;
-    this.#headers = headers;
-    const declared = headerValue(headers, "content-length");
+    this.#headers = rawHeaders;
+    const declared = headerValue(rawHeaders, "content-length");
     // undici refuses a body that does not match its content-length, so the declared size is the size.
     if (
       declared !== undefined &&
       /^\d{1,15}$/.test(declared) &&
       Number(declared) > MAX_RESPONSE_BYTES
     )
-      this.#tooLarge(controller);
+      this.#tooLarge();
+    return true;
   }
 
-  onResponseData(controller: Dispatcher.DispatchController, chunk: Buffer): void {
-    if (this.#settled) return;
+  onData(chunk: Buffer): boolean {
+    if (this.#settled) return true;
     this.#size += chunk.length;
-    if (this.#size > MAX_RESPONSE_BYTES) this.#tooLarge(controller);
+    if (this.#size > MAX_RESPONSE_BYTES) this.#tooLarge();
     else this.#chunks.push(chunk);
+    return true;
   }
 
-  onResponseEnd(): void {
+  onComplete(): void {
     if (this.#settled) return;
     const chunks = this.#chunks;
     const body = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, this.#size);
-    const headers = this.#headers ?? {};
-    const contentType = headerValue(headers, "content-type") ?? "";
+    const headers = this.#headers ?? [];
     const status = this.#status;
-    if (status >= 200 && status < 300) this.#settle(undefined, { status, contentType, body });
-    else this.#settle(apiError(this.#ctx, this.#req, status, headers, contentType, body));
+    if (status >= 200 && status < 300) this.#settle(undefined, new Answer(status, body, headers));
+    else {
+      const contentType = headerValue(headers, "content-type") ?? "";
+      this.#settle(apiError(this.#ctx, this.#req, status, headers, contentType, body));
+    }
   }
 
-  onResponseError(_controller: Dispatcher.DispatchController, err: Error): void {
+  onError(err: Error): void {
     if (this.#settled) return;
     this.#settle(this.#mapFailure(err));
   }
@@ -230,7 +321,7 @@ class Attempt implements Dispatcher.DispatchHandler {
     else this.#resolve(res!);
   }
 
-  #tooLarge(controller: Dispatcher.DispatchController): void {
+  #tooLarge(): void {
     this.#chunks.length = 0;
     this.#settle(
       new WachtResponseValidationError({
@@ -240,15 +331,16 @@ class Attempt implements Dispatcher.DispatchHandler {
         detail: `response body larger than ${MAX_RESPONSE_BYTES} bytes`,
       }),
     );
-    controller.abort(new Error("response body too large"));
+    this.#abort?.(new Error("response body too large"));
   }
 
-  #onTimeout(): void {
+  /** The per-attempt timer fired (onAttemptTimeout). */
+  timeout(): void {
     if (this.#settled) return;
     this.#timedOut = true;
     this.#settle(this.#timeoutError(this.#headers === undefined ? "headers" : "body"));
-    // Before the request reached a socket there is no controller yet: onRequestStart aborts it.
-    this.#controller?.abort(new Error("attempt timed out"));
+    // Before the request reached a socket there is no abort function yet: onConnect aborts it.
+    this.#abort?.(new Error("attempt timed out"));
   }
 
   #timeoutError(phase: "connect" | "headers" | "body"): WachtTimeoutError {
@@ -288,7 +380,7 @@ function apiError(
   ctx: TransportContext,
   req: AttemptRequest,
   status: number,
-  headers: IncomingHttpHeaders,
+  headers: RawHeaders,
   contentType: string,
   body: Buffer,
 ): WachtApiError {

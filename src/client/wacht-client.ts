@@ -7,6 +7,7 @@ import { CLIENT_VERSION, resolveConfig } from "./config";
 import { sharedDispatcher } from "./dispatchers";
 import { sharedBucket } from "./pacing";
 import { runCall, type CallSpec, type RetryInfo, type Runtime } from "./runner";
+import { transportContext } from "./transport";
 import { UsersApi } from "./users-api";
 
 /** Options of {@link WachtClient}. Every one is optional. */
@@ -62,14 +63,14 @@ export class WachtClient {
     const now = options.now ?? Date.now;
     const prefix = options.userAgent?.replace(/[\r\n]/g, " ").trim();
     const runtime: Runtime = {
-      transport: {
+      transport: transportContext({
         origin: cfg.origin,
         basePath: cfg.basePath,
         apiKey: cfg.apiKey,
         userAgent: `${prefix ? `${prefix} ` : ""}pulumi-wacht/${CLIENT_VERSION}`,
         dispatcher: options.dispatcher ?? sharedDispatcher(cfg.origin),
         now,
-      },
+      }),
       bucket: sharedBucket(cfg.baseUrl, cfg.apiKey, cfg.requestsPerMinute),
       timeoutMs: cfg.timeoutMs,
       totalTimeoutMs: cfg.totalTimeoutMs,

@@ -117,6 +117,23 @@ describe("users.update", () => {
   it("refuses '' for a name before sending", async () => {
     await expect(t.client.users.update(ID, { lastName: "" })).rejects.toThrow(WachtValidationError);
   });
+
+  it("sends a body on its own boundary with that boundary's content type, and the same headers", async () => {
+    reply(`/users/${ID}`, "PATCH", userDetails());
+    reply(`/users/${ID}`, "PATCH", userDetails());
+    await t.client.users.update(ID, { firstName: "A" });
+    const shared = /boundary=(.+)$/.exec(header(0, "content-type")!)![1]!;
+    // A value holding the process boundary's random digits gets a boundary of its own.
+    const value = `x${shared.slice(26, 42)}y`;
+    await t.client.users.update(ID, { firstName: value });
+    const ct = header(1, "content-type")!;
+    expect(ct).not.toBe(header(0, "content-type"));
+    const parts = await parseMultipart(Buffer.from(seen[1]!.body as Buffer), ct);
+    expect(parts.map((p) => [p.name, p.value])).toEqual([["first_name", value]]);
+    for (const name of ["authorization", "accept", "user-agent"])
+      expect(header(1, name)).toBe(header(0, name));
+    expect(header(1, "authorization")).toBe(`Bearer ${API_KEY}`);
+  });
 });
 
 describe("users.create", () => {

@@ -87,6 +87,32 @@ describe.each(CASES)("fast path of %s", (_name, schema, base) => {
   });
 });
 
+describe("without code generation from strings", () => {
+  it("checks with the same rules (closures instead of generated code)", () => {
+    const saved = globalThis.Function;
+    // What `node --disallow-code-generation-from-strings` does to `new Function`.
+    globalThis.Function = function () {
+      throw new EvalError("Code generation from strings disallowed for this context");
+    } as unknown as FunctionConstructor;
+    let check: (v: unknown) => unknown;
+    try {
+      // A fresh schema object: compiled checks are cached per schema.
+      check = fastCheck(ApiUserDetailsSchema.extend({}));
+    } finally {
+      globalThis.Function = saved;
+    }
+    const disagreements: string[] = [];
+    for (const { what, value } of mutations(userDetails())) {
+      const viaZod = ApiUserDetailsSchema.safeParse(clone(value));
+      const fast = check(clone(value));
+      if (viaZod.success !== (fast !== INVALID)) disagreements.push(`${what}: differs`);
+      else if (viaZod.success && JSON.stringify(fast) !== JSON.stringify(viaZod.data))
+        disagreements.push(`${what}: different values`);
+    }
+    expect(disagreements).toEqual([]);
+  });
+});
+
 describe("the fast path strips what zod strips", () => {
   it("drops the social connection tokens", () => {
     const out = fastCheck(ApiUserDetailsSchema)(clone(userDetails())) as Record<string, unknown>;
