@@ -168,8 +168,8 @@ export interface CheckUserOptions {
    * by the caller (image-file.ts preloadImage); throws the read's error. Check itself reads no file.
    */
   read?: (path: string) => Buffer;
-  /** Keeps a password in memory and returns a handle for create/update (never stored). */
-  stashPassword?: (password: string) => string;
+  /** Keeps a password in memory for these final inputs; returns the marker to put in them. */
+  stashPassword?: (password: string, inputs: RawDeclaration) => string;
   /** The instant `disableAfter` is judged at (ms since the epoch); default: the run's instant. */
   now?: number;
 }
@@ -261,9 +261,6 @@ export function checkUser(
 
   const password = inputs.password;
   delete inputs.password;
-  if (typeof password === "string" && failures.length === 0 && options.stashPassword) {
-    inputs.passwordHandle = options.stashPassword(password);
-  }
   if (typeof inputs.passwordVersion === "number") {
     inputs.passwordVersion = String(inputs.passwordVersion);
   }
@@ -280,6 +277,10 @@ export function checkUser(
   if (inputs.onConflict === undefined) inputs.onConflict = DEFAULT_ON_CONFLICT;
   if (inputs.onDelete === undefined) {
     inputs.onDelete = defaultOnDelete(originOf(inputs));
+  }
+  // Last: the password is filed under the inputs as they are returned (password-vault.ts).
+  if (typeof password === "string" && failures.length === 0 && options.stashPassword) {
+    inputs.passwordHandle = options.stashPassword(password, inputs);
   }
   return { inputs, failures };
 }

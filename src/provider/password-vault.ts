@@ -1,23 +1,48 @@
-// Write-only passwords (issue #5). `check` receives the declared password, keeps it in this
-// process's memory under a random handle and returns only the handle as an input, so the
-// password never reaches state, outputs or logs. `create`/`update` of the same deployment run in
-// the same provider process (the engine starts one per run), and take it back by handle.
-import { randomUUID } from "node:crypto";
+// Write-only passwords (issue #5). `check` receives the declared password and keeps it in this
+// process's memory; the inputs it returns carry only a constant marker (`passwordHandle`), so the
+// password never reaches state, outputs or logs, and a plan never shows a changing handle.
+// `create`/`update` run in the same provider process as the run's `check` (the engine starts one
+// per run) and find the password again by the declaration it was declared with: the key is a
+// digest of the checked inputs (without the marker and the engine's `__provider`), computed in
+// memory and never stored. Two declarations with identical inputs but different passwords (the
+// same user declared twice) make the entry ambiguous: neither is used.
+import { createHash } from "node:crypto";
+import { canonicalJson } from "../client/canonical-json";
 
-/** In-memory handle → password map, one per provider instance. */
+/** The value of `passwordHandle` in checked inputs: a password is declared and held in memory. */
+export const PASSWORD_HELD = "held in memory by this run's provider";
+
+/** What a lookup finds. */
+export type Held = { password: string } | { ambiguous: true } | undefined;
+
+const AMBIGUOUS = Symbol("ambiguous");
+
+/** The digest a declaration is filed under (its keys other than the marker and `__provider`). */
+function keyOf(declaration: Record<string, unknown>): string {
+  const rest: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(declaration)) {
+    if (k !== "passwordHandle" && k !== "__provider" && v !== undefined) rest[k] = v;
+  }
+  return createHash("sha256").update(canonicalJson(rest)).digest("hex");
+}
+
+/** In-memory declaration → password map, one per provider instance. */
 export class PasswordVault {
-  readonly #passwords = new Map<string, string>();
+  readonly #passwords = new Map<string, string | typeof AMBIGUOUS>();
 
-  /** Stores `password` and returns a new random handle to it. */
-  stash(password: string): string {
-    const handle = randomUUID();
-    this.#passwords.set(handle, password);
-    return handle;
+  /** Keeps `password` for `declaration` (the checked inputs); returns the marker to put in them. */
+  stash(password: string, declaration: Record<string, unknown>): string {
+    const key = keyOf(declaration);
+    const held = this.#passwords.get(key);
+    this.#passwords.set(key, held === undefined || held === password ? password : AMBIGUOUS);
+    return PASSWORD_HELD;
   }
 
-  /** The password behind `handle`, or undefined when this process never saw it. */
-  take(handle: unknown): string | undefined {
-    return typeof handle === "string" ? this.#passwords.get(handle) : undefined;
+  /** The password kept for `declaration`, whether it is ambiguous, or undefined when never seen. */
+  find(declaration: Record<string, unknown>): Held {
+    const held = this.#passwords.get(keyOf(declaration));
+    if (held === undefined) return undefined;
+    return held === AMBIGUOUS ? { ambiguous: true } : { password: held };
   }
 
   /** Never print passwords, even by accident. */

@@ -10,6 +10,7 @@ import type { Call } from "./call";
 import { detailsFromState } from "./details-from-state";
 import { isNotFound, withContext } from "./errors";
 import { warn } from "./log";
+import { PASSWORD_HELD } from "./password-vault";
 import { declarationFromState, toOutputs } from "./to-outputs";
 
 /** What read returns to the engine; an empty id means the user is gone. */
@@ -62,7 +63,10 @@ export function inputsFromState(outs: UserOutputs): Partial<UserInputs> {
   if (outs.origin === "userId") inputs.userId = outs.userId;
   if (outs.origin === "adopt" && outs.adopt !== null) inputs.adopt = outs.adopt;
   if (outs.metadataOwnership === "keys") inputs.metadataOwnership = "keys";
-  if (outs.passwordVersion !== null) inputs.passwordVersion = outs.passwordVersion;
+  if (outs.passwordVersion !== null) {
+    inputs.passwordVersion = outs.passwordVersion;
+    inputs.passwordHandle = PASSWORD_HELD; // what check returns while a password is declared
+  }
   inputs.onConflict = outs.onConflict; // check sets it always, as onDelete
   // Declared values no request reads back: as recorded, so a plan after a refresh shows no "+".
   for (const field of RECORDED_CREATE_FIELDS) {

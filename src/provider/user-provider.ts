@@ -122,13 +122,18 @@ export class WachtUserProvider implements ShimmedProvider<UserDeclaration, State
 
   private password(declaration: UserDeclaration): string | undefined {
     if (declaration.passwordHandle === undefined) return undefined;
-    const password = this.vault.take(declaration.passwordHandle);
-    if (password === undefined) {
+    const held = this.vault.find(declaration);
+    if (held === undefined) {
       throw new Error(
         "the declared password is not available in this provider process (check did not run here); run `pulumi up` again",
       );
     }
-    return password;
+    if ("ambiguous" in held) {
+      throw new Error(
+        "two resources declare this same user with different passwords, so neither password is set; declare the user once",
+      );
+    }
+    return held.password;
   }
 
   /** List calls of the run's listing this provider's reads use (shared with the census). */
@@ -150,7 +155,7 @@ export class WachtUserProvider implements ShimmedProvider<UserDeclaration, State
     this.validatedSettings(); // config problems are reported at preview, not half-way through
     const { inputs, failures } = checkUser(news, resolveLimits(this.stack), {
       read: await preloadImage(news["profileImage"], REQUEST_PARTS_LIMIT_BYTES),
-      stashPassword: (password) => this.vault.stash(password),
+      stashPassword: (password, inputs) => this.vault.stash(password, inputs),
     });
     return { inputs, failures: withoutValues(failures) };
   }

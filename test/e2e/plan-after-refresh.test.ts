@@ -59,8 +59,9 @@ describe("a plan after a refresh shows only what the declaration changes", () =>
       "publicMetadataSchema",
       "skipPasswordCheck",
       "onConflict",
+      "passwordHandle",
     ]) {
-      expect(preview.all).not.toMatch(new RegExp(`[+-] ${key}\\b`));
+      expect(preview.all).not.toMatch(new RegExp(`[+~-] ${key}\\b`));
     }
     await s.project.config("firstName", "Casey");
   });
