@@ -136,6 +136,46 @@ it("private metadata, when asked for, is a config reference and the value never 
   expect(calls(emulator)).toEqual([`GET /users/${ADA}/details`]);
 });
 
+it("empty metadata is left undeclared (not managed) and asks for no config key; the first up writes nothing", async () => {
+  const DAN = "330000000000000004";
+  emulator.users.seed([{ id: DAN, first_name: "Dan", username: "dan", email: "dan@corp.example" }]);
+  const result = await exportUsers(client, {
+    select: { userIds: [ADA, DAN] },
+    includePrivateMetadata: true,
+    outDir: dir,
+  });
+  // Only Ada has private metadata: only she needs a secret set before preview.
+  expect(result.configKeys).toEqual([{ key: "ada-privateMetadata", userId: ADA }]);
+  const dan = fs.readFileSync(path.join(dir, "dan.yaml"), "utf8");
+  expect(dan).not.toContain("publicMetadata");
+  expect(dan).not.toContain("privateMetadata");
+  const entries = readRoster(dir, LIMITS);
+  expect(entries.find((e) => e.name === "dan")).toEqual({
+    name: "dan",
+    file: expect.any(String),
+    args: {
+      userId: DAN,
+      firstName: "Dan",
+      username: "dan",
+      disabled: false,
+      secondFactorPolicy: "optional",
+    },
+    aliases: [],
+  });
+  expect(entries.find((e) => e.name === "ada")?.privateMetadata).toEqual({
+    config: "ada-privateMetadata",
+  });
+
+  // Dan's declaration through the provider: adopted by userId, 0 write requests.
+  const provider = await configuredProvider(emulator.url, KEY);
+  emulator.clearRequests();
+  const daniel = entries.find((e) => e.name === "dan")!;
+  const checked = await provider.check({}, daniel.args);
+  expect(checked.failures ?? []).toEqual([]);
+  expect((await provider.create(checked.inputs as Record<string, unknown>)).id).toBe(DAN);
+  expect(calls(emulator).filter((c) => !c.startsWith("GET "))).toEqual([]);
+});
+
 it("--format ts writes one program declaring each user by userId", async () => {
   const result = await exportUsers(client, {
     select: { emailDomains: ["corp.example"] },
