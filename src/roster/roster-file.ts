@@ -15,15 +15,27 @@ export const ROSTER_EXTENSIONS = [".yaml", ".yml", ".json"] as const;
 
 /** One problem in one roster file, at a 1-based line and column. */
 export interface RosterProblem {
+  /** The file as the reader was given it (messages show it by {@link displayPath}). */
   file: string;
   line: number;
   column: number;
   message: string;
 }
 
+/**
+ * A path as messages show it: relative to the current directory when the file is inside it (a
+ * Pulumi program runs in its project directory, so `users/bob.yaml`), else as given.
+ */
+export function displayPath(file: string, cwd: string = process.cwd()): string {
+  const rel = path.relative(cwd, path.resolve(cwd, file));
+  const outside =
+    rel === "" || rel === ".." || rel.startsWith(`..${path.sep}`) || path.isAbsolute(rel);
+  return outside ? file : rel;
+}
+
 /** `file:line:column: message`, the form editors and CI annotations understand. */
 export function formatProblem(p: RosterProblem): string {
-  return `${p.file}:${p.line}:${p.column}: ${p.message}`;
+  return `${displayPath(p.file)}:${p.line}:${p.column}: ${p.message}`;
 }
 
 /** A roster that cannot be loaded; `problems` lists every problem found, in file order. */

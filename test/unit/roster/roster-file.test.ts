@@ -219,6 +219,35 @@ describe("readRoster", () => {
     expect(lines[3]).toContain('alias "d" is the name of another roster file');
   });
 
+  it("shows a file inside the current directory by its relative path, as the README does", () => {
+    // A program runs in its project directory, with the roster in users/ below it.
+    const project = fs.realpathSync(dir);
+    fs.mkdirSync(path.join(project, "users"));
+    fs.writeFileSync(
+      path.join(project, "users", "bob.yaml"),
+      ["emailAddress: bob@example.com", "username: bobby", "secondFactorPolicy: always", ""].join(
+        "\n",
+      ),
+    );
+    const cwd = process.cwd();
+    let error: unknown;
+    try {
+      process.chdir(project);
+      readRoster(path.join(project, "users"), LIMITS);
+    } catch (err) {
+      error = err;
+    } finally {
+      process.chdir(cwd);
+    }
+    expect(error).toBeInstanceOf(RosterError);
+    expect((error as RosterError).message).toBe(
+      "the roster has 1 problem:\n" +
+        "  users/bob.yaml:3:21: secondFactorPolicy must be one of: none, optional, enforced",
+    );
+    // The problem keeps the path it was read from, for scripts.
+    expect((error as RosterError).problems[0]!.file).toBe(path.join(project, "users", "bob.yaml"));
+  });
+
   it("names the directory it cannot read", () => {
     expect(() => readRoster(path.join(dir, "missing"), LIMITS)).toThrow(
       `cannot read the roster directory ${path.join(dir, "missing")}`,
