@@ -1,5 +1,5 @@
 // One roster file: one account, YAML or JSON (the `yaml` package parses both and keeps source
-// positions). It is validated with the SAME zod schema as a `wacht.User` declaration
+// positions; a `.json` file must be strict JSON first, ./strict-json.ts). It is validated with the SAME zod schema as a `wacht.User` declaration
 // (src/schema/user-inputs.ts), so a file that loads is one `check` accepts; every problem names
 // the file, line and column. Roster-only keys: `aliases` (previous file names) and secrets given
 // as config references (`password`, `privateMetadata`), never as values.
@@ -9,6 +9,7 @@ import { z } from "zod";
 import { toCheckFailures } from "../schema/check-failures";
 import { userInputsSchemaFor, type UserValidationLimits } from "../schema/user-inputs";
 import { configRefSchema, type ConfigRef } from "./config-ref";
+import { strictJsonError } from "./strict-json";
 
 /** File name endings a roster directory is read for. */
 export const ROSTER_EXTENSIONS = [".yaml", ".yml", ".json"] as const;
@@ -130,6 +131,13 @@ export function parseRosterFile(
   const add = (pos: { line: number; column: number }, message: string): void => {
     problems.push({ file, ...pos, message });
   };
+  if (file.toLowerCase().endsWith(".json")) {
+    const bad = strictJsonError(text);
+    if (bad !== undefined) {
+      add(toPosition(lines, bad.offset), `not valid JSON: ${bad.reason}`);
+      throw new RosterError(problems);
+    }
+  }
   for (const err of doc.errors) {
     const pos = err.linePos?.[0];
     add(pos ? { line: pos.line, column: pos.col } : { line: 1, column: 1 }, err.message);

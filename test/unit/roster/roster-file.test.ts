@@ -132,6 +132,48 @@ describe("parseRosterFile", () => {
     expect(problems[0]).toMatchObject({ file: "users/j.json", line: 3 });
   });
 
+  it("parses a .json file as strict JSON: a trailing comma, a comment or a single quote is refused where it is", () => {
+    expect(
+      problemsOf("users/t.json", '{\n  "username": "tess",\n  "aliases": ["tessa",]\n}\n'),
+    ).toEqual([
+      {
+        file: "users/t.json",
+        line: 3,
+        column: 23,
+        message: "not valid JSON: a value is expected here (no trailing comma)",
+      },
+    ]);
+    expect(problemsOf("users/t.json", '{\n  "username": "tess",\n}\n')).toEqual([
+      expect.objectContaining({
+        line: 3,
+        column: 1,
+        message:
+          "not valid JSON: a property name in double quotes is expected here (no trailing comma)",
+      }),
+    ]);
+    expect(problemsOf("users/t.json", '// tess\n{"username": "tess"}\n')).toEqual([
+      expect.objectContaining({
+        line: 1,
+        column: 1,
+        message: "not valid JSON: JSON has no comments",
+      }),
+    ]);
+    expect(problemsOf("users/t.JSON", "{'username': 'tess'}")).toEqual([
+      expect.objectContaining({
+        line: 1,
+        column: 2,
+        message: expect.stringContaining("double quotes"),
+      }),
+    ]);
+    // The same text in a YAML file is YAML, and valid; strict JSON with a BOM is JSON.
+    expect(parseRosterFile("users/t.yaml", '{"username": "tess",}', LIMITS).args).toEqual({
+      username: "tess",
+    });
+    expect(parseRosterFile("users/t.json", '\uFEFF{"username": "tess"}', LIMITS).args).toEqual({
+      username: "tess",
+    });
+  });
+
   it("reports a cross-field rule at the property it names", () => {
     // adopt and userId together: the schema's path is ["adopt"].
     const problems = problemsOf(
