@@ -9,8 +9,9 @@ import { User, type UserArgs } from "../resource/user";
 import type { JsonValue } from "../schema/json";
 import type { UserValidationLimits } from "../schema/user-inputs";
 import { splitConfigKey, type ConfigRef } from "./config-ref";
+import { referenceProblems } from "./check-references";
 import { readRoster } from "./read-roster";
-import type { RosterEntry } from "./roster-file";
+import { RosterError, type RosterEntry } from "./roster-file";
 
 /** Options of {@link loadRoster}. */
 export interface LoadRosterOptions {
@@ -50,10 +51,13 @@ export function userArgsOf(entry: RosterEntry, dir: string): UserArgs {
 
 /**
  * Declares one `wacht.User` per roster file of `dir` (YAML or JSON). Throws a RosterError naming
- * the file, line and column of every problem before declaring anything.
+ * the file, line and column of every problem before declaring anything: first those of the files,
+ * then every config reference whose key the stack does not set.
  */
 export function loadRoster(dir: string, options: LoadRosterOptions = {}): Roster {
   const entries = readRoster(dir, options.limits ?? resolveLimits(readProgramConfig()));
+  const missing = referenceProblems(entries);
+  if (missing.length > 0) throw new RosterError(missing);
   const users: Record<string, User> = {};
   for (const entry of entries) {
     const opts: pulumi.CustomResourceOptions = { ...options.resourceOptions };

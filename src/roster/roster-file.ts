@@ -88,6 +88,14 @@ export function rosterName(file: string): string {
   return ext === undefined ? base : base.slice(0, base.length - ext.length);
 }
 
+/** Where each config reference of a parsed file was written (kept off the entry's data). */
+const REFERENCE_POSITIONS = new WeakMap<ConfigRef, { line: number; column: number }>();
+
+/** The 1-based line and column of a reference returned by {@link parseRosterFile}. */
+export function referencePosition(ref: ConfigRef): { line: number; column: number } | undefined {
+  return REFERENCE_POSITIONS.get(ref);
+}
+
 type Path = readonly PropertyKey[];
 
 /** The 1-based position of the node at `path` (or of `key`'s key node inside it). */
@@ -157,7 +165,10 @@ export function parseRosterFile(
   const refOrProblem = (key: string, value: unknown): ConfigRef | undefined => {
     if (value === undefined) return undefined;
     const parsed = configRefSchema(key).safeParse(value);
-    if (parsed.success) return parsed.data;
+    if (parsed.success) {
+      REFERENCE_POSITIONS.set(parsed.data, positionOf(doc, lines, [key, "config"]));
+      return parsed.data;
+    }
     for (const issue of parsed.error.issues) {
       const at = [key, ...issue.path];
       if (issue.code === "unrecognized_keys") {
