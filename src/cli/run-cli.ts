@@ -1,18 +1,23 @@
 // The `pulumi-wacht` command, as a function of its arguments and output streams (so tests call
-// it in-process). Credentials come from WACHT_API_KEY / WACHT_BASE_URL, read by the client's own
-// option resolution. Exit codes: 0 done, 1 failed, 2 bad usage.
+// it in-process). The key comes from WACHT_API_KEY, the base URL from --base-url or
+// WACHT_BASE_URL (./cli-credentials.ts). Exit codes: 0 done, 1 failed, 2 bad usage.
 import { parseArgs } from "node:util";
+import { DEFAULT_BASE_URL } from "../client/config";
+import { ENV_API_KEY, ENV_BASE_URL } from "../client/env";
 import { WachtClient } from "../client/wacht-client";
 import { EXPORT_FORMATS, exportUsers, type ExportFormat } from "../export/export-users";
 import { parseSelect, SELECT_FORMS } from "../export/export-selector";
+import { cliClientOptions, cliFailureMessage } from "./cli-credentials";
 
 export const USAGE = `Usage: pulumi-wacht export --out DIR [options]
 Writes one roster file per existing user (by userId), or a TypeScript program, so that the first
-\`pulumi up\` over them makes no write request. Reads WACHT_API_KEY and WACHT_BASE_URL.
+\`pulumi up\` over them makes no write request. The API key is read from ${ENV_API_KEY} (not from
+the stack config: ${ENV_API_KEY}=$(pulumi config get wacht:apiKey) takes it from there).
+  --base-url URL              the Wacht API (default: ${ENV_BASE_URL}, else ${DEFAULT_BASE_URL})
   --select SEL                ${SELECT_FORMS} (default all)
   --out DIR                   directory to write (created if missing)
   --format yaml|json|ts       roster files (yaml, json) or one index.ts program (default yaml)
-  --include-private-metadata  declare private metadata as a secret config reference (never the value)
+  --include-private-metadata  declare non-empty private metadata as a secret config reference (never the value)
   --force                     overwrite existing files
   --help                      show this help`;
 
@@ -39,6 +44,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     ({ values } = parseArgs({
       args: [...rest],
       options: {
+        "base-url": { type: "string" },
         select: { type: "string" },
         out: { type: "string" },
         format: { type: "string", default: "yaml" },
@@ -71,8 +77,12 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     io.err(err instanceof Error ? err.message : String(err));
     return 2;
   }
+  let baseUrl: string | undefined;
   try {
-    const client = new WachtClient(io.env === undefined ? {} : { env: io.env });
+    const client = new WachtClient(
+      cliClientOptions({ baseUrl: values["base-url"] }, io.env ?? process.env),
+    );
+    baseUrl = client.baseUrl;
     const result = await exportUsers(client, {
       select,
       format: values.format as ExportFormat,
@@ -94,7 +104,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     }
     return 0;
   } catch (err) {
-    io.err(`pulumi-wacht export failed: ${err instanceof Error ? err.message : String(err)}`);
+    io.err(`pulumi-wacht export failed: ${cliFailureMessage(err, baseUrl)}`);
     return 1;
   }
 }

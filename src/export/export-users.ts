@@ -35,7 +35,7 @@ export interface ExportOptions {
   outDir?: string;
   /** Overwrite existing files. @default false */
   force?: boolean;
-  /** Declare private metadata as a config reference (`<name>-privateMetadata`). @default false */
+  /** Declare non-empty private metadata as a config reference (`<name>-privateMetadata`). @default false */
   includePrivateMetadata?: boolean;
   /** Username limits of the deployment, for the read-back check. @default Wacht's (3–30) */
   limits?: UserValidationLimits;
@@ -122,7 +122,8 @@ export async function exportUsers(
     }
     entries.push({ name, doc });
     if (format !== "ts") files.push({ path: fileName, content });
-    if (options.includePrivateMetadata === true)
+    // A reference only where the document has one (a user with private metadata).
+    if (doc["privateMetadata"] !== undefined)
       configKeys.push({ key: privateMetadataKey(name), userId: user.id });
   });
   if (format === "ts") files.push({ path: "index.ts", content: renderProgram(entries, source) });

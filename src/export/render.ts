@@ -26,6 +26,12 @@ export function baseName(user: ApiUserDetails): string {
   return cleaned === "" ? `user-${user.id}` : cleaned;
 }
 
+function isEmptyObject(value: JsonValue): boolean {
+  return typeof value === "object" && value !== null && !Array.isArray(value)
+    ? Object.keys(value).length === 0
+    : false;
+}
+
 /** The roster document of one user. */
 export function rosterDocument(
   user: ApiUserDetails,
@@ -34,17 +40,20 @@ export function rosterDocument(
 ): RosterDocument {
   // Every profile field of the table, read from the wire field its row names, in table order. A
   // value no declaration can hold is left out (an empty name: Wacht cannot clear it; an enum value
-  // this version does not know). A secret field is only ever a config reference, when asked for.
+  // this version does not know). Empty metadata is left out too: declaring `{}` would make the
+  // stack wipe whatever an app adds later; undeclared, it is not managed. A secret field is only
+  // ever a config reference, when asked for and when there is a value to set.
   const doc: RosterDocument = { userId: user.id };
   const wire = user as unknown as Record<string, unknown>;
   for (const field of PROFILE_FIELDS) {
     const row = fieldRow(field);
+    const value = wire[row.read as string] as JsonValue | undefined;
+    if (value === null || value === undefined) continue;
+    if (row.kind === "json" && isEmptyObject(value)) continue;
     if (row.secret) {
       if (includePrivateMetadata) doc[field] = { config: privateMetadataKey(name) };
       continue;
     }
-    const value = wire[row.read as string] as JsonValue | undefined;
-    if (value === null || value === undefined) continue;
     if (row.kind === "text" && !row.mayBeEmpty && typeof value === "string" && value.trim() === "")
       continue;
     if (row.values !== undefined && (typeof value !== "string" || !row.values.includes(value)))

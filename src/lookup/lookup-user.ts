@@ -1,8 +1,12 @@
 // `lookupUser({ email } | { username } | { userId })`: a plain async helper for programs (a
 // dynamic resource cannot serve invokes, so there is no data source). It calls the API when the
-// program runs, which is at preview too: it needs credentials there (WACHT_API_KEY or options).
+// program runs, which is at preview too: it needs credentials there, and finds them where the
+// provider does (the stack's wacht:apiKey / wacht:baseUrl, then WACHT_API_KEY / WACHT_BASE_URL),
+// unless options give them.
 // Exact matches only (the search index is a first try, then the list; see locate-user.ts), and
 // never private metadata.
+import { readProgramConfig } from "../config/program-config";
+import { resolveProviderSettings } from "../config/provider-config";
 import { isWachtError } from "../client/errors";
 import { WachtClient, type WachtClientOptions } from "../client/wacht-client";
 import { describeKey, findByNaturalKey } from "../provider/locate-user";
@@ -24,9 +28,32 @@ export type LookedUpUser = Pick<
   updatedAt: string;
 };
 
-/** Options: a client to reuse, or options for a new one (default: from the environment). */
+/**
+ * Options: a client to reuse, or options for a new one. What they leave unset comes from the
+ * running program's stack config (`wacht:apiKey`, `wacht:baseUrl`, `wacht:maxRetries`, …), then
+ * the environment (WACHT_API_KEY, WACHT_BASE_URL), exactly as the provider resolves them.
+ */
 export interface LookupOptions extends WachtClientOptions {
   client?: WachtClient;
+}
+
+/** A client for `options`, settings resolved by the provider's rule (src/config). */
+function clientFor(options: WachtClientOptions): WachtClient {
+  const stack = readProgramConfig();
+  // An option given (not blank) wins over the stack config, as the client's own rule has it.
+  const apiKey = options.apiKey?.trim();
+  const baseUrl = options.baseUrl?.trim();
+  if (apiKey) stack.apiKey = apiKey;
+  if (baseUrl) stack.baseUrl = baseUrl;
+  const settings = resolveProviderSettings(stack, options.env ?? process.env);
+  return new WachtClient({
+    ...options,
+    apiKey: settings.apiKey,
+    baseUrl: settings.baseUrl,
+    maxRetries: options.maxRetries ?? settings.maxRetries,
+    timeoutMs: options.timeoutMs ?? settings.timeoutMs,
+    requestsPerMinute: options.requestsPerMinute ?? settings.requestsPerMinute,
+  });
 }
 
 function keyText(key: LookupKey): string {
@@ -35,14 +62,15 @@ function keyText(key: LookupKey): string {
 
 /**
  * Finds exactly one user; throws when none or several match. Runs at preview as well as at up,
- * so the program needs credentials at preview: WACHT_API_KEY / WACHT_BASE_URL, or `apiKey`.
+ * so the program needs credentials at preview: the stack's wacht:apiKey (or WACHT_API_KEY), or
+ * `apiKey`; the base URL likewise (wacht:baseUrl, WACHT_BASE_URL or `baseUrl`).
  */
 export async function lookupUser(
   key: LookupKey,
   options: LookupOptions = {},
 ): Promise<LookedUpUser> {
   const { client: given, ...clientOptions } = options;
-  const client = given ?? new WachtClient(clientOptions);
+  const client = given ?? clientFor(clientOptions);
   const keys = Object.keys(key).filter((k) => (key as Record<string, unknown>)[k] !== undefined);
   if (keys.length !== 1) {
     throw new Error(

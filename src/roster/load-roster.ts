@@ -3,13 +3,15 @@
 // read from stack config as secrets (`requireSecret`), so they never sit in the repository.
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
-import { CONFIG_KEYS, resolveLimits } from "../config/provider-config";
+import { readProgramConfig } from "../config/program-config";
+import { resolveLimits } from "../config/provider-config";
 import { User, type UserArgs } from "../resource/user";
 import type { JsonValue } from "../schema/json";
 import type { UserValidationLimits } from "../schema/user-inputs";
 import { splitConfigKey, type ConfigRef } from "./config-ref";
+import { referenceProblems } from "./check-references";
 import { readRoster } from "./read-roster";
-import type { RosterEntry } from "./roster-file";
+import { RosterError, type RosterEntry } from "./roster-file";
 
 /** Options of {@link loadRoster}. */
 export interface LoadRosterOptions {
@@ -25,17 +27,6 @@ export interface Roster {
   users: Record<string, User>;
   /** The ids of every declared user: give it to `UserCensus.declaredUserIds`. */
   userIds: pulumi.Output<string[]>;
-}
-
-function stackLimits(): UserValidationLimits {
-  const wacht = new pulumi.Config("wacht");
-  const key = (full: string): string => full.slice(full.indexOf(":") + 1);
-  const min = wacht.get(key(CONFIG_KEYS.usernameMinLength));
-  const max = wacht.get(key(CONFIG_KEYS.usernameMaxLength));
-  return resolveLimits({
-    ...(min !== undefined && { usernameMinLength: min }),
-    ...(max !== undefined && { usernameMaxLength: max }),
-  });
 }
 
 function secretString(ref: ConfigRef): pulumi.Output<string> {
@@ -60,10 +51,13 @@ export function userArgsOf(entry: RosterEntry, dir: string): UserArgs {
 
 /**
  * Declares one `wacht.User` per roster file of `dir` (YAML or JSON). Throws a RosterError naming
- * the file, line and column of every problem before declaring anything.
+ * the file, line and column of every problem before declaring anything: first those of the files,
+ * then every config reference whose key the stack does not set.
  */
 export function loadRoster(dir: string, options: LoadRosterOptions = {}): Roster {
-  const entries = readRoster(dir, options.limits ?? stackLimits());
+  const entries = readRoster(dir, options.limits ?? resolveLimits(readProgramConfig()));
+  const missing = referenceProblems(entries);
+  if (missing.length > 0) throw new RosterError(missing);
   const users: Record<string, User> = {};
   for (const entry of entries) {
     const opts: pulumi.CustomResourceOptions = { ...options.resourceOptions };

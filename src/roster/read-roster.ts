@@ -6,6 +6,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import type { UserValidationLimits } from "../schema/user-inputs";
 import {
+  displayPath,
   parseRosterFile,
   RosterError,
   rosterName,
@@ -21,7 +22,7 @@ export function rosterFiles(dir: string): string[] {
     names = fs.readdirSync(dir);
   } catch (err) {
     throw new Error(
-      `cannot read the roster directory ${dir}: ${err instanceof Error ? err.message : String(err)}`,
+      `cannot read the roster directory ${displayPath(dir)}: ${err instanceof Error ? err.message : String(err)}`,
       { cause: err },
     );
   }
@@ -44,7 +45,7 @@ export function readRoster(dir: string, limits: UserValidationLimits): RosterEnt
         file,
         line: 1,
         column: 1,
-        message: `the resource name "${name}" is already given by ${other}: keep one file per account`,
+        message: `the resource name "${name}" is already given by ${displayPath(other)}: keep one file per account`,
       });
       continue;
     }
@@ -65,7 +66,7 @@ export function readRoster(dir: string, limits: UserValidationLimits): RosterEnt
           file: entry.file,
           line: 1,
           column: 1,
-          message: `alias "${alias}" is the name of another roster file (${owner}): an alias names this account's previous file`,
+          message: `alias "${alias}" is the name of another roster file (${displayPath(owner)}): an alias names this account's previous file`,
         });
       }
     }

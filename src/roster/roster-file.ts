@@ -1,5 +1,5 @@
 // One roster file: one account, YAML or JSON (the `yaml` package parses both and keeps source
-// positions). It is validated with the SAME zod schema as a `wacht.User` declaration
+// positions; a `.json` file must be strict JSON first, ./strict-json.ts). It is validated with the SAME zod schema as a `wacht.User` declaration
 // (src/schema/user-inputs.ts), so a file that loads is one `check` accepts; every problem names
 // the file, line and column. Roster-only keys: `aliases` (previous file names) and secrets given
 // as config references (`password`, `privateMetadata`), never as values.
@@ -9,21 +9,34 @@ import { z } from "zod";
 import { toCheckFailures } from "../schema/check-failures";
 import { userInputsSchemaFor, type UserValidationLimits } from "../schema/user-inputs";
 import { configRefSchema, type ConfigRef } from "./config-ref";
+import { strictJsonError } from "./strict-json";
 
 /** File name endings a roster directory is read for. */
 export const ROSTER_EXTENSIONS = [".yaml", ".yml", ".json"] as const;
 
 /** One problem in one roster file, at a 1-based line and column. */
 export interface RosterProblem {
+  /** The file as the reader was given it (messages show it by {@link displayPath}). */
   file: string;
   line: number;
   column: number;
   message: string;
 }
 
+/**
+ * A path as messages show it: relative to the current directory when the file is inside it (a
+ * Pulumi program runs in its project directory, so `users/bob.yaml`), else as given.
+ */
+export function displayPath(file: string, cwd: string = process.cwd()): string {
+  const rel = path.relative(cwd, path.resolve(cwd, file));
+  const outside =
+    rel === "" || rel === ".." || rel.startsWith(`..${path.sep}`) || path.isAbsolute(rel);
+  return outside ? file : rel;
+}
+
 /** `file:line:column: message`, the form editors and CI annotations understand. */
 export function formatProblem(p: RosterProblem): string {
-  return `${p.file}:${p.line}:${p.column}: ${p.message}`;
+  return `${displayPath(p.file)}:${p.line}:${p.column}: ${p.message}`;
 }
 
 /** A roster that cannot be loaded; `problems` lists every problem found, in file order. */
@@ -75,6 +88,14 @@ export function rosterName(file: string): string {
   return ext === undefined ? base : base.slice(0, base.length - ext.length);
 }
 
+/** Where each config reference of a parsed file was written (kept off the entry's data). */
+const REFERENCE_POSITIONS = new WeakMap<ConfigRef, { line: number; column: number }>();
+
+/** The 1-based line and column of a reference returned by {@link parseRosterFile}. */
+export function referencePosition(ref: ConfigRef): { line: number; column: number } | undefined {
+  return REFERENCE_POSITIONS.get(ref);
+}
+
 type Path = readonly PropertyKey[];
 
 /** The 1-based position of the node at `path` (or of `key`'s key node inside it). */
@@ -118,6 +139,13 @@ export function parseRosterFile(
   const add = (pos: { line: number; column: number }, message: string): void => {
     problems.push({ file, ...pos, message });
   };
+  if (file.toLowerCase().endsWith(".json")) {
+    const bad = strictJsonError(text);
+    if (bad !== undefined) {
+      add(toPosition(lines, bad.offset), `not valid JSON: ${bad.reason}`);
+      throw new RosterError(problems);
+    }
+  }
   for (const err of doc.errors) {
     const pos = err.linePos?.[0];
     add(pos ? { line: pos.line, column: pos.col } : { line: 1, column: 1 }, err.message);
@@ -137,7 +165,10 @@ export function parseRosterFile(
   const refOrProblem = (key: string, value: unknown): ConfigRef | undefined => {
     if (value === undefined) return undefined;
     const parsed = configRefSchema(key).safeParse(value);
-    if (parsed.success) return parsed.data;
+    if (parsed.success) {
+      REFERENCE_POSITIONS.set(parsed.data, positionOf(doc, lines, [key, "config"]));
+      return parsed.data;
+    }
     for (const issue of parsed.error.issues) {
       const at = [key, ...issue.path];
       if (issue.code === "unrecognized_keys") {

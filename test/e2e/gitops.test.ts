@@ -8,7 +8,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { promisify } from "node:util";
 import { startEmulator, type EmulatorHandle } from "../../src/emulator";
-import { E2E_API_KEY, expectSuccess, writes } from "./helpers/fixtures";
+import { E2E_API_KEY, expectSuccess, stage, writes, type Stage } from "./helpers/fixtures";
 import { E2eProject, REPO_ROOT } from "./helpers/project";
 import { seedUser } from "../helpers/seed";
 
@@ -176,5 +176,73 @@ describe("the GitOps workflows through the real CLI", () => {
     } finally {
       exported.remove();
     }
+  });
+});
+
+describe("a stack with config only (no WACHT_* in the environment), through the real CLI", () => {
+  const stages: Stage[] = [];
+  afterAll(async () => {
+    await Promise.all(stages.map((s) => s.close()));
+  });
+  const ADA_ID = "350000000000000001";
+
+  test("lookupUser finds the user with the stack's wacht:apiKey and wacht:baseUrl, at preview and up", async () => {
+    const s = await stage({
+      program: [
+        'const wacht = require("pulumi-wacht");',
+        'exports.adaId = wacht.lookupUser({ email: "ada@corp.example" }).then((u) => u.userId);',
+        "",
+      ].join("\n"),
+      seed: [{ id: ADA_ID, first_name: "Ada", username: "ada", email: "ada@corp.example" }],
+    });
+    stages.push(s);
+    expectSuccess(await s.project.run(["preview", "--non-interactive"]));
+    expectSuccess(await s.project.run(["up", "--yes", "--non-interactive"]));
+    const out = expectSuccess(await s.project.run(["stack", "output", "adaId"]));
+    expect(out.stdout.trim()).toBe(ADA_ID);
+    expect(s.emulator.requests().length).toBeGreaterThan(0);
+  });
+
+  test("roster errors name users/<file>:line:column, every file's problems and then every unset reference at once", async () => {
+    const s = await stage({
+      program: [
+        'const path = require("node:path");',
+        'const wacht = require("pulumi-wacht");',
+        'wacht.loadRoster(path.join(__dirname, "users"));',
+        "",
+      ].join("\n"),
+      files: {
+        "users/bob.yaml":
+          "emailAddress: bob@example.com\nusername: bobby\nsecondFactorPolicy: always\n",
+        "users/tess.json": '{\n  "username": "tess",\n  "aliases": ["tessa",]\n}\n',
+        "users/zed.yaml": "username: zed\npassword: { config: zedPassword }\n",
+        "users/yan.yaml": "username: yan\npassword: { config: yanPassword }\n",
+      },
+    });
+    stages.push(s);
+    const first = await s.project.run(["preview", "--non-interactive"]);
+    expect(first.code).not.toBe(0);
+    expect(first.all).toContain("the roster has 2 problems:");
+    expect(first.all).toContain(
+      "users/bob.yaml:3:21: secondFactorPolicy must be one of: none, optional, enforced",
+    );
+    expect(first.all).toContain(
+      "users/tess.json:3:23: not valid JSON: a value is expected here (no trailing comma)",
+    );
+    expect(first.all).not.toContain(path.join(s.project.dir, "users"));
+
+    s.project.writeFile("users/bob.yaml", "emailAddress: bob@example.com\nusername: bobby\n");
+    s.project.writeFile("users/tess.json", '{\n  "username": "tess"\n}\n');
+    const second = await s.project.run(["preview", "--non-interactive"]);
+    expect(second.code).not.toBe(0);
+    expect(second.all).toContain("the roster has 2 problems:");
+    expect(second.all).toContain(
+      "users/yan.yaml:2:21: password: the stack config wacht-e2e:yanPassword is not set",
+    );
+    expect(second.all).toContain(
+      "users/zed.yaml:2:21: password: the stack config wacht-e2e:zedPassword is not set",
+    );
+    expect(second.all).not.toContain("Missing required configuration variable");
+    expect(writes(s.emulator.requests())).toEqual([]);
   });
 });

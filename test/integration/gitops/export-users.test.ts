@@ -136,6 +136,46 @@ it("private metadata, when asked for, is a config reference and the value never 
   expect(calls(emulator)).toEqual([`GET /users/${ADA}/details`]);
 });
 
+it("empty metadata is left undeclared (not managed) and asks for no config key; the first up writes nothing", async () => {
+  const DAN = "330000000000000004";
+  emulator.users.seed([{ id: DAN, first_name: "Dan", username: "dan", email: "dan@corp.example" }]);
+  const result = await exportUsers(client, {
+    select: { userIds: [ADA, DAN] },
+    includePrivateMetadata: true,
+    outDir: dir,
+  });
+  // Only Ada has private metadata: only she needs a secret set before preview.
+  expect(result.configKeys).toEqual([{ key: "ada-privateMetadata", userId: ADA }]);
+  const dan = fs.readFileSync(path.join(dir, "dan.yaml"), "utf8");
+  expect(dan).not.toContain("publicMetadata");
+  expect(dan).not.toContain("privateMetadata");
+  const entries = readRoster(dir, LIMITS);
+  expect(entries.find((e) => e.name === "dan")).toEqual({
+    name: "dan",
+    file: expect.any(String),
+    args: {
+      userId: DAN,
+      firstName: "Dan",
+      username: "dan",
+      disabled: false,
+      secondFactorPolicy: "optional",
+    },
+    aliases: [],
+  });
+  expect(entries.find((e) => e.name === "ada")?.privateMetadata).toEqual({
+    config: "ada-privateMetadata",
+  });
+
+  // Dan's declaration through the provider: adopted by userId, 0 write requests.
+  const provider = await configuredProvider(emulator.url, KEY);
+  emulator.clearRequests();
+  const daniel = entries.find((e) => e.name === "dan")!;
+  const checked = await provider.check({}, daniel.args);
+  expect(checked.failures ?? []).toEqual([]);
+  expect((await provider.create(checked.inputs as Record<string, unknown>)).id).toBe(DAN);
+  expect(calls(emulator).filter((c) => !c.startsWith("GET "))).toEqual([]);
+});
+
 it("--format ts writes one program declaring each user by userId", async () => {
   const result = await exportUsers(client, {
     select: { emailDomains: ["corp.example"] },
@@ -185,4 +225,57 @@ it("the CLI reads WACHT_API_KEY / WACHT_BASE_URL and reports usage errors with e
   const noKey = { ...io, env: { WACHT_BASE_URL: emulator.url } };
   expect(await runCli(["export", "--out", dir], noKey)).toBe(1);
   expect(err.pop()).toContain("WACHT_API_KEY");
+});
+
+it("the CLI takes the base URL from --base-url and names only what it reads in its messages", async () => {
+  const out: string[] = [];
+  const err: string[] = [];
+  const io = (env: NodeJS.ProcessEnv) => ({
+    out: (l: string) => out.push(l),
+    err: (l: string) => err.push(l),
+    env,
+  });
+  // WACHT_API_KEY set, WACHT_BASE_URL unset: --base-url says where the users are.
+  const keyOnly = io({ WACHT_API_KEY: KEY });
+  expect(await runCli(["export", "--base-url", emulator.url, "--out", dir], keyOnly)).toBe(0);
+  expect(out.pop()).toBe(`exported 3 users to ${dir}`);
+  expect(fs.readFileSync(path.join(dir, "ada.yaml"), "utf8")).toContain(
+    `# Exported by \`pulumi-wacht export\` from ${emulator.url}.`,
+  );
+  // --base-url wins over WACHT_BASE_URL.
+  const both = io({ WACHT_API_KEY: KEY, WACHT_BASE_URL: "http://127.0.0.1:1" });
+  expect(await runCli(["export", "--base-url", emulator.url, "--out", dir, "--force"], both)).toBe(
+    0,
+  );
+
+  // No key: the environment variable, never a client option or a stack config key it ignores.
+  const noKey = io({ WACHT_BASE_URL: emulator.url });
+  expect(await runCli(["export", "--out", dir], noKey)).toBe(1);
+  const missing = err.pop()!;
+  expect(missing).toContain("set the WACHT_API_KEY environment variable");
+  expect(missing).not.toContain("pass apiKey");
+
+  // A refused key (401): the command's own settings, with the deployment it called.
+  const wrongKey = io({ WACHT_API_KEY: "sk_test_wrong" });
+  expect(await runCli(["export", "--base-url", emulator.url, "--out", dir], wrongKey)).toBe(1);
+  const refused = err.pop()!;
+  expect(refused).toMatch(/^pulumi-wacht export failed: 401 GET \/users/);
+  expect(refused).toContain(
+    `Check WACHT_API_KEY and that the key belongs to the deployment at ${emulator.url} (--base-url or WACHT_BASE_URL)`,
+  );
+  expect(refused).not.toMatch(/apiKey option|baseUrl option|stack config/);
+
+  // A base URL the client refuses names where it came from.
+  expect(await runCli(["export", "--base-url", "http://example.com", "--out", dir], keyOnly)).toBe(
+    1,
+  );
+  expect(err.pop()).toMatch(
+    /^pulumi-wacht export failed: --base-url: Wacht base URL must use https/,
+  );
+  expect(
+    await runCli(["export", "--out", dir], io({ WACHT_API_KEY: KEY, WACHT_BASE_URL: "ftp://x" })),
+  ).toBe(1);
+  expect(err.pop()).toMatch(
+    /^pulumi-wacht export failed: WACHT_BASE_URL: Wacht base URL must use https/,
+  );
 });

@@ -1,5 +1,8 @@
 // lookupUser (issue 14) against the emulator: exact match by email, username or id; clear errors
-// for none and for several; never private metadata.
+// for none and for several; never private metadata; in a program, the stack's wacht:apiKey and
+// wacht:baseUrl before the environment, as the provider reads them.
+import * as pulumi from "@pulumi/pulumi";
+import { MockAgent } from "undici";
 import { WachtClient } from "../../../src/client";
 import { startEmulator, type EmulatorHandle } from "../../../src/emulator";
 import { lookupUser } from "../../../src/lookup/lookup-user";
@@ -73,4 +76,49 @@ it("names the key when no user or several match, and refuses two keys", async ()
 
 it("without credentials it names WACHT_API_KEY (a program needs them at preview too)", async () => {
   await expect(lookupUser({ username: "ada" }, { env: {} })).rejects.toThrow(/WACHT_API_KEY/);
+});
+
+describe("in a Pulumi program, credentials come from the stack config first, as the provider's", () => {
+  // The program's stack config, as the engine gives it (wacht:apiKey a secret); reset after each.
+  const stackConfig = (config: Record<string, string>): void =>
+    pulumi.runtime.setAllConfig(config, ["wacht:apiKey"]);
+  afterEach(() => stackConfig({}));
+
+  it("a stack with config only (no environment) finds the user", async () => {
+    stackConfig({ "wacht:apiKey": KEY, "wacht:baseUrl": emulator.url });
+    expect((await lookupUser({ email: "ada@corp.example" }, { env: {} })).userId).toBe(ADA);
+  });
+
+  it("WACHT_API_KEY set but WACHT_BASE_URL unset: the stack's wacht:baseUrl is used, not the default", async () => {
+    stackConfig({ "wacht:baseUrl": emulator.url });
+    // Loopback only: a request to the default (https://api.wacht.dev) fails here, never leaves.
+    const loopbackOnly = new MockAgent();
+    loopbackOnly.disableNetConnect();
+    loopbackOnly.enableNetConnect((host) => host.startsWith("127.0.0.1:"));
+    try {
+      const found = await lookupUser(
+        { username: "ada" },
+        { env: { WACHT_API_KEY: KEY }, dispatcher: loopbackOnly, maxRetries: 0 },
+      );
+      expect(found.userId).toBe(ADA);
+    } finally {
+      await loopbackOnly.close();
+    }
+  });
+
+  it("the stack config wins over the environment; an explicit option wins over both", async () => {
+    stackConfig({ "wacht:apiKey": KEY, "wacht:baseUrl": emulator.url });
+    const wrongEnv = { WACHT_API_KEY: "sk_wrong", WACHT_BASE_URL: "http://127.0.0.1:1" };
+    expect((await lookupUser({ username: "ada" }, { env: wrongEnv })).userId).toBe(ADA);
+    await expect(
+      lookupUser({ username: "ada" }, { env: {}, apiKey: "sk_wrong", maxRetries: 0 }),
+    ).rejects.toThrow(/401/);
+  });
+
+  it("without a key anywhere it names the stack config key and the environment variable", async () => {
+    stackConfig({ "wacht:baseUrl": emulator.url });
+    await expect(lookupUser({ username: "ada" }, { env: {} })).rejects.toThrow(
+      "`pulumi config set --secret wacht:apiKey <key>` or set the WACHT_API_KEY environment variable",
+    );
+  });
 });

@@ -128,12 +128,12 @@ describe("export parses selectors, names files and writes only comparable fields
       second_factor_policy: "weird",
       private_metadata: { pin: "SECRET" },
     });
+    // Empty public metadata ({}) is not declared: declared, the stack would wipe what apps add.
     expect(rosterDocument(user, "lee", false)).toEqual({
       userId: "5",
       lastName: "Lee",
       username: "lee",
       disabled: false,
-      publicMetadata: {},
     });
     const doc = rosterDocument(user, "lee", true);
     expect(doc["privateMetadata"]).toEqual({ config: "lee-privateMetadata" });
@@ -142,5 +142,21 @@ describe("export parses selectors, names files and writes only comparable fields
       '    privateMetadata: config.requireSecretObject("lee-privateMetadata"),',
     );
     expect(program).not.toContain("SECRET");
+  });
+
+  it("declares empty metadata in neither form, even when private metadata is asked for", () => {
+    const empty = details({ id: "6", username: "nil", public_metadata: {}, private_metadata: {} });
+    expect(rosterDocument(empty, "nil", true)).toEqual({
+      userId: "6",
+      username: "nil",
+      disabled: false,
+      secondFactorPolicy: "optional",
+    });
+    // Non-empty public metadata is declared as it is, arrays and nested values included.
+    const some = details({ id: "7", public_metadata: { teams: [] }, private_metadata: { a: 1 } });
+    expect(rosterDocument(some, "some", true)).toMatchObject({
+      publicMetadata: { teams: [] },
+      privateMetadata: { config: "some-privateMetadata" },
+    });
   });
 });

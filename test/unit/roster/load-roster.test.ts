@@ -104,6 +104,63 @@ it("throws the RosterError before declaring anything", async () => {
   expect(captured).toEqual([]);
 });
 
+it("names every missing config reference at once, each at its file, line and column", async () => {
+  fs.writeFileSync(
+    path.join(dir, "ada.yaml"),
+    "username: ada\npassword: { config: adaPassword }\n",
+  );
+  fs.writeFileSync(
+    path.join(dir, "zed.yaml"),
+    "username: zed\npassword: { config: zedPassword }\nprivateMetadata:\n  config: ops:zedPrivate\n",
+  );
+  fs.writeFileSync(
+    path.join(dir, "bot.json"),
+    '{\n  "username": "deploy-bot",\n  "privateMetadata": { "config": "ops:botPrivate" }\n}\n',
+  );
+  let error: unknown;
+  const captured = await captureRegistration(
+    () => {
+      try {
+        loadRoster(dir);
+      } catch (err) {
+        error = err;
+      }
+    },
+    {
+      project: "proj",
+      config: { "proj:adaPassword": "Correct-horse-1", "ops:botPrivate": "{not json PRIVATE" },
+      secretKeys: ["proj:adaPassword", "ops:botPrivate"],
+    },
+  );
+  expect(captured).toEqual([]);
+  expect(error).toBeInstanceOf(RosterError);
+  expect((error as RosterError).problems).toEqual([
+    {
+      file: path.join(dir, "bot.json"),
+      line: 3,
+      column: 34,
+      message:
+        "privateMetadata: the stack config ops:botPrivate is not JSON: set it to the JSON private metadata (the value is not shown)",
+    },
+    {
+      file: path.join(dir, "zed.yaml"),
+      line: 2,
+      column: 21,
+      message:
+        "password: the stack config proj:zedPassword is not set: run `pulumi config set --secret zedPassword <value>`",
+    },
+    {
+      file: path.join(dir, "zed.yaml"),
+      line: 4,
+      column: 11,
+      message:
+        "privateMetadata: the stack config ops:zedPrivate is not set: run `pulumi config set --secret ops:zedPrivate <JSON>`",
+    },
+  ]);
+  expect((error as RosterError).message).toMatch(/^the roster has 3 problems:\n/);
+  expect((error as RosterError).message).not.toContain("PRIVATE");
+});
+
 it("reads the username limits from wacht config", async () => {
   fs.writeFileSync(path.join(dir, "a.yaml"), "username: ab\n");
   let error: unknown;

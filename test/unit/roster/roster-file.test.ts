@@ -132,6 +132,48 @@ describe("parseRosterFile", () => {
     expect(problems[0]).toMatchObject({ file: "users/j.json", line: 3 });
   });
 
+  it("parses a .json file as strict JSON: a trailing comma, a comment or a single quote is refused where it is", () => {
+    expect(
+      problemsOf("users/t.json", '{\n  "username": "tess",\n  "aliases": ["tessa",]\n}\n'),
+    ).toEqual([
+      {
+        file: "users/t.json",
+        line: 3,
+        column: 23,
+        message: "not valid JSON: a value is expected here (no trailing comma)",
+      },
+    ]);
+    expect(problemsOf("users/t.json", '{\n  "username": "tess",\n}\n')).toEqual([
+      expect.objectContaining({
+        line: 3,
+        column: 1,
+        message:
+          "not valid JSON: a property name in double quotes is expected here (no trailing comma)",
+      }),
+    ]);
+    expect(problemsOf("users/t.json", '// tess\n{"username": "tess"}\n')).toEqual([
+      expect.objectContaining({
+        line: 1,
+        column: 1,
+        message: "not valid JSON: JSON has no comments",
+      }),
+    ]);
+    expect(problemsOf("users/t.JSON", "{'username': 'tess'}")).toEqual([
+      expect.objectContaining({
+        line: 1,
+        column: 2,
+        message: expect.stringContaining("double quotes"),
+      }),
+    ]);
+    // The same text in a YAML file is YAML, and valid; strict JSON with a BOM is JSON.
+    expect(parseRosterFile("users/t.yaml", '{"username": "tess",}', LIMITS).args).toEqual({
+      username: "tess",
+    });
+    expect(parseRosterFile("users/t.json", '\uFEFF{"username": "tess"}', LIMITS).args).toEqual({
+      username: "tess",
+    });
+  });
+
   it("reports a cross-field rule at the property it names", () => {
     // adopt and userId together: the schema's path is ["adopt"].
     const problems = problemsOf(
@@ -217,6 +259,35 @@ describe("readRoster", () => {
     expect(lines[1]).toContain('the resource name "a" is already given by');
     expect(lines[2]).toContain('unknown property "enabled"');
     expect(lines[3]).toContain('alias "d" is the name of another roster file');
+  });
+
+  it("shows a file inside the current directory by its relative path, as the README does", () => {
+    // A program runs in its project directory, with the roster in users/ below it.
+    const project = fs.realpathSync(dir);
+    fs.mkdirSync(path.join(project, "users"));
+    fs.writeFileSync(
+      path.join(project, "users", "bob.yaml"),
+      ["emailAddress: bob@example.com", "username: bobby", "secondFactorPolicy: always", ""].join(
+        "\n",
+      ),
+    );
+    const cwd = process.cwd();
+    let error: unknown;
+    try {
+      process.chdir(project);
+      readRoster(path.join(project, "users"), LIMITS);
+    } catch (err) {
+      error = err;
+    } finally {
+      process.chdir(cwd);
+    }
+    expect(error).toBeInstanceOf(RosterError);
+    expect((error as RosterError).message).toBe(
+      "the roster has 1 problem:\n" +
+        "  users/bob.yaml:3:21: secondFactorPolicy must be one of: none, optional, enforced",
+    );
+    // The problem keeps the path it was read from, for scripts.
+    expect((error as RosterError).problems[0]!.file).toBe(path.join(project, "users", "bob.yaml"));
   });
 
   it("names the directory it cannot read", () => {
