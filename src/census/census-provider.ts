@@ -3,11 +3,12 @@
 // so credentials come only from `configure` (wacht:apiKey, wacht:baseUrl) or the environment.
 //
 // Lifecycle: `read` (refresh) takes the census and records the undeclared accounts; `diff` shows
-// a change while any is recorded (and warns, naming them); `create`/`update` take the census again
-// and, in report mode, fail naming each account and what to do, or, in disable mode, disable
-// them. `delete` touches no account. The listing each step judges from is the run's, shared with
-// the User provider's delta refresh in the same process (src/provider/run-listings.ts): the
-// first census step of a run uses it, a later step of the same process lists anew.
+// a change while any is recorded (and, in the plan of the program's declaration, warns once,
+// naming them); `create`/`update` take the census again and, in report mode, fail naming each
+// account and what to do, or, in disable mode, disable them. `delete` touches no account. The
+// listing each step judges from is the run's, shared with the User provider's delta refresh in
+// the same process (src/provider/run-listings.ts): the first census step of a run uses it, a
+// later step of the same process lists anew.
 import * as pulumi from "@pulumi/pulumi";
 import { WachtClient } from "../client/wacht-client";
 import {
@@ -15,6 +16,7 @@ import {
   resolveProviderSettings,
   type StackConfigValues,
 } from "../config/provider-config";
+import { canonicalJson } from "../client/canonical-json";
 import { jsonEqual } from "../diff/json-equal";
 import type { DeploymentListing } from "../provider/deployment-listing";
 import { processListings, RunListings } from "../provider/run-listings";
@@ -51,6 +53,16 @@ function inputsOf(props: Props): CensusInputs {
   );
 }
 
+/**
+ * The declaration part of `props` as canonical text: equal declarations, equal keys (the engine
+ * may send the keys in another order than `check` returned them).
+ */
+function declarationKey(props: Props): string {
+  return canonicalJson(
+    Object.fromEntries(INPUT_KEYS.filter((k) => props[k] !== undefined).map((k) => [k, props[k]])),
+  );
+}
+
 /** The recorded parts of a state (or of checked news), typed; a malformed part reads as empty. */
 function recordedOf(props: Props): RecordedCensus {
   return buildRecordedCensusSchema().parse(props);
@@ -62,6 +74,10 @@ export class WachtUserCensusProvider {
   private client: { key: string; client: WachtClient } | undefined;
   /** Requests made by this process (for tests and benchmarks). */
   readonly stats = { listRequests: 0, detailRequests: 0, disableRequests: 0 };
+  /** The declarations `check` accepted in this process (declarationKey), i.e. the program's. */
+  private readonly declarations = new Set<string>();
+  /** The warnings this process has logged: a run says each once. */
+  private readonly warned = new Set<string>();
 
   /**
    * @param listings the run's deployment listings, shared with the User provider
@@ -145,6 +161,7 @@ export class WachtUserCensusProvider {
     }
     const inputs: Props = { ...parsed.data };
     for (const k of unknown) inputs[k] = news[k];
+    this.declarations.add(declarationKey(inputs));
     return { inputs };
   }
 
@@ -161,10 +178,22 @@ export class WachtUserCensusProvider {
     });
     const undeclared = before.undeclaredAccounts;
     if (undeclared.length > 0) {
-      void pulumi.log.warn(undeclaredWarning(undeclared, after.undeclared === "disable"));
       changed.push("undeclaredAccounts" as never);
+      // Only the program's declaration says what `up` will do. A refresh also calls diff, with
+      // the census just taken and the declaration RECORDED in state — stale when the program
+      // changed it (say, report → disable) — so that diff stays silent, and the warning is said
+      // once per run, in the plan of the declaration `check` accepted.
+      if (this.declarations.has(declarationKey(news))) {
+        this.warnOnce(undeclaredWarning(undeclared, after.undeclared === "disable"));
+      }
     }
     return { changes: changed.length > 0, replaces: [], deleteBeforeReplace: false };
+  }
+
+  private warnOnce(message: string): void {
+    if (this.warned.has(message)) return;
+    this.warned.add(message);
+    void pulumi.log.warn(message);
   }
 
   /**

@@ -1,10 +1,11 @@
 // Provider settings: stack config read by `configure` (wacht:apiKey is a secret, wacht:baseUrl …)
 // with the environment (WACHT_API_KEY, WACHT_BASE_URL) as the fallback, read at CALL time so a
-// rotated key or a key set only in CI's environment is picked up. Nothing here is serialized.
+// key set only in CI's environment is picked up. Nothing here is serialized. Every problem is a
+// ProviderConfigError naming the key (./config-error.ts).
 import { resolveConfig, type ConfigInput } from "../client/config";
 import { CONFIG_API_KEY, CONFIG_BASE_URL, ENV_API_KEY, ENV_BASE_URL, readEnv } from "../client/env";
-import { WachtConfigError } from "../client/errors";
 import { DEFAULT_USERNAME_MAX_LENGTH, DEFAULT_USERNAME_MIN_LENGTH } from "../schema/user-fields";
+import { ProviderConfigError } from "./config-error";
 
 /** Stack config keys, in the `wacht` namespace. */
 export const CONFIG_KEYS = {
@@ -63,7 +64,10 @@ function positiveInt(key: string, raw: string | undefined): number | undefined {
   if (raw === undefined) return undefined;
   const n = Number(raw);
   if (!Number.isInteger(n) || n < 0) {
-    throw new WachtConfigError(`${key} must be a non-negative integer, got "${raw}"`);
+    throw new ProviderConfigError(
+      key,
+      `${key} must be a non-negative integer, got "${raw}": run \`pulumi config set ${key} <n>\``,
+    );
   }
   return n;
 }
@@ -71,7 +75,10 @@ function positiveInt(key: string, raw: string | undefined): number | undefined {
 function flag(key: string, raw: string | undefined): boolean | undefined {
   if (raw === undefined) return undefined;
   if (raw === "true" || raw === "false") return raw === "true";
-  throw new WachtConfigError(`${key} must be true or false, got "${raw}"`);
+  throw new ProviderConfigError(
+    key,
+    `${key} must be true or false, got "${raw}": run \`pulumi config set ${key} true\` (or false)`,
+  );
 }
 
 /** The message used whenever no API key can be found. */
@@ -95,16 +102,23 @@ export function resolveLimits(stack: StackConfigValues): {
 }
 
 /**
- * Resolves the settings for one call: stack config first, then the environment. Throws a
- * WachtConfigError naming both `wacht:apiKey` and `WACHT_API_KEY` when there is no key.
+ * Resolves the settings for one call: stack config first, then the environment, checked as the
+ * client will check them (validateForClient), so every step — check, refresh, destroy — reports a
+ * problem by its key. Throws a ProviderConfigError; with no key anywhere it names both
+ * `wacht:apiKey` and `WACHT_API_KEY`.
  */
 export function resolveProviderSettings(
   stack: StackConfigValues,
   env: NodeJS.ProcessEnv = process.env,
 ): ProviderSettings {
   const apiKey = stack.apiKey ?? readEnv(env, ENV_KEYS.apiKey);
-  if (apiKey === undefined) throw new WachtConfigError(MISSING_API_KEY_MESSAGE);
-  return {
+  if (apiKey === undefined) {
+    throw new ProviderConfigError(
+      `${CONFIG_KEYS.apiKey} (or ${ENV_KEYS.apiKey})`,
+      MISSING_API_KEY_MESSAGE,
+    );
+  }
+  const settings: ProviderSettings = {
     apiKey,
     baseUrl: stack.baseUrl ?? readEnv(env, ENV_KEYS.baseUrl),
     ...resolveLimits(stack),
@@ -117,11 +131,13 @@ export function resolveProviderSettings(
       stack.deltaRefreshThreshold,
     ),
   };
+  validateForClient(settings);
+  return settings;
 }
 
 /**
  * Checks the settings as the client will when it is built, one key at a time, so a problem is
- * reported at preview (check) with the config key that holds it. Throws WachtConfigError.
+ * reported with the config key that holds it, not by the client. Throws ProviderConfigError.
  */
 export function validateForClient(settings: ProviderSettings): void {
   const where = (key: keyof typeof CONFIG_KEYS, env?: string): string =>
@@ -138,7 +154,7 @@ export function validateForClient(settings: ProviderSettings): void {
       resolveConfig({ apiKey: settings.apiKey, ...input }, {});
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
-      throw new WachtConfigError(`${key}: ${message}`);
+      throw new ProviderConfigError(key, `${key}: ${message}`);
     }
   }
 }

@@ -1,6 +1,7 @@
 jest.setTimeout(300_000);
 
 // Errors as users see them through the real CLI: exit code, the printed lines, and no key anywhere.
+import { MISSING_API_KEY_MESSAGE } from "../../src/config/provider-config";
 import { stage, writes, E2E_API_KEY, type Stage } from "./helpers/fixtures";
 
 const USER_ID = "310000000000000011";
@@ -41,6 +42,12 @@ describe("errors through the real CLI", () => {
     expect(r.code).not.toBe(0);
     expect(r.stdout).toMatch(/wacht:apiKey/);
     expect(r.stdout).toMatch(/WACHT_API_KEY/);
+    // Said once (the resource's error; the stack's line only points at the key), with no trace.
+    const diagnostics = r.stdout.slice(r.stdout.indexOf("Diagnostics:"));
+    expect(diagnostics.split(MISSING_API_KEY_MESSAGE)).toHaveLength(2);
+    expect(diagnostics).toContain("wacht configuration: wacht:apiKey (or WACHT_API_KEY)");
+    expect(r.all).not.toMatch(/\n\s+at /);
+    expect(r.all).not.toContain("WachtConfigError");
     expect(s.emulator.requests()).toEqual([]);
   });
 

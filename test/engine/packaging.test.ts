@@ -68,6 +68,36 @@ describe("packaging: the installed tarball in a scratch program", () => {
     expect(String(seen.resolved).startsWith(fs.realpathSync(install.dir))).toBe(true);
   });
 
+  it("points no stack trace at a file it does not ship (every source map resolves)", () => {
+    const pkg = path.join(install.dir, "node_modules", "pulumi-wacht");
+    const jsFiles = (fs.readdirSync(pkg, { recursive: true }) as string[]).filter((f) =>
+      f.endsWith(".js"),
+    );
+    expect(jsFiles.length).toBeGreaterThan(50);
+    const unresolved: string[] = [];
+    for (const rel of jsFiles) {
+      const file = path.join(pkg, rel);
+      const url = /\/\/# sourceMappingURL=(\S+)\s*$/.exec(fs.readFileSync(file, "utf8"))?.[1];
+      if (url === undefined) continue;
+      const mapFile = path.resolve(path.dirname(file), url);
+      if (!fs.existsSync(mapFile)) {
+        unresolved.push(`${rel} → ${url} (no such map)`);
+        continue;
+      }
+      const map = JSON.parse(fs.readFileSync(mapFile, "utf8")) as {
+        sources: string[];
+        sourcesContent?: (string | null)[];
+      };
+      map.sources.forEach((source, i) => {
+        const shipped = fs.existsSync(path.resolve(path.dirname(mapFile), source));
+        if (!shipped && typeof map.sourcesContent?.[i] !== "string") {
+          unresolved.push(`${rel} → ${source}`);
+        }
+      });
+    }
+    expect(unresolved).toEqual([]);
+  });
+
   it("serializes __provider there: by package name, no repo paths, no key, not secret", async () => {
     const userId = engine.seed({ first_name: "Packed", last_name: "User", email: "p@example.com" });
     captured = await captureUserInScratch(

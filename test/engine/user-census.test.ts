@@ -155,4 +155,47 @@ describe("wacht.UserCensus through the real dynamic-provider host reports, then 
       "none",
     );
   });
+
+  it("`up --refresh` after switching report → disable says one thing, once: it will disable them", async () => {
+    // The last `up` (its own provider process) recorded a report-mode census with nothing found.
+    const last = await engine.startHost();
+    const recorded = await last.check(
+      urn,
+      {},
+      { selector: { all: true }, declaredUserIds: [ADA], __provider: provider },
+    );
+    const lastUp = await last.create(urn, recorded.inputs);
+    expect(lastUp.properties["undeclared"]).toBe("report");
+    const TRUDY = "320000000000000003";
+    engine.seed({ id: TRUDY, username: "trudy", email: "trudy@corp.example" });
+
+    // This `up --refresh`, in a new process: the refresh (read, then a diff against the RECORDED
+    // declaration), then the program's check and diff with undeclared: "disable", then update.
+    const run = await engine.startHost();
+    const refreshed = await run.read(lastUp.id, urn, lastUp.properties, recorded.inputs);
+    expect(refreshed.properties["undeclaredAccounts"]).toEqual([
+      expect.objectContaining({ id: TRUDY }),
+    ]);
+    const refreshDiff = await run.diff(lastUp.id, urn, refreshed.properties, recorded.inputs);
+    expect(refreshDiff.changes).toBe("some");
+    const program = await run.check(urn, recorded.inputs, {
+      ...recorded.inputs,
+      undeclared: "disable",
+    });
+    for (let i = 0; i < 2; i++) {
+      const planned = await run.diff(lastUp.id, urn, refreshed.properties, program.inputs);
+      expect(planned.changes).toBe("some");
+    }
+    await run.update(lastUp.id, urn, refreshed.properties, program.inputs);
+    expect(emu.users.get(TRUDY)?.user.disabled).toBe(true);
+
+    const out = await run.waitForOutput(`disabled 1 undeclared account: ${TRUDY}`);
+    const warnings = out
+      .split("\n")
+      .filter((l) => l.includes("wacht.UserCensus: 1 undeclared account"));
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toContain(`${TRUDY} (trudy@corp.example, username trudy`);
+    expect(warnings[0]).toContain("`pulumi up` will disable them (never delete).");
+    expect(out).not.toContain("will fail until");
+  });
 });

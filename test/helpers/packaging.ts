@@ -16,7 +16,12 @@ const execFileP = promisify(execFile);
 export const REPO_ROOT = path.resolve(__dirname, "..", "..");
 /** The @pulumi/pulumi version a user on Node 20 installs (peer dependency of pulumi-wacht). */
 export const SCRATCH_PULUMI_VERSION = "3.248.0";
-const SCRATCH_BASE = path.join(os.tmpdir(), "pulumi-wacht-scratch");
+// One scratch base per checkout: worktrees of this repository testing side by side on one machine
+// must not remove each other's installs as "stale".
+const SCRATCH_BASE = path.join(
+  os.tmpdir(),
+  `pulumi-wacht-scratch-${createHash("sha256").update(REPO_ROOT).digest("hex").slice(0, 8)}`,
+);
 
 export interface ScratchInstall {
   /** The scratch program directory (has node_modules/pulumi-wacht from the tarball). */
@@ -226,4 +231,73 @@ export async function captureUserInScratch(
   if (regs.length !== 1) throw new Error(`expected 1 dynamic resource, captured ${regs.length}`);
   const r = regs[0]!;
   return toCaptured(r.type, r.name, r.inputs);
+}
+
+/** The subpaths a user can import: package.json "exports" minus package.json and the dist/ escape hatch. */
+export function publicSubpaths(): string[] {
+  const pkg = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, "package.json"), "utf8")) as {
+    name: string;
+    exports: Record<string, unknown>;
+  };
+  return Object.keys(pkg.exports)
+    .filter((k) => k !== "./package.json" && !k.includes("*"))
+    .map((k) => (k === "." ? pkg.name : `${pkg.name}/${k.slice(2)}`));
+}
+
+/** The tsconfig of a `pulumi new typescript` project, with the module resolution under test. */
+function consumerTsconfig(moduleResolution: "node10" | "node16"): Record<string, unknown> {
+  return {
+    compilerOptions: {
+      strict: true,
+      outDir: "bin",
+      target: "es2020",
+      module: moduleResolution === "node16" ? "node16" : "commonjs",
+      moduleResolution,
+      sourceMap: true,
+      experimentalDecorators: true,
+      pretty: false,
+      // zod's declarations (which ours re-export) default-import `export =` modules (TS1259 without it).
+      esModuleInterop: true,
+      noFallthroughCasesInSwitch: true,
+      noImplicitReturns: true,
+      forceConsistentCasingInFileNames: true,
+      noEmit: true,
+      // The scratch program has no @types/node of its own; a Pulumi project has it as a devDependency.
+      typeRoots: [path.join(REPO_ROOT, "node_modules", "@types")],
+      types: ["node"],
+    },
+    files: ["index.ts"],
+  };
+}
+
+/**
+ * Type-checks `source` as `index.ts` of a TypeScript program in a subdirectory of the scratch
+ * install, with the repository's own `tsc` and the given module resolution. Resolves to tsc's
+ * output (empty on success); never throws for type errors, so a test can assert the diagnostics.
+ */
+export async function typecheckInScratch(
+  dir: string,
+  moduleResolution: "node10" | "node16",
+  source: string,
+): Promise<{ ok: boolean; output: string }> {
+  const program = path.join(dir, `ts-consumer-${moduleResolution}`);
+  fs.mkdirSync(program, { recursive: true });
+  fs.writeFileSync(
+    path.join(program, "tsconfig.json"),
+    JSON.stringify(consumerTsconfig(moduleResolution), null, 2),
+  );
+  fs.writeFileSync(path.join(program, "index.ts"), source);
+  const tsc = path.join(REPO_ROOT, "node_modules", "typescript", "bin", "tsc");
+  try {
+    const out = await execFileP(process.execPath, [tsc, "-p", "tsconfig.json"], {
+      cwd: program,
+      env: cleanEnv(),
+      timeout: 120_000,
+      maxBuffer: 16 * 1024 * 1024,
+    });
+    return { ok: true, output: out.stdout + out.stderr };
+  } catch (e) {
+    const err = e as Error & { stdout?: string; stderr?: string };
+    return { ok: false, output: `${err.stdout ?? ""}${err.stderr ?? ""}` || err.message };
+  }
 }

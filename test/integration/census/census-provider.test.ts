@@ -6,6 +6,7 @@ import { startEmulator, type EmulatorHandle } from "../../../src/emulator";
 import { CENSUS_ID, WachtUserCensusProvider } from "../../../src/census/census-provider";
 import { calls } from "../../helpers/provider";
 import { seedUsers } from "../../helpers/seed";
+import { captureWarnings } from "../../helpers/warnings";
 
 const KEY = "sk_test_census_key_00000000000000000000000000000000";
 const ADA = "310000000000000001"; // declared admin
@@ -131,6 +132,35 @@ describe("census refresh finds undeclared accounts; up reports or disables them"
     await expect(failure).rejects.toThrow('opt in to undeclared: "disable"');
     // Report mode never writes.
     expect(calls(emulator).every((c) => c.startsWith("GET "))).toBe(true);
+  });
+
+  it("one `up --refresh` warns once, with the program's mode: the refresh's diff (recorded declaration) is silent", async () => {
+    // The recorded census: report mode (the default), taken by an earlier process.
+    const earlier = await provider();
+    const recorded = await checked(earlier, { selector: ADMINS, declaredUserIds: [ADA, OPS] });
+    const state = (await earlier.read(CENSUS_ID, { ...recorded, inspected: {} })).props as Record<
+      string,
+      unknown
+    >;
+    expect(state["undeclaredAccounts"]).toEqual([expect.objectContaining({ id: EVE })]);
+
+    const p = await provider(); // this run's process
+    const warnings = captureWarnings();
+    let said: string[];
+    try {
+      // The refresh's diff: the census just taken against the declaration recorded in state.
+      expect((await p.diff(CENSUS_ID, state, recorded)).changes).toBe(true);
+      expect(warnings.messages).toEqual([]);
+      // The program now says "disable": its plan warns, once however often diff is asked.
+      const program = await checked(p, { ...recorded, undeclared: "disable" });
+      expect((await p.diff(CENSUS_ID, state, program)).changes).toBe(true);
+      expect((await p.diff(CENSUS_ID, state, program)).changes).toBe(true);
+    } finally {
+      said = warnings.done();
+    }
+    expect(said).toHaveLength(1);
+    expect(said[0]).toContain(`wacht.UserCensus: 1 undeclared account: ${EVE} (eve@corp.example`);
+    expect(said[0]).toMatch(/`pulumi up` will disable them \(never delete\)\.$/);
   });
 
   it("a second refresh with nothing changed costs the list request only", async () => {
