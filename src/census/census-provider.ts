@@ -31,6 +31,7 @@ import {
 } from "./census-inputs";
 import { undeclaredReport, undeclaredWarning } from "./messages";
 import { disableAccounts, takeCensus } from "./take-census";
+import { withoutValues } from "../schema/check-failures";
 
 type Props = Record<string, unknown>;
 
@@ -144,18 +145,21 @@ export class WachtUserCensusProvider {
     const parsed = buildCensusInputsSchema().safeParse(placeholders);
     if (!parsed.success) {
       return {
-        failures: parsed.error.issues.flatMap((issue) =>
-          issue.code === "unrecognized_keys"
-            ? issue.keys.map((k) => ({
-                property: k,
-                reason: `unknown property ${JSON.stringify(k)}: wacht.UserCensus takes selector, declaredUserIds, allowlist and undeclared`,
-              }))
-            : [
-                {
-                  property: issue.path.map(String).join(".") || "(resource)",
-                  reason: issue.message,
-                },
-              ],
+        // No engine property: the CLI would print its value (schema/check-failures.ts).
+        failures: withoutValues(
+          parsed.error.issues.flatMap((issue) =>
+            issue.code === "unrecognized_keys"
+              ? issue.keys.map((k) => ({
+                  property: k,
+                  reason: `unknown property ${JSON.stringify(k)}: wacht.UserCensus takes selector, declaredUserIds, allowlist and undeclared`,
+                }))
+              : [
+                  {
+                    property: issue.path.map(String).join(".") || "(resource)",
+                    reason: issue.message,
+                  },
+                ],
+          ),
         ),
       };
     }

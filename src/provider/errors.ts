@@ -17,7 +17,21 @@ export function isNotFound(err: unknown): boolean {
   return isWachtError(err) && (err as { status?: unknown }).status === 404;
 }
 
+/** True for the client's 401. */
+export function isUnauthorized(err: unknown): boolean {
+  return isWachtError(err) && (err as { status?: unknown }).status === 401;
+}
+
+/**
+ * After a key rotation a refresh still authenticates with the key recorded in the state: the
+ * engine configures the provider for a refresh from the configuration the last update recorded
+ * (docs/pulumi-engine.md), not from the stack config just set.
+ */
+export const REFRESH_KEY_HINT =
+  "If you changed wacht:apiKey since the last `pulumi up`: a refresh uses the configuration recorded by that update; run `pulumi up` once without --refresh (or `pulumi refresh --run-program`) to record the new key.";
+
 /** Re-throws `err` with what the provider was doing in front of the client's message. */
-export function withContext(action: string, err: unknown): never {
-  throw new Error(`${action}: ${messageOf(err)}`, { cause: err });
+export function withContext(action: string, err: unknown, hint?: string): never {
+  const message = `${action}: ${messageOf(err)}`;
+  throw new Error(hint === undefined ? message : `${message} ${hint}`, { cause: err });
 }

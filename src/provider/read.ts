@@ -8,7 +8,7 @@ import type { UserInputs, UserOutputs } from "../schema/user-state";
 import type { ApiUserDetails } from "../schema/wire";
 import type { Call } from "./call";
 import { detailsFromState } from "./details-from-state";
-import { isNotFound, withContext } from "./errors";
+import { isNotFound, isUnauthorized, REFRESH_KEY_HINT, withContext } from "./errors";
 import { warn } from "./log";
 import { PASSWORD_HELD } from "./password-vault";
 import { declarationFromState, toOutputs } from "./to-outputs";
@@ -50,7 +50,8 @@ export async function readUser(
       );
       return { id: "" };
     }
-    withContext(`reading Wacht user ${userId} failed`, err);
+    const hint = isUnauthorized(err) ? REFRESH_KEY_HINT : undefined;
+    withContext(`reading Wacht user ${userId} failed`, err, hint);
   }
   call.reads.remember(details); // an update right after this refresh uses it (recent-reads.ts)
   const outs = toOutputs(details, declarationFromState(state));

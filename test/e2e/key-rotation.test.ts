@@ -67,6 +67,7 @@ describe("the API key in stack config: rotation, and where the engine stores it"
     const refresh = await project.run(["refresh", "--yes", "--non-interactive"]);
     expect(refresh.code).not.toBe(0);
     expect(refresh.stdout).toMatch(/401/);
+    expect(refresh.stdout).toMatch(/run `pulumi up` once without --refresh/);
     const upRefresh = await project.run(["up", "--refresh", "--yes", "--non-interactive"]);
     expect(upRefresh.code).not.toBe(0);
     expect(upRefresh.stdout).toMatch(/401/);

@@ -6,6 +6,7 @@ import { RpcError, UNKNOWN, type EngineHost } from "../helpers/engine-host";
 import { withEngine } from "../helpers/with-engine";
 import type { EmulatorHandle } from "../../src/emulator";
 import { UserCensus } from "../../src";
+import { byProperty } from "../helpers/check-failures";
 
 jest.setTimeout(60_000);
 
@@ -75,7 +76,7 @@ describe("wacht.UserCensus through the real dynamic-provider host reports, then 
         __provider: provider,
       },
     );
-    expect(bad.failures).toEqual([
+    expect(byProperty(bad.failures)).toEqual([
       { property: "undeclared", reason: "undeclared must be one of: report, disable" },
     ]);
     expect(emu.requests()).toEqual([]);
