@@ -36,14 +36,9 @@ export interface TransportContext {
 }
 
 /** A client's transport context: the constant request headers are built here, once. */
-export function transportContext(settings: {
-  origin: string;
-  basePath: string;
-  apiKey: string;
-  userAgent: string;
-  dispatcher: Dispatcher;
-  now: () => number;
-}): TransportContext {
+export function transportContext(
+  settings: Omit<TransportContext, "baseHeaders" | "headerLists">,
+): TransportContext {
   return {
     ...settings,
     baseHeaders: [

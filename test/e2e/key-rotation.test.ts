@@ -53,16 +53,22 @@ describe("the API key in stack config: rotation, and where the engine stores it"
     return { emu, project, state };
   }
 
-  test("in stack config: refresh keeps the recorded key (401) until a plain up or refresh --run-program", async () => {
-    const { project, state, ...first } = await setUp();
-    let emu = first.emu;
-    cleanup.push(() => emu.close());
+  /** A stack updated with the old key in stack config, then the key rotated there and on the server. */
+  async function rotatedInStackConfig() {
+    const { project, state, emu } = await setUp();
+    let closed = false; // rotate() closes it
+    cleanup.push(() => (closed ? undefined : emu.close()));
     await project.config("wacht:apiKey", OLD_KEY, true);
     expectSuccess(await project.run(["up", "--yes", "--non-interactive"]));
-
-    emu = await rotate(emu, state, NEW_KEY);
-    cleanup.push(() => emu.close());
+    closed = true;
+    const rotated = await rotate(emu, state, NEW_KEY);
+    cleanup.push(() => rotated.close());
     await project.config("wacht:apiKey", NEW_KEY, true);
+    return project;
+  }
+
+  test("in stack config: refresh keeps the recorded key (401) until a plain up or refresh --run-program", async () => {
+    const project = await rotatedInStackConfig();
 
     const refresh = await project.run(["refresh", "--yes", "--non-interactive"]);
     expect(refresh.code).not.toBe(0);
@@ -77,15 +83,7 @@ describe("the API key in stack config: rotation, and where the engine stores it"
   });
 
   test("in stack config: one plain `pulumi up` records the new key", async () => {
-    const { project, state, ...first } = await setUp();
-    let emu = first.emu;
-    cleanup.push(() => emu.close());
-    await project.config("wacht:apiKey", OLD_KEY, true);
-    expectSuccess(await project.run(["up", "--yes", "--non-interactive"]));
-
-    emu = await rotate(emu, state, NEW_KEY);
-    cleanup.push(() => emu.close());
-    await project.config("wacht:apiKey", NEW_KEY, true);
+    const project = await rotatedInStackConfig();
     expectSuccess(await project.run(["up", "--yes", "--non-interactive"]));
     expectSuccess(await project.run(["refresh", "--yes", "--non-interactive"]));
     expectSuccess(await project.run(["up", "--refresh", "--yes", "--non-interactive"]));
