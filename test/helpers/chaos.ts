@@ -85,6 +85,13 @@ export interface ChaosReport {
   unclearFailures: FailureRecord[];
   /** Partial failures (ErrorResourceInitFailed) whose properties disagreed with the server. */
   partialMismatches: string[];
+  /**
+   * Partial failures whose properties a late write explains: an attempt the client abandoned (a
+   * delay fault longer than the attempt's timeout) that the server still applied when its delay
+   * ended, after the read that built the properties. The next pass converges them (asserted by
+   * `mismatches` and `stateMismatches`).
+   */
+  lateWrites: string[];
   /** API requests made while faults were on, and those that got a fault. */
   requestsUnderFaults: number;
   faultsInjected: number;
@@ -268,6 +275,7 @@ async function runChaosInner(opts: ChaosOptions): Promise<ChaosReport> {
     const state = new Map<string, Resource>();
     const failures: FailureRecord[] = [];
     const partialMismatches: string[] = [];
+    const lateWrites: string[] = [];
     const failuresPerPass: number[] = [];
     emu.clearRequests();
     const { status5xx, status429, drop, slow } = opts.rates;
@@ -333,9 +341,25 @@ async function runChaosInner(opts: ChaosOptions): Promise<ChaosReport> {
             const live = emu.users.get(e.initFailed.id)?.user;
             const diffs =
               live === undefined ? ["user missing"] : stateVsLive(e.initFailed.properties, live);
-            // A concurrent write of this same user cannot happen (one RPC per user at a time),
-            // so the properties must equal the server's state right now.
-            if (diffs.length > 0) partialMismatches.push(`${d.name} (${rpc}): ${diffs.join("; ")}`);
+            // No other RPC writes this user meanwhile (one RPC per user at a time), so the
+            // properties must equal the server's state, unless an abandoned attempt of this RPC
+            // landed after the read: wait for any such attempt, then look for it in the log.
+            if (diffs.length > 0) {
+              const id = e.initFailed.id;
+              await new Promise((r) => setTimeout(r, opts.slowMs + 100));
+              const late = emu
+                .requests()
+                .some(
+                  (q) =>
+                    q.fault !== null &&
+                    q.fault.includes("delay") &&
+                    q.method !== "GET" &&
+                    q.path.startsWith(`/users/${id}`),
+                );
+              (late ? lateWrites : partialMismatches).push(
+                `${d.name} (${rpc}): ${diffs.join("; ")}`,
+              );
+            }
             state.set(d.name, {
               id: e.initFailed.id,
               outs: e.initFailed.properties,
@@ -436,6 +460,7 @@ async function runChaosInner(opts: ChaosOptions): Promise<ChaosReport> {
       failures,
       unclearFailures,
       partialMismatches,
+      lateWrites,
       requestsUnderFaults: underFaults.length,
       faultsInjected: faulted.length,
       faultsByKind,
@@ -457,7 +482,7 @@ export function summarize(r: ChaosReport): string {
   const partial = r.failures.filter((f) => f.partial).length;
   return (
     `seed=${r.seed} users=${r.users} passes=${r.passes} convergedUnderFaults=${r.convergedUnderFaults} ` +
-    `failuresPerPass=[${r.failuresPerPass.join(",")}] rpcFailures=${r.failures.length} (partial ${partial}) ` +
+    `failuresPerPass=[${r.failuresPerPass.join(",")}] rpcFailures=${r.failures.length} (partial ${partial}, late writes ${r.lateWrites.length}) ` +
     `requests=${r.requestsUnderFaults} faults=${r.faultsInjected} ${JSON.stringify(r.faultsByKind)} ` +
     `calmPassWrites=${r.calmPassWrites} mismatches=${r.mismatches.length} stateMismatches=${r.stateMismatches.length} ` +
     `duplicates=${r.duplicates.length} unclear=${r.unclearFailures.length} finalDiffsNotNone=${r.finalDiffsNotNone} ` +
