@@ -31,11 +31,17 @@ export async function readUser(
   if (delta !== undefined && state.updatedAt !== undefined && state.managedFields !== undefined) {
     const listed = await delta.updatedAt(userId);
     if (listed !== undefined && sameInstant(listed, state.updatedAt)) {
-      const outs = state as UserOutputs; // unchanged since the last read: no details GET
-      // The user on the server is this state, as of the listing: an update right after this
-      // refresh plans against it instead of a GET (recent-reads.ts).
-      const details = detailsFromState(outs);
-      if (details !== undefined) call.reads.remember(details, delta.listedAt);
+      // Unchanged since the last read: no details GET. The user on the server is this state, as
+      // of the listing: an update right after this refresh plans against it instead of a GET
+      // (recent-reads.ts). Rebuilt through flatten, so a state an older version wrote gets
+      // every key this version records.
+      const details = detailsFromState(state);
+      if (details === undefined) {
+        const outs = state as UserOutputs;
+        return { id: userId, props: outs, inputs: inputsFromState(outs) };
+      }
+      call.reads.remember(details, delta.listedAt);
+      const outs = toOutputs(details, declarationFromState(state));
       return { id: userId, props: outs, inputs: inputsFromState(outs) };
     }
   }
@@ -60,22 +66,25 @@ export async function readUser(
 
 /** The inputs that describe a state after a refresh (live values for the managed fields). */
 export function inputsFromState(outs: UserOutputs): Partial<UserInputs> {
+  // `outs` may be a state written by an older version (delta refresh returns the state as it
+  // is), so a key may be missing: nothing undefined may reach the inputs (the engine's Struct
+  // encoding rejects it).
   const inputs: Partial<UserInputs> = { onDelete: outs.onDelete };
   if (outs.origin === "userId") inputs.userId = outs.userId;
   if (outs.origin === "adopt" && outs.adopt !== null) inputs.adopt = outs.adopt;
   if (outs.metadataOwnership === "keys") inputs.metadataOwnership = "keys";
-  if (outs.passwordVersion !== null) {
+  if (outs.passwordVersion != null) {
     inputs.passwordVersion = outs.passwordVersion;
     inputs.passwordHandle = PASSWORD_HELD; // what check returns while a password is declared
   }
-  inputs.onConflict = outs.onConflict; // check sets it always, as onDelete
+  if (outs.onConflict != null) inputs.onConflict = outs.onConflict; // check sets it always
   // Declared values no request reads back: as recorded, so a plan after a refresh shows no "+".
   for (const field of RECORDED_CREATE_FIELDS) {
-    if (outs[field] !== null) Object.assign(inputs, { [field]: outs[field] });
+    if (outs[field] != null) Object.assign(inputs, { [field]: outs[field] });
   }
-  if (outs.allowLockout !== null) inputs.allowLockout = outs.allowLockout;
-  if (outs.disableAfter !== null) inputs.disableAfter = outs.disableAfter;
-  if (outs.publicMetadataSchema !== null) inputs.publicMetadataSchema = outs.publicMetadataSchema;
+  if (outs.allowLockout != null) inputs.allowLockout = outs.allowLockout;
+  if (outs.disableAfter != null) inputs.disableAfter = outs.disableAfter;
+  if (outs.publicMetadataSchema != null) inputs.publicMetadataSchema = outs.publicMetadataSchema;
   const values: Record<string, unknown> = {};
   for (const field of outs.managedFields) {
     if (field === "profileImage") {

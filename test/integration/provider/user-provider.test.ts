@@ -551,6 +551,39 @@ describe("delta refresh: one listing instead of a read per user", () => {
     expect(refresher.refreshStats().listCalls).toBe(1);
   });
 
+  it("a state an older version wrote (without the keys this version records) refreshes with no undefined anywhere", async () => {
+    const { outs } = await provider.create(
+      await checked({ userId: ADA, firstName: "Ada", onConflict: "fail" }),
+    );
+    // What 0.1.0 wrote: none of the declared-only keys, no passwordHandle marker.
+    const old: Record<string, unknown> = { ...outs };
+    for (const k of [
+      "emailAddress",
+      "phoneNumber",
+      "skipPasswordCheck",
+      "allowLockout",
+      "disableAfter",
+      "publicMetadataSchema",
+    ]) {
+      delete old[k];
+    }
+    const undefinedPaths = (v: unknown, path: string): string[] =>
+      v === undefined
+        ? [path]
+        : v !== null && typeof v === "object"
+          ? Object.entries(v).flatMap(([k, x]) => undefinedPaths(x, `${path}.${k}`))
+          : [];
+    for (const extra of [{}, { "wacht:deltaRefresh": "false" }] as Record<string, string>[]) {
+      emulator.clearRequests();
+      const refresher = await configuredProvider(emulator.url, KEY, extra); // the upgraded CLI's run
+      const read = await refresher.read(ADA, old);
+      // The engine's Struct encoding rejects undefined: the whole refresh would fail.
+      expect(undefinedPaths(read, "read")).toEqual([]);
+      expect(read.props).toMatchObject({ userId: ADA, firstName: "Ada", allowLockout: null });
+      expect(read.inputs).toMatchObject({ userId: ADA, firstName: "Ada", onConflict: "fail" });
+    }
+  });
+
   it("a deployment larger than wacht:deltaRefreshThreshold pages is read user by user", async () => {
     const { outs } = await provider.create(await checked({ userId: ADA }));
     emulator.clearRequests();
