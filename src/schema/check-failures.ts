@@ -40,9 +40,7 @@ export function toCheckFailures(issues: readonly z.core.$ZodIssue[]): CheckFailu
 export function withoutValues(failures: readonly CheckFailure[]): CheckFailure[] {
   return failures.map(({ property, reason }) => {
     if (property === "") return { property, reason };
-    const field = property.split(".")[0] ?? property;
-    const named = reason.startsWith(`${property} `) || reason.startsWith(`${property}:`);
-    const said = named || (property === field && reason.startsWith(`${field} `));
+    const said = reason.startsWith(`${property} `) || reason.startsWith(`${property}:`);
     const shown = /^[\w.$-]+$/.test(property) ? property : JSON.stringify(property);
     return { property: "", reason: said ? reason : `${shown}: ${reason}` };
   });
