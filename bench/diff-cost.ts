@@ -2,6 +2,7 @@
 // (state, declaration) pairs in-process; and the heap those 10 000 states take.
 import { diffUser } from "../src/diff/user-diff";
 import type { UserDump } from "../src/emulator";
+import { liveUser } from "../src/provider/live/live-user";
 import { toOutputs, declarationOf } from "../src/provider/to-outputs";
 import { buildUserInputsSchema } from "../src/schema/user-inputs";
 import { ApiUserDetailsSchema } from "../src/schema/wire";
@@ -57,7 +58,7 @@ export async function runDiffCost(
   // The states exactly as create would write them: the details of each user (as GET returns
   // them, parsed by the client's schema) under its declaration.
   const built = dumps.map((d, i) =>
-    toOutputs(ApiUserDetailsSchema.parse(d.user), declarationOf(inputs[i]!)),
+    toOutputs(liveUser(ApiUserDetailsSchema.parse(d.user)), declarationOf(inputs[i]!)),
   );
   // Heap of 10 000 independent states, as decoded from the engine's messages (no shared strings).
   const serialized = built.map((s) => JSON.stringify(s));

@@ -7,7 +7,7 @@
 // naming them); `create`/`update` take the census again and, in report mode, fail naming each
 // account and what to do, or, in disable mode, disable them. `delete` touches no account. The
 // listing each step judges from is the run's, shared with the User provider's delta refresh in
-// the same process (src/provider/run-listings.ts): the first census step of a run uses it, a
+// the same process (src/provider/live/run-listings.ts): the first census step of a run uses it, a
 // later step of the same process lists anew.
 import * as pulumi from "@pulumi/pulumi";
 import { WachtClient } from "../client/wacht-client";
@@ -18,8 +18,11 @@ import {
 } from "../config/provider-config";
 import { canonicalJson } from "../client/canonical-json";
 import { jsonEqual } from "../diff/json-equal";
-import type { DeploymentListing } from "../provider/deployment-listing";
-import { processListings, RunListings } from "../provider/run-listings";
+import {
+  processListings,
+  RunListings,
+  type DeploymentListing,
+} from "../provider/live/run-listings";
 import { UNKNOWN } from "../schema/user-fields";
 import {
   buildCensusInputsSchema,

@@ -3,13 +3,13 @@
 // `updated_at` changed since the last census (to learn `disabled` and, for a publicMetadata
 // selector, the metadata). In a deployment where every selected account is declared that is the
 // list requests only, and those are the run's listing, shared with delta refresh when both run
-// (src/provider/run-listings.ts). It never writes; `disableAccounts` does, and only PATCHes
+// (src/provider/live/run-listings.ts). It never writes; `disableAccounts` does, and only PATCHes
 // `disabled: true`.
 import type { WachtClient } from "../client/wacht-client";
 import { isWachtError } from "../client/errors";
 import { jsonEqual } from "../diff/json-equal";
 import { sameInstant } from "../diff/timestamps";
-import type { DeploymentListing } from "../provider/deployment-listing";
+import type { DeploymentListing } from "../provider/live/run-listings";
 import type { ApiUserDetails, ApiUserSummary } from "../schema/wire";
 import type { CensusAccount, CensusInputs, CensusSelector, InspectedUser } from "./census-inputs";
 

@@ -3,14 +3,14 @@
 // program runs, which is at preview too: it needs credentials there, and finds them where the
 // provider does (the stack's wacht:apiKey / wacht:baseUrl, then WACHT_API_KEY / WACHT_BASE_URL),
 // unless options give them.
-// Exact matches only (the search index is a first try, then the list; see locate-user.ts), and
-// never private metadata.
+// Exact matches only (the search index is a first try, then the list: provider/natural-key.ts),
+// and never private metadata.
 import { readProgramConfig } from "../config/program-config";
 import { resolveProviderSettings } from "../config/provider-config";
 import { isWachtError } from "../client/errors";
 import { WachtClient, type WachtClientOptions } from "../client/wacht-client";
-import { describeKey, findByNaturalKey } from "../provider/locate-user";
-import { scalarOutputs } from "../provider/to-outputs";
+import { describeKey, findByNaturalKey } from "../provider/natural-key";
+import { scalarOutputs } from "../provider/live/live-user";
 import type { ScalarOutputs } from "../schema/user-state";
 import { isUserId } from "../schema/user-inputs";
 
@@ -94,7 +94,7 @@ export async function lookupUser(
   }
   try {
     const u = await client.users.get(id);
-    // The field table's one wire → output mapping (flatten), then the public fields only.
+    // The field table's one wire → output mapping (live-user.ts), then the public fields only.
     const { username, firstName, lastName, disabled, publicMetadata } = scalarOutputs(u);
     return {
       userId: u.id,

@@ -2,34 +2,34 @@
 // password through its own route. Shared by create (the PATCH after the POST) and update.
 import type { WachtClient } from "../client/wacht-client";
 import type { UserDeclaration } from "../schema/user-state";
-import type { ApiUserDetails } from "../schema/wire";
 import { GuardRailError, withContext } from "./errors";
 import { expandUpdate } from "./expand";
+import { liveUser, type LiveUser } from "./live/live-user";
 import { warn } from "./log";
 import type { UpdatePlan } from "./plan-update";
 
-/** The user after the PATCH (or `live` when there was nothing to send) and the image's hash. */
+/** The user after the PATCH (`live` when there was nothing to send) and the image's hash. */
 export interface Applied {
-  details: ApiUserDetails;
+  user: LiveUser;
   uploadedSha256: string | null;
 }
 
 /** Sends the plan's PATCH; throws GuardRailError (before any request) when a guard rail refuses. */
 export async function applyPlan(
   client: WachtClient,
-  live: ApiUserDetails,
+  live: LiveUser,
   plan: UpdatePlan,
   news: UserDeclaration,
 ): Promise<Applied> {
-  if (plan.patch.length === 0) return { details: live, uploadedSha256: null };
+  if (plan.patch.length === 0) return { user: live, uploadedSha256: null };
   if (plan.refusal !== null) throw new GuardRailError(plan.refusal);
   for (const w of plan.warnings) warn(w);
   const { update, uploadedSha256 } = await expandUpdate(plan.patch, news);
   Object.assign(update, plan.merged);
   try {
-    return { details: await client.users.update(live.id, update), uploadedSha256 };
+    return { user: liveUser(await client.users.update(live.userId, update)), uploadedSha256 };
   } catch (err) {
-    withContext(`updating Wacht user ${live.id} (${plan.patch.join(", ")}) failed`, err);
+    withContext(`updating Wacht user ${live.userId} (${plan.patch.join(", ")}) failed`, err);
   }
 }
 

@@ -3,9 +3,9 @@
 // given (userId) or adopted belongs to someone else first and is kept.
 import type { OnDeletePolicy } from "../schema/user-fields";
 import type { UserOrigin, UserOutputs } from "../schema/user-state";
-import type { Call } from "./call";
 import { isNotFound, withContext } from "./errors";
 import { deleteCascadeWarning } from "./guard-rails";
+import type { LiveUsers } from "./live/live-users";
 import { warn } from "./log";
 
 /** The policy when the declaration names none (check fills it in). */
@@ -15,19 +15,14 @@ export function defaultOnDelete(origin: UserOrigin): OnDeletePolicy {
 
 /** Applies the onDelete policy: retain (no request), disable (PATCH) or delete (DELETE). */
 export async function deleteUser(
-  call: () => Call,
-  settings: () => unknown,
+  users: LiveUsers,
   id: string,
   state: Partial<UserOutputs>,
 ): Promise<void> {
   const userId = state.userId ?? id;
   const policy = state.onDelete ?? defaultOnDelete(state.origin ?? "userId");
-  if (policy === "retain") {
-    settings(); // a missing key is still reported
-    return;
-  }
-  const current = call();
-  if (current.claimed(userId)) {
+  if (policy === "retain") return;
+  if (users.isClaimed(userId)) {
     warn(
       `not applying onDelete "${policy}" to Wacht user ${userId}: another resource of this deployment just took it over (a replacement that found the same user)`,
     );
@@ -35,10 +30,10 @@ export async function deleteUser(
   }
   try {
     if (policy === "disable") {
-      await current.client.users.update(userId, { disabled: true });
+      await users.client.users.update(userId, { disabled: true });
     } else {
       warn(deleteCascadeWarning(userId, state));
-      await current.client.users.delete(userId);
+      await users.client.users.delete(userId);
     }
   } catch (err) {
     if (isNotFound(err)) return; // already gone: the goal of both policies is met

@@ -1,9 +1,9 @@
 // Side-effect warnings and guard rails (issue #5): what a PATCH or DELETE will do beyond the
 // field itself, said before it happens. Disabling revokes every session (docs/wacht-api.md §3),
 // enforcing 2FA on a user with no second factor can lock them out, and deleting cascades (§7).
-import type { ApiUserDetails } from "../schema/wire";
 import type { ManagedField } from "../schema/user-fields";
 import type { UserDeclaration } from "../schema/user-state";
+import type { LiveUser } from "./live/live-user";
 
 /** Warnings for a PATCH of `fields` with `declared` values on the user `live`. */
 export function sideEffectWarnings(
@@ -20,11 +20,6 @@ export function sideEffectWarnings(
   return warnings;
 }
 
-/** True when the user has no second factor the API can show: no backup codes, no verified phone. */
-export function hasNoVisibleSecondFactor(live: ApiUserDetails): boolean {
-  return !live.has_backup_codes && !live.phone_numbers.some((p) => p.verified);
-}
-
 /**
  * The lockout check for `secondFactorPolicy: "enforced"`: a message when the user could be
  * locked out (an error with allowLockout: false, a warning otherwise), or null.
@@ -33,12 +28,13 @@ export function lockoutRisk(
   userId: string,
   fields: readonly ManagedField[],
   declared: UserDeclaration,
-  live: ApiUserDetails,
+  live: LiveUser,
 ): string | null {
   if (!fields.includes("secondFactorPolicy") || declared.secondFactorPolicy !== "enforced") {
     return null;
   }
-  if (!hasNoVisibleSecondFactor(live)) return null;
+  // A second factor the API can show: backup codes or a verified phone.
+  if (live.hasBackupCodes || live.phoneNumbers.some((p) => p.verified)) return null;
   return (
     `enforcing a second factor on Wacht user ${userId}, who has no backup codes and no verified phone, ` +
     `may lock the user out at the next sign-in`

@@ -4,21 +4,22 @@
 // user again). An error carrying `id` and `properties` is reported by the dynamic-provider host
 // as ErrorResourceInitFailed, and the engine stores those properties: the state then matches the
 // server, and the next `up` retries only what did not happen.
-import type { WachtClient } from "../client/wacht-client";
 import { messageOf } from "./errors";
+import type { LiveUsers } from "./live/live-users";
 import { placeholderOutputs, toOutputs, type DeclarationState } from "./to-outputs";
 
 /** An operation that changed the user but did not finish; `properties` is the state to keep. */
 export class PartialFailureError extends Error {
-  readonly id: string;
-  readonly properties: Record<string, unknown>;
+  override name = "PartialFailureError";
   readonly reasons: string[];
 
-  constructor(message: string, id: string, properties: Record<string, unknown>, cause: unknown) {
+  constructor(
+    message: string,
+    readonly id: string,
+    readonly properties: Record<string, unknown>,
+    cause: unknown,
+  ) {
     super(message, { cause });
-    this.name = "PartialFailureError";
-    this.id = id;
-    this.properties = properties;
     this.reasons = [message];
   }
 }
@@ -30,7 +31,7 @@ export class PartialFailureError extends Error {
  * it), a placeholder state with its id.
  */
 export async function partialFailure(
-  client: WachtClient,
+  users: LiveUsers,
   userId: string,
   engineKeys: { __provider?: unknown },
   declaration: DeclarationState,
@@ -39,11 +40,11 @@ export async function partialFailure(
 ): Promise<Error> {
   const message = messageOf(err);
   try {
-    const live = await client.users.get(userId);
+    const { user } = await users.read(userId);
     return new PartialFailureError(
       `${message} (the state now records Wacht user ${userId} as it is on the server; the next \`pulumi up\` retries what is missing)`,
       userId,
-      { ...toOutputs(live, declaration), __provider: engineKeys.__provider },
+      { ...toOutputs(user, declaration), __provider: engineKeys.__provider },
       err,
     );
   } catch {

@@ -1,15 +1,15 @@
-// The update planner: pure. From the state (the last read), the live user (read just now) and the
-// declaration it decides what one PATCH sends, what blocks it (someone else's edit, a guard
-// rail), what to warn about, whether to set the password, and what state to keep if the PATCH
-// fails. No request, no file, no clock: table-driven tests cover it (test/unit/provider).
+// The update planner: pure. From the state (the last read), the live user and the declaration it
+// decides what one PATCH sends, what blocks it (someone else's edit, a guard rail), what to warn
+// about, and what state to keep if the PATCH fails. No request, no file, no clock: table-driven
+// tests cover it (test/unit/provider).
 import { findConflicts, type FieldConflict } from "../diff/conflicts";
+import { changedFields } from "../diff/field-changes";
 import { mergeMetadata } from "../diff/metadata-ownership";
-import { diffUser } from "../diff/user-diff";
 import type { JsonValue } from "../schema/json";
 import type { ManagedField } from "../schema/user-field-lists";
 import type { UserDeclaration, UserOutputs } from "../schema/user-state";
-import type { ApiUserDetails } from "../schema/wire";
 import { lockoutRisk, sideEffectWarnings } from "./guard-rails";
+import type { LiveUser } from "./live/live-user";
 import {
   declarationFromState,
   declarationOf,
@@ -29,8 +29,6 @@ export interface UpdatePlan {
   refusal: string | null;
   /** What the PATCH will do beyond the fields themselves. */
   warnings: string[];
-  /** True when the declared password must be set (passwordVersion changed, or pending). */
-  password: boolean;
   /** The declaration-side state after success. */
   declaration: DeclarationState;
   /** The declaration-side state to keep when the PATCH fails. */
@@ -44,7 +42,7 @@ function union(a: readonly string[], b: readonly string[]): string[] {
 /** Plans the write of `news` over `live`, given the `state` of the last read (`{}` for a create). */
 export function planUpdate(
   state: Partial<UserOutputs>,
-  live: ApiUserDetails,
+  live: LiveUser,
   news: UserDeclaration,
 ): UpdatePlan {
   const declaration = declarationOf(news);
@@ -53,7 +51,7 @@ export function planUpdate(
   // Against the live user: a field already equal to the declaration (set by someone else, or by
   // an earlier attempt of ours whose answer was lost) is neither sent nor a conflict.
   const liveState = toOutputs(live, previous);
-  const { changedFields: patch, passwordChanged } = diffUser(liveState, news);
+  const patch = changedFields(liveState, news);
   const conflicts =
     declaration.onConflict === "overwrite"
       ? []
@@ -66,7 +64,7 @@ export function planUpdate(
             : null,
         });
 
-  const risk = patch.length > 0 ? lockoutRisk(live.id, patch, news, live) : null;
+  const risk = patch.length > 0 ? lockoutRisk(live.userId, patch, news, live) : null;
   const refusal =
     risk !== null && news.allowLockout === false
       ? `${risk}; refusing because allowLockout is false. Give the user backup codes or a verified phone first, or allow it.`
@@ -75,7 +73,7 @@ export function planUpdate(
     ...(risk !== null && refusal === null
       ? [`${risk}. Set allowLockout: false to refuse instead.`]
       : []),
-    ...(patch.length > 0 ? sideEffectWarnings(live.id, patch, news) : []),
+    ...(patch.length > 0 ? sideEffectWarnings(live.userId, patch, news) : []),
   ];
 
   // Read-merge-write: keys written by others survive; keys we no longer declare are deleted.
@@ -113,7 +111,6 @@ export function planUpdate(
     conflicts,
     refusal,
     warnings,
-    password: passwordChanged,
     declaration,
     stateOnFailure,
   };

@@ -1,14 +1,11 @@
 // read (refresh) for wacht.User: the live user as state, and inputs that match it so the next
-// diff is right. With delta refresh, a user whose updated_at is unchanged in one listing of all
-// users is not read again.
-import { sameInstant } from "../diff/timestamps";
+// diff is right. The live user comes from the run's listing when it shows the user unchanged
+// (delta refresh, live/live-users.ts), else from a GET.
 import type { JsonObject, JsonValue } from "../schema/json";
 import { RECORDED_CREATE_FIELDS } from "../schema/user-field-lists";
 import type { UserInputs, UserOutputs } from "../schema/user-state";
-import type { ApiUserDetails } from "../schema/wire";
-import type { Call } from "./call";
-import { detailsFromState } from "./details-from-state";
 import { isNotFound, isUnauthorized, REFRESH_KEY_HINT, withContext } from "./errors";
+import type { Live, LiveUsers } from "./live/live-users";
 import { warn } from "./log";
 import { PASSWORD_HELD } from "./password-vault";
 import { declarationFromState, toOutputs } from "./to-outputs";
@@ -22,32 +19,14 @@ export interface ReadResult {
 
 /** Refresh: the live user, and inputs that match it. */
 export async function readUser(
-  call: Call,
+  users: LiveUsers,
   id: string,
   state: Partial<UserOutputs>,
 ): Promise<ReadResult> {
   const userId = state.userId ?? id;
-  const delta = call.delta;
-  if (delta !== undefined && state.updatedAt !== undefined && state.managedFields !== undefined) {
-    const listed = await delta.updatedAt(userId);
-    if (listed !== undefined && sameInstant(listed, state.updatedAt)) {
-      // Unchanged since the last read: no details GET. The user on the server is this state, as
-      // of the listing: an update right after this refresh plans against it instead of a GET
-      // (recent-reads.ts). Rebuilt through flatten, so a state an older version wrote gets
-      // every key this version records.
-      const details = detailsFromState(state);
-      if (details === undefined) {
-        const outs = state as UserOutputs;
-        return { id: userId, props: outs, inputs: inputsFromState(outs) };
-      }
-      call.reads.remember(details, delta.listedAt);
-      const outs = toOutputs(details, declarationFromState(state));
-      return { id: userId, props: outs, inputs: inputsFromState(outs) };
-    }
-  }
-  let details: ApiUserDetails;
+  let live: Live;
   try {
-    details = await call.client.users.get(userId);
+    live = await users.refreshed(userId, state);
   } catch (err) {
     if (isNotFound(err)) {
       warn(
@@ -59,16 +38,13 @@ export async function readUser(
     const hint = isUnauthorized(err) ? REFRESH_KEY_HINT : undefined;
     withContext(`reading Wacht user ${userId} failed`, err, hint);
   }
-  call.reads.remember(details); // an update right after this refresh uses it (recent-reads.ts)
-  const outs = toOutputs(details, declarationFromState(state));
-  return { id: outs.userId, props: outs, inputs: inputsFromState(outs) };
+  // Through toOutputs: a state an older version wrote gets every key this version records.
+  const outs = toOutputs(live.user, declarationFromState(state));
+  return { id: userId, props: outs, inputs: inputsFromState(outs) };
 }
 
 /** The inputs that describe a state after a refresh (live values for the managed fields). */
-export function inputsFromState(outs: UserOutputs): Partial<UserInputs> {
-  // `outs` may be a state written by an older version (delta refresh returns the state as it
-  // is), so a key may be missing: nothing undefined may reach the inputs (the engine's Struct
-  // encoding rejects it).
+function inputsFromState(outs: UserOutputs): Partial<UserInputs> {
   const inputs: Partial<UserInputs> = { onDelete: outs.onDelete };
   if (outs.origin === "userId") inputs.userId = outs.userId;
   if (outs.origin === "adopt" && outs.adopt !== null) inputs.adopt = outs.adopt;

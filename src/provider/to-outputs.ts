@@ -1,21 +1,15 @@
-// flatten: a wacht.User's state from a UserDetails snapshot (docs/wacht-api.md §5) and the declaration.
-// With expand (expand.ts) the only place that maps wire and declaration; the scalar outputs come
-// from the field table's `read` column.
-// Volatile values (verified_at, which the server sets to "now" when NULL) and social-connection
-// tokens never reach state; lists are sorted because the server returns them in no set order.
-import type { ApiUserDetails } from "../schema/wire";
+// A wacht.User's state: the live user (live/live-user.ts) and, beside it, what the declaration
+// said (DeclarationState), read from checked inputs or from a state. With expand.ts (declaration
+// → request) and live-user.ts (wire → live user), the only place that maps declaration and state.
 import type {
   AdoptKey,
   RecordedCreateOutputs,
-  ScalarOutputs,
   UserInputs,
   UserOrigin,
   UserOutputs,
 } from "../schema/user-state";
 import type { MetadataOwnership, OnConflictPolicy, OnDeletePolicy } from "../schema/user-fields";
 import {
-  fieldRow,
-  PROFILE_FIELDS,
   RECORDED_CREATE_FIELDS,
   UPDATE_FIELDS,
   type RecordedCreateField,
@@ -24,6 +18,7 @@ import { declaredKeys, externalKeys } from "../diff/metadata-ownership";
 import { DEFAULT_ON_CONFLICT } from "../diff/conflicts";
 import { originOf } from "../diff/user-diff";
 import { defaultOnDelete } from "./delete";
+import type { LiveUser } from "./live/live-user";
 
 /** The declaration-side values that the state keeps next to the live user. */
 export interface DeclarationState extends RecordedCreateOutputs {
@@ -105,76 +100,18 @@ export function declarationFromState(state: Partial<UserOutputs>): DeclarationSt
   };
 }
 
-const byString =
-  <T>(key: (item: T) => string) =>
-  (a: T, b: T): number =>
-    key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0;
-
-/** The outputs named in the field table's `read` column, from the wire field it names. */
-export function scalarOutputs(details: ApiUserDetails): ScalarOutputs {
-  const wire = details as unknown as Record<string, unknown>;
-  const outs: Record<string, unknown> = {};
-  for (const name of PROFILE_FIELDS) outs[name] = wire[fieldRow(name).read as string] ?? null;
-  // ApiUserDetails is validated by the client (wire.ts), so each value has its output's type.
-  return outs as ScalarOutputs;
-}
-
-/** The state for `details` under `declaration`. Every value is JSON; nothing is `undefined`. */
-export function toOutputs(details: ApiUserDetails, declaration: DeclarationState): UserOutputs {
+/** The state of `live` under `declaration`. Every value is JSON; nothing is `undefined`. */
+export function toOutputs(live: LiveUser, declaration: DeclarationState): UserOutputs {
+  const keys = declaration.metadataOwnership === "keys";
   return {
-    userId: details.id,
-    origin: declaration.origin,
-    adopt: declaration.adopt,
-    ...scalarOutputs(details),
-    metadataOwnership: declaration.metadataOwnership,
-    managedPublicMetadataKeys: [...declaration.managedPublicMetadataKeys],
-    managedPrivateMetadataKeys: [...declaration.managedPrivateMetadataKeys],
-    externalPublicMetadataKeys:
-      declaration.metadataOwnership === "keys"
-        ? externalKeys(details.public_metadata, declaration.managedPublicMetadataKeys)
-        : [],
-    externalPrivateMetadataKeys:
-      declaration.metadataOwnership === "keys"
-        ? externalKeys(details.private_metadata, declaration.managedPrivateMetadataKeys)
-        : [],
-    profilePictureUrl: details.profile_picture_url,
-    profileImage: declaration.profileImage,
-    profileImageSha256: declaration.profileImageSha256,
-    removeProfileImage: declaration.removeProfileImage,
-    ...recordedCreate(declaration),
-    allowLockout: declaration.allowLockout,
-    disableAfter: declaration.disableAfter,
-    publicMetadataSchema: declaration.publicMetadataSchema,
-    passwordVersion: declaration.passwordVersion,
-    onDelete: declaration.onDelete,
-    onConflict: declaration.onConflict,
-    managedFields: [...declaration.managedFields],
-    primaryEmailAddress: details.primary_email_address ?? null,
-    primaryPhoneNumber: details.primary_phone_number ?? null,
-    createdAt: details.created_at,
-    updatedAt: details.updated_at,
-    hasPassword: details.has_password,
-    hasBackupCodes: details.has_backup_codes,
-    emailAddresses: details.email_addresses
-      .map((e) => ({
-        id: e.id,
-        email: e.email,
-        isPrimary: e.id === details.primary_email_address_id || e.is_primary,
-        verified: e.verified,
-      }))
-      .sort(byString((e) => e.email)),
-    phoneNumbers: details.phone_numbers
-      .map((p) => ({
-        id: p.id,
-        phoneNumber: p.phone_number,
-        countryCode: p.country_code ?? null,
-        isPrimary: p.id === details.primary_phone_number_id,
-        verified: p.verified,
-      }))
-      .sort(byString((p) => `${p.countryCode ?? ""}${p.phoneNumber}`)),
-    segments: details.segments
-      .map((s) => ({ id: s.id, name: s.name, type: s.type }))
-      .sort(byString((s) => s.id)),
+    ...live,
+    ...declaration,
+    externalPublicMetadataKeys: keys
+      ? externalKeys(live.publicMetadata, declaration.managedPublicMetadataKeys)
+      : [],
+    externalPrivateMetadataKeys: keys
+      ? externalKeys(live.privateMetadata, declaration.managedPrivateMetadataKeys)
+      : [],
   };
 }
 

@@ -1,59 +1,56 @@
-// update for wacht.User: read → plan → apply → outputs. The state's diff (no request) decides
-// whether the user must be read at all; the plan against the live user decides the one PATCH.
-// The live user is this process's own recent read when there is one (recent-reads.ts: after
-// `up --refresh` the update is one PATCH), else one GET. Then the password, when its version
-// changed.
+// update for wacht.User: plan → (read) → apply → outputs, then the password when its version
+// changed. The plan is made once, against what this process knows of the user without a request
+// (live/live-users.ts: a recent read, or the state's last read). Only a plan that writes, made
+// against the state alone, reads the user first: the lost-update guard needs it as it is now.
 import { conflictMessage } from "../diff/conflicts";
-import { externalKeys } from "../diff/metadata-ownership";
-import { diffUser, PASSWORD_PENDING } from "../diff/user-diff";
+import { passwordChanged, PASSWORD_PENDING } from "../diff/user-diff";
 import type { UserDeclaration, UserOutputs } from "../schema/user-state";
-import type { ApiUserDetails } from "../schema/wire";
 import { applyPlan, setPassword, type Applied } from "./apply";
-import type { Call } from "./call";
 import { GuardRailError, messageOf, withContext } from "./errors";
+import type { Live, LiveUsers } from "./live/live-users";
 import { partialFailure, PartialFailureError } from "./partial-failure";
 import { planUpdate } from "./plan-update";
-import { declarationOf, toOutputs, type DeclarationState } from "./to-outputs";
+import { toOutputs } from "./to-outputs";
 
 /** One PATCH with only the changed fields, after the lost-update guard; then the password. */
 export async function updateUser(
-  call: Call,
+  users: LiveUsers,
   id: string,
   state: Partial<UserOutputs>,
   news: UserDeclaration,
+  password: () => string | undefined,
 ): Promise<{ outs: Record<string, unknown> }> {
-  const { client } = call;
   const userId = state.userId ?? id;
-  const { changedFields, passwordChanged } = diffUser(state, news);
-  call.wrote(userId); // also with delta refresh off: the census may read the run's listing
-  let outs: Record<string, unknown> = withDeclaration(state, declarationOf(news));
-  if (changedFields.length > 0 || !state.updatedAt) {
-    let live: ApiUserDetails;
+  const read = async (): Promise<Live> => {
     try {
-      live = call.reads.recent(userId, state.updatedAt) ?? (await client.users.get(userId));
+      return await users.read(userId);
     } catch (err) {
       withContext(`reading Wacht user ${userId} before updating it failed`, err);
     }
-    call.reads.forget(userId); // written from here on: the next update of it reads it again
-    const plan = planUpdate(state, live, news);
-    if (plan.conflicts.length > 0) {
-      throw new Error(conflictMessage(userId, state.updatedAt, live.updated_at, plan.conflicts));
-    }
-    let applied: Applied;
-    try {
-      applied = await applyPlan(client, live, plan, news);
-    } catch (err) {
-      if (err instanceof GuardRailError) throw err;
-      throw await partialFailure(client, userId, news, plan.stateOnFailure, err);
-    }
-    if (applied.uploadedSha256 !== null)
-      plan.declaration.profileImageSha256 = applied.uploadedSha256;
-    outs = { ...toOutputs(applied.details, plan.declaration) };
+  };
+  let live = users.known(userId, state) ?? (await read());
+  let plan = planUpdate(state, live.user, news);
+  if (plan.patch.length > 0 && live.from === "state") {
+    live = await read();
+    plan = planUpdate(state, live.user, news);
   }
-  const password = passwordChanged ? call.password(news) : undefined;
-  if (password !== undefined) {
+  users.writing(userId); // also with delta refresh off: the census may read the run's listing
+  if (plan.conflicts.length > 0) {
+    throw new Error(conflictMessage(userId, state.updatedAt, live.user.updatedAt, plan.conflicts));
+  }
+  let applied: Applied;
+  try {
+    applied = await applyPlan(users.client, live.user, plan, news);
+  } catch (err) {
+    if (err instanceof GuardRailError) throw err;
+    throw await partialFailure(users, userId, news, plan.stateOnFailure, err);
+  }
+  if (applied.uploadedSha256 !== null) plan.declaration.profileImageSha256 = applied.uploadedSha256;
+  const outs: Record<string, unknown> = { ...toOutputs(applied.user, plan.declaration) };
+  const declared = passwordChanged(state, news) ? password() : undefined;
+  if (declared !== undefined) {
     try {
-      await setPassword(client, userId, password, news);
+      await setPassword(users.client, userId, declared, news);
     } catch (err) {
       // The fields were written: record them, with the password still to be set.
       const previous = state.passwordVersion ?? null;
@@ -70,22 +67,4 @@ export async function updateUser(
     }
   }
   return { outs };
-}
-
-/** A state with new declaration-side values and external keys recomputed (no request made). */
-function withDeclaration(
-  state: Partial<UserOutputs>,
-  declaration: DeclarationState,
-): Record<string, unknown> {
-  const keys = declaration.metadataOwnership === "keys";
-  return {
-    ...state,
-    ...declaration,
-    externalPublicMetadataKeys: keys
-      ? externalKeys(state.publicMetadata ?? null, declaration.managedPublicMetadataKeys)
-      : [],
-    externalPrivateMetadataKeys: keys
-      ? externalKeys(state.privateMetadata ?? null, declaration.managedPrivateMetadataKeys)
-      : [],
-  };
 }

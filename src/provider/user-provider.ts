@@ -1,10 +1,12 @@
 // The wacht.User provider implementation. It is NOT serialized into state: the shim
 // (./shim.ts) loads this module by package name inside the provider process, so credentials come
 // only from `configure` or the environment at call time, and an upgraded package runs new code.
-// A thin object: it holds the configuration and the per-process caches, and dispatches each
-// lifecycle step to its own module (check-user, create, read, update, delete). Its methods are
-// typed against the schema's types; the shim casts the engine's records to them, once.
+// A thin object: it holds the configuration, the password vault and, per client, what the process
+// knows of the deployment's users (live/live-users.ts), and dispatches each lifecycle step to its
+// own module (check-user, create, read, update, delete). Its methods are typed against the
+// schema's types; the shim casts the engine's records to them, once.
 import type * as pulumi from "@pulumi/pulumi";
+import { DEFAULT_TIMEOUT_MS } from "../client/config";
 import { WachtClient } from "../client/wacht-client";
 import {
   readStackConfig,
@@ -18,17 +20,14 @@ import { diffUser } from "../diff/user-diff";
 import { withoutValues } from "../schema/check-failures";
 import { REQUEST_PARTS_LIMIT_BYTES } from "../schema/user-fields";
 import type { UserDeclaration, UserOutputs } from "../schema/user-state";
-import type { Call } from "./call";
 import { checkUser } from "./check-user";
 import { createUser } from "./create";
 import { deleteUser } from "./delete";
-import { DeltaRefresh } from "./delta-refresh";
 import { preloadImage } from "./image-file";
+import { LiveUsers } from "./live/live-users";
+import { processListings, RunListings } from "./live/run-listings";
 import { PasswordVault } from "./password-vault";
 import { readUser } from "./read";
-import { RecentReads } from "./recent-reads";
-import { RecentUsers } from "./recent-users";
-import { processListings, RunListings } from "./run-listings";
 import type { ShimmedProvider } from "./shim";
 import { updateUser } from "./update";
 
@@ -39,13 +38,9 @@ type State = Partial<UserOutputs>;
 /** The provider object the shim delegates to. One instance per provider process and config. */
 export class WachtUserProvider implements ShimmedProvider<UserDeclaration, State> {
   private stack: StackConfigValues = {};
-  private readonly clients = new Map<string, WachtClient>();
-  private readonly deltas = new Map<WachtClient, DeltaRefresh>();
-  private readonly recents = new Map<WachtClient, RecentUsers>();
-  private readonly reads = new Map<WachtClient, RecentReads>();
+  /** Per distinct client settings: the client and what this process knows of its users. */
+  private readonly users = new Map<string, LiveUsers>();
   private readonly vault = new PasswordVault();
-  /** Users created or adopted by this process: a replacement's delete must never remove them. */
-  private readonly claimed = new Set<string>();
   /** The settings last validated (see validatedSettings). */
   private validated: string | undefined;
 
@@ -60,14 +55,9 @@ export class WachtUserProvider implements ShimmedProvider<UserDeclaration, State
     this.stack = readStackConfig((key) => req.config.get(key));
   }
 
-  /** Settings for this call; throws when no API key is configured anywhere. */
-  private settings(): ProviderSettings {
-    return resolveProviderSettings(this.stack);
-  }
-
   /** The settings, checked as the client will check them, once per distinct configuration. */
   private validatedSettings(): ProviderSettings {
-    const settings = this.settings();
+    const settings = resolveProviderSettings(this.stack);
     const key = JSON.stringify(settings);
     if (this.validated !== key) {
       validateForClient(settings);
@@ -76,48 +66,24 @@ export class WachtUserProvider implements ShimmedProvider<UserDeclaration, State
     return settings;
   }
 
-  /** This call's client (one per distinct settings) and the bookkeeping a step may use. */
-  private call(): Call {
-    const settings = this.settings();
+  /** The live users behind this call's client (one per distinct settings). */
+  private liveUsers(): LiveUsers {
+    const settings = resolveProviderSettings(this.stack);
     const { apiKey, baseUrl, maxRetries, timeoutMs, requestsPerMinute } = settings;
-    const cacheKey = JSON.stringify([baseUrl, apiKey, maxRetries, timeoutMs, requestsPerMinute]);
-    let client = this.clients.get(cacheKey);
-    if (client === undefined) {
+    const key = JSON.stringify([baseUrl, apiKey, maxRetries, timeoutMs, requestsPerMinute]);
+    let users = this.users.get(key);
+    if (users === undefined) {
       // An undefined option means "unset" to the client (its default applies).
-      client = new WachtClient({ apiKey, baseUrl, maxRetries, timeoutMs, requestsPerMinute });
-      this.clients.set(cacheKey, client);
+      const client = new WachtClient({ apiKey, baseUrl, maxRetries, timeoutMs, requestsPerMinute });
+      users = new LiveUsers(client, this.listings.run(settings, client), {
+        deltaRefresh: settings.deltaRefresh,
+        maxPages: settings.deltaRefreshThreshold,
+        // A POST that timed out may still be running: wait up to twice the request timeout.
+        settleMs: Math.min(2 * (timeoutMs ?? DEFAULT_TIMEOUT_MS), 60_000),
+      });
+      this.users.set(key, users);
     }
-    const listing = this.listings.run(settings, client);
-    let delta = this.deltas.get(client);
-    if (delta === undefined && settings.deltaRefresh) {
-      delta = new DeltaRefresh(listing, { maxPages: settings.deltaRefreshThreshold });
-      this.deltas.set(client, delta);
-    }
-    let recent = this.recents.get(client);
-    if (recent === undefined) {
-      recent = new RecentUsers(client);
-      this.recents.set(client, recent);
-    }
-    let reads = this.reads.get(client);
-    if (reads === undefined) {
-      reads = new RecentReads();
-      this.reads.set(client, reads);
-    }
-    return {
-      client,
-      settings,
-      delta: settings.deltaRefresh ? delta : undefined,
-      recent,
-      reads,
-      password: (declaration) => this.password(declaration),
-      wrote: (userId) => listing.invalidate(userId),
-      claim: (userId) => {
-        this.claimed.add(userId);
-        listing.invalidate(userId);
-        this.reads.get(client)?.forget(userId);
-      },
-      claimed: (userId) => this.claimed.has(userId),
-    };
+    return users;
   }
 
   private password(declaration: UserDeclaration): string | undefined {
@@ -139,14 +105,14 @@ export class WachtUserProvider implements ShimmedProvider<UserDeclaration, State
   /** List calls of the run's listing this provider's reads use (shared with the census). */
   refreshStats(): { listCalls: number } {
     let listCalls = 0;
-    for (const d of this.deltas.values()) listCalls += d.listCalls;
+    for (const users of this.users.values()) listCalls += users.refreshListCalls;
     return { listCalls };
   }
 
   /** List calls of the creates' shared duplicate lookup in this process (tests, benchmarks). */
   createStats(): { listCalls: number } {
     let listCalls = 0;
-    for (const r of this.recents.values()) listCalls += r.listCalls;
+    for (const users of this.users.values()) listCalls += users.createListCalls;
     return { listCalls };
   }
 
@@ -162,19 +128,19 @@ export class WachtUserProvider implements ShimmedProvider<UserDeclaration, State
 
   /** Pure field-level diff against the last read state; no network request. */
   async diff(_id: string, olds: State, news: UserDeclaration): Promise<pulumi.dynamic.DiffResult> {
-    this.settings();
+    resolveProviderSettings(this.stack);
     const result = diffUser(olds, news);
     return { changes: result.changes, replaces: result.replaces, deleteBeforeReplace: false };
   }
 
   /** Finds, adopts or creates the user, then PATCHes the declared fields that differ (or none). */
   async create(inputs: UserDeclaration): Promise<pulumi.dynamic.CreateResult> {
-    return createUser(this.call(), inputs);
+    return createUser(this.liveUsers(), inputs, () => this.password(inputs));
   }
 
   /** Refresh: the live user, and inputs that match it so the next diff is right. */
   async read(id: string, state: State): Promise<pulumi.dynamic.ReadResult> {
-    return readUser(this.call(), id, state);
+    return readUser(this.liveUsers(), id, state);
   }
 
   /** One PATCH with only the changed fields, after the lost-update guard; then the password. */
@@ -183,17 +149,12 @@ export class WachtUserProvider implements ShimmedProvider<UserDeclaration, State
     olds: State,
     news: UserDeclaration,
   ): Promise<pulumi.dynamic.UpdateResult> {
-    return updateUser(this.call(), id, olds, news);
+    return updateUser(this.liveUsers(), id, olds, news, () => this.password(news));
   }
 
   /** Applies the onDelete policy: retain (no request), disable (PATCH) or delete (DELETE). */
   async delete(id: string, state: State): Promise<void> {
-    return deleteUser(
-      () => this.call(),
-      () => this.settings(),
-      id,
-      state,
-    );
+    return deleteUser(this.liveUsers(), id, state);
   }
 }
 

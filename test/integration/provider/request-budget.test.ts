@@ -4,13 +4,13 @@
 // a refresh of unchanged users is ⌈M/500⌉ list requests whatever the parallelism.
 import { CENSUS_ID, WachtUserCensusProvider } from "../../../src/census/census-provider";
 import { startEmulator, type EmulatorHandle, type UserDump } from "../../../src/emulator";
-import { detailsFromState } from "../../../src/provider/details-from-state";
-import { RecentReads, RECENT_READ_MS } from "../../../src/provider/recent-reads";
+import { WachtClient } from "../../../src/client/wacht-client";
+import { liveFromState } from "../../../src/provider/live/live-user";
+import { LiveUsers, RECENT_READ_MS } from "../../../src/provider/live/live-users";
+import { DeploymentListing, RunListings } from "../../../src/provider/live/run-listings";
 import { declarationFromState, toOutputs } from "../../../src/provider/to-outputs";
 import type { UserOutputs } from "../../../src/schema/user-state";
-import { RunListings } from "../../../src/provider/run-listings";
 import { WachtUserProvider } from "../../../src/provider/user-provider";
-import type { ApiUserDetails } from "../../../src/schema/wire";
 import { asEngineSees, type TestProvider, calls, configuredProvider } from "../../helpers/provider";
 import { nthId, seedUsers } from "../../helpers/seed";
 import { captureWarnings } from "../../helpers/warnings";
@@ -190,7 +190,7 @@ describe("update: the lost-update guard reuses this process's recent read", () =
     expect(updated.outs).toMatchObject({ externalPublicMetadataKeys: ["addedByApp"] });
   });
 
-  it("the details rebuilt from a state give back exactly that state (the planner sees the same user)", async () => {
+  it("the live user a state stands for gives back exactly that state (the planner sees the same user)", async () => {
     emulator.users.seed([
       {
         id: "331000000000000002",
@@ -215,30 +215,37 @@ describe("update: the lost-update guard reuses this process's recent read", () =
       }),
     );
     const state = outs as unknown as UserOutputs;
-    const details = detailsFromState(state);
-    expect(details).toBeDefined();
-    expect(toOutputs(details!, declarationFromState(state))).toEqual(state);
-    // A state that does not record every read field (a placeholder after a failure) gives none.
+    const live = liveFromState(state);
+    expect(live).toBeDefined();
+    expect(toOutputs(live!, declarationFromState(state))).toEqual(state);
+    // A state that does not record every live key (a placeholder after a failure) stands for none.
     const partial: Partial<UserOutputs> = { ...state };
     delete partial.segments;
-    expect(detailsFromState(partial)).toBeUndefined();
+    expect(liveFromState(partial)).toBeUndefined();
   });
 
-  it("a read older than RECENT_READ_MS, or of another updated_at, is not used", () => {
+  it("a read older than RECENT_READ_MS, or of another updated_at, is not used", async () => {
+    const [u] = seedNumbered(1);
     let now = 1_000_000;
-    const reads = new RecentReads(() => now);
-    const details = { id: "1", updated_at: "2026-01-01T00:00:00.000000Z" } as ApiUserDetails;
-    reads.remember(details);
-    expect(reads.recent("1", "2026-01-01T00:00:00Z")).toBe(details);
-    expect(reads.recent("1", "2026-01-01T00:00:01Z")).toBeUndefined();
-    expect(reads.recent("1", undefined)).toBeUndefined();
+    const client = new WachtClient({ apiKey: KEY, baseUrl: emulator.url });
+    const users = new LiveUsers(client, new DeploymentListing(client), { now: () => now });
+    const { updatedAt } = (await users.refreshed(u!.id, {})).user; // no state: a GET
+    const other = "2026-01-01T00:00:01Z";
+    // A state with only `updatedAt` stands for no user: only a recent read can answer.
+    expect(users.known(u!.id, { updatedAt })?.from).toBe("recent read");
+    expect(users.known(u!.id, { updatedAt: `${updatedAt.slice(0, -1)}000Z` })?.from).toBe(
+      "recent read",
+    ); // the same instant, written with more digits
+    expect(users.known(u!.id, { updatedAt: other })).toBeUndefined();
+    expect(users.known(u!.id, {})).toBeUndefined();
     now += RECENT_READ_MS;
-    expect(reads.recent("1", "2026-01-01T00:00:00Z")).toBe(details);
+    expect(users.known(u!.id, { updatedAt })?.from).toBe("recent read");
     now += 1;
-    expect(reads.recent("1", "2026-01-01T00:00:00Z")).toBeUndefined();
-    reads.remember(details);
-    reads.forget("1");
-    expect(reads.recent("1", "2026-01-01T00:00:00Z")).toBeUndefined();
+    expect(users.known(u!.id, { updatedAt })).toBeUndefined();
+    await users.refreshed(u!.id, {});
+    users.writing(u!.id);
+    expect(users.known(u!.id, { updatedAt })).toBeUndefined();
+    expect(calls(emulator)).toEqual([`GET /users/${u!.id}/details`, `GET /users/${u!.id}/details`]);
   });
 });
 

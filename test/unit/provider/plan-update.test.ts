@@ -1,8 +1,9 @@
 // The update planner, table-driven: (state, live, declaration) → patch, conflicts, refusal,
-// warnings, password and the state to keep on failure. Pure: no emulator, no file, no clock.
+// warnings and the state to keep on failure; and when the password is set. Pure: no emulator, no file, no clock.
+import { passwordChanged, PASSWORD_PENDING } from "../../../src/diff/user-diff";
+import { liveUser, type LiveUser } from "../../../src/provider/live/live-user";
 import { planUpdate } from "../../../src/provider/plan-update";
 import { toOutputs, declarationOf } from "../../../src/provider/to-outputs";
-import { PASSWORD_PENDING } from "../../../src/diff/user-diff";
 import type { UserDeclaration, UserOutputs } from "../../../src/schema/user-state";
 import type { ApiUserDetails } from "../../../src/schema/wire";
 import { userDetails } from "../client/fixtures";
@@ -11,9 +12,9 @@ const ID = "123456789012345678";
 const READ_AT = "2026-06-20T10:11:12.123456Z";
 const LATER = "2026-06-21T08:00:00.000001Z";
 
-/** A live user (seed builder): the client fixture with overrides. */
-const live = (overrides: Record<string, unknown> = {}): ApiUserDetails =>
-  userDetails(overrides) as unknown as ApiUserDetails;
+/** A live user (seed builder): the client fixture with overrides, as a read gives it. */
+const live = (overrides: Record<string, unknown> = {}): LiveUser =>
+  liveUser(userDetails(overrides) as unknown as ApiUserDetails);
 
 /** The state recorded when `decl` last read `details`. */
 const stateOf = (decl: UserDeclaration, details = live()): UserOutputs =>
@@ -134,7 +135,7 @@ describe("the password and the state kept on failure", () => {
       ...(handle ? { passwordHandle: "h" } : {}),
     });
     const state = { ...stateOf(news), passwordVersion: recorded };
-    expect(planUpdate(state, live(), news).password).toBe(expected);
+    expect(passwordChanged(state, news)).toBe(expected);
   });
 
   it("keeps the recorded password version and image hash, and the union of managed keys", () => {

@@ -1,0 +1,268 @@
+// POST /users without duplicates (issue #5, ADR 0011). POST is not idempotent and Wacht checks no
+// key for duplicates (docs/wacht-api.md §4), so before a POST the user's unique key is matched
+// against the deployment's users, and after an AMBIGUOUS failure (timeout, dropped connection,
+// 5xx, unreadable answer) it is looked up again before anything is sent twice. Matches are exact
+// (natural-key.ts), never by `search` alone: its index lags (§6).
+//
+// The users to match against are listed ONCE per provider process (`RecentCreates`): the first
+// create lists the deployment newest first, pages of 500, at most 20 pages (every user of a
+// deployment of up to 10,000, else the newest 10,000, which always covers the take-over window),
+// and every create of the process matches its key against that listing. A user created after it
+// by someone else is not in it: only users that existed before this run can have been left by an
+// earlier run. The exception is a POST of THIS process that got no answer (it may still
+// complete): a later create with that key looks again from that POST's start.
+import { classifyCreateFailure, CREATE_RETRY } from "../../client/retry";
+import type { UserCreate } from "../../client/user-params";
+import type { WachtClient } from "../../client/wacht-client";
+import { CREATE_FIELDS, fieldRow } from "../../schema/user-field-lists";
+import type { ApiUserSummary } from "../../schema/wire";
+import { describeKey, keyText, matchesKey, type NaturalKey } from "../natural-key";
+
+/** How far back a user with the same key counts as left behind by an earlier failed run. */
+const RECENT_MS = 60 * 60 * 1000;
+/** Server and local clocks may disagree: a user created this long before the POST still counts. */
+const CLOCK_SKEW_MS = 60_000;
+/** The most list requests of the lookup (as delta refresh's default cap: 10,000 users). */
+const LOOKUP_MAX_PAGES = 20;
+
+/**
+ * Users matching `key` exactly that were created at or after `sinceMs`: newest first, stopping at
+ * the first older user, so it costs one page in practice.
+ */
+async function findCreatedSince(
+  client: WachtClient,
+  key: NaturalKey,
+  sinceMs: number,
+): Promise<ApiUserSummary[]> {
+  const matches: ApiUserSummary[] = [];
+  for await (const user of client.users.listAll({
+    sortKey: "created_at",
+    sortOrder: "desc",
+    pageSize: 100,
+  })) {
+    if (Date.parse(user.created_at) < sinceMs) break;
+    if (matchesKey(user, key)) matches.push(user);
+  }
+  return matches;
+}
+
+/** The duplicate lookup shared by the creates of one provider process (per client). */
+export class RecentCreates {
+  private listing: Promise<ApiUserSummary[]> | undefined;
+  /** Keys whose POST got no answer in this process → when that POST was sent (epoch ms). */
+  private readonly unanswered = new Map<string, number>();
+  /** List requests made (tests, benchmarks). */
+  listCalls = 0;
+
+  constructor(private readonly client: WachtClient) {}
+
+  /** Users with `key` listed by this process's first create, or since our unanswered POST of it. */
+  async matching(key: NaturalKey): Promise<ApiUserSummary[]> {
+    this.listing ??= this.list();
+    const users = await this.listing.catch((err: unknown) => {
+      this.listing = undefined; // the next create tries again
+      throw err;
+    });
+    const matches = users.filter((u) => matchesKey(u, key));
+    const since = this.unanswered.get(keyText(key));
+    if (since === undefined) return matches;
+    const seen = new Set(matches.map((u) => u.id));
+    for (const u of await findCreatedSince(this.client, key, since)) {
+      if (!seen.has(u.id)) matches.push(u);
+    }
+    return matches;
+  }
+
+  /** Records a POST with `key`, sent at `sentAt`, that got no answer and may still complete. */
+  noAnswer(key: NaturalKey, sentAt: number): void {
+    const k = keyText(key);
+    this.unanswered.set(k, Math.min(this.unanswered.get(k) ?? sentAt, sentAt));
+  }
+
+  private async list(): Promise<ApiUserSummary[]> {
+    const since = Date.now() - RECENT_MS;
+    const users = new Map<string, ApiUserSummary>();
+    for (let offset = 0, pages = 1; ; pages++) {
+      this.listCalls += 1;
+      const page = await this.client.users.list({
+        limit: 500,
+        offset,
+        sortKey: "created_at",
+        sortOrder: "desc",
+      });
+      let older = false;
+      for (const user of page.data) {
+        if (Date.parse(user.created_at) < since) older = true;
+        users.set(user.id, user); // a user created meanwhile shifts the pages: counted once
+      }
+      const capped = pages >= LOOKUP_MAX_PAGES && older; // the window is covered: stop here
+      if (capped || !page.has_more || page.data.length === 0) return [...users.values()];
+      offset += page.data.length;
+    }
+  }
+}
+
+/** The outcome: the user's id, the ambiguous failures recovered from, and how it was found. */
+export interface CreatedUser {
+  userId: string;
+  recoveredAfter: string[];
+  /** True when a user with the key, created in the last hour, was found and taken over. */
+  foundExisting: boolean;
+  /** After `recoveredAfter`: `found` = the failed POST had created it, `resent` = sent again. */
+  recovery: "found" | "resent" | "none";
+  /** The POST's own answer, when this call's POST created the user and its answer arrived. */
+  answer?: ApiUserSummary;
+}
+
+/** Options of {@link createWithoutDuplicates} (tests shorten the waits). */
+export interface CreateOptions {
+  /** How long lookups are repeated after a timed-out POST that may still run. */
+  settleMs?: number;
+  pollMs?: number;
+  /** POST attempts in all (ambiguous failures only). */
+  maxAttempts?: number;
+  backoffMs?: number;
+  sleep?: (ms: number) => Promise<void>;
+}
+
+/** Create fields that a listed user shows under their table `read` name. */
+const READ_BACK_ON_CREATE = CREATE_FIELDS.filter((f) => fieldRow(f).read !== null);
+
+/**
+ * True when the listed user has exactly the fields a POST of `fields` would have stored (§4): the
+ * create fields the table reads back (absent = "", trimmed where POST trims), and the email.
+ */
+export function sameAsPost(user: ApiUserSummary, fields: UserCreate): boolean {
+  const listed = user as unknown as Record<string, string | null | undefined>;
+  const sent = fields as Record<string, unknown>;
+  const stored = READ_BACK_ON_CREATE.every((name) => {
+    const given = sent[name];
+    const value = typeof given === "string" ? given : "";
+    const row = fieldRow(name);
+    return (listed[row.read ?? ""] ?? "") === (row.trimmed ? value.trim() : value);
+  });
+  const email = fields.emailAddress?.trim().toLowerCase() ?? null;
+  return stored && (user.primary_email_address?.toLowerCase() ?? null) === email;
+}
+
+/** `{ matches }` of a lookup since `sinceMs`, or the lookup's error. */
+async function tryFind(client: WachtClient, key: NaturalKey, sinceMs: number) {
+  return findCreatedSince(client, key, sinceMs).then(
+    (matches) => ({ matches }),
+    (error: unknown) => ({ error }),
+  );
+}
+
+/**
+ * Creates the user described by `fields`, whose unique natural key is `key`.
+ *
+ * - Before the POST, the process's listing (`recent`) is searched for the key: a user created in
+ *   the last hour with exactly this POST's fields was most likely left by an earlier run that
+ *   failed after its POST, and is taken over (`foundExisting`); any other, or several, is an
+ *   error that points at `adopt`: a second user with the key is rarely what was meant.
+ * - An ambiguous failure is followed by exact lookups (repeated while a timed-out POST may still
+ *   run): a match is the user this call created. After a 5xx (the server's work is over) no
+ *   match means the POST did not take effect: it is sent again. After no answer at all it is NOT
+ *   sent again in this run: it fails clearly and the next run's lookup settles it.
+ * - Any other failure is thrown as is.
+ */
+export async function createWithoutDuplicates(
+  client: WachtClient,
+  fields: UserCreate,
+  key: NaturalKey,
+  recent: RecentCreates,
+  options: CreateOptions = {},
+): Promise<CreatedUser> {
+  const maxAttempts = options.maxAttempts ?? CREATE_RETRY.maxAttempts;
+  const settleMs = options.settleMs ?? CREATE_RETRY.settleMs;
+  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+  let backoff = options.backoffMs ?? CREATE_RETRY.backoffMs;
+  const failures: string[] = [];
+  const failed = (what: string, err: unknown) =>
+    new Error(`creating a Wacht user with ${describeKey(key)} ${what}`, { cause: err });
+
+  // Taken over only when it is provably that user: created within the hour with exactly the
+  // fields this POST sends. Anyone else (a person who signed up with that email) never is.
+  const existing = await recent.matching(key);
+  const ours = existing.filter(
+    (u) => Date.parse(u.created_at) >= Date.now() - RECENT_MS && sameAsPost(u, fields),
+  );
+  if (existing.length === 1 && ours[0] !== undefined) {
+    return { userId: ours[0].id, recoveredAfter: failures, foundExisting: true, recovery: "none" };
+  }
+  if (existing.length > 0) {
+    const how =
+      key.email !== undefined
+        ? "adopt: { email }"
+        : key.username !== undefined
+          ? "adopt: { username }"
+          : "userId";
+    throw new Error(
+      `a Wacht user with ${describeKey(key)} already exists (${existing.map((u) => `${u.id}, created ${u.created_at}`).join("; ")}) and was not created by this resource; not creating another one. To manage it, declare ${how}`,
+    );
+  }
+
+  for (let attempt = 1; ; attempt++) {
+    const startedAt = Date.now() - CLOCK_SKEW_MS;
+    try {
+      const answer = await client.users.create(fields);
+      const recovery = failures.length > 0 ? "resent" : "none";
+      return {
+        userId: answer.id,
+        recoveredAfter: failures,
+        foundExisting: false,
+        recovery,
+        answer,
+      };
+    } catch (err) {
+      const failure = classifyCreateFailure(err);
+      if (failure === "not-created") throw err;
+      failures.push(err instanceof Error ? err.message : String(err));
+      const unanswered = failure === "unanswered"; // the first POST may still be running
+      recent.noAnswer(key, startedAt); // a later create with this key looks for it again
+      const deadline = Date.now() + (unanswered ? settleMs : 0);
+      let found = await tryFind(client, key, startedAt);
+      while (("error" in found || found.matches.length === 0) && Date.now() < deadline) {
+        const pollMs = options.pollMs ?? CREATE_RETRY.pollMs;
+        await sleep(Math.min(pollMs, Math.max(0, deadline - Date.now())));
+        found = await tryFind(client, key, startedAt);
+      }
+      const why = failures.join("; ");
+      if ("error" in found) {
+        const lookup = found.error instanceof Error ? found.error.message : String(found.error);
+        throw failed(
+          `failed ambiguously (${why}) and looking it up failed too (${lookup}); not sending the POST again blindly. The next run finds the user if it was created`,
+          err,
+        );
+      }
+      const [match, ...more] = found.matches;
+      if (match !== undefined && more.length === 0) {
+        return {
+          userId: match.id,
+          recoveredAfter: failures,
+          foundExisting: false,
+          recovery: "found",
+        };
+      }
+      if (match !== undefined) {
+        throw failed(
+          `failed ambiguously (${why}) and ${found.matches.length} users now match it (${found.matches.map((m) => m.id).join(", ")}); adopt the right one with adopt or userId`,
+          err,
+        );
+      }
+      if (unanswered) {
+        // Sending it again in this run could make a duplicate: the next run's lookup takes the
+        // user over if it was created, or creates it if not.
+        throw failed(
+          `got no answer (${why}) and no such user appeared within ${settleMs} ms; not sending the POST again while the first may still complete. Run \`pulumi up\` again: it takes the user over if it was created, or creates it`,
+          err,
+        );
+      }
+      if (attempt >= maxAttempts) {
+        throw failed(`failed ${attempt} times and no such user exists: ${why}`, err);
+      }
+      await sleep(backoff);
+      backoff *= 2;
+    }
+  }
+}
