@@ -3,7 +3,7 @@
 import { diffUser } from "../src/diff/user-diff";
 import type { UserDump } from "../src/emulator";
 import { liveUser } from "../src/provider/live/live-user";
-import { toOutputs, declarationOf } from "../src/provider/to-outputs";
+import { toOutputs, declarationOf } from "../src/diff/declaration-state";
 import { buildUserInputsSchema } from "../src/schema/user-inputs";
 import { ApiUserDetailsSchema } from "../src/schema/wire";
 import type { EmulatorProcess } from "./lib/emulator-process";

@@ -2,8 +2,8 @@
 // synchronous: zero HTTP requests (issue #4). It composes the concerns: identity (a new identity
 // replaces), the managed fields (field-changes.ts), the password version, and the declaration-side
 // settings (setting-changes.ts).
-import type { UserOrigin } from "../schema/user-state";
 import { UNKNOWN, type ManagedField } from "../schema/user-fields";
+import { originOf } from "./declaration-state";
 import { changedFields, type DiffableDeclaration, type DiffableState } from "./field-changes";
 import { jsonEqual } from "./json-equal";
 import { changedSettings } from "./setting-changes";
@@ -25,13 +25,6 @@ export interface UserDiff {
   passwordChanged: boolean;
   /** Declaration-only properties that changed without touching the user (e.g. `onDelete`). */
   changedSettings: string[];
-}
-
-/** Where a declaration (checked or not) says the user comes from: the one rule for it. */
-export function originOf(news: { userId?: unknown; adopt?: unknown }): UserOrigin {
-  if (news.userId !== undefined) return "userId";
-  if (news.adopt !== undefined) return "adopt";
-  return "create";
 }
 
 /** Properties whose change means another user: the resource is replaced. */

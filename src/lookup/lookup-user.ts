@@ -3,13 +3,13 @@
 // program runs, which is at preview too: it needs credentials there, and finds them where the
 // provider does (the stack's wacht:apiKey / wacht:baseUrl, then WACHT_API_KEY / WACHT_BASE_URL),
 // unless options give them.
-// Exact matches only (the search index is a first try, then the list: provider/natural-key.ts),
+// Exact matches only (the search index is a first try, then the list: provider/live/users-by-key.ts),
 // and never private metadata.
 import { readProgramConfig } from "../config/program-config";
 import { resolveProviderSettings } from "../config/provider-config";
 import { isWachtError } from "../client/errors";
 import { WachtClient, type WachtClientOptions } from "../client/wacht-client";
-import { describeKey, findByNaturalKey } from "../provider/natural-key";
+import { describeKey, findByNaturalKey } from "../provider/live/users-by-key";
 import { scalarOutputs } from "../provider/live/live-user";
 import type { ScalarOutputs } from "../schema/user-state";
 import { isUserId } from "../schema/user-inputs";

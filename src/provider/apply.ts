@@ -1,12 +1,12 @@
 // Applying a plan: the one PATCH (after the guard rail and the warnings), and setting the
 // password through its own route. Shared by create (the PATCH after the POST) and update.
 import type { WachtClient } from "../client/wacht-client";
-import type { UserDeclaration } from "../schema/user-state";
+import type { UpdatePlan } from "../diff/plan-update";
+import type { LiveUser, UserDeclaration } from "../schema/user-state";
 import { GuardRailError, withContext } from "./errors";
 import { expandUpdate } from "./expand";
-import { liveUser, type LiveUser } from "./live/live-user";
+import { liveUser } from "./live/live-user";
 import { warn } from "./log";
-import type { UpdatePlan } from "./plan-update";
 
 /** The user after the PATCH (`live` when there was nothing to send) and the image's hash. */
 export interface Applied {

@@ -1,7 +1,7 @@
 // `check` for wacht.User: validates a declaration without any network request and returns the
 // inputs the engine will store (defaults filled, the image's sha256 added). Failures name the
 // property and say why in words a person can act on; preview unknowns are never validated.
-import { createHash } from "node:crypto";
+import { hash } from "node:crypto";
 import { sniffImageType } from "../client/image-type";
 import { z } from "zod";
 import { toCheckFailures, type CheckFailure } from "../schema/check-failures";
@@ -11,8 +11,7 @@ import { CREATE_FIELDS, fieldRow, UPDATE_FIELDS } from "../schema/user-field-lis
 import { isUserId } from "../schema/user-inputs";
 import type { RawDeclaration } from "../schema/user-state";
 import { DEFAULT_ON_CONFLICT } from "../diff/conflicts";
-import { originOf } from "../diff/user-diff";
-import { defaultOnDelete } from "./delete";
+import { defaultOnDelete, originOf } from "../diff/declaration-state";
 import { runInstant } from "./run-clock";
 import { describeImageReadError, ImageFileError, normalizeImage } from "./image-file";
 import { oversizedParts, oversizedRequest, partBytes, type PartSizes } from "./request-size";
@@ -79,7 +78,7 @@ function checkImageFile(
       failure: `the file "${path}" is not a PNG, JPEG, GIF, WEBP or ICO image, the only formats Wacht accepts for a profile image`,
     };
   }
-  return { sha256: createHash("sha256").update(bytes).digest("hex"), bytes: bytes.length };
+  return { sha256: hash("sha256", bytes, "hex"), bytes: bytes.length };
 }
 
 /** True when the preview-unknown sentinel appears anywhere in `value` (iteratively). */

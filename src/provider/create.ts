@@ -6,18 +6,18 @@
 // or adopted user is read first. A user this run created is always recorded, even on failure.
 import { isWachtError } from "../client/errors";
 import type { WachtClient } from "../client/wacht-client";
+import { declarationOf, toOutputs, type DeclarationState } from "../diff/declaration-state";
+import { deleteCascadeWarning } from "../diff/guard-rails";
+import { planUpdate } from "../diff/plan-update";
 import { PASSWORD_PENDING } from "../diff/user-diff";
 import type { UserDeclaration } from "../schema/user-state";
 import { applyPlan, setPassword, type Applied } from "./apply";
 import { GuardRailError, isNotFound, messageOf, withContext } from "./errors";
 import { expandCreate } from "./expand";
-import { deleteCascadeWarning } from "./guard-rails";
 import type { Live, LiveUsers } from "./live/live-users";
 import { warn } from "./log";
-import { describeKey, findByNaturalKey, type NaturalKey } from "./natural-key";
+import { describeKey, findByNaturalKey, type NaturalKey } from "./live/users-by-key";
 import { partialFailure, PartialFailureError } from "./partial-failure";
-import { planUpdate } from "./plan-update";
-import { declarationOf, toOutputs, type DeclarationState } from "./to-outputs";
 
 /** The user a create manages, and what its POST (if any) already did. */
 interface Resolved {

@@ -1,17 +1,10 @@
-// delete for wacht.User, and the onDelete default in one place beside the code that applies it:
-// a user the resource creates is its own, so deleting the resource deletes it; a user it was
-// given (userId) or adopted belongs to someone else first and is kept.
-import type { OnDeletePolicy } from "../schema/user-fields";
-import type { UserOrigin, UserOutputs } from "../schema/user-state";
+// delete for wacht.User: applies the onDelete policy (its default: diff/declaration-state.ts).
+import { defaultOnDelete } from "../diff/declaration-state";
+import { deleteCascadeWarning } from "../diff/guard-rails";
+import type { UserOutputs } from "../schema/user-state";
 import { isNotFound, withContext } from "./errors";
-import { deleteCascadeWarning } from "./guard-rails";
 import type { LiveUsers } from "./live/live-users";
 import { warn } from "./log";
-
-/** The policy when the declaration names none (check fills it in). */
-export function defaultOnDelete(origin: UserOrigin): OnDeletePolicy {
-  return origin === "create" ? "delete" : "retain";
-}
 
 /** Applies the onDelete policy: retain (no request), disable (PATCH) or delete (DELETE). */
 export async function deleteUser(

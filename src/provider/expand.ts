@@ -1,7 +1,7 @@
-// expand: the declaration → the client's request objects (UserCreate for POST /users, UserUpdate
-// for PATCH /users/{id}). With flatten (to-outputs.ts) the only place that maps declaration and
-// wire; the client encodes the parts. Generic over the field table: no field is named here.
-import { createHash } from "node:crypto";
+// The declaration → the client's request objects (UserCreate for POST /users, UserUpdate for
+// PATCH /users/{id}); the client encodes the parts. With live/live-user.ts (wire → state) the only
+// place that maps declaration and wire. Generic over the field table: no field is named here.
+import { hash } from "node:crypto";
 import type { UserCreate, UserUpdate } from "../client/user-params";
 import { CREATE_FIELDS, fieldRow, type ManagedField } from "../schema/user-field-lists";
 import { humanBytes, REQUEST_PARTS_LIMIT_BYTES } from "../schema/user-fields";
@@ -46,7 +46,7 @@ export async function expandUpdate(
     if (fieldRow(field).kind === "image") {
       const bytes = await readImage(declared[field] as string);
       body[field] = bytes;
-      uploadedSha256 = createHash("sha256").update(bytes).digest("hex");
+      uploadedSha256 = hash("sha256", bytes, "hex");
     } else {
       body[field] = declared[field];
     }

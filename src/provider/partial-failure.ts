@@ -4,9 +4,9 @@
 // user again). An error carrying `id` and `properties` is reported by the dynamic-provider host
 // as ErrorResourceInitFailed, and the engine stores those properties: the state then matches the
 // server, and the next `up` retries only what did not happen.
+import { placeholderOutputs, toOutputs, type DeclarationState } from "../diff/declaration-state";
 import { messageOf } from "./errors";
 import type { LiveUsers } from "./live/live-users";
-import { placeholderOutputs, toOutputs, type DeclarationState } from "./to-outputs";
 
 /** An operation that changed the user but did not finish; `properties` is the state to keep. */
 export class PartialFailureError extends Error {

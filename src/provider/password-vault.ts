@@ -6,7 +6,7 @@
 // digest of the checked inputs (without the marker and the engine's `__provider`), computed in
 // memory and never stored. Two declarations with identical inputs but different passwords (the
 // same user declared twice) make the entry ambiguous: neither is used.
-import { createHash } from "node:crypto";
+import { hash } from "node:crypto";
 import { canonicalJson } from "../client/canonical-json";
 
 /** The value of `passwordHandle` in checked inputs: a password is declared and held in memory. */
@@ -23,7 +23,7 @@ function keyOf(declaration: Record<string, unknown>): string {
   for (const [k, v] of Object.entries(declaration)) {
     if (k !== "passwordHandle" && k !== "__provider" && v !== undefined) rest[k] = v;
   }
-  return createHash("sha256").update(canonicalJson(rest)).digest("hex");
+  return hash("sha256", canonicalJson(rest), "hex");
 }
 
 /** In-memory declaration → password map, one per provider instance. */

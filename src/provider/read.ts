@@ -1,6 +1,7 @@
 // read (refresh) for wacht.User: the live user as state, and inputs that match it so the next
 // diff is right. The live user comes from the run's listing when it shows the user unchanged
 // (delta refresh, live/live-users.ts), else from a GET.
+import { declarationFromState, toOutputs } from "../diff/declaration-state";
 import type { JsonObject, JsonValue } from "../schema/json";
 import { RECORDED_CREATE_FIELDS } from "../schema/user-field-lists";
 import type { UserInputs, UserOutputs } from "../schema/user-state";
@@ -8,7 +9,6 @@ import { isNotFound, isUnauthorized, REFRESH_KEY_HINT, withContext } from "./err
 import type { Live, LiveUsers } from "./live/live-users";
 import { warn } from "./log";
 import { PASSWORD_HELD } from "./password-vault";
-import { declarationFromState, toOutputs } from "./to-outputs";
 
 /** What read returns to the engine; an empty id means the user is gone. */
 export interface ReadResult {

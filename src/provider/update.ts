@@ -3,14 +3,14 @@
 // (live/live-users.ts: a recent read, or the state's last read). Only a plan that writes, made
 // against the state alone, reads the user first: the lost-update guard needs it as it is now.
 import { conflictMessage } from "../diff/conflicts";
+import { toOutputs } from "../diff/declaration-state";
+import { planUpdate } from "../diff/plan-update";
 import { passwordChanged, PASSWORD_PENDING } from "../diff/user-diff";
 import type { UserDeclaration, UserOutputs } from "../schema/user-state";
 import { applyPlan, setPassword, type Applied } from "./apply";
 import { GuardRailError, messageOf, withContext } from "./errors";
 import type { Live, LiveUsers } from "./live/live-users";
 import { partialFailure, PartialFailureError } from "./partial-failure";
-import { planUpdate } from "./plan-update";
-import { toOutputs } from "./to-outputs";
 
 /** One PATCH with only the changed fields, after the lost-update guard; then the password. */
 export async function updateUser(

@@ -92,6 +92,24 @@ export type RecordedCreateOutputs = {
   [K in RecordedCreateField]: Exclude<UserInputs[K], undefined> | null;
 };
 
+/** The state keys that hold the live user besides the profile fields (the server's half). */
+export const LIVE_KEYS = [
+  "userId",
+  "profilePictureUrl",
+  "primaryEmailAddress",
+  "primaryPhoneNumber",
+  "createdAt",
+  "updatedAt",
+  "hasPassword",
+  "hasBackupCodes",
+  "emailAddresses",
+  "phoneNumbers",
+  "segments",
+] as const;
+
+/** The user as the server holds it (last read, or presumed), in the state's names. */
+export type LiveUser = ScalarOutputs & Pick<UserOutputs, (typeof LIVE_KEYS)[number]>;
+
 /** State of a `wacht.User`: the live user as last read, plus what the declaration said. */
 export interface UserOutputs extends ScalarOutputs, RecordedCreateOutputs {
   userId: string;

@@ -1,30 +1,17 @@
-// The live user: the half of a wacht.User's state that the server holds (the other half is what
-// the declaration said, to-outputs.ts). It comes from a read (the details, `liveUser`), from the
-// state itself (`liveFromState`: the state IS the user as of its `updatedAt`), or is presumed
-// after a POST (`presumedUser`). Volatile values (`verified_at`) and social-connection tokens
+// The live user (LiveUser, schema/user-state.ts): the half of a wacht.User's state that the server
+// holds; the other half is what the declaration said (diff/declaration-state.ts). It comes from a
+// read (`liveUser`), from the state itself (`liveFromState`: the state IS the user as of its
+// `updatedAt`), or is presumed after a POST (`presumedUser`). Volatile values (`verified_at`) and social-connection tokens
 // never reach it; lists are sorted because the server returns them in no set order.
 import type { UserCreate } from "../../client/user-params";
 import { fieldRow, PROFILE_FIELDS } from "../../schema/user-field-lists";
-import type { ScalarOutputs, UserOutputs } from "../../schema/user-state";
+import {
+  LIVE_KEYS,
+  type LiveUser,
+  type ScalarOutputs,
+  type UserOutputs,
+} from "../../schema/user-state";
 import type { ApiUserDetails, ApiUserSummary } from "../../schema/wire";
-
-/** The state keys that hold the live user, besides the profile fields (the table's `read` column). */
-const LIVE_KEYS = [
-  "userId",
-  "profilePictureUrl",
-  "primaryEmailAddress",
-  "primaryPhoneNumber",
-  "createdAt",
-  "updatedAt",
-  "hasPassword",
-  "hasBackupCodes",
-  "emailAddresses",
-  "phoneNumbers",
-  "segments",
-] as const;
-
-/** The user as the server holds it, in the state's names. */
-export type LiveUser = ScalarOutputs & Pick<UserOutputs, (typeof LIVE_KEYS)[number]>;
 
 /** The outputs named in the field table's `read` column, from the wire field it names. */
 export function scalarOutputs(wire: Partial<Record<string, unknown>>): ScalarOutputs {

@@ -11,7 +11,7 @@
 // - recent reads: the lost-update guard of an update plans against this process's read of the
 //   user (GET or listing) of at most RECENT_READ_MS ago at the state's `updated_at`, instead of a
 //   GET (after `up --refresh` an update is one PATCH);
-// - recent creates: the creates' duplicate lookup (create-without-duplicates.ts), the users this
+// - recent creates: the creates' duplicate lookup (users-by-key.ts), the users this
 //   process created or took over (a replacement's delete must not remove them), and the user a
 //   POST just created, presumed from its answer.
 //
@@ -21,14 +21,15 @@
 import type { UserCreate } from "../../client/user-params";
 import type { WachtClient } from "../../client/wacht-client";
 import { sameInstant } from "../../diff/timestamps";
-import type { UserOutputs } from "../../schema/user-state";
-import type { NaturalKey } from "../natural-key";
+import type { LiveUser, UserOutputs } from "../../schema/user-state";
+
 import {
   createWithoutDuplicates,
   RecentCreates,
   type CreatedUser,
-} from "./create-without-duplicates";
-import { liveFromState, liveUser, presumedUser, type LiveUser } from "./live-user";
+  type NaturalKey,
+} from "./users-by-key";
+import { liveFromState, liveUser, presumedUser } from "./live-user";
 import type { DeploymentListing } from "./run-listings";
 
 /**

@@ -14,7 +14,7 @@
 // The deployment key is a SHA-256 digest of the base URL and the API key (no secret in the map).
 // Nothing here is serialized (only the shim is, ADR 0003); an implementation built directly
 // (tests) gets a RunListings of its own unless one is passed: a separate run.
-import { createHash } from "node:crypto";
+import { hash } from "node:crypto";
 import type { WachtClient } from "../../client/wacht-client";
 import type { ApiUserSummary } from "../../schema/wire";
 
@@ -102,9 +102,7 @@ export class RunListings {
   private readonly entries = new Map<string, { listing: DeploymentListing; judged: boolean }>();
 
   private entry(ref: DeploymentRef, client: WachtClient) {
-    const key = createHash("sha256")
-      .update(JSON.stringify([ref.baseUrl ?? null, ref.apiKey]))
-      .digest("hex");
+    const key = hash("sha256", JSON.stringify([ref.baseUrl ?? null, ref.apiKey]), "hex");
     let entry = this.entries.get(key);
     if (entry === undefined) {
       // Listed with the client of the first reader (its retries and pacing): no request yet.

@@ -8,7 +8,7 @@ import { WachtClient } from "../../../src/client/wacht-client";
 import { liveFromState } from "../../../src/provider/live/live-user";
 import { LiveUsers, RECENT_READ_MS } from "../../../src/provider/live/live-users";
 import { DeploymentListing, RunListings } from "../../../src/provider/live/run-listings";
-import { declarationFromState, toOutputs } from "../../../src/provider/to-outputs";
+import { declarationFromState, toOutputs } from "../../../src/diff/declaration-state";
 import type { UserOutputs } from "../../../src/schema/user-state";
 import { WachtUserProvider } from "../../../src/provider/user-provider";
 import { asEngineSees, type TestProvider, calls, configuredProvider } from "../../helpers/provider";

@@ -1,7 +1,6 @@
 // Exact natural-key matching (issue #5): no substring or suffix surprises that could adopt or
 // take over someone else's account.
-import { matchesKey } from "../../../src/provider/natural-key";
-import { sameAsPost } from "../../../src/provider/live/create-without-duplicates";
+import { matchesKey, sameAsPost } from "../../../src/provider/live/users-by-key";
 
 const user = (over: Record<string, unknown>) =>
   ({

@@ -1,22 +1,83 @@
-// POST /users without duplicates (issue #5, ADR 0011). POST is not idempotent and Wacht checks no
-// key for duplicates (docs/wacht-api.md §4), so before a POST the user's unique key is matched
-// against the deployment's users, and after an AMBIGUOUS failure (timeout, dropped connection,
-// 5xx, unreadable answer) it is looked up again before anything is sent twice. Matches are exact
-// (natural-key.ts), never by `search` alone: its index lags (§6).
+// Users by a natural key (email, username or phone), matched EXACTLY: GET /users' `search` is a
+// substring match over an index the server updates asynchronously (docs/wacht-api.md §6), so it is
+// never trusted alone. Here: the matching, the search for adopt and lookupUser, and POST /users
+// without duplicates (issue #5, ADR 0011).
 //
-// The users to match against are listed ONCE per provider process (`RecentCreates`): the first
-// create lists the deployment newest first, pages of 500, at most 20 pages (every user of a
-// deployment of up to 10,000, else the newest 10,000, which always covers the take-over window),
-// and every create of the process matches its key against that listing. A user created after it
-// by someone else is not in it: only users that existed before this run can have been left by an
-// earlier run. The exception is a POST of THIS process that got no answer (it may still
-// complete): a later create with that key looks again from that POST's start.
+// POST is not idempotent and Wacht checks no key for duplicates (§4), so before a POST the key is
+// matched against the deployment's users, and after an AMBIGUOUS failure (timeout, dropped
+// connection, 5xx, unreadable answer) it is looked up again before anything is sent twice. The
+// users to match against are listed ONCE per provider process (`RecentCreates`): the first create
+// lists the deployment newest first, pages of 500, at most 20 pages (every user of a deployment of
+// up to 10,000, else the newest 10,000, which always covers the take-over window), and every
+// create of the process matches its key against that listing. A user created after it by someone
+// else is not in it: only users that existed before this run can have been left by an earlier
+// run. The exception is a POST of THIS process that got no answer (it may still complete): a
+// later create with that key looks again from that POST's start.
 import { classifyCreateFailure, CREATE_RETRY } from "../../client/retry";
 import type { UserCreate } from "../../client/user-params";
 import type { WachtClient } from "../../client/wacht-client";
 import { CREATE_FIELDS, fieldRow } from "../../schema/user-field-lists";
 import type { ApiUserSummary } from "../../schema/wire";
-import { describeKey, keyText, matchesKey, type NaturalKey } from "../natural-key";
+
+/** One natural key; exactly one property is set. */
+export interface NaturalKey {
+  email?: string;
+  username?: string;
+  phoneNumber?: string;
+}
+
+/** `email "a@b.c"` style text for messages. */
+export function describeKey(key: NaturalKey): string {
+  if (key.email !== undefined) return `email "${key.email}"`;
+  if (key.username !== undefined) return `username "${key.username}"`;
+  return `phone number "${key.phoneNumber ?? ""}"`;
+}
+
+function digits(phone: string): string {
+  return phone.replace(/[^0-9]/g, "");
+}
+
+/** The key as one comparable text (emails lower-cased, phones as digits). */
+export function keyText(key: NaturalKey): string {
+  if (key.email !== undefined) return `e:${key.email.trim().toLowerCase()}`;
+  if (key.username !== undefined) return `u:${key.username.trim()}`;
+  return `p:${digits(key.phoneNumber ?? "")}`;
+}
+
+/** True when `user` matches `key` exactly (emails case-insensitively, as mail systems do). */
+export function matchesKey(user: ApiUserSummary, key: NaturalKey): boolean {
+  if (key.email !== undefined) {
+    return (user.primary_email_address ?? "").toLowerCase() === key.email.trim().toLowerCase();
+  }
+  if (key.username !== undefined) return (user.username ?? "") === key.username.trim();
+  if (key.phoneNumber === undefined) return false;
+  // List items carry country_code || phone_number (docs/wacht-api.md §5). Same digits match; a
+  // number declared WITHOUT a country code (no leading +) may match the end of a listed one.
+  const want = digits(key.phoneNumber);
+  const have = digits(user.primary_phone_number ?? "");
+  if (want.length < 7 || have.length < 7) return false;
+  return have === want || (!key.phoneNumber.trim().startsWith("+") && have.endsWith(want));
+}
+
+/** Every user whose key matches exactly: `search` first, then a scan of all users (pages of 100). */
+export async function findByNaturalKey(
+  client: WachtClient,
+  key: NaturalKey,
+): Promise<ApiUserSummary[]> {
+  const term = (key.email ?? key.username ?? key.phoneNumber ?? "").trim();
+  if (term === "") return [];
+  for (const params of [
+    { search: term, pageSize: 100 },
+    { sortKey: "created_at", sortOrder: "desc", pageSize: 100 } as const,
+  ]) {
+    const matches: ApiUserSummary[] = [];
+    for await (const user of client.users.listAll(params)) {
+      if (matchesKey(user, key)) matches.push(user);
+    }
+    if (matches.length > 0) return matches;
+  }
+  return [];
+}
 
 /** How far back a user with the same key counts as left behind by an earlier failed run. */
 const RECENT_MS = 60 * 60 * 1000;

@@ -2,8 +2,7 @@
 // field itself, said before it happens. Disabling revokes every session (docs/wacht-api.md §3),
 // enforcing 2FA on a user with no second factor can lock them out, and deleting cascades (§7).
 import type { ManagedField } from "../schema/user-fields";
-import type { UserDeclaration } from "../schema/user-state";
-import type { LiveUser } from "./live/live-user";
+import type { LiveUser, UserDeclaration } from "../schema/user-state";
 
 /** Warnings for a PATCH of `fields` with `declared` values on the user `live`. */
 export function sideEffectWarnings(

@@ -1,10 +1,10 @@
 // The update planner, table-driven: (state, live, declaration) → patch, conflicts, refusal,
 // warnings and the state to keep on failure; and when the password is set. Pure: no emulator, no file, no clock.
 import { passwordChanged, PASSWORD_PENDING } from "../../../src/diff/user-diff";
-import { liveUser, type LiveUser } from "../../../src/provider/live/live-user";
-import { planUpdate } from "../../../src/provider/plan-update";
-import { toOutputs, declarationOf } from "../../../src/provider/to-outputs";
-import type { UserDeclaration, UserOutputs } from "../../../src/schema/user-state";
+import { liveUser } from "../../../src/provider/live/live-user";
+import { planUpdate } from "../../../src/diff/plan-update";
+import { toOutputs, declarationOf } from "../../../src/diff/declaration-state";
+import type { LiveUser, UserDeclaration, UserOutputs } from "../../../src/schema/user-state";
 import type { ApiUserDetails } from "../../../src/schema/wire";
 import { userDetails } from "../client/fixtures";
 

@@ -1,8 +1,10 @@
-// A wacht.User's state: the live user (live/live-user.ts) and, beside it, what the declaration
-// said (DeclarationState), read from checked inputs or from a state. With expand.ts (declaration
-// → request) and live-user.ts (wire → live user), the only place that maps declaration and state.
+// A wacht.User's state: the live user and, beside it, what the declaration said (DeclarationState),
+// read from checked inputs or from a state, with the defaults of the declaration-side policies.
+// With provider/expand.ts (declaration → request) and provider/live/live-user.ts (wire → live
+// user), the only place that maps declaration and state. Pure.
 import type {
   AdoptKey,
+  LiveUser,
   RecordedCreateOutputs,
   UserInputs,
   UserOrigin,
@@ -14,11 +16,24 @@ import {
   UPDATE_FIELDS,
   type RecordedCreateField,
 } from "../schema/user-field-lists";
-import { declaredKeys, externalKeys } from "../diff/metadata-ownership";
-import { DEFAULT_ON_CONFLICT } from "../diff/conflicts";
-import { originOf } from "../diff/user-diff";
-import { defaultOnDelete } from "./delete";
-import type { LiveUser } from "./live/live-user";
+import { DEFAULT_ON_CONFLICT } from "./conflicts";
+import { declaredKeys, externalKeys } from "./metadata-ownership";
+
+/** Where a declaration (checked or not) says the user comes from: the one rule for it. */
+export function originOf(news: { userId?: unknown; adopt?: unknown }): UserOrigin {
+  if (news.userId !== undefined) return "userId";
+  if (news.adopt !== undefined) return "adopt";
+  return "create";
+}
+
+/**
+ * The onDelete policy when the declaration names none (check fills it in): a user the resource
+ * creates is its own, so deleting the resource deletes it; a user it was given (userId) or
+ * adopted belongs to someone else first and is kept.
+ */
+export function defaultOnDelete(origin: UserOrigin): OnDeletePolicy {
+  return origin === "create" ? "delete" : "retain";
+}
 
 /** The declaration-side values that the state keeps next to the live user. */
 export interface DeclarationState extends RecordedCreateOutputs {

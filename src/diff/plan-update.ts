@@ -2,20 +2,19 @@
 // decides what one PATCH sends, what blocks it (someone else's edit, a guard rail), what to warn
 // about, and what state to keep if the PATCH fails. No request, no file, no clock: table-driven
 // tests cover it (test/unit/provider).
-import { findConflicts, type FieldConflict } from "../diff/conflicts";
-import { changedFields } from "../diff/field-changes";
-import { mergeMetadata } from "../diff/metadata-ownership";
 import type { JsonValue } from "../schema/json";
 import type { ManagedField } from "../schema/user-field-lists";
-import type { UserDeclaration, UserOutputs } from "../schema/user-state";
-import { lockoutRisk, sideEffectWarnings } from "./guard-rails";
-import type { LiveUser } from "./live/live-user";
+import type { LiveUser, UserDeclaration, UserOutputs } from "../schema/user-state";
+import { findConflicts, type FieldConflict } from "./conflicts";
 import {
   declarationFromState,
   declarationOf,
   toOutputs,
   type DeclarationState,
-} from "./to-outputs";
+} from "./declaration-state";
+import { changedFields } from "./field-changes";
+import { lockoutRisk, sideEffectWarnings } from "./guard-rails";
+import { mergeMetadata } from "./metadata-ownership";
 
 /** What an update (or the PATCH after a create) does. */
 export interface UpdatePlan {
