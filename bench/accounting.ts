@@ -211,7 +211,7 @@ export async function runAccounting(
   const upLog = await emu.requests();
   const upKinds = countKinds(upLog);
   inv.equal(`up with ${k} drifted users: exactly ${k} PATCHes`, upKinds.patch, k);
-  // The lost-update guard uses the refresh's own recent read (recent-reads.ts): no GET.
+  // The lost-update guard uses the refresh's own recent read (live/live-users.ts): no GET.
   inv.equal(
     `up right after the refresh: ${k} PATCHes and nothing else`,
     upKinds.total,

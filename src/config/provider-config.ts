@@ -139,7 +139,7 @@ export function resolveProviderSettings(
  * Checks the settings as the client will when it is built, one key at a time, so a problem is
  * reported with the config key that holds it, not by the client. Throws ProviderConfigError.
  */
-export function validateForClient(settings: ProviderSettings): void {
+function validateForClient(settings: ProviderSettings): void {
   const where = (key: keyof typeof CONFIG_KEYS, env?: string): string =>
     env === undefined ? CONFIG_KEYS[key] : `${CONFIG_KEYS[key]} (or ${env})`;
   const one: [string, ConfigInput][] = [

@@ -16,16 +16,6 @@ import { runInstant } from "./run-clock";
 import { describeImageReadError, ImageFileError, normalizeImage } from "./image-file";
 import { oversizedParts, oversizedRequest, partBytes, type PartSizes } from "./request-size";
 
-/** What `check` returns. */
-export interface CheckUserResult {
-  /** The inputs to store: a `UserInputs` when there are no failures (preview unknowns aside). */
-  inputs: RawDeclaration;
-  failures: CheckFailure[];
-}
-
-/** Keys the engine or the host adds, which the schema must not see. */
-const ENGINE_KEYS = new Set(["__provider"]);
-
 /** Parts of the create POST and of the update PATCH (docs/wacht-api.md §3, §4), for the size limits. */
 const CREATE_PARTS = CREATE_FIELDS.filter((f) => fieldRow(f).kind !== "bool");
 const UPDATE_PARTS = UPDATE_FIELDS.filter((f) => !["bool", "image"].includes(fieldRow(f).kind));
@@ -194,7 +184,7 @@ export function checkUser(
   news: Record<string, unknown>,
   limits: UserValidationLimits,
   options: CheckUserOptions = {},
-): CheckUserResult {
+): { inputs: RawDeclaration; failures: CheckFailure[] } {
   const read =
     options.read ??
     (() => {
@@ -203,7 +193,7 @@ export function checkUser(
   // The engine's record as the declaration it should be; the schema below judges every value.
   const inputs: RawDeclaration = {};
   for (const [key, value] of Object.entries(news)) {
-    if (ENGINE_KEYS.has(key) || value === undefined) continue;
+    if (key === "__provider" || value === undefined) continue; // the engine's own key
     (inputs as Record<string, unknown>)[key] =
       key === "profileImage" ? normalizeImage(value) : value;
   }

@@ -1,10 +1,7 @@
-// The wacht.User provider implementation. It is NOT serialized into state: the shim
-// (./shim.ts) loads this module by package name inside the provider process, so credentials come
-// only from `configure` or the environment at call time, and an upgraded package runs new code.
-// A thin object: it holds the configuration, the password vault and, per client, what the process
-// knows of the deployment's users (live/live-users.ts), and dispatches each lifecycle step to its
-// own module (check-user, create, read, update, delete). Its methods are typed against the
-// schema's types; the shim casts the engine's records to them, once.
+// The wacht.User provider implementation, loaded by package name by the shim (./shim.ts, ADR 0003):
+// never serialized, credentials only from `configure` or the environment at call time. A thin
+// object: the configuration, the password vault and, per client, what the process knows of the
+// deployment's users (live/live-users.ts); each lifecycle step is its own module.
 import type * as pulumi from "@pulumi/pulumi";
 import { DEFAULT_TIMEOUT_MS } from "../client/config";
 import { WachtClient } from "../client/wacht-client";
@@ -12,8 +9,6 @@ import {
   readStackConfig,
   resolveLimits,
   resolveProviderSettings,
-  validateForClient,
-  type ProviderSettings,
   type StackConfigValues,
 } from "../config/provider-config";
 import { diffUser } from "../diff/user-diff";
@@ -41,8 +36,6 @@ export class WachtUserProvider implements ShimmedProvider<UserDeclaration, State
   /** Per distinct client settings: the client and what this process knows of its users. */
   private readonly users = new Map<string, LiveUsers>();
   private readonly vault = new PasswordVault();
-  /** The settings last validated (see validatedSettings). */
-  private validated: string | undefined;
 
   /**
    * @param listings the run's deployment listings, shared with the census (run-listings.ts): the
@@ -53,17 +46,6 @@ export class WachtUserProvider implements ShimmedProvider<UserDeclaration, State
   /** Stores the stack config (the host calls this once, before any other method). */
   async configure(req: pulumi.dynamic.ConfigureRequest): Promise<void> {
     this.stack = readStackConfig((key) => req.config.get(key));
-  }
-
-  /** The settings, checked as the client will check them, once per distinct configuration. */
-  private validatedSettings(): ProviderSettings {
-    const settings = resolveProviderSettings(this.stack);
-    const key = JSON.stringify(settings);
-    if (this.validated !== key) {
-      validateForClient(settings);
-      this.validated = key;
-    }
-    return settings;
   }
 
   /** The live users behind this call's client (one per distinct settings). */
@@ -118,7 +100,7 @@ export class WachtUserProvider implements ShimmedProvider<UserDeclaration, State
 
   /** Validates the declaration; no network request. The password is kept in memory only. */
   async check(_olds: Props, news: Props): Promise<pulumi.dynamic.CheckResult> {
-    this.validatedSettings(); // config problems are reported at preview, not half-way through
+    resolveProviderSettings(this.stack); // config problems are reported at preview
     const { inputs, failures } = checkUser(news, resolveLimits(this.stack), {
       read: await preloadImage(news["profileImage"], REQUEST_PARTS_LIMIT_BYTES),
       stashPassword: (password, inputs) => this.vault.stash(password, inputs),

@@ -2,7 +2,7 @@
 // refresh and the wacht.UserCensus read share one listing of the deployment. Each resource type
 // is served by its own implementation, loaded by its shim through the package's factories
 // (`pulumi-wacht/provider-impl`, `pulumi-wacht/census-impl`), which hand both the process's
-// listings (src/provider/run-listings.ts). 600 users + 1 undeclared: ⌈601/500⌉ = 2 list requests
+// listings (src/provider/live/run-listings.ts). 600 users + 1 undeclared: ⌈601/500⌉ = 2 list requests
 // in all, where separate listings cost 4.
 import * as path from "node:path";
 import { captureOne } from "../helpers/capture";

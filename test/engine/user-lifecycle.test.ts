@@ -330,7 +330,7 @@ describe("wacht.User through the real dynamic-provider host", () => {
 
       const updated = await host.update(id, urn, read.properties, inputs);
       // One PATCH carrying only the drifted field, and no GET: the lost-update guard uses this
-      // process's read of a moment ago (recent-reads.ts).
+      // process's read of a moment ago (live/live-users.ts).
       expect(requests().map((r) => `${r.method} ${r.path}`)).toEqual([`PATCH /users/${id}`]);
       const writes = requests().filter((r) => r.method !== "GET");
       expect(writes.map((r) => `${r.method} ${r.path}`)).toEqual([`PATCH /users/${id}`]);

@@ -1,28 +1,14 @@
 // The request budget's one seam (docs/decisions/0011-request-budget.md): what this provider process
 // knows of a deployment's users, and the fewest requests that learn the rest. Create, read and
-// update ask it one question, "the user's live details, and where they came from"; they import
-// nothing else of the budget. It owns:
-//
-// - the run's listing (run-listings.ts, shared with the census) and delta refresh: a refresh of a
-//   user whose `updated_at` in the listing is the state's costs no request, since the state then
-//   IS the live user (live-user.ts `liveFromState`). The listing stops at
-//   `wacht:deltaRefreshThreshold` pages (a larger deployment is read user by user) unless the
-//   census lists it to the end; if it fails, every later read GETs;
-// - recent reads: the lost-update guard of an update plans against this process's read of the
-//   user (GET or listing) of at most RECENT_READ_MS ago at the state's `updated_at`, instead of a
-//   GET (after `up --refresh` an update is one PATCH);
-// - recent creates: the creates' duplicate lookup (users-by-key.ts), the users this
-//   process created or took over (a replacement's delete must not remove them), and the user a
-//   POST just created, presumed from its answer.
-//
-// Every managed field lives in the users row and Wacht bumps `updated_at` on every write of it
-// (docs/wacht-api.md §3), so drift of a managed field is never missed; read-only outputs from
-// other tables (emails, phones, segments) may stay stale until the user's next write.
+// update ask it for "the user's live details, and where they came from" and import nothing else
+// of the budget. It owns the run's listing and delta refresh (a refresh of a user the listing
+// shows at the state's `updated_at` costs no request: the state IS the user), the recent reads
+// the lost-update guard reuses, and the recent creates (the duplicate lookup, the users this
+// process created or took over, the user presumed from a POST's answer).
 import type { UserCreate } from "../../client/user-params";
 import type { WachtClient } from "../../client/wacht-client";
 import { sameInstant } from "../../diff/timestamps";
 import type { LiveUser, UserOutputs } from "../../schema/user-state";
-
 import {
   createWithoutDuplicates,
   RecentCreates,
@@ -32,13 +18,10 @@ import {
 import { liveFromState, liveUser, presumedUser } from "./live-user";
 import type { DeploymentListing } from "./run-listings";
 
-/**
- * How old a read may be for the guard to use it instead of a GET: a write by someone else in the
- * last RECENT_READ_MS before the PATCH may go unnoticed (README, "Lost-update guard").
- */
+/** How old a read the guard may use instead of a GET (README, "Lost-update guard"). */
 export const RECENT_READ_MS = 5 * 60_000;
 
-/** The default of `wacht:deltaRefreshThreshold`: list pages (of 500 users) delta refresh may take. */
+/** The default of `wacht:deltaRefreshThreshold`: list pages of 500 users. */
 const DEFAULT_MAX_PAGES = 20;
 
 /** Where live details came from. */
@@ -61,13 +44,10 @@ export interface NewUser extends CreatedUser {
   live?: Live;
 }
 
-/** Options of {@link LiveUsers}. */
+/** `wacht:deltaRefresh`, `wacht:deltaRefreshThreshold` (pages), a create's settle time, a clock. */
 export interface LiveUsersOptions {
-  /** `wacht:deltaRefresh` (default true). */
   deltaRefresh?: boolean;
-  /** `wacht:deltaRefreshThreshold`: most list pages delta refresh may take. @default 20 */
   maxPages?: number;
-  /** How long a create waits for a timed-out POST that may still run. */
   settleMs?: number;
   now?: () => number;
 }
@@ -89,7 +69,11 @@ export class LiveUsers {
     this.now = options.now ?? Date.now;
   }
 
-  /** A refresh: from the run's listing when it shows the state's `updated_at`, else a GET. */
+  /**
+   * A refresh: from the run's listing when it shows the state's `updated_at`, else a GET. Wacht
+   * bumps `updated_at` on every write of a managed field (docs/wacht-api.md §3); outputs from other
+   * tables (emails, phones, segments) may stay stale until the user's next write.
+   */
   async refreshed(userId: string, state: Partial<UserOutputs>): Promise<Live> {
     const recorded = this.options.deltaRefresh === false ? undefined : liveFromState(state);
     if (recorded !== undefined) {
@@ -126,9 +110,8 @@ export class LiveUsers {
 
   /** POSTs a new user without duplicates; its live details are presumed from the answer. */
   async create(fields: UserCreate, key: NaturalKey): Promise<NewUser> {
-    const made = await createWithoutDuplicates(this.client, fields, key, this.creates, {
-      settleMs: this.options.settleMs,
-    });
+    const { settleMs } = this.options;
+    const made = await createWithoutDuplicates(this.client, fields, key, this.creates, settleMs);
     if (made.answer === undefined) return made;
     return { ...made, live: { user: presumedUser(made.answer, fields), from: "created" } };
   }
@@ -161,9 +144,9 @@ export class LiveUsers {
   }
 
   /**
-   * The listed `updated_at` of `userId`, or undefined when it must be read: not listed, written
-   * by this process, a deployment over the cap, or a failed listing. When the census of the run
-   * lists to the end, the reads waiting then (and every later one) use that full listing.
+   * The listed `updated_at` of `userId`, or undefined: not listed, written by this process, past
+   * the cap (a larger deployment is read user by user, unless the run's census lists it all:
+   * then every read waits for and uses that), or a failed listing (then every read GETs).
    */
   private async listedUpdatedAt(userId: string): Promise<string | undefined> {
     if (!this.listing.complete && !this.listingFailed) {

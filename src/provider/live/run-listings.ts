@@ -1,19 +1,10 @@
-// The run's listing of a deployment's users (docs/decisions/0011-request-budget.md, issue #14).
-// One provider process serves one `preview`, `refresh` or `up` and every dynamic resource of it
-// (wacht.User and wacht.UserCensus, each through its own implementation instance): the process is
-// the run. Per deployment, the run has ONE listing, GET /users in pages of 500, `created_at`
-// ascending, each page fetched once and shared by whoever waits for it:
-//
-// - every delta-refresh read uses it, up to `wacht:deltaRefreshThreshold` pages (live-users.ts);
-// - the FIRST census step of the run lists it to the end, after which the reads use the whole
-//   listing whatever their cap; a later census step of the same process lists anew, on a listing
-//   of its own, so a census never judges twice from one listing. A census step that failed on a
-//   page did not judge: the next one continues the run's listing;
-// - users this process writes are invalidated: the listing no longer vouches for them.
-//
-// The deployment key is a SHA-256 digest of the base URL and the API key (no secret in the map).
-// Nothing here is serialized (only the shim is, ADR 0003); an implementation built directly
-// (tests) gets a RunListings of its own unless one is passed: a separate run.
+// The run's listing of a deployment's users (ADR 0011, issue #14). One provider process serves one
+// `preview`/`refresh`/`up` and every dynamic resource of it: the process is the run, and it lists
+// each deployment once (GET /users, pages of 500, oldest first, each page fetched once and shared).
+// Delta refresh reads it up to its cap; the first census step of the run lists it to the end (the
+// reads then use all of it); a later census step lists anew on a listing of its own, so a census
+// never judges twice from one listing, and one that failed on a page did not judge. Users this
+// process writes are invalidated. Deployments are keyed by a digest of base URL and API key.
 import { hash } from "node:crypto";
 import type { WachtClient } from "../../client/wacht-client";
 import type { ApiUserSummary } from "../../schema/wire";
@@ -23,7 +14,7 @@ const PAGE_SIZE = 500;
 
 /** One listing of a deployment's users, fetched lazily, page by page, each page once. */
 export class DeploymentListing {
-  /** The listed users by id (a user shifted onto two pages is kept once). */
+  /** By id: a user shifted onto two pages is kept once. */
   private readonly users = new Map<string, ApiUserSummary>();
   /** Users this process wrote after the listing started. */
   private readonly stale = new Set<string>();

@@ -1,18 +1,11 @@
-// Users by a natural key (email, username or phone), matched EXACTLY: GET /users' `search` is a
-// substring match over an index the server updates asynchronously (docs/wacht-api.md §6), so it is
-// never trusted alone. Here: the matching, the search for adopt and lookupUser, and POST /users
-// without duplicates (issue #5, ADR 0011).
-//
-// POST is not idempotent and Wacht checks no key for duplicates (§4), so before a POST the key is
-// matched against the deployment's users, and after an AMBIGUOUS failure (timeout, dropped
-// connection, 5xx, unreadable answer) it is looked up again before anything is sent twice. The
-// users to match against are listed ONCE per provider process (`RecentCreates`): the first create
-// lists the deployment newest first, pages of 500, at most 20 pages (every user of a deployment of
-// up to 10,000, else the newest 10,000, which always covers the take-over window), and every
-// create of the process matches its key against that listing. A user created after it by someone
-// else is not in it: only users that existed before this run can have been left by an earlier
-// run. The exception is a POST of THIS process that got no answer (it may still complete): a
-// later create with that key looks again from that POST's start.
+// Users by a natural key (email, username or phone), matched EXACTLY (`search` is a substring
+// match over an index the server updates late, docs/wacht-api.md §6): the search for adopt and
+// lookupUser, and POST /users without duplicates (issue #5, ADR 0011). POST is not idempotent and
+// Wacht checks no key (§4), so before a POST the key is matched against the deployment's users,
+// listed ONCE per process newest first (`RecentCreates`, at most 20 pages of 500: the newest
+// 10,000 always cover the take-over window), and after an ambiguous failure it is looked up again
+// before anything is sent twice. A POST of this process that got no answer may still complete: a
+// later create with its key looks again from that POST's start.
 import { classifyCreateFailure, CREATE_RETRY } from "../../client/retry";
 import type { UserCreate } from "../../client/user-params";
 import type { WachtClient } from "../../client/wacht-client";
@@ -38,7 +31,7 @@ function digits(phone: string): string {
 }
 
 /** The key as one comparable text (emails lower-cased, phones as digits). */
-export function keyText(key: NaturalKey): string {
+function keyText(key: NaturalKey): string {
   if (key.email !== undefined) return `e:${key.email.trim().toLowerCase()}`;
   if (key.username !== undefined) return `u:${key.username.trim()}`;
   return `p:${digits(key.phoneNumber ?? "")}`;
@@ -79,11 +72,11 @@ export async function findByNaturalKey(
   return [];
 }
 
-/** How far back a user with the same key counts as left behind by an earlier failed run. */
+/** The take-over window: a user with the key this recent may be an earlier run's. */
 const RECENT_MS = 60 * 60 * 1000;
-/** Server and local clocks may disagree: a user created this long before the POST still counts. */
+/** Server and local clocks may disagree by this much. */
 const CLOCK_SKEW_MS = 60_000;
-/** The most list requests of the lookup (as delta refresh's default cap: 10,000 users). */
+/** The most list requests of the lookup (10,000 users, as delta refresh's default cap). */
 const LOOKUP_MAX_PAGES = 20;
 
 /**
@@ -175,17 +168,6 @@ export interface CreatedUser {
   answer?: ApiUserSummary;
 }
 
-/** Options of {@link createWithoutDuplicates} (tests shorten the waits). */
-export interface CreateOptions {
-  /** How long lookups are repeated after a timed-out POST that may still run. */
-  settleMs?: number;
-  pollMs?: number;
-  /** POST attempts in all (ambiguous failures only). */
-  maxAttempts?: number;
-  backoffMs?: number;
-  sleep?: (ms: number) => Promise<void>;
-}
-
 /** Create fields that a listed user shows under their table `read` name. */
 const READ_BACK_ON_CREATE = CREATE_FIELDS.filter((f) => fieldRow(f).read !== null);
 
@@ -217,27 +199,23 @@ async function tryFind(client: WachtClient, key: NaturalKey, sinceMs: number) {
 /**
  * Creates the user described by `fields`, whose unique natural key is `key`.
  *
- * - Before the POST, the process's listing (`recent`) is searched for the key: a user created in
- *   the last hour with exactly this POST's fields was most likely left by an earlier run that
- *   failed after its POST, and is taken over (`foundExisting`); any other, or several, is an
- *   error that points at `adopt`: a second user with the key is rarely what was meant.
- * - An ambiguous failure is followed by exact lookups (repeated while a timed-out POST may still
- *   run): a match is the user this call created. After a 5xx (the server's work is over) no
- *   match means the POST did not take effect: it is sent again. After no answer at all it is NOT
- *   sent again in this run: it fails clearly and the next run's lookup settles it.
- * - Any other failure is thrown as is.
+ * - Before the POST: a user with the key in `recent`, created in the last hour with exactly this
+ *   POST's fields, was most likely left by an earlier run that failed after its POST, and is taken
+ *   over (`foundExisting`); any other, or several, is an error that points at `adopt`.
+ * - After an ambiguous failure, exact lookups (repeated for `settleMs` while a timed-out POST may
+ *   still run): a match is the user this call created. After a 5xx (the server's work is over) no
+ *   match means the POST did not take effect: it is sent again. After no answer at all it is not
+ *   sent again in this run: the next run's lookup settles it. Any other failure is thrown as is.
  */
 export async function createWithoutDuplicates(
   client: WachtClient,
   fields: UserCreate,
   key: NaturalKey,
   recent: RecentCreates,
-  options: CreateOptions = {},
+  settleMs: number = CREATE_RETRY.settleMs,
 ): Promise<CreatedUser> {
-  const maxAttempts = options.maxAttempts ?? CREATE_RETRY.maxAttempts;
-  const settleMs = options.settleMs ?? CREATE_RETRY.settleMs;
-  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
-  let backoff = options.backoffMs ?? CREATE_RETRY.backoffMs;
+  const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+  let backoff = CREATE_RETRY.backoffMs;
   const failures: string[] = [];
   const failed = (what: string, err: unknown) =>
     new Error(`creating a Wacht user with ${describeKey(key)} ${what}`, { cause: err });
@@ -284,8 +262,7 @@ export async function createWithoutDuplicates(
       const deadline = Date.now() + (unanswered ? settleMs : 0);
       let found = await tryFind(client, key, startedAt);
       while (("error" in found || found.matches.length === 0) && Date.now() < deadline) {
-        const pollMs = options.pollMs ?? CREATE_RETRY.pollMs;
-        await sleep(Math.min(pollMs, Math.max(0, deadline - Date.now())));
+        await sleep(Math.min(CREATE_RETRY.pollMs, Math.max(0, deadline - Date.now())));
         found = await tryFind(client, key, startedAt);
       }
       const why = failures.join("; ");
@@ -312,14 +289,12 @@ export async function createWithoutDuplicates(
         );
       }
       if (unanswered) {
-        // Sending it again in this run could make a duplicate: the next run's lookup takes the
-        // user over if it was created, or creates it if not.
         throw failed(
           `got no answer (${why}) and no such user appeared within ${settleMs} ms; not sending the POST again while the first may still complete. Run \`pulumi up\` again: it takes the user over if it was created, or creates it`,
           err,
         );
       }
-      if (attempt >= maxAttempts) {
+      if (attempt >= CREATE_RETRY.maxAttempts) {
         throw failed(`failed ${attempt} times and no such user exists: ${why}`, err);
       }
       await sleep(backoff);
