@@ -2,49 +2,50 @@
 // `DeploymentAuthSettings::default()` of the platform: names enabled but not required, email
 // enabled and required, phone enabled and optional, username enabled and optional (3–30 bytes),
 // password enabled with min 8 and one lowercase, uppercase, digit and special character.
+import { z } from "zod";
 
-/** Settings for first and last name. `required: null` means "unset" (`Option<bool>::None`). */
-export interface NameSettings {
-  enabled: boolean;
-  required: boolean | null;
-}
-
-/** Settings for email address and phone number. */
-export interface IdentifierSettings {
-  enabled: boolean;
-  required: boolean;
-}
-
-/** Settings for usernames; lengths are compared with the UTF-8 byte length. */
-export interface UsernameSettings {
-  enabled: boolean;
-  required: boolean;
-  minLength: number | null;
-  maxLength: number | null;
-}
-
+const length = z.number().int().nonnegative().nullable();
+/** First and last name; `required: null` means "unset" (`Option<bool>::None`). */
+const name = z.strictObject({ enabled: z.boolean(), required: z.boolean().nullable() });
+/** Email address and phone number. */
+const identifier = z.strictObject({ enabled: z.boolean(), required: z.boolean() });
+/** Usernames; lengths are compared with the UTF-8 byte length. */
+const username = z.strictObject({
+  enabled: z.boolean(),
+  required: z.boolean(),
+  minLength: length,
+  maxLength: length,
+});
 /** Password rules, checked on create and on PATCH /users/{id}/password unless skipped. */
-export interface PasswordSettings {
-  enabled: boolean;
-  minLength: number | null;
-  requireLowercase: boolean | null;
-  requireUppercase: boolean | null;
-  requireNumber: boolean | null;
-  requireSpecial: boolean | null;
-}
+const password = z.strictObject({
+  enabled: z.boolean(),
+  minLength: length,
+  requireLowercase: z.boolean().nullable(),
+  requireUppercase: z.boolean().nullable(),
+  requireNumber: z.boolean().nullable(),
+  requireSpecial: z.boolean().nullable(),
+});
+
+/** A partial override, each section given partially (the control route's body, validated). */
+export const authSettingsInputSchema = z.strictObject({
+  firstName: name.partial().optional(),
+  lastName: name.partial().optional(),
+  emailAddress: identifier.partial().optional(),
+  phoneNumber: identifier.partial().optional(),
+  username: username.partial().optional(),
+  password: password.partial().optional(),
+});
 
 /** The part of a deployment's auth settings that the user routes read. */
 export interface AuthSettings {
-  firstName: NameSettings;
-  lastName: NameSettings;
-  emailAddress: IdentifierSettings;
-  phoneNumber: IdentifierSettings;
-  username: UsernameSettings;
-  password: PasswordSettings;
+  firstName: z.infer<typeof name>;
+  lastName: z.infer<typeof name>;
+  emailAddress: z.infer<typeof identifier>;
+  phoneNumber: z.infer<typeof identifier>;
+  username: z.infer<typeof username>;
+  password: z.infer<typeof password>;
 }
-
-/** A partial override: each section may be given partially. */
-export type AuthSettingsInput = { [K in keyof AuthSettings]?: Partial<AuthSettings[K]> };
+export type AuthSettingsInput = z.infer<typeof authSettingsInputSchema>;
 
 /** A fresh copy of the real defaults. */
 export function defaultAuthSettings(): AuthSettings {

@@ -3,11 +3,12 @@
 // rate limited, faulted or logged, and answer only loopback clients (403 otherwise).
 import type { IncomingMessage } from "node:http";
 import { z } from "zod";
+import { authSettingsInputSchema } from "./auth-settings";
 import { ApiError, badRequest } from "./errors";
 import { faultRuleSchema, probabilitySchema } from "./faults";
 import { compileRoutes } from "./routes";
-import type { EmulatorRuntime } from "./runtime";
-import { seedFileSchema, seedUserSchema, userFactFields } from "./seed";
+import { userPatchSchema, type EmulatorRuntime } from "./runtime";
+import { seedFileSchema, seedUserSchema } from "./seed";
 
 /** Paths starting with this prefix are control routes. */
 export const CONTROL_PREFIX = "/__emulator";
@@ -24,46 +25,6 @@ const faultsBody = z.union([
   z.strictObject({ probability: probabilitySchema.nullable() }),
 ]);
 
-const userPatchBody = z.strictObject({
-  first_name: z.string().optional(),
-  last_name: z.string().optional(),
-  username: z.string().optional(),
-  ...userFactFields,
-  add_social_connections: z
-    .array(
-      z.strictObject({
-        provider: z.string(),
-        email_address: z.string(),
-        access_token: z.string().optional(),
-        refresh_token: z.string().optional(),
-      }),
-    )
-    .optional(),
-});
-
-const section = <T extends z.ZodRawShape>(shape: T) => z.strictObject(shape).partial().optional();
-const nameSection = section({ enabled: z.boolean(), required: z.boolean().nullable() });
-const idSection = section({ enabled: z.boolean(), required: z.boolean() });
-const authSettingsBody = z.strictObject({
-  firstName: nameSection,
-  lastName: nameSection,
-  emailAddress: idSection,
-  phoneNumber: idSection,
-  username: section({
-    enabled: z.boolean(),
-    required: z.boolean(),
-    minLength: z.number().int().nonnegative().nullable(),
-    maxLength: z.number().int().nonnegative().nullable(),
-  }),
-  password: section({
-    enabled: z.boolean(),
-    minLength: z.number().int().nonnegative().nullable(),
-    requireLowercase: z.boolean().nullable(),
-    requireUppercase: z.boolean().nullable(),
-    requireNumber: z.boolean().nullable(),
-    requireSpecial: z.boolean().nullable(),
-  }),
-});
 const rateLimitBody = z.strictObject({
   perMinute: z.union([z.number().int().positive(), z.literal(false)]),
 });
@@ -145,13 +106,13 @@ const CONTROL_ROUTES: ReadonlyArray<{ method: string; pattern: string; handler: 
     {
       method: "PATCH",
       pattern: "/__emulator/users/{id}",
-      handler: (rt, p, body) => found(rt.patchUser(p.id ?? "", parse(userPatchBody, body))),
+      handler: (rt, p, body) => found(rt.patchUser(p.id ?? "", parse(userPatchSchema, body))),
     },
     { method: "GET", pattern: "/__emulator/auth-settings", handler: (rt) => rt.state.authSettings },
     {
       method: "PATCH",
       pattern: "/__emulator/auth-settings",
-      handler: (rt, _p, body) => rt.setAuthSettings(parse(authSettingsBody, body)),
+      handler: (rt, _p, body) => rt.setAuthSettings(parse(authSettingsInputSchema, body)),
     },
     {
       method: "PUT",

@@ -1,6 +1,7 @@
 // One running emulator's state and the operations on it shared by the HTTP control routes and the
 // in-process handle: reset, dumps of stored users, out-of-band edits of internal user facts,
 // seeding, auth-settings changes, and persistence wiring.
+import { z } from "zod";
 import {
   defaultAuthSettings,
   mergeAuthSettings,
@@ -11,13 +12,12 @@ import type { KeyConfig } from "./auth";
 import type { EmulatorState } from "./context";
 import { FaultInjector } from "./faults";
 import { DEFAULT_DEPLOYMENT_ID, parseInt64 } from "./ids";
-import type { JsonValue } from "./json";
-import type { SecondFactorPolicy, StoredImage, StoredUser } from "./model";
+import type { StoredImage, StoredUser } from "./model";
 import type { EmulatorOptions } from "./options";
 import { loadStateFile, StateFileWriter } from "./persistence";
 import { RateLimiter } from "./rate-limit";
 import { RequestLog } from "./request-log";
-import { applySeed, type SeedUser } from "./seed";
+import { applySeed, userFactFields, type SeedUser } from "./seed";
 import { UserStore, type StoreSnapshot } from "./store";
 import { detailsView, type UserDetailsJson } from "./views";
 
@@ -31,29 +31,42 @@ export interface UserDump {
   search_index: string | null;
 }
 
-/** Out-of-band edits of a stored user (like a dashboard edit); all fields optional. */
-export interface InternalUserPatch {
-  first_name?: string;
-  last_name?: string;
-  username?: string;
-  public_metadata?: JsonValue;
-  private_metadata?: JsonValue;
-  disabled?: boolean;
-  second_factor_policy?: SecondFactorPolicy;
-  availability?: string;
-  profile_picture_url?: string;
-  has_password?: boolean;
-  has_backup_codes?: boolean;
-  authenticators?: number;
-  sign_ins?: number;
+/** Out-of-band edits of a stored user (like a dashboard edit), the control route's body. */
+export const userPatchSchema = z.strictObject({
+  first_name: z.string().optional(),
+  last_name: z.string().optional(),
+  username: z.string().optional(),
+  ...userFactFields,
   /** Appends social connections (their tokens are returned by the details route). */
-  add_social_connections?: Array<{
-    provider: string;
-    email_address: string;
-    access_token?: string;
-    refresh_token?: string;
-  }>;
-}
+  add_social_connections: z
+    .array(
+      z.strictObject({
+        provider: z.string(),
+        email_address: z.string(),
+        access_token: z.string().optional(),
+        refresh_token: z.string().optional(),
+      }),
+    )
+    .optional(),
+});
+export type InternalUserPatch = z.infer<typeof userPatchSchema>;
+
+/** The stored field each patchable key sets. */
+const PATCHED = {
+  first_name: "firstName",
+  last_name: "lastName",
+  username: "username",
+  public_metadata: "publicMetadata",
+  private_metadata: "privateMetadata",
+  disabled: "disabled",
+  second_factor_policy: "secondFactorPolicy",
+  availability: "availability",
+  profile_picture_url: "profilePictureUrl",
+  has_password: "hasPassword",
+  has_backup_codes: "hasBackupCodes",
+  authenticators: "authenticators",
+  sign_ins: "signIns",
+} as const satisfies Partial<Record<keyof InternalUserPatch, keyof StoredUser>>;
 
 /** The emulator's state plus what `reset` needs to rebuild it. */
 export class EmulatorRuntime {
@@ -139,20 +152,10 @@ export class EmulatorRuntime {
     const { store } = this.state;
     const user = store.getAny(id);
     if (!user) return undefined;
-    if (patch.first_name !== undefined) user.firstName = patch.first_name;
-    if (patch.last_name !== undefined) user.lastName = patch.last_name;
-    if (patch.username !== undefined) user.username = patch.username;
-    if (patch.public_metadata !== undefined) user.publicMetadata = patch.public_metadata;
-    if (patch.private_metadata !== undefined) user.privateMetadata = patch.private_metadata;
-    if (patch.disabled !== undefined) user.disabled = patch.disabled;
-    if (patch.second_factor_policy !== undefined)
-      user.secondFactorPolicy = patch.second_factor_policy;
-    if (patch.availability !== undefined) user.availability = patch.availability;
-    if (patch.profile_picture_url !== undefined) user.profilePictureUrl = patch.profile_picture_url;
-    if (patch.has_password !== undefined) user.hasPassword = patch.has_password;
-    if (patch.has_backup_codes !== undefined) user.hasBackupCodes = patch.has_backup_codes;
-    if (patch.authenticators !== undefined) user.authenticators = patch.authenticators;
-    if (patch.sign_ins !== undefined) user.signIns = patch.sign_ins;
+    for (const [key, field] of Object.entries(PATCHED)) {
+      const value = patch[key as keyof typeof PATCHED];
+      if (value !== undefined) Object.assign(user, { [field]: value });
+    }
     for (const c of patch.add_social_connections ?? []) {
       const now = store.now();
       user.socialConnections.push({

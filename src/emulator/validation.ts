@@ -1,7 +1,7 @@
 // Create-time and password validation (docs/wacht-api.md §4, §7), message for message: the handler's
 // first-stage checks (one message, first failure wins) and `UserValidator`'s second stage, which
 // collects `field: message` pairs into `Validation failed: a: x, b: y`.
-import type { AuthSettings, PasswordSettings, UsernameSettings } from "./auth-settings";
+import type { AuthSettings } from "./auth-settings";
 import { ApiError } from "./errors";
 
 /** The parsed create request (trimmed identifiers; empty counts as absent). */
@@ -86,7 +86,7 @@ export function validateCreateSecondStage(req: CreateRequest, s: AuthSettings): 
 }
 
 /** The password rules alone (PATCH /users/{id}/password). */
-export function validatePassword(password: string, s: PasswordSettings): void {
+export function validatePassword(password: string, s: AuthSettings["password"]): void {
   throwIfAny(passwordErrors(password, s));
 }
 
@@ -111,7 +111,11 @@ function checkIdentifier(
   }
 }
 
-function usernameConstraints(errors: FieldError[], username: string, s: UsernameSettings): void {
+function usernameConstraints(
+  errors: FieldError[],
+  username: string,
+  s: AuthSettings["username"],
+): void {
   const len = byteLength(username);
   if (s.minLength !== null && len < s.minLength) {
     errors.push({
@@ -133,7 +137,7 @@ function usernameConstraints(errors: FieldError[], username: string, s: Username
   }
 }
 
-function passwordErrors(password: string | undefined, s: PasswordSettings): FieldError[] {
+function passwordErrors(password: string | undefined, s: AuthSettings["password"]): FieldError[] {
   if (!s.enabled) return [];
   if (password === undefined || password.trim() === "") {
     return [{ field: "password", message: "Password is required" }];

@@ -12,13 +12,15 @@ import {
   type ProfileField,
   type SecondFactorPolicy,
 } from "../schema/user-fields";
-import type {
-  AdoptKey,
-  UserEmailOutput,
-  UserOrigin,
-  UserOutputs,
-  UserPhoneOutput,
-  UserSegmentOutput,
+import {
+  LIVE_KEYS,
+  type AdoptKey,
+  type LiveKey,
+  type UserEmailOutput,
+  type UserOrigin,
+  type UserOutputs,
+  type UserPhoneOutput,
+  type UserSegmentOutput,
 } from "../schema/user-state";
 import { userProviderShim } from "../provider/shim";
 
@@ -87,9 +89,8 @@ export interface UserArgs<
   disableAfter?: pulumi.Input<string>;
 }
 
-/** Every state key, checked against UserOutputs at compile time (a missing one fails the build). */
-const OUTPUT_KEY_SET: Record<Exclude<keyof UserOutputs, ProfileField>, true> = {
-  userId: true,
+/** The declaration-side state keys, checked against UserOutputs at compile time. */
+const DECLARED_KEY_SET: Record<Exclude<keyof UserOutputs, ProfileField | LiveKey>, true> = {
   origin: true,
   adopt: true,
   metadataOwnership: true,
@@ -99,7 +100,6 @@ const OUTPUT_KEY_SET: Record<Exclude<keyof UserOutputs, ProfileField>, true> = {
   externalPrivateMetadataKeys: true,
   passwordVersion: true,
   onConflict: true,
-  profilePictureUrl: true,
   profileImage: true,
   profileImageSha256: true,
   removeProfileImage: true,
@@ -111,17 +111,13 @@ const OUTPUT_KEY_SET: Record<Exclude<keyof UserOutputs, ProfileField>, true> = {
   publicMetadataSchema: true,
   onDelete: true,
   managedFields: true,
-  primaryEmailAddress: true,
-  primaryPhoneNumber: true,
-  createdAt: true,
-  updatedAt: true,
-  hasPassword: true,
-  hasBackupCodes: true,
-  emailAddresses: true,
-  phoneNumbers: true,
-  segments: true,
 };
-const OUTPUT_KEYS: readonly string[] = [...PROFILE_FIELDS, ...Object.keys(OUTPUT_KEY_SET)];
+/** Every state key (each must exist in the registered props for its output to exist). */
+const OUTPUT_KEYS: readonly string[] = [
+  ...PROFILE_FIELDS,
+  ...LIVE_KEYS,
+  ...Object.keys(DECLARED_KEY_SET),
+];
 
 /** The file path of a FileAsset (raw or unwrapped by an Output), or undefined. */
 async function assetPath(value: unknown): Promise<string | undefined> {

@@ -56,9 +56,6 @@ export const RECORDED_CREATE_FIELDS = names(
   (r) => r.create && !r.update && !r.secret,
 ) as RecordedCreateField[];
 
-/** Text fields where Wacht ignores "": a declared "" could never be applied. */
-export const NON_EMPTY_TEXT_FIELDS = names((r) => r.kind === "text" && !r.mayBeEmpty);
-
 /** Names: text stored verbatim (never trimmed) that Wacht cannot clear (it ignores ""). */
 export type NameField = {
   [K in UserFieldName]: Table[K] extends { kind: "text"; trimmed: false; mayBeEmpty: false }

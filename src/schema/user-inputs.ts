@@ -7,12 +7,7 @@ import { firstNonJson, JsonValueSchema } from "./json";
 import { isUserId } from "./user-id";
 import { CREATE_ONLY_FIELDS, NAME_FIELDS, type NameField } from "./user-field-lists";
 import { USER_FIELDS, type FieldRow, type UserFieldName } from "./user-field-table";
-import {
-  METADATA_OWNERSHIP_MODES,
-  ON_CONFLICT_POLICIES,
-  ON_DELETE_POLICIES,
-  UNKNOWN,
-} from "./user-fields";
+import { METADATA_OWNERSHIP_MODES, ON_CONFLICT_POLICIES, ON_DELETE_POLICIES } from "./user-fields";
 
 /** Bool and enum fields of the table. */
 type FlagOrEnumField = {
@@ -344,9 +339,4 @@ export function userInputsSchemaFor(
     schemas.set(key, schema);
   }
   return schema;
-}
-
-/** True when a value is (or is wholly) the engine's preview-unknown sentinel. */
-export function isUnknown(value: unknown): boolean {
-  return value === UNKNOWN;
 }

@@ -107,8 +107,11 @@ export const LIVE_KEYS = [
   "segments",
 ] as const;
 
+/** A {@link LIVE_KEYS} key. */
+export type LiveKey = (typeof LIVE_KEYS)[number];
+
 /** The user as the server holds it (last read, or presumed), in the state's names. */
-export type LiveUser = ScalarOutputs & Pick<UserOutputs, (typeof LIVE_KEYS)[number]>;
+export type LiveUser = ScalarOutputs & Pick<UserOutputs, LiveKey>;
 
 /** State of a `wacht.User`: the live user as last read, plus what the declaration said. */
 export interface UserOutputs extends ScalarOutputs, RecordedCreateOutputs {

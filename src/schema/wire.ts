@@ -175,8 +175,3 @@ export const ApiErrorBodySchema = z.object({
     )
     .min(1),
 });
-/** The error envelope (wire shape). */
-export type ApiErrorBody = z.infer<typeof ApiErrorBodySchema>;
-
-/** Unit responses (`200 {}`): any JSON object is accepted and ignored. */
-export const ApiEmptySchema = z.object({});
