@@ -4,8 +4,6 @@
 // against the user presumed from the POST's answer (live/live-users.ts) and its answer is the
 // read, so a create costs two requests (one GET instead when there is nothing to PATCH). A found
 // or adopted user is read first. A user this run created is always recorded, even on failure.
-import { isWachtError } from "../client/errors";
-import type { WachtClient } from "../client/wacht-client";
 import { declarationOf, toOutputs, type DeclarationState } from "../diff/declaration-state";
 import { deleteCascadeWarning } from "../diff/guard-rails";
 import { planUpdate } from "../diff/plan-update";
@@ -16,7 +14,6 @@ import { GuardRailError, isNotFound, messageOf, withContext } from "./errors";
 import { expandCreate } from "./expand";
 import type { Live, LiveUsers } from "./live/live-users";
 import { warn } from "./log";
-import { describeKey, findByNaturalKey, type NaturalKey } from "./live/users-by-key";
 import { partialFailure, PartialFailureError } from "./partial-failure";
 
 /** The user a create manages, and what its POST (if any) already did. */
@@ -57,62 +54,16 @@ async function resolveUser(
     return { userId: news.userId, created: false, passwordSent: false };
   }
   if (news.adopt !== undefined) {
-    const userId = await adopt(users.client, news.adopt);
-    return { userId, created: false, passwordSent: false };
+    return { userId: await users.adopt(news.adopt), created: false, passwordSent: false };
   }
-  const fields = expandCreate(news, password());
-  const key: NaturalKey =
-    fields.emailAddress !== undefined
-      ? { email: fields.emailAddress }
-      : fields.username !== undefined
-        ? { username: fields.username }
-        : { phoneNumber: fields.phoneNumber ?? "" };
-  try {
-    const made = await users.create(fields, key);
-    const after = made.recoveredAfter.join("; ");
-    if (made.foundExisting) {
-      warn(
-        `a Wacht user with ${describeKey(key)} was created within the last hour (${made.userId}), probably by an earlier run that failed before recording it; managing it instead of creating a duplicate`,
-      );
-    } else if (made.recovery === "found") {
-      warn(
-        `creating the user with ${describeKey(key)} failed ambiguously (${after}); found the user it created, ${made.userId}, instead of creating a duplicate`,
-      );
-    } else if (made.recovery === "resent") {
-      warn(
-        `creating the user with ${describeKey(key)} failed (${after}) and no user with that key existed afterwards, so the POST did not take effect; it was sent again and created ${made.userId}`,
-      );
-    }
-    // A user taken over from an earlier failed run did not get this run's POST (or password).
-    const passwordSent = !made.foundExisting;
-    return { userId: made.userId, created: true, passwordSent, presumed: made.live };
-  } catch (err) {
-    // Errors of createWithoutDuplicates already say what was being created.
-    if (!isWachtError(err)) throw err;
-    withContext(`creating a Wacht user with ${describeKey(key)} failed`, err);
-  }
-}
-
-/** The one user with the adopt key; an error for none or several. */
-async function adopt(client: WachtClient, key: NaturalKey): Promise<string> {
-  let matches;
-  try {
-    matches = await findByNaturalKey(client, key);
-  } catch (err) {
-    withContext(`looking up the Wacht user to adopt by ${describeKey(key)} failed`, err);
-  }
-  const [match, ...more] = matches;
-  if (match === undefined) {
-    throw new Error(
-      `no Wacht user has ${describeKey(key)}: nothing to adopt (adopt finds existing users; declare emailAddress/username without adopt to create one)`,
-    );
-  }
-  if (more.length > 0) {
-    throw new Error(
-      `${matches.length} Wacht users have ${describeKey(key)} (${matches.map((m) => m.id).join(", ")}): adopt needs exactly one; use userId to pick one`,
-    );
-  }
-  return match.id;
+  const made = await users.create(expandCreate(news, password()));
+  // A user taken over from an earlier failed run did not get this run's POST (or password).
+  return {
+    userId: made.userId,
+    created: true,
+    passwordSent: !made.foundExisting,
+    presumed: made.live,
+  };
 }
 
 /** After resolveUser: read the user (unless presumed), PATCH what differs, set the password. */

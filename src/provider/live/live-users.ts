@@ -8,12 +8,12 @@
 import type { UserCreate } from "../../client/user-params";
 import type { WachtClient } from "../../client/wacht-client";
 import { sameInstant } from "../../diff/timestamps";
-import type { LiveUser, UserOutputs } from "../../schema/user-state";
+import type { AdoptKey, LiveUser, UserOutputs } from "../../schema/user-state";
 import {
+  adoptedUser,
   createWithoutDuplicates,
   RecentCreates,
   type CreatedUser,
-  type NaturalKey,
 } from "./users-by-key";
 import { liveFromState, liveUser, presumedUser } from "./live-user";
 import type { DeploymentListing } from "./run-listings";
@@ -108,10 +108,15 @@ export class LiveUsers {
     return { user: liveUser(await this.client.users.get(userId)), from: "read" };
   }
 
+  /** The id of the one user with the adopt key (an error for none or several). */
+  async adopt(key: AdoptKey): Promise<string> {
+    return adoptedUser(this.client, key);
+  }
+
   /** POSTs a new user without duplicates; its live details are presumed from the answer. */
-  async create(fields: UserCreate, key: NaturalKey): Promise<NewUser> {
+  async create(fields: UserCreate): Promise<NewUser> {
     const { settleMs } = this.options;
-    const made = await createWithoutDuplicates(this.client, fields, key, this.creates, settleMs);
+    const made = await createWithoutDuplicates(this.client, fields, this.creates, settleMs);
     if (made.answer === undefined) return made;
     return { ...made, live: { user: presumedUser(made.answer, fields), from: "created" } };
   }

@@ -6,11 +6,15 @@
 // 10,000 always cover the take-over window), and after an ambiguous failure it is looked up again
 // before anything is sent twice. A POST of this process that got no answer may still complete: a
 // later create with its key looks again from that POST's start.
+import { isWachtError } from "../../client/errors";
 import { classifyCreateFailure, CREATE_RETRY } from "../../client/retry";
 import type { UserCreate } from "../../client/user-params";
 import type { WachtClient } from "../../client/wacht-client";
 import { CREATE_FIELDS, fieldRow } from "../../schema/user-field-lists";
+import type { AdoptKey } from "../../schema/user-state";
 import type { ApiUserSummary } from "../../schema/wire";
+import { withContext } from "../errors";
+import { warn } from "../log";
 
 /** One natural key; exactly one property is set. */
 export interface NaturalKey {
@@ -70,6 +74,28 @@ export async function findByNaturalKey(
     if (matches.length > 0) return matches;
   }
   return [];
+}
+
+/** The id of the one user with the adopt key; an error for none or several. */
+export async function adoptedUser(client: WachtClient, key: AdoptKey): Promise<string> {
+  let matches;
+  try {
+    matches = await findByNaturalKey(client, key);
+  } catch (err) {
+    withContext(`looking up the Wacht user to adopt by ${describeKey(key)} failed`, err);
+  }
+  const [match, ...more] = matches;
+  if (match === undefined) {
+    throw new Error(
+      `no Wacht user has ${describeKey(key)}: nothing to adopt (adopt finds existing users; declare emailAddress/username without adopt to create one)`,
+    );
+  }
+  if (more.length > 0) {
+    throw new Error(
+      `${matches.length} Wacht users have ${describeKey(key)} (${matches.map((m) => m.id).join(", ")}): adopt needs exactly one; use userId to pick one`,
+    );
+  }
+  return match.id;
 }
 
 /** The take-over window: a user with the key this recent may be an earlier run's. */
@@ -197,7 +223,47 @@ async function tryFind(client: WachtClient, key: NaturalKey, sinceMs: number) {
 }
 
 /**
- * Creates the user described by `fields`, whose unique natural key is `key`.
+ * Creates the user described by `fields`, keyed by its email, else username, else phone number;
+ * warns when it took over or recovered a user, and names the key in every error.
+ */
+export async function createWithoutDuplicates(
+  client: WachtClient,
+  fields: UserCreate,
+  recent: RecentCreates,
+  settleMs: number = CREATE_RETRY.settleMs,
+): Promise<CreatedUser> {
+  const key: NaturalKey =
+    fields.emailAddress !== undefined
+      ? { email: fields.emailAddress }
+      : fields.username !== undefined
+        ? { username: fields.username }
+        : { phoneNumber: fields.phoneNumber ?? "" };
+  let made: CreatedUser;
+  try {
+    made = await postOnce(client, fields, key, recent, settleMs);
+  } catch (err) {
+    if (!isWachtError(err)) throw err; // the others already say what was being created
+    withContext(`creating a Wacht user with ${describeKey(key)} failed`, err);
+  }
+  const after = made.recoveredAfter.join("; ");
+  if (made.foundExisting) {
+    warn(
+      `a Wacht user with ${describeKey(key)} was created within the last hour (${made.userId}), probably by an earlier run that failed before recording it; managing it instead of creating a duplicate`,
+    );
+  } else if (made.recovery === "found") {
+    warn(
+      `creating the user with ${describeKey(key)} failed ambiguously (${after}); found the user it created, ${made.userId}, instead of creating a duplicate`,
+    );
+  } else if (made.recovery === "resent") {
+    warn(
+      `creating the user with ${describeKey(key)} failed (${after}) and no user with that key existed afterwards, so the POST did not take effect; it was sent again and created ${made.userId}`,
+    );
+  }
+  return made;
+}
+
+/**
+ * POSTs the user `fields` with the unique natural key `key`, once in effect.
  *
  * - Before the POST: a user with the key in `recent`, created in the last hour with exactly this
  *   POST's fields, was most likely left by an earlier run that failed after its POST, and is taken
@@ -207,12 +273,12 @@ async function tryFind(client: WachtClient, key: NaturalKey, sinceMs: number) {
  *   match means the POST did not take effect: it is sent again. After no answer at all it is not
  *   sent again in this run: the next run's lookup settles it. Any other failure is thrown as is.
  */
-export async function createWithoutDuplicates(
+async function postOnce(
   client: WachtClient,
   fields: UserCreate,
   key: NaturalKey,
   recent: RecentCreates,
-  settleMs: number = CREATE_RETRY.settleMs,
+  settleMs: number,
 ): Promise<CreatedUser> {
   const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
   let backoff = CREATE_RETRY.backoffMs;
