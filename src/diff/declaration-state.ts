@@ -11,11 +11,7 @@ import type {
   UserOutputs,
 } from "../schema/user-state";
 import type { MetadataOwnership, OnConflictPolicy, OnDeletePolicy } from "../schema/user-fields";
-import {
-  RECORDED_CREATE_FIELDS,
-  UPDATE_FIELDS,
-  type RecordedCreateField,
-} from "../schema/user-field-lists";
+import { RECORDED_CREATE_FIELDS, UPDATE_FIELDS } from "../schema/user-field-lists";
 import { DEFAULT_ON_CONFLICT } from "./conflicts";
 import { declaredKeys, externalKeys } from "./metadata-ownership";
 
@@ -64,54 +60,48 @@ export function declarationOf(inputs: Partial<UserInputs>): DeclarationState {
   const origin = originOf(inputs);
   const keysMode = inputs.metadataOwnership === "keys";
   return {
+    ...recorded(inputs),
     origin,
     adopt: origin === "adopt" ? (inputs.adopt ?? null) : null,
     onDelete: inputs.onDelete ?? defaultOnDelete(origin),
-    onConflict: inputs.onConflict ?? DEFAULT_ON_CONFLICT,
     metadataOwnership: keysMode ? "keys" : "replace",
     managedPublicMetadataKeys: keysMode ? declaredKeys(inputs.publicMetadata) : [],
     managedPrivateMetadataKeys: keysMode ? declaredKeys(inputs.privateMetadata) : [],
-    profileImage: inputs.profileImage ?? null,
-    profileImageSha256: inputs.profileImageSha256 ?? null,
-    ...recordedCreate(inputs),
-    allowLockout: inputs.allowLockout ?? null,
-    disableAfter: inputs.disableAfter ?? null,
-    publicMetadataSchema: inputs.publicMetadataSchema ?? null,
     removeProfileImage: inputs.removeProfileImage === true,
     passwordVersion: inputs.passwordVersion !== undefined ? String(inputs.passwordVersion) : null,
     managedFields: UPDATE_FIELDS.filter((f) => inputs[f] !== undefined),
   };
 }
 
-/** The create-only fields as declared, `null` when not (from inputs, or from a state). */
-function recordedCreate(
-  from: Partial<Record<RecordedCreateField, string | boolean | null>>,
-): RecordedCreateOutputs {
-  const out: Record<string, string | boolean | null> = {};
-  for (const field of RECORDED_CREATE_FIELDS) out[field] = from[field] ?? null;
-  // Each value has its field's type (the inputs were checked; states were written from them).
-  return out as RecordedCreateOutputs;
-}
-
 /** The declaration-side values kept in a state (for read and update without a declaration). */
 export function declarationFromState(state: Partial<UserOutputs>): DeclarationState {
   return {
+    ...recorded(state),
     origin: state.origin ?? "userId",
     adopt: state.adopt ?? null,
     onDelete: state.onDelete ?? defaultOnDelete(state.origin ?? "userId"),
-    onConflict: state.onConflict ?? DEFAULT_ON_CONFLICT,
     metadataOwnership: state.metadataOwnership ?? "replace",
     managedPublicMetadataKeys: state.managedPublicMetadataKeys ?? [],
     managedPrivateMetadataKeys: state.managedPrivateMetadataKeys ?? [],
-    profileImage: state.profileImage ?? null,
-    profileImageSha256: state.profileImageSha256 ?? null,
-    ...recordedCreate(state),
-    allowLockout: state.allowLockout ?? null,
-    disableAfter: state.disableAfter ?? null,
-    publicMetadataSchema: state.publicMetadataSchema ?? null,
     removeProfileImage: state.removeProfileImage ?? false,
     passwordVersion: state.passwordVersion ?? null,
     managedFields: state.managedFields ?? [],
+  };
+}
+
+/** The values inputs and a state hold under the same name, `null` (or the default) when absent. */
+function recorded(from: Partial<UserInputs> | Partial<UserOutputs>) {
+  const create: Record<string, string | boolean | null> = {};
+  for (const field of RECORDED_CREATE_FIELDS) create[field] = from[field] ?? null;
+  return {
+    // Each value has its field's type (the inputs were checked; states were written from them).
+    ...(create as RecordedCreateOutputs),
+    onConflict: from.onConflict ?? DEFAULT_ON_CONFLICT,
+    profileImage: from.profileImage ?? null,
+    profileImageSha256: from.profileImageSha256 ?? null,
+    allowLockout: from.allowLockout ?? null,
+    disableAfter: from.disableAfter ?? null,
+    publicMetadataSchema: from.publicMetadataSchema ?? null,
   };
 }
 
