@@ -1,10 +1,9 @@
-// The ONLY objects Pulumi serializes into state as `__provider` (docs/decisions/0003): one per
-// resource type, each holding nothing but the package subpath of its implementation and the name
-// of its factory. Each method loads the implementation by package name inside the provider
-// process, so `__provider` holds no credential, no library object (zod schema, undici agent) and
-// no copy of our code: upgrading pulumi-wacht changes the code that runs. (The engine keeps the
-// stack config, wacht:apiKey included, in its default provider's own state entry: README
-// "Configuration".) Keep this file free of imports other than types.
+// The ONLY objects Pulumi serializes into state as `__provider` (ADR 0003): one per resource type,
+// holding the package subpath of its implementation and the name of its factory. Each method loads
+// the implementation by package name in the provider process, so `__provider` holds no credential,
+// no library object and no copy of our code: upgrading pulumi-wacht changes the code that runs.
+// (The engine keeps the stack config, wacht:apiKey included, in its default provider's own state
+// entry: README "Configuration".) Keep this file free of imports other than types.
 import type * as pulumi from "@pulumi/pulumi";
 
 type Props = Record<string, unknown>;
