@@ -43,24 +43,24 @@ export async function readUser(
   return { id: userId, props: outs, inputs: inputsFromState(outs) };
 }
 
+/** Declared settings that only check reads. */
+const NOT_READ_BACK = ["allowLockout", "disableAfter", "publicMetadataSchema"] as const;
+
 /** The inputs that describe a state after a refresh (live values for the managed fields). */
 function inputsFromState(outs: UserOutputs): Partial<UserInputs> {
-  const inputs: Partial<UserInputs> = { onDelete: outs.onDelete };
+  // check always sets onDelete and onConflict, so the inputs say them.
+  const inputs: Partial<UserInputs> = { onDelete: outs.onDelete, onConflict: outs.onConflict };
   if (outs.origin === "userId") inputs.userId = outs.userId;
   if (outs.origin === "adopt" && outs.adopt !== null) inputs.adopt = outs.adopt;
   if (outs.metadataOwnership === "keys") inputs.metadataOwnership = "keys";
-  if (outs.passwordVersion != null) {
+  if (outs.passwordVersion !== null) {
     inputs.passwordVersion = outs.passwordVersion;
     inputs.passwordHandle = PASSWORD_HELD; // what check returns while a password is declared
   }
-  if (outs.onConflict != null) inputs.onConflict = outs.onConflict; // check sets it always
   // Declared values no request reads back: as recorded, so a plan after a refresh shows no "+".
-  for (const field of RECORDED_CREATE_FIELDS) {
-    if (outs[field] != null) Object.assign(inputs, { [field]: outs[field] });
+  for (const key of [...RECORDED_CREATE_FIELDS, ...NOT_READ_BACK]) {
+    if (outs[key] !== null) Object.assign(inputs, { [key]: outs[key] });
   }
-  if (outs.allowLockout != null) inputs.allowLockout = outs.allowLockout;
-  if (outs.disableAfter != null) inputs.disableAfter = outs.disableAfter;
-  if (outs.publicMetadataSchema != null) inputs.publicMetadataSchema = outs.publicMetadataSchema;
   const values: Record<string, unknown> = {};
   for (const field of outs.managedFields) {
     if (field === "profileImage") {
