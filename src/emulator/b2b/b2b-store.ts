@@ -1,7 +1,7 @@
 // Organizations, workspaces, roles and memberships (docs/wacht-memberships.md), kept beside the
 // users in the UserStore (ids, clock, snapshot). Everything is scoped to a deployment: an
 // organization, workspace or role of another deployment is "not found", unlike the backend's
-// tenant-scoping holes (§9). Each deployment gets its four deployment-level roles on first use.
+// tenant-scoping holes (§3.10). Each deployment gets its four deployment-level roles on first use.
 import type { EpochMicros } from "../clock";
 import type { JsonValue } from "../json";
 
@@ -229,7 +229,7 @@ export class B2bStore {
 
   /**
    * Deletes a membership; an organization membership takes the user's workspace memberships in
-   * that organization with it (§2 semantics 4).
+   * that organization with it (§3.4).
    */
   deleteMembership(m: StoredMembership): void {
     this.memberships.delete(m.id);

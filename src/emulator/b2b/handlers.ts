@@ -4,7 +4,7 @@
 // ids in bodies are a number or a decimal string. Traps kept on purpose: only the per-role POST
 // checks that a role belongs to the organization, member POST applies no default role, PATCH
 // `role_ids` replaces the set and only metadata moves `updated_at`. Scoping holes are not copied:
-// every lookup is limited to the caller's deployment.
+// every lookup is limited to the caller's deployment (docs/wacht-memberships.md §3.10).
 import { z } from "zod";
 import type { EmulatorState, Handler, RequestContext } from "../context";
 import { ApiError, badRequest } from "../errors";
@@ -106,7 +106,7 @@ export const addMember =
     const { b2b } = state.store;
     const user = state.store.get(ctx.deploymentId, body.user_id);
     // The organization route checks the user first; the workspace route has no user check and
-    // fails on the foreign key instead (§2 semantics 5).
+    // fails on the foreign key instead (§3.5).
     if (!user && r.scope === "organization") throw new ApiError(404, "User not found");
     const parent = requireParent(state, ctx, r);
     if (!user) throw new ApiError(404, "Related resource not found");
@@ -141,7 +141,7 @@ export const updateMember =
       insertableRoles(state, ctx.deploymentId, r, body.role_ids);
       m.roleIds = [...new Set(body.role_ids)];
     }
-    // JSON null counts as absent; only a metadata write moves updated_at (§2 semantics 1).
+    // JSON null counts as absent; only a metadata write moves updated_at (§3.1).
     if (body.public_metadata !== undefined && body.public_metadata !== null) {
       m.publicMetadata = body.public_metadata;
       m.updatedAt = state.store.now();

@@ -16,7 +16,7 @@ export function roleView(role: StoredRole, deploymentLevelAsFalse = false) {
     updated_at: ts(role.updatedAt),
     name: role.name,
     permissions: [...role.permissions],
-    // The POST members answer says false even for Admin (§2 semantics 3).
+    // The POST members answer says false even for Admin (§3.3).
     is_deployment_level: deploymentLevelAsFalse ? false : role.ownerId === null,
   };
 }
@@ -57,7 +57,7 @@ export function memberView(
     public_metadata: m.publicMetadata,
     first_name: user?.firstName ?? "",
     last_name: user?.lastName ?? "",
-    // `null` on POST (username_or_none), raw in the list (§2 semantics 3).
+    // `null` on POST (username_or_none), raw in the list (§3.3).
     username: answer === "post" && user?.username === "" ? null : (user?.username ?? null),
     primary_email_address: email,
     primary_phone_number: phone,
