@@ -12,6 +12,7 @@ import type { ShimmedProvider } from "../../../src/provider/shim";
 import { ORGANIZATION_SCOPE, WORKSPACE_SCOPE } from "../../../src/membership/scope";
 import { UNKNOWN } from "../../../src/schema/user-fields";
 import { captureWarnings } from "../../helpers/warnings";
+import { configuredProvider } from "../../helpers/provider";
 
 const KEY = "sk_test_membership_provider";
 const ORG = "520000000000000001";
@@ -404,6 +405,39 @@ describe("member roles (additive)", () => {
       replaces: ["role"],
       deleteBeforeReplace: true,
     });
+  });
+});
+
+describe("the User provider's delete warning (issue #22 part 7)", () => {
+  it("names the user's real memberships, read only when a delete is planned", async () => {
+    const { org, ws } = await run();
+    await org.create(await checked(org, { organizationId: ORG, userId: CAL, roles: ["Admin"] }));
+    await ws.create(await checked(ws, { workspaceId: WS, userId: CAL, roles: ["Member"] }));
+    const users = await configuredProvider(emu.url, KEY);
+    const w = captureWarnings();
+    const declared = await users.check({}, { userId: CAL, onDelete: "delete" });
+    const state = (await users.create(declared.inputs)).outs;
+    // The create warns in general terms (nothing listed then): the user is not this resource's own.
+    expect(w.messages.splice(0)).toEqual([
+      expect.stringMatching(/its organization and workspace memberships; its passkeys/),
+    ]);
+    const destroyer = await configuredProvider(emu.url, KEY); // `pulumi destroy`, a new process
+    emu.clearRequests();
+    await destroyer.delete(CAL, state);
+    const [warning] = w.done();
+    expect(warning).toMatch(
+      /deleting Wacht user \d+ for good .*its memberships: organization Acme \(Admin\), workspace Acme Prod \(Member\); its passkeys/,
+    );
+    expect(warning).not.toMatch(/segment/);
+    expect(requests()).toEqual([
+      "GET /users/:id/organization-memberships",
+      "GET /users/:id/workspace-memberships",
+      "DELETE /users/:id",
+    ]);
+    const retained = await users.create((await users.check({}, { userId: ADA })).inputs);
+    emu.clearRequests();
+    await destroyer.delete(ADA, retained.outs); // onDelete "retain": nothing read
+    expect(requests()).toEqual([]);
   });
 });
 
