@@ -6,7 +6,8 @@
 // per organization in a run that checks the program.
 //
 //   BENCH_MEMBERSHIPS=500 npx ts-node --transpile-only bench/memberships-refresh.ts
-import { startEmulator, type RequestLogEntry } from "../src/emulator";
+import { startEmulator } from "../src/emulator";
+import { byKind } from "../test/e2e/helpers/fixtures";
 import { E2eProject, requireCli } from "../test/e2e/helpers/project";
 
 const N = Number(process.env["BENCH_MEMBERSHIPS"] ?? 500);
@@ -14,15 +15,6 @@ const KEY = "sk_bench_memberships_0123456789abcdef0123456789";
 const ORGS = ["550000000000000001", "550000000000000002", "550000000000000003"];
 /** 80%, 16%, 4% of the memberships. */
 const SHARES = [0.8, 0.16, 0.04];
-
-function byKind(entries: RequestLogEntry[]): Record<string, number> {
-  const out: Record<string, number> = {};
-  for (const e of entries) {
-    const k = `${e.method} ${e.path.replace(/\/\d+(?=\/|$)/g, "/:id")}`;
-    out[k] = (out[k] ?? 0) + 1;
-  }
-  return out;
-}
 
 async function main(): Promise<void> {
   const cli = requireCli();

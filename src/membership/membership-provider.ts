@@ -23,7 +23,7 @@ import {
 } from "../config/provider-config";
 import { jsonEqual } from "../diff/json-equal";
 import { isNotFound, messageOf, withContext } from "../provider/errors";
-import { warn } from "../provider/log";
+import { info, warn } from "../provider/log";
 import { withoutValues, type CheckFailure } from "../schema/check-failures";
 import type { JsonValue } from "../schema/json";
 import {
@@ -249,7 +249,7 @@ export class MembershipProvider {
           said = true;
           warn(`${adopting}: its roles change: ${change}`);
         });
-        if (!said) warn(`${adopting}: its roles stay as they are`);
+        if (!said) info(`${adopting}: its roles stay as they are`);
       }
       return {
         id: membershipResourceId(parentId, userId),
