@@ -22,7 +22,6 @@ import {
   type MemberRoleDeclaration,
   type MemberRoleState,
 } from "./declaration";
-import { resolveRoleNames } from "./roles";
 import { MembershipRuntime } from "./runtime";
 import type { ScopeSpec } from "./scope";
 
@@ -53,17 +52,6 @@ export class MemberRoleProvider {
     };
   }
 
-  /** The one role the name means in the parent (fails on an unknown or ambiguous name). */
-  private async resolve(parentId: string, role: string) {
-    const where = `${this.spec.label} ${parentId}`;
-    const resolved = resolveRoleNames(
-      await this.runtime.roles(this.client(), this.spec, parentId),
-      [role],
-      where,
-    );
-    return { role: resolved.roles[0], problem: resolved.problems[0] };
-  }
-
   /** Validates the declaration and resolves the role name in the parent. */
   async check(_olds: Props, news: Props): Promise<pulumi.dynamic.CheckResult> {
     this.client();
@@ -78,16 +66,14 @@ export class MemberRoleProvider {
     const { inputs, unknown } = checked;
     if (unknown.includes(parentKey) || unknown.includes("role")) return { inputs };
     const decl = this.declaration(inputs);
-    try {
-      const { problem } = await this.resolve(decl.parentId, decl.role);
-      return problem === undefined
-        ? { inputs }
-        : { inputs, failures: withoutValues([{ property: "role", reason: problem }]) };
-    } catch (err) {
-      if (!isNotFound(err)) throw err;
-      const reason = `${this.spec.label} ${decl.parentId} does not exist in this deployment`;
-      return { inputs, failures: withoutValues([{ property: parentKey, reason }]) };
-    }
+    const { failures } = await this.runtime.resolve(
+      this.client(),
+      this.spec,
+      decl.parentId,
+      [decl.role],
+      "role",
+    );
+    return failures.length > 0 ? { inputs, failures: withoutValues(failures) } : { inputs };
   }
 
   /** Every input replaces (delete first, so a re-declared same role ends assigned). */
@@ -104,8 +90,8 @@ export class MemberRoleProvider {
     const where = `role ${decl.role} of user ${decl.userId} in ${this.spec.label} ${decl.parentId}`;
     try {
       const client = this.client();
-      const { role, problem } = await this.resolve(decl.parentId, decl.role);
-      if (role === undefined) throw new Error(problem);
+      // One name, one role: resolved throws for a name that means none or two.
+      const role = (await this.runtime.resolved(client, this.spec, decl.parentId, [decl.role]))[0]!;
       const membership = await this.runtime.lookup(client, this.spec, decl.parentId, decl.userId);
       if (membership === undefined) {
         throw new Error(

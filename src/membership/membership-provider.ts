@@ -24,7 +24,7 @@ import {
 import { jsonEqual } from "../diff/json-equal";
 import { isNotFound, messageOf, withContext } from "../provider/errors";
 import { info, warn } from "../provider/log";
-import { withoutValues, type CheckFailure } from "../schema/check-failures";
+import { withoutValues } from "../schema/check-failures";
 import type { JsonValue } from "../schema/json";
 import {
   checkRecord,
@@ -39,7 +39,7 @@ import {
   type MembershipState,
   type RoleDetail,
 } from "./declaration";
-import { describeRoleChange, resolveRoleNames, roleOutputs, sameSet } from "./roles";
+import { describeRoleChange, roleOutputs, sameSet } from "./roles";
 import { MembershipRuntime, type LiveMembership } from "./runtime";
 import type { ScopeSpec } from "./scope";
 
@@ -80,20 +80,13 @@ export class MembershipProvider {
     return `${this.spec.label} ${parentId}`;
   }
 
-  /** The parent's roles (once per run); a 404 says the parent does not exist. */
+  /** The parent's roles (listed once per run); a 404 says the parent does not exist. */
   roles(parentId: string): Promise<ApiRole[]> {
     return this.runtime.roles(this.client(), this.spec, parentId);
   }
 
-  /** Resolves role names, throwing one error for every bad name. */
-  private async resolve(parentId: string, names: readonly string[]): Promise<RoleDetail[]> {
-    const { roles, problems } = resolveRoleNames(
-      await this.roles(parentId),
-      names,
-      this.where(parentId),
-    );
-    if (problems.length > 0) throw new Error(problems.join("; "));
-    return roles;
+  private resolve(parentId: string, names: readonly string[]): Promise<RoleDetail[]> {
+    return this.runtime.resolved(this.client(), this.spec, parentId, names);
   }
 
   /** Validates the declaration and resolves its role names in the parent. */
@@ -109,30 +102,18 @@ export class MembershipProvider {
     if (checked.failures) return checked;
     const { inputs, unknown } = checked;
     if (Array.isArray(inputs["roles"])) inputs["roles"] = [...(inputs["roles"] as string[])].sort();
-    const failures: CheckFailure[] = [];
     const roles = inputs["roles"];
-    if (
-      !unknown.includes(parentKey) &&
-      Array.isArray(roles) &&
-      !hasUnknown(roles) &&
-      roles.length > 0
-    ) {
-      const parentId = inputs[parentKey] as string;
-      try {
-        const resolved = resolveRoleNames(
-          await this.roles(parentId),
-          roles as string[],
-          this.where(parentId),
-        );
-        failures.push(...resolved.problems.map((reason) => ({ property: "roles", reason })));
-      } catch (err) {
-        if (!isNotFound(err)) throw err;
-        failures.push({
-          property: parentKey,
-          reason: `${this.where(parentId)} does not exist in this deployment (check the id, and that wacht:baseUrl and wacht:apiKey name the right deployment)`,
-        });
-      }
+    if (unknown.includes(parentKey) || !Array.isArray(roles) || hasUnknown(roles)) {
+      return { inputs };
     }
+    const parentId = inputs[parentKey] as string;
+    const { failures } = await this.runtime.resolve(
+      this.client(),
+      this.spec,
+      parentId,
+      roles as string[],
+      "roles",
+    );
     return failures.length > 0 ? { inputs, failures: withoutValues(failures) } : { inputs };
   }
 

@@ -6,6 +6,10 @@
 import { WachtClient } from "../client/wacht-client";
 import type { ApiRole } from "../client/b2b/membership-wire";
 import type { ProviderSettings } from "../config/provider-config";
+import { isNotFound } from "../provider/errors";
+import type { CheckFailure } from "../schema/check-failures";
+import type { RoleDetail } from "./declaration";
+import { resolveRoleNames } from "./roles";
 import type { JsonValue } from "../schema/json";
 import type { ScopeSpec } from "./scope";
 
@@ -88,6 +92,44 @@ export class MembershipRuntime {
       cache.set(key, roles);
       roles.catch(() => cache.delete(key));
     }
+    return roles;
+  }
+
+  /**
+   * Role names resolved in the parent (docs/wacht-memberships.md §1): a name matching no role or
+   * two, and a parent that does not exist, are failures of `property` and of the parent's key.
+   */
+  async resolve(
+    client: WachtClient,
+    spec: ScopeSpec,
+    parentId: string,
+    names: readonly string[],
+    property: string,
+  ): Promise<{ roles: RoleDetail[]; failures: CheckFailure[] }> {
+    const where = `${spec.label} ${parentId}`;
+    try {
+      const { roles, problems } = resolveRoleNames(
+        await this.roles(client, spec, parentId),
+        names,
+        where,
+      );
+      return { roles, failures: problems.map((reason) => ({ property, reason })) };
+    } catch (err) {
+      if (!isNotFound(err)) throw err;
+      const reason = `${where} does not exist in this deployment (check the id, and that wacht:baseUrl and wacht:apiKey name the right deployment)`;
+      return { roles: [], failures: [{ property: spec.parentKey, reason }] };
+    }
+  }
+
+  /** {@link resolve} for a write: every failure in one error. */
+  async resolved(
+    client: WachtClient,
+    spec: ScopeSpec,
+    parentId: string,
+    names: readonly string[],
+  ): Promise<RoleDetail[]> {
+    const { roles, failures } = await this.resolve(client, spec, parentId, names, "");
+    if (failures.length > 0) throw new Error(failures.map((f) => f.reason).join("; "));
     return roles;
   }
 
