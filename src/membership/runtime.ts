@@ -2,7 +2,8 @@
 // (a provider process serves one run) at most one role listing per organization or workspace and
 // one member listing each, walked to the end in pages of 500. A refresh of every membership
 // therefore costs Σ⌈members/500⌉ list requests (docs/decisions/0017-memberships.md). A membership
-// this process wrote after its listing started is looked up afresh (the user's own list).
+// this process wrote after its listing started, or one the listing did not show, is looked up in
+// the user's own list (one request).
 import { WachtClient } from "../client/wacht-client";
 import type { ApiRole } from "../client/b2b/membership-wire";
 import type { ProviderSettings } from "../config/provider-config";
@@ -142,7 +143,9 @@ export class MembershipRuntime {
   ): Promise<LiveMembership | undefined> {
     const listing = this.listing(client, spec, parentId);
     if (listing.written.has(userId)) return this.lookup(client, spec, parentId, userId);
-    return (await listing.members).get(userId);
+    // Not listed: gone, or shifted past by a delete during the listing (offset paging). The
+    // user's own list says which (one request, only for a membership that seems gone).
+    return (await listing.members).get(userId) ?? this.lookup(client, spec, parentId, userId);
   }
 
   /** The user's membership in the parent, read now from the user's own list (one request). */

@@ -32,10 +32,14 @@ export interface MemberUpdate {
   publicMetadata?: JsonValue;
 }
 
-/** Paging of the member list. */
+/** Paging and order of the member list. */
 export interface ListMembersParams {
   limit?: number;
   offset?: number;
+  /** `created_at` (Wacht's default), `first_name`, `last_name`, `email` or `username`. */
+  sortKey?: "created_at" | "first_name" | "last_name" | "email" | "username";
+  /** Wacht's default is `desc`. */
+  sortOrder?: "asc" | "desc";
 }
 
 /** The page size `listAllMembers` uses unless told otherwise (the API has no maximum). */
@@ -108,6 +112,8 @@ export class MembershipsApi {
       }
       q.set(key, String(v));
     }
+    if (params.sortKey !== undefined) q.set("sort_key", params.sortKey);
+    if (params.sortOrder !== undefined) q.set("sort_order", params.sortOrder);
     return this.#execute({
       method: "GET",
       path: `${this.#base(parentId)}/members`,
@@ -118,8 +124,10 @@ export class MembershipsApi {
   }
 
   /**
-   * Every member, page by page until `has_more` is false (§3.8), with the request count. A
-   * membership seen twice (a page shifted by a concurrent write) is kept once.
+   * Every member, page by page until `has_more` is false (§3.8), with the request count. Oldest
+   * first, so a membership added meanwhile lands on the last page instead of shifting the pages;
+   * a membership removed meanwhile can still shift a later one onto a page already read (offset
+   * paging), and any membership seen twice is kept once.
    */
   async listAllMembers(
     parentId: string,
@@ -128,7 +136,12 @@ export class MembershipsApi {
     const seen = new Map<string, ApiMember>();
     let requests = 0;
     for (let offset = 0; ;) {
-      const page = await this.listMembers(parentId, { limit: pageSize, offset });
+      const page = await this.listMembers(parentId, {
+        limit: pageSize,
+        offset,
+        sortKey: "created_at",
+        sortOrder: "asc",
+      });
       requests += 1;
       for (const m of page.data) seen.set(m.id, m);
       if (!page.has_more || page.data.length === 0)

@@ -89,9 +89,9 @@ describe("client.organizations", () => {
     expect(members.map((m) => m.user_id).sort()).toEqual([...USERS].sort());
     expect(requests).toBe(3);
     expect(emu.requests().map((r) => r.query)).toEqual([
-      { limit: "3", offset: "0" },
-      { limit: "3", offset: "3" },
-      { limit: "3", offset: "6" },
+      { limit: "3", offset: "0", sort_key: "created_at", sort_order: "asc" },
+      { limit: "3", offset: "3", sort_key: "created_at", sort_order: "asc" },
+      { limit: "3", offset: "6", sort_key: "created_at", sort_order: "asc" },
     ]);
   });
 

@@ -255,7 +255,10 @@ describe("create, update, read, delete", () => {
     expect(await next.diff(imported.id!, imported.props, imported.inputs)).toMatchObject({
       changes: false,
     });
+    emu.clearRequests();
     expect((await next.read(`${ORG}/${BOB}`, {})).id).toBe("");
+    // Not in the listing: confirmed gone by the user's own list (not a page the listing skipped).
+    expect(requests()).toEqual(["GET /users/:id/organization-memberships"]);
     await expect(next.read("nonsense", {})).rejects.toThrow(
       /is not \{organizationId\}\/\{userId\}/,
     );
