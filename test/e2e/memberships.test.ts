@@ -6,6 +6,7 @@ jest.setTimeout(600_000);
 // beside a role someone added by hand (which stays), an existing membership brought under
 // management by declaring its ids (`pulumi import` cannot import a dynamic resource,
 // pulumi/pulumi#16175) with a no-op after, and destroy in dependency order with the cascade.
+import { writeFileSync } from "node:fs";
 import { expectSuccess, stage, writes, E2E_API_KEY, type Stage } from "./helpers/fixtures";
 
 const ORG = "540000000000000001";
@@ -109,7 +110,7 @@ describe("memberships through the real pulumi CLI", () => {
   }, 120_000);
   afterAll(async () => {
     const file = process.env["WACHT_E2E_TRANSCRIPT"];
-    if (file) (await import("node:fs")).writeFileSync(file, transcript.join("\n"));
+    if (file) writeFileSync(file, transcript.join("\n"));
     await s?.close();
   });
 
@@ -123,6 +124,12 @@ describe("memberships through the real pulumi CLI", () => {
     expect(outputs["workspacePermissions"]).toEqual(["workspace:member"]);
     expect(rolesOf(botId)).toEqual(["Admin"]);
     expect(rolesOf(botId, org().workspaces[0]!.members)).toEqual(["Member"]);
+    // The serialized provider is the shim, loading the implementation by package name: no key.
+    const { deployment } = await s.project.exportState();
+    const acme = deployment.resources.find((r) => r.urn.endsWith("::bot-acme"))!;
+    expect(acme.id).toBe(`${ORG}/${botId}`);
+    expect(String(acme.inputs?.["__provider"])).toContain("pulumi-wacht/membership-impl");
+    expect(JSON.stringify(acme)).not.toContain(E2E_API_KEY);
     // dependsOn: the org membership existed first, so Wacht added no implicit Member role.
     const posts = writes(s.emulator.requests()).filter((r) => r.method === "POST");
     expect(posts.map((r) => r.path.replace(/\d{6,}/g, ":id"))).toEqual([
