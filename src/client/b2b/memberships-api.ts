@@ -45,9 +45,7 @@ export interface ListMembersParams {
 /** The page size `listAllMembers` uses unless told otherwise (the API has no maximum). */
 export const MEMBER_PAGE_SIZE = 500;
 
-const JSON_HEADERS: Readonly<Record<string, string>> = Object.freeze({
-  "content-type": "application/json",
-});
+const JSON_HEADERS = { "content-type": "application/json" };
 
 /** The path segment of an int64 id, or a WachtValidationError naming the parameter. */
 function idSegment(field: string, id: unknown): string {
