@@ -12,8 +12,11 @@ export const ApiRoleSchema = z.object({
   id: Id,
   name: z.string(),
   permissions: z.array(z.string()),
-  /** Wrong (`false`) in the member POST answer (§3.3); right in the lists. */
-  is_deployment_level: z.boolean(),
+  /**
+   * Wrong (`false`) in the member POST answer (§3.3); right in the lists; absent from the
+   * settings' deployment-level list (§4).
+   */
+  is_deployment_level: z.boolean().optional(),
 });
 /** A role (wire shape). */
 export type ApiRole = z.infer<typeof ApiRoleSchema>;

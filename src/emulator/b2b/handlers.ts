@@ -9,6 +9,7 @@ import { z } from "zod";
 import type { EmulatorState, Handler, RequestContext } from "../context";
 import { ApiError, badRequest } from "../errors";
 import { parseInt64 } from "../ids";
+import { formatTimestamp } from "../clock";
 import { jsonSchema } from "../json";
 import { ok, pathId, readJson, unit } from "../handlers/common";
 import type { Scope, StoredMembership, StoredParent } from "./b2b-store";
@@ -277,15 +278,26 @@ export const listRoles =
     return ok({ data: state.store.b2b.rolesFor(parent).map((x) => roleView(x)), has_more: false });
   };
 
-/** GET /settings/b2b/{scope}-roles: the deployment-level roles only. */
+/**
+ * GET /settings/b2b/{scope}-roles: the deployment-level roles only, in the settings' own shape
+ * (`deployment_id` and null owner ids instead of `is_deployment_level`, §4).
+ */
 export const listDeploymentRoles =
   (r: ScopeRules): Handler =>
-  async (state, ctx) => ({
-    status: 200,
-    body: {
-      data: state.store.b2b.deploymentRoles(ctx.deploymentId, r.scope).map((x) => roleView(x)),
-    },
-  });
+  async (state, ctx) => {
+    const roles = state.store.b2b.deploymentRoles(ctx.deploymentId, r.scope);
+    const data = roles.map((role) => ({
+      id: role.id,
+      created_at: formatTimestamp(role.createdAt),
+      updated_at: formatTimestamp(role.updatedAt),
+      name: role.name,
+      permissions: [...role.permissions],
+      deployment_id: role.deploymentId,
+      organization_id: null,
+      ...(r.scope === "workspace" && { workspace_id: null }),
+    }));
+    return ok({ data });
+  };
 
 /** POST /{scope}s/{id}/roles: a custom role (names unique among the parent's own roles). */
 export const createRole =

@@ -97,6 +97,15 @@ describe("roles", () => {
     const settings = await h.call("GET", "/settings/b2b/organization-roles");
     expect(settings.body.data.map((r: { name: string }) => r.name)).toEqual(["Admin", "Member"]);
     expect(Object.keys(settings.body)).toEqual(["data"]);
+    expect(Object.keys(settings.body.data[0]).sort()).toEqual([
+      "created_at",
+      "deployment_id",
+      "id",
+      "name",
+      "organization_id",
+      "permissions",
+      "updated_at",
+    ]);
     const wsRoles = await h.call("GET", `/workspaces/${ws}/roles`);
     expect(wsRoles.body.data.map((r: { permissions: string[] }) => r.permissions)).toEqual([
       ["workspace:admin"],
