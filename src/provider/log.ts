@@ -112,10 +112,7 @@ function emit(severity: "warning" | "info", message: string): void {
   const ref = ctx?.ref ?? { type: DEFAULT_TYPE };
   const who = ref.name === undefined ? ref.type : `${ref.type} "${ref.name}"`;
   // A message that already starts with its type (the census's own) is not named twice.
-  const named =
-    message.startsWith(`${ref.type}: `) || /^wacht\.\w+: /.test(message)
-      ? message
-      : `${who}: ${message}`;
+  const named = /^wacht\.\w+: /.test(message) ? message : `${who}: ${message}`;
   if (sink === undefined) {
     // Loaded here, not at the top: the plugin process never needs the SDK (it starts faster).
     // eslint-disable-next-line @typescript-eslint/no-require-imports
