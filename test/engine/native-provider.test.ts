@@ -10,6 +10,7 @@ import * as path from "node:path";
 import { startEmulator, type EmulatorHandle } from "../../src/emulator";
 import { packageSchema } from "../../src/native/schema";
 import { RpcError, secretValue, type Props } from "../helpers/engine-host";
+import { packAndInstall } from "../helpers/packaging";
 import {
   isSecret,
   LAUNCHER,
@@ -292,6 +293,23 @@ describe("the launcher", () => {
       await second.close();
     }
   });
+
+  it("starts from the packed package (npm install of the tarball), plugin/ beside dist/", async () => {
+    const install = await packAndInstall();
+    const launcher = path.join(
+      install.dir,
+      "node_modules",
+      "pulumi-wacht",
+      "plugin",
+      "pulumi-resource-wacht",
+    );
+    const packed = await startNativeHost({}, launcher);
+    try {
+      expect(await packed.getPluginInfo()).toBe(version);
+    } finally {
+      await packed.close();
+    }
+  }, 180_000);
 
   it("says what to install when node is missing or older than 20", () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), "wacht-launcher-"));

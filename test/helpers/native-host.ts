@@ -144,9 +144,13 @@ async function startFakeEngine(
   return { address: `127.0.0.1:${port}`, server };
 }
 
-/** Starts the plugin through its launcher, with `env` over this process's (undefined removes). */
+/**
+ * Starts the plugin through its launcher (the repository's, or `launcher`: e.g. the one of an
+ * installed tarball), with `env` over this process's (undefined removes a variable).
+ */
 export async function startNativeHost(
   env: Record<string, string | undefined> = {},
+  launcher = LAUNCHER,
 ): Promise<NativeHost> {
   const logs: LoggedMessage[] = [];
   const engine = await startFakeEngine(logs);
@@ -156,8 +160,8 @@ export async function startNativeHost(
     if (v === undefined) delete childEnv[k];
     else childEnv[k] = v;
   }
-  const child = spawn(LAUNCHER, [engine.address], {
-    cwd: REPO_ROOT,
+  const child = spawn(launcher, [engine.address], {
+    cwd: path.dirname(launcher),
     env: childEnv,
     stdio: ["ignore", "pipe", "pipe"],
   });
