@@ -1,0 +1,173 @@
+#!/usr/bin/env node
+// `npm run build:plugin`: the native provider plugin as a self-contained executable, packed for
+// `pulumi plugin install resource wacht <version> --file <tarball>`
+// (docs/decisions/0014-sdk-generation-and-distribution.md).
+//
+//   1. esbuild bundles dist/native/main.js (run `npm run build` first) with every dependency into
+//      one CommonJS file: a Node single-executable application runs exactly one script, whose
+//      `require` reaches only Node's built-in modules;
+//   2. Node turns the bundle into a SEA blob (with V8's code cache, for a faster start), and
+//      postject injects it into a copy of the running `node` binary;
+//   3. tar writes dist/plugin/pulumi-resource-wacht-v<version>-<os>-<arch>.tar.gz with the
+//      executable `pulumi-resource-wacht` (and LICENSE) at its root.
+//
+// Python, Go and YAML users then need no Node.js at all. The tarball is rebuilt only when the
+// bundle, the Node binary or the version changed (a stamp beside it records what it was built from).
+//
+//   node scripts/plugin/build-plugin.js       build (or reuse) the tarball; print its path
+"use strict";
+const { spawnSync } = require("node:child_process");
+const crypto = require("node:crypto");
+const fs = require("node:fs");
+const os = require("node:os");
+const path = require("node:path");
+
+const root = path.resolve(__dirname, "..", "..");
+const entry = path.join(root, "dist", "native", "main.js");
+const outDir = path.join(root, "dist", "plugin");
+const EXECUTABLE = "pulumi-resource-wacht";
+// The fuse Node's SEA support looks for (https://nodejs.org/api/single-executable-applications.html).
+const SEA_FUSE = "NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2";
+
+const GOOS = { linux: "linux", darwin: "darwin", win32: "windows" };
+const GOARCH = { x64: "amd64", arm64: "arm64" };
+
+function packageVersion() {
+  return JSON.parse(fs.readFileSync(path.join(root, "package.json"), "utf8")).version;
+}
+
+/** The tarball's path for this platform: …-v<version>-<os>-<arch>.tar.gz (Pulumi's naming). */
+function tarballPath(version = packageVersion()) {
+  const goos = GOOS[process.platform];
+  const goarch = GOARCH[process.arch];
+  if (!goos || !goarch) throw new Error(`no plugin build for ${process.platform}-${process.arch}`);
+  return path.join(outDir, `${EXECUTABLE}-v${version}-${goos}-${goarch}.tar.gz`);
+}
+
+/**
+ * The client reads the package version (its User-Agent) from package.json beside dist/ at run
+ * time; a single executable has no package.json beside it, so the bundle gets the version
+ * written in. Fails loudly if the module no longer has the export this relies on.
+ */
+function versionPlugin(version) {
+  const configModule = path.join(root, "dist", "client", "config.js");
+  return {
+    name: "package-version",
+    setup(build) {
+      build.onLoad({ filter: /[\\/]dist[\\/]client[\\/]config\.js$/ }, (args) => {
+        if (path.resolve(args.path) !== configModule) return undefined;
+        const text = fs.readFileSync(args.path, "utf8");
+        if (!/^exports\.CLIENT_VERSION = /m.test(text))
+          throw new Error(`${args.path} no longer assigns exports.CLIENT_VERSION`);
+        return {
+          contents: `${text}\nexports.CLIENT_VERSION = ${JSON.stringify(version)};\n`,
+          loader: "js",
+        };
+      });
+    },
+  };
+}
+
+/** Bundles dist/native/main.js and its dependencies into `outfile` (CommonJS, Node 20). */
+async function bundle(outfile, version) {
+  if (!fs.existsSync(entry))
+    throw new Error(`${path.relative(root, entry)} is missing: run \`npm run build\` first`);
+  const esbuild = require("esbuild");
+  await esbuild.build({
+    entryPoints: [entry],
+    outfile,
+    bundle: true,
+    platform: "node",
+    target: "node20",
+    format: "cjs",
+    // @pulumi/pulumi's automation API resolves node-gyp for `npm run` (never on the plugin's path).
+    logLevel: "error",
+    plugins: [versionPlugin(version)],
+  });
+}
+
+function run(cmd, args, opts = {}) {
+  const r = spawnSync(cmd, args, { encoding: "utf8", ...opts });
+  if (r.status !== 0)
+    throw new Error(`${cmd} ${args.join(" ")} failed (exit ${r.status ?? r.signal}):\n${r.stderr}`);
+  return r.stdout;
+}
+
+/**
+ * Builds the tarball unless the one in dist/plugin was built from the same bundle, Node binary and
+ * version. Returns { tarball, rebuilt }.
+ */
+async function buildPlugin({ log = (line) => process.stderr.write(`${line}\n`) } = {}) {
+  const version = packageVersion();
+  const tarball = tarballPath(version);
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), "wacht-plugin-"));
+  try {
+    const bundled = path.join(work, "main.cjs");
+    await bundle(bundled, version);
+    const stamp = crypto
+      .createHash("sha256")
+      .update(fs.readFileSync(bundled))
+      .update(`${process.execPath}\0${process.version}\0${fs.statSync(process.execPath).size}`)
+      .update(`\0${version}`)
+      .digest("hex");
+    const stampFile = `${tarball}.stamp`;
+    if (fs.existsSync(tarball) && fs.existsSync(stampFile)) {
+      if (fs.readFileSync(stampFile, "utf8") === stamp) return { tarball, rebuilt: false };
+    }
+    if (!fs.readFileSync(process.execPath).includes(SEA_FUSE))
+      throw new Error(
+        `${process.execPath} (Node ${process.version}) cannot become a single executable ` +
+          `application (no SEA fuse): build with an official Node.js binary, >= 20`,
+      );
+    const started = Date.now();
+    const config = path.join(work, "sea-config.json");
+    const blob = path.join(work, "sea-prep.blob");
+    fs.writeFileSync(
+      config,
+      JSON.stringify({
+        main: bundled,
+        output: blob,
+        disableExperimentalSEAWarning: true,
+        useCodeCache: true,
+      }),
+    );
+    run(process.execPath, ["--experimental-sea-config", config]);
+    const pack = path.join(work, "pack");
+    fs.mkdirSync(pack);
+    const executable = path.join(pack, EXECUTABLE);
+    fs.copyFileSync(process.execPath, executable);
+    fs.chmodSync(executable, 0o755);
+    // postject's CLI in a child process: its ELF parser prints harmless warnings, shown only when
+    // the injection fails.
+    run(process.execPath, [
+      require.resolve("postject/dist/cli.js"),
+      executable,
+      "NODE_SEA_BLOB",
+      blob,
+      "--sentinel-fuse",
+      SEA_FUSE,
+    ]);
+    fs.copyFileSync(path.join(root, "LICENSE"), path.join(pack, "LICENSE"));
+    fs.mkdirSync(outDir, { recursive: true });
+    const tmp = `${tarball}.${process.pid}.tmp`;
+    run("tar", ["-czf", tmp, "-C", pack, EXECUTABLE, "LICENSE"]);
+    fs.renameSync(tmp, tarball);
+    fs.writeFileSync(stampFile, stamp);
+    log(`Built ${path.relative(root, tarball)} in ${((Date.now() - started) / 1000).toFixed(0)} s`);
+    return { tarball, rebuilt: true };
+  } finally {
+    fs.rmSync(work, { recursive: true, force: true });
+  }
+}
+
+module.exports = { buildPlugin, tarballPath, EXECUTABLE };
+
+if (require.main === module) {
+  buildPlugin().then(
+    ({ tarball }) => console.log(tarball),
+    (err) => {
+      console.error(err instanceof Error ? err.message : String(err));
+      process.exitCode = 1;
+    },
+  );
+}
