@@ -9,7 +9,7 @@
 //   2. Node turns the bundle into a SEA blob (with V8's code cache, for a faster start), and
 //      postject injects it into a copy of the running `node` binary;
 //   3. tar writes dist/plugin/pulumi-resource-wacht-v<version>-<os>-<arch>.tar.gz with the
-//      executable `pulumi-resource-wacht` (and LICENSE) at its root.
+//      executable `pulumi-resource-wacht` at its root (with LICENSE and the package.json it reads).
 //
 // Python, Go and YAML users then need no Node.js at all. The tarball is rebuilt only when the
 // bundle, the Node binary or the version changed (a stamp beside it records what it was built from).
@@ -32,8 +32,12 @@ const SEA_FUSE = "NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2";
 const GOOS = { linux: "linux", darwin: "darwin", win32: "windows" };
 const GOARCH = { x64: "amd64", arm64: "arm64" };
 
+const PACKAGE_NAME = "pulumi-wacht";
+
 function packageVersion() {
-  return JSON.parse(fs.readFileSync(path.join(root, "package.json"), "utf8")).version;
+  const pkg = JSON.parse(fs.readFileSync(path.join(root, "package.json"), "utf8"));
+  if (pkg.name !== PACKAGE_NAME) throw new Error(`package.json is not ${PACKAGE_NAME}'s`);
+  return pkg.version;
 }
 
 /** The tarball's path for this platform: …-v<version>-<os>-<arch>.tar.gz (Pulumi's naming). */
@@ -45,31 +49,64 @@ function tarballPath(version = packageVersion()) {
 }
 
 /**
- * The client reads the package version (its User-Agent) from package.json beside dist/ at run
- * time; a single executable has no package.json beside it, so the bundle gets the version
- * written in. Fails loudly if the module no longer has the export this relies on.
+ * What a single executable cannot do at run time, done at build time in our own dist/ files:
+ * - resolving a module from @pulumi/pulumi's directory (the server shares @pulumi/pulumi's copy
+ *   of @grpc/grpc-js and google-protobuf with its generated stubs: `require(fromPulumi("X"))`,
+ *   `require(require.resolve("X", { paths: [pulumiDir] }))`): resolved here, from the same
+ *   directory, and required by path, so the bundle holds that very copy. A `require.resolve`
+ *   left over in our code fails the build, naming the file;
+ * - `__dirname`: our modules read package.json at `__dirname/../../package.json` (the plugin's
+ *   version, the client's User-Agent). In the executable each module's `__dirname` is its dist/
+ *   folder beside the executable (`<dir>/dist/native`), and the tarball ships that package.json.
  */
-function versionPlugin(version) {
-  const configModule = path.join(root, "dist", "client", "config.js");
+function buildTimeResolution() {
+  const distDir = path.join(root, "dist");
+  const pulumiPackageJson = require.resolve("@pulumi/pulumi/package.json", { paths: [root] });
+  const pulumiDir = path.dirname(pulumiPackageJson);
+  const fromPulumi = (_m, id) =>
+    `require(${JSON.stringify(require.resolve(id, { paths: [pulumiDir] }))})`;
   return {
-    name: "package-version",
+    name: "build-time-resolution",
     setup(build) {
-      build.onLoad({ filter: /[\\/]dist[\\/]client[\\/]config\.js$/ }, (args) => {
-        if (path.resolve(args.path) !== configModule) return undefined;
-        const text = fs.readFileSync(args.path, "utf8");
-        if (!/^exports\.CLIENT_VERSION = /m.test(text))
-          throw new Error(`${args.path} no longer assigns exports.CLIENT_VERSION`);
-        return {
-          contents: `${text}\nexports.CLIENT_VERSION = ${JSON.stringify(version)};\n`,
-          loader: "js",
-        };
+      build.onLoad({ filter: /\.js$/ }, (args) => {
+        if (!args.path.startsWith(distDir + path.sep)) return undefined;
+        const dir = path.relative(root, path.dirname(args.path)).split(path.sep).join("/");
+        const text = fs
+          .readFileSync(args.path, "utf8")
+          .replace(/require\(\s*fromPulumi\(\s*"([^"]+)"\s*\)\s*\)/g, fromPulumi)
+          .replace(
+            /require\(\s*require\.resolve\(\s*"([^"]+)",\s*\{\s*paths:\s*\[\s*pulumiDir\s*\]\s*\}\s*\)\s*\)/g,
+            fromPulumi,
+          )
+          .replace(
+            /require\.resolve\(\s*"@pulumi\/pulumi\/package\.json"\s*\)/g,
+            JSON.stringify(pulumiPackageJson),
+          )
+          // the helper itself (`fromPulumi = (id) => require.resolve(id, …)`), now unused
+          .replace(
+            /require\.resolve\(\s*(\w+),\s*\{\s*paths:\s*\[\s*pulumiDir\s*\]\s*\}\s*\)/g,
+            "$1",
+          )
+          .replace(/\b__dirname\b/g, `__besideExecutable(${JSON.stringify(dir)})`);
+        const left = /require\.resolve\(/.exec(text);
+        if (left)
+          throw new Error(
+            `${path.relative(root, args.path)}: a require.resolve() a single executable cannot ` +
+              `run (line ${text.slice(0, left.index).split("\n").length})`,
+          );
+        return { contents: text, loader: "js" };
       });
     },
   };
 }
 
+const BANNER = `function __besideExecutable(dir) {
+  const path = require("node:path");
+  return path.join(path.dirname(process.execPath), ...dir.split("/"));
+}`;
+
 /** Bundles dist/native/main.js and its dependencies into `outfile` (CommonJS, Node 20). */
-async function bundle(outfile, version) {
+async function bundle(outfile) {
   if (!fs.existsSync(entry))
     throw new Error(`${path.relative(root, entry)} is missing: run \`npm run build\` first`);
   const esbuild = require("esbuild");
@@ -82,7 +119,8 @@ async function bundle(outfile, version) {
     format: "cjs",
     // @pulumi/pulumi's automation API resolves node-gyp for `npm run` (never on the plugin's path).
     logLevel: "error",
-    plugins: [versionPlugin(version)],
+    plugins: [buildTimeResolution()],
+    banner: { js: BANNER },
   });
 }
 
@@ -103,7 +141,7 @@ async function buildPlugin({ log = (line) => process.stderr.write(`${line}\n`) }
   const work = fs.mkdtempSync(path.join(os.tmpdir(), "wacht-plugin-"));
   try {
     const bundled = path.join(work, "main.cjs");
-    await bundle(bundled, version);
+    await bundle(bundled);
     const stamp = crypto
       .createHash("sha256")
       .update(fs.readFileSync(bundled))
@@ -148,9 +186,14 @@ async function buildPlugin({ log = (line) => process.stderr.write(`${line}\n`) }
       SEA_FUSE,
     ]);
     fs.copyFileSync(path.join(root, "LICENSE"), path.join(pack, "LICENSE"));
+    // What our modules read beside dist/ (see buildTimeResolution): the name and version.
+    fs.writeFileSync(
+      path.join(pack, "package.json"),
+      `${JSON.stringify({ name: PACKAGE_NAME, version, license: "Apache-2.0" }, null, 2)}\n`,
+    );
     fs.mkdirSync(outDir, { recursive: true });
     const tmp = `${tarball}.${process.pid}.tmp`;
-    run("tar", ["-czf", tmp, "-C", pack, EXECUTABLE, "LICENSE"]);
+    run("tar", ["-czf", tmp, "-C", pack, EXECUTABLE, "LICENSE", "package.json"]);
     fs.renameSync(tmp, tarball);
     fs.writeFileSync(stampFile, stamp);
     log(`Built ${path.relative(root, tarball)} in ${((Date.now() - started) / 1000).toFixed(0)} s`);
