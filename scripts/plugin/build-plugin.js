@@ -11,8 +11,8 @@
 //   3. tar writes dist/plugin/pulumi-resource-wacht-v<version>-<os>-<arch>.tar.gz with the
 //      executable `pulumi-resource-wacht` at its root (with LICENSE and the package.json it reads).
 //
-// Python, Go and YAML users then need no Node.js at all. The tarball is rebuilt only when the
-// bundle, the Node binary or the version changed (a stamp beside it records what it was built from).
+// Python, Go and YAML users then need no Node.js at all. The tarball is rebuilt only when dist/,
+// the locked dependencies, the Node binary or the version changed (a stamp beside it says which).
 //
 //   node scripts/plugin/build-plugin.js       build (or reuse) the tarball; print its path
 "use strict";
@@ -107,8 +107,6 @@ const BANNER = `function __besideExecutable(dir) {
 
 /** Bundles dist/native/main.js and its dependencies into `outfile` (CommonJS, Node 20). */
 async function bundle(outfile) {
-  if (!fs.existsSync(entry))
-    throw new Error(`${path.relative(root, entry)} is missing: run \`npm run build\` first`);
   const esbuild = require("esbuild");
   await esbuild.build({
     entryPoints: [entry],
@@ -132,26 +130,48 @@ function run(cmd, args, opts = {}) {
 }
 
 /**
- * Builds the tarball unless the one in dist/plugin was built from the same bundle, Node binary and
- * version. Returns { tarball, rebuilt }.
+ * What the tarball is built from: our dist/ (not dist/plugin), the locked dependencies, this
+ * script, the Node binary and the version. A hex digest.
+ */
+function inputsDigest(version) {
+  const hash = crypto.createHash("sha256");
+  const add = (file) =>
+    hash.update(path.relative(root, file)).update("\0").update(fs.readFileSync(file));
+  const walk = (dir) => {
+    for (const entry of fs
+      .readdirSync(dir, { withFileTypes: true })
+      .sort((a, b) => (a.name < b.name ? -1 : 1))) {
+      const full = path.join(dir, entry.name);
+      if (entry.isDirectory()) {
+        if (full !== outDir) walk(full);
+      } else add(full);
+    }
+  };
+  walk(path.join(root, "dist"));
+  add(path.join(root, "package-lock.json"));
+  add(__filename);
+  hash.update(`${process.execPath}\0${process.version}\0${fs.statSync(process.execPath).size}`);
+  return hash.update(`\0${version}`).digest("hex");
+}
+
+/**
+ * Builds the tarball unless the one in dist/plugin was built from the same inputs (inputsDigest,
+ * recorded in a stamp beside it). Returns { tarball, rebuilt }.
  */
 async function buildPlugin({ log = (line) => process.stderr.write(`${line}\n`) } = {}) {
   const version = packageVersion();
   const tarball = tarballPath(version);
+  if (!fs.existsSync(entry))
+    throw new Error(`${path.relative(root, entry)} is missing: run \`npm run build\` first`);
+  const stamp = inputsDigest(version);
+  const stampFile = `${tarball}.stamp`;
+  if (fs.existsSync(tarball) && fs.existsSync(stampFile)) {
+    if (fs.readFileSync(stampFile, "utf8") === stamp) return { tarball, rebuilt: false };
+  }
   const work = fs.mkdtempSync(path.join(os.tmpdir(), "wacht-plugin-"));
   try {
     const bundled = path.join(work, "main.cjs");
     await bundle(bundled);
-    const stamp = crypto
-      .createHash("sha256")
-      .update(fs.readFileSync(bundled))
-      .update(`${process.execPath}\0${process.version}\0${fs.statSync(process.execPath).size}`)
-      .update(`\0${version}`)
-      .digest("hex");
-    const stampFile = `${tarball}.stamp`;
-    if (fs.existsSync(tarball) && fs.existsSync(stampFile)) {
-      if (fs.readFileSync(stampFile, "utf8") === stamp) return { tarball, rebuilt: false };
-    }
     if (!fs.readFileSync(process.execPath).includes(SEA_FUSE))
       throw new Error(
         `${process.execPath} (Node ${process.version}) cannot become a single executable ` +
