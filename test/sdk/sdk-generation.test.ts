@@ -4,6 +4,7 @@ jest.setTimeout(120_000);
 // the committed sdk/schema.json, and carry the package's version
 // (docs/decisions/0014-sdk-generation-and-distribution.md). No network: the generator binary is
 // cached by `npm test`'s pretest (scripts/sdk/gen-sdk.js ensure).
+import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -65,4 +66,12 @@ test("every SDK is stamped with package.json's version and asks for that plugin 
 test("the Node SDK requires @pulumi/pulumi in our own peer range", () => {
   const node = readJson("nodejs", "package.json") as { dependencies: Record<string, string> };
   expect(node.dependencies["@pulumi/pulumi"]).toBe(pkg.peerDependencies["@pulumi/pulumi"]);
+});
+
+test("the Node SDK compiles against the @pulumi/pulumi we test with (its own tsconfig)", () => {
+  const tsc = path.join(ROOT, "node_modules", "typescript", "bin", "tsc");
+  const project = path.join(ROOT, "sdk", "nodejs", "tsconfig.json");
+  const r = spawnSync(process.execPath, [tsc, "-p", project, "--noEmit"], { encoding: "utf8" });
+  expect(r.stdout + r.stderr).toBe("");
+  expect(r.status).toBe(0);
 });
