@@ -52,22 +52,12 @@ export class MembershipRuntime {
 
   /** The client of a configuration (one per distinct settings). */
   client(s: ProviderSettings): WachtClient {
-    const key = JSON.stringify([
-      s.baseUrl,
-      s.apiKey,
-      s.maxRetries,
-      s.timeoutMs,
-      s.requestsPerMinute,
-    ]);
+    const { apiKey, baseUrl, maxRetries, timeoutMs, requestsPerMinute } = s;
+    const options = { apiKey, baseUrl, maxRetries, timeoutMs, requestsPerMinute };
+    const key = JSON.stringify(options);
     let client = this.clients.get(key);
     if (client === undefined) {
-      client = new WachtClient({
-        apiKey: s.apiKey,
-        baseUrl: s.baseUrl,
-        maxRetries: s.maxRetries,
-        timeoutMs: s.timeoutMs,
-        requestsPerMinute: s.requestsPerMinute,
-      });
+      client = new WachtClient(options);
       this.clients.set(key, client);
     }
     return client;
