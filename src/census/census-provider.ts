@@ -9,7 +9,7 @@
 // listing each step judges from is the run's, shared with the User provider's delta refresh in
 // the same process (src/provider/live/run-listings.ts): the first census step of a run uses it, a
 // later step of the same process lists anew.
-import * as pulumi from "@pulumi/pulumi";
+import type * as pulumi from "@pulumi/pulumi";
 import { WachtClient } from "../client/wacht-client";
 import {
   readStackConfig,
@@ -18,6 +18,7 @@ import {
 } from "../config/provider-config";
 import { canonicalJson } from "../client/canonical-json";
 import { jsonEqual } from "../diff/json-equal";
+import { info, warn } from "../provider/log";
 import {
   processListings,
   RunListings,
@@ -200,7 +201,7 @@ export class WachtUserCensusProvider {
   private warnOnce(message: string): void {
     if (this.warned.has(message)) return;
     this.warned.add(message);
-    void pulumi.log.warn(message);
+    warn(message);
   }
 
   /**
@@ -230,7 +231,7 @@ export class WachtUserCensusProvider {
       for (const account of undeclared) run.invalidate(account.id);
       const updated = await disableAccounts(client, undeclared);
       inspected = { ...inspected, ...updated };
-      void pulumi.log.info(
+      info(
         `wacht.UserCensus: disabled ${undeclared.length} undeclared account${undeclared.length === 1 ? "" : "s"}: ${undeclared.map((a) => a.id).join(", ")}`,
       );
     }

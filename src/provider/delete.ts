@@ -1,6 +1,7 @@
 // delete for wacht.User: applies the onDelete policy (its default: diff/declaration-state.ts).
 import { defaultOnDelete } from "../diff/declaration-state";
 import { deleteCascadeWarning } from "../diff/guard-rails";
+import { describeUserMemberships } from "../membership/user-memberships";
 import type { UserOutputs } from "../schema/user-state";
 import { isNotFound, withContext } from "./errors";
 import type { LiveUsers } from "./live/live-users";
@@ -25,7 +26,8 @@ export async function deleteUser(
     if (policy === "disable") {
       await users.client.users.update(userId, { disabled: true });
     } else {
-      warn(deleteCascadeWarning(userId, state));
+      const memberships = await describeUserMemberships(users.client, userId);
+      warn(deleteCascadeWarning(userId, state, memberships));
       await users.client.users.delete(userId);
     }
   } catch (err) {
