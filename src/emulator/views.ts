@@ -3,78 +3,7 @@
 // `UserWithIdentifiers` for list items (username "" when unset, phone = country_code||phone) and
 // for the create response (built "in memory": 9 fractional digits, profile_picture_url "").
 import { formatTimestamp, type EpochMicros } from "./clock";
-import type { JsonValue } from "./json";
 import type { StoredEmail, StoredPhone, StoredUser } from "./model";
-
-/** `UserEmailAddress` (§5). */
-export interface UserEmailAddressJson {
-  id: string;
-  created_at: string;
-  updated_at: string;
-  deployment_id: string;
-  user_id: string;
-  email: string;
-  is_primary: boolean;
-  verified: boolean;
-  verified_at: string;
-  verification_strategy: string;
-}
-
-/** `UserPhoneNumber` (§5). */
-export interface UserPhoneNumberJson {
-  id: string;
-  created_at: string;
-  updated_at: string;
-  user_id: string;
-  phone_number: string;
-  country_code: string | null;
-  verified: boolean;
-  verified_at: string;
-}
-
-/** A social connection as the details route returns it, tokens decrypted (§5). */
-export interface SocialConnectionJson {
-  id: string;
-  created_at: string;
-  updated_at: string;
-  user_id: string;
-  user_email_address_id: string | null;
-  provider: string;
-  email_address: string;
-  access_token: string;
-  refresh_token: string;
-}
-
-/** `UserDetails` (§5), the body of GET /users/{id}/details and PATCH /users/{id}. */
-export interface UserDetailsJson {
-  id: string;
-  created_at: string;
-  updated_at: string;
-  first_name: string;
-  last_name: string;
-  username: string | null;
-  profile_picture_url: string;
-  schema_version: "v1" | "v2";
-  disabled: boolean;
-  second_factor_policy: "none" | "optional" | "enforced";
-  availability: string;
-  last_password_reset_at: string | null;
-  active_organization_membership_id: string | null;
-  active_workspace_membership_id: string | null;
-  deployment_id: string;
-  public_metadata: JsonValue;
-  private_metadata: JsonValue;
-  primary_email_address_id: string | null;
-  primary_email_address: string | null;
-  primary_phone_number_id: string | null;
-  primary_phone_number: string | null;
-  email_addresses: UserEmailAddressJson[];
-  phone_numbers: UserPhoneNumberJson[];
-  social_connections: SocialConnectionJson[];
-  segments: never[];
-  has_password: boolean;
-  has_backup_codes: boolean;
-}
 
 /** `UserWithIdentifiers` (§5): list items and the POST /users response. */
 export interface UserWithIdentifiersJson {
@@ -92,11 +21,7 @@ export interface UserWithIdentifiersJson {
 const ts = (micros: EpochMicros): string => formatTimestamp(micros);
 
 /** Renders one email; a NULL `verified_at` becomes the current time, as on the real server. */
-export function emailView(
-  user: StoredUser,
-  e: StoredEmail,
-  now: EpochMicros,
-): UserEmailAddressJson {
+export function emailView(user: StoredUser, e: StoredEmail, now: EpochMicros) {
   return {
     id: e.id,
     created_at: ts(e.createdAt),
@@ -112,7 +37,7 @@ export function emailView(
 }
 
 /** Renders one phone; a NULL `verified_at` becomes the current time. */
-export function phoneView(user: StoredUser, p: StoredPhone, now: EpochMicros): UserPhoneNumberJson {
+export function phoneView(user: StoredUser, p: StoredPhone, now: EpochMicros) {
   return {
     id: p.id,
     created_at: ts(p.createdAt),
@@ -134,7 +59,7 @@ function primaryPhone(user: StoredUser): StoredPhone | undefined {
 }
 
 /** The full `UserDetails` snapshot. `now` substitutes NULL `verified_at` values. */
-export function detailsView(user: StoredUser, now: EpochMicros): UserDetailsJson {
+export function detailsView(user: StoredUser, now: EpochMicros) {
   return {
     id: user.id,
     created_at: ts(user.createdAt),
@@ -170,7 +95,7 @@ export function detailsView(user: StoredUser, now: EpochMicros): UserDetailsJson
       access_token: s.accessToken,
       refresh_token: s.refreshToken,
     })),
-    segments: [],
+    segments: [] as never[],
     has_password: user.hasPassword,
     has_backup_codes: user.hasBackupCodes,
   };
@@ -216,3 +141,12 @@ export function createdView(
     primary_phone_number: phoneNumber,
   };
 }
+
+/** `UserEmailAddress` (§5). */
+export type UserEmailAddressJson = ReturnType<typeof emailView>;
+/** `UserPhoneNumber` (§5). */
+export type UserPhoneNumberJson = ReturnType<typeof phoneView>;
+/** `UserDetails` (§5), the body of GET /users/{id}/details and PATCH /users/{id}. */
+export type UserDetailsJson = ReturnType<typeof detailsView>;
+/** A social connection as the details route returns it, tokens decrypted (§5). */
+export type SocialConnectionJson = UserDetailsJson["social_connections"][number];

@@ -23,7 +23,7 @@ const version = (
 const schema = packageSchema(version);
 const user = schema.resources[TOKENS.user];
 
-/** Compile-time: the table's outputs are exactly the state's keys (UserOutputs, what to-outputs writes). */
+/** Compile-time: the table's outputs are exactly the state's keys (UserOutputs, what toOutputs writes). */
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 const outputsMatchState: Same<UserOutputName, keyof UserOutputs> = true;
 
