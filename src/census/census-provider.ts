@@ -19,6 +19,7 @@ import {
 import { canonicalJson } from "../client/canonical-json";
 import { jsonEqual } from "../diff/json-equal";
 import type { DeploymentListing } from "../provider/deployment-listing";
+import { watchEngineInDynamicHost } from "../provider/engine-watch";
 import { processListings, RunListings } from "../provider/run-listings";
 import { UNKNOWN } from "../schema/user-fields";
 import {
@@ -269,5 +270,6 @@ export class WachtUserCensusProvider {
 
 /** Called by the shim, once per provider process: the census shares the process's listings. */
 export function createCensusProvider(): WachtUserCensusProvider {
+  watchEngineInDynamicHost();
   return new WachtUserCensusProvider(processListings());
 }

@@ -23,6 +23,7 @@ import { checkUser } from "./check-user";
 import { createUser } from "./create";
 import { deleteUser } from "./delete";
 import { DeltaRefresh } from "./delta-refresh";
+import { watchEngineInDynamicHost } from "./engine-watch";
 import { preloadImage } from "./image-file";
 import { PasswordVault } from "./password-vault";
 import { readUser } from "./read";
@@ -199,5 +200,6 @@ export class WachtUserProvider implements ShimmedProvider<UserDeclaration, State
 
 /** Creates a provider instance (called by the shim, once per provider process and config). */
 export function createUserProvider(): WachtUserProvider {
+  watchEngineInDynamicHost();
   return new WachtUserProvider(processListings());
 }
