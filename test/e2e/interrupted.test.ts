@@ -51,8 +51,11 @@ async function interruptAfterPosts(s: Stage, signal: "SIGINT" | "SIGKILL", posts
       throw new Error(`fewer than ${posts} POSTs in 240 s:\n${run.output()}`);
     await new Promise((r) => setTimeout(r, 20));
   }
-  // SIGINT goes to the CLI (as a terminal's Ctrl-C does, to the whole group); SIGKILL kills the
-  // CLI, the program and the provider plugin at once.
+  // The signal goes to the process group of pulumi-inline.js: the CLI and the program it serves
+  // (as a terminal's Ctrl-C goes to the whole foreground group). The CLI starts the provider
+  // plugin in a process group of its own, so a SIGKILL does not reach it: after a SIGINT the CLI
+  // stops it; after a SIGKILL the provider ends by itself within seconds, once it sees its engine
+  // gone (src/provider/engine-watch.ts; proven in first-contact.test.ts).
   process.kill(-run.child.pid!, signal);
   const code = await run.done;
   return { code, output: run.output() };
