@@ -1,7 +1,7 @@
 jest.setTimeout(600_000);
 
 // Interrupted runs: `pulumi up` of 200 new users is stopped part-way, once with SIGINT (Ctrl-C)
-// and once with SIGKILL (a killed CI runner). Then the recovery the README documents:
+// and once with SIGKILL (a killed CI runner). Then the recovery docs/lifecycle.md documents:
 //   pulumi cancel --yes                             (after a kill only: removes the dead run's lock;
 //                                                    with a file backend, if it fails with
 //                                                    "failed to load checkpoint: EOF", first delete
@@ -109,7 +109,7 @@ describe.each([
       let cancel = await s.project.run(["cancel", "--yes", "--non-interactive"]);
       if (/failed to load checkpoint: EOF/.test(cancel.all)) {
         // The kill cut the file backend's write of the checkpoint's metadata sidecar (seen about
-        // once in five kills): the README says to delete the empty <stack>.json.attrs; the
+        // once in five kills): docs/lifecycle.md says to delete the empty <stack>.json.attrs; the
         // checkpoint itself is whole.
         const attrs = path.join(
           s.project.dir,

@@ -1,6 +1,6 @@
 jest.setTimeout(300_000);
 
-// A rotated API key through the real CLI (README "Configuration"). The engine refreshes with the
+// A rotated API key through the real CLI (docs/configuration.md). The engine refreshes with the
 // provider configuration recorded in state by the last `up`, so after
 // `pulumi config set --secret wacht:apiKey NEW` a `pulumi refresh` or `up --refresh` still sends
 // the OLD key; one plain `pulumi up` (or `pulumi refresh --run-program`) records the new one. A
