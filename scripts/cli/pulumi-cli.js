@@ -115,9 +115,19 @@ function isExecutableFile(file) {
   }
 }
 
-/** The PULUMI_HOME a CLI started with `env` uses. */
+/**
+ * The PULUMI_HOME a CLI started with `env` uses: PULUMI_HOME, else `.pulumi` in the user's home
+ * directory as the CLI reads it (Go's user.Current(): the password database, not $HOME).
+ */
 function pulumiHome(env = process.env) {
-  return env.PULUMI_HOME ? path.resolve(env.PULUMI_HOME) : path.join(os.homedir(), ".pulumi");
+  if (env.PULUMI_HOME) return path.resolve(env.PULUMI_HOME);
+  let home;
+  try {
+    home = os.userInfo().homedir;
+  } catch {
+    home = "";
+  }
+  return path.join(home || os.homedir(), ".pulumi");
 }
 
 /** Where our launcher goes in a PULUMI_HOME's plugin cache (`<kind>-<name>-v<version>/`). */
