@@ -19,6 +19,7 @@ import * as path from "node:path";
 import { startEmulator, type EmulatorHandle } from "../../src/emulator";
 import { E2E_API_KEY, stage } from "./helpers/fixtures";
 import { REPO_ROOT, requireCli } from "./helpers/project";
+import { waitUntilGone } from "../helpers/processes";
 
 const USER_ID = "310000000000000061";
 const LAUNCHER = "pulumi-resource-pulumi-nodejs";
@@ -232,15 +233,6 @@ function providersIn(dir: string): number[] {
   return pids;
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 describe("a killed CLI", () => {
   test("SIGKILL of the CLI's process group: the provider process ends by itself within seconds", async () => {
     const s = await stage({
@@ -263,15 +255,8 @@ for (let i = 0; i < 40; i++) {
       expect(providers).toHaveLength(1);
       process.kill(-running.child.pid!, "SIGKILL");
       await running.done;
-      // A deadline, not a timing assertion: without the engine watch it runs on forever.
-      const gone = Date.now() + 30_000;
-      while (providers.some(alive)) {
-        if (Date.now() > gone) {
-          for (const pid of providers) process.kill(pid, "SIGKILL");
-          throw new Error(`the provider (${providers.join(", ")}) outlived the killed CLI by 30 s`);
-        }
-        await new Promise((r) => setTimeout(r, 100));
-      }
+      // Without the engine watch it runs on forever.
+      await waitUntilGone(providers, 30_000, "the provider of the killed CLI");
     } finally {
       await s.close();
     }

@@ -4,6 +4,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import * as path from "node:path";
 import { isDynamicProviderHost } from "../../../src/provider/engine-watch";
+import { waitUntilGone } from "../../helpers/processes";
 
 jest.setTimeout(60_000);
 
@@ -43,24 +44,6 @@ function exited(child: ChildProcess): Promise<number | null> {
   });
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-async function waitUntilGone(pid: number): Promise<void> {
-  // A deadline, not a timing assertion: without the watch the process would never end.
-  const deadline = Date.now() + 20_000;
-  while (alive(pid)) {
-    if (Date.now() > deadline) throw new Error(`process ${pid} still runs`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
 describe("engine watch", () => {
   test("ends the process when its parent dies, with stdin not a pipe", async () => {
     // parent (killed like the CLI) → watched child, whose stdin is /dev/null.
@@ -78,7 +61,7 @@ describe("engine watch", () => {
     const pid = Number(watching.split(" ")[1]);
     process.kill(parent.pid!, "SIGKILL");
     await exited(parent);
-    await waitUntilGone(pid);
+    await waitUntilGone([pid], 20_000, "the watched process");
   });
 
   test("ends the process when its stdin pipe closes, its parent alive", async () => {
