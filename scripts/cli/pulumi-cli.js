@@ -136,8 +136,9 @@ function pluginCacheLauncher(env = process.env) {
   return path.join(pulumiHome(env), "plugins", dir, LAUNCHER);
 }
 
+/** A boolean Pulumi environment variable as the CLI reads it ("1" or "true", any case). */
 function truthy(value) {
-  return value !== undefined && !["", "0", "false"].includes(value.toLowerCase());
+  return value === "1" || (value ?? "").toLowerCase() === "true";
 }
 
 /**
