@@ -147,8 +147,9 @@ function truthy(value) {
  * (with a warning unless it is the one beside the binary), then beside the symlink-resolved
  * binary, then in PULUMI_HOME's plugin cache. Returns
  *   { launcher, where, added, ambient? }
- * `launcher` is the file the engine will run, `where` says whose it is and where, `added` is true when this call wrote it, and
- * `ambient` names a launcher on PATH that the engine prefers (and warns about).
+ * `launcher` is the file the engine will run, `where` says whose it is and where, `added` is
+ * true when this call wrote it, and `ambient` names a launcher on PATH that the engine prefers
+ * (and warns about).
  */
 function supplyLauncher(cli, env = process.env) {
   const binaryDir = path.dirname(fs.realpathSync(cli.binary));
