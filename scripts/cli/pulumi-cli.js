@@ -260,11 +260,17 @@ function npmPackageCli() {
 }
 
 /**
- * Finds the CLI. Returns { binary, version, source } or undefined. Finding supplies no launcher
+ * Finds the CLI. Returns { binary, version, source } or undefined. With `trustExplicit`, an
+ * executable PULUMI_CLI is taken as it is (version undefined), saving a `pulumi version` per
+ * run of pulumi-inline.js (the demo and the tests set it). Finding supplies no launcher
  * (except beside a cached build): supplyLauncher does, for the PULUMI_HOME a run uses.
  */
-function findPulumiCli({ build = true, npm = true, log } = {}) {
+function findPulumiCli({ build = true, npm = true, log, trustExplicit = false } = {}) {
   const explicit = process.env.PULUMI_CLI;
+  if (explicit && trustExplicit && isExecutableFile(explicit)) {
+    // A caller that set PULUMI_CLI itself (offlineEnv) already ran it: no `pulumi version` again.
+    return { binary: explicit, version: undefined, source: "PULUMI_CLI" };
+  }
   if (explicit) {
     const version = versionOf(explicit);
     if (!version)

@@ -100,7 +100,7 @@ async function serveProgram(program, projectDir) {
 
 async function main() {
   const { program, pulumiArgs } = parseArgs(process.argv.slice(2));
-  const cli = findPulumiCli({ build: false, npm: false });
+  const cli = findPulumiCli({ build: false, npm: false, trustExplicit: true });
   if (!cli) throw new Error(`${NOT_FOUND_HELP}\n(run \`node scripts/cli/pulumi-cli.js ensure\`)`);
   const env = { PULUMI_SKIP_UPDATE_CHECK: "true", ...process.env };
   supplyLauncher(cli, env);
