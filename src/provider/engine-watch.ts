@@ -76,7 +76,12 @@ export function isDynamicProviderHost(script: string | undefined): boolean {
 /** A pipe (what the CLI gives a plugin) or a socket (what Node's child_process gives a child). */
 function stdinIsPipe(): boolean {
   try {
-    const stat = fs.fstatSync(0);
+    // `bigint: true` on purpose: a plain fstatSync writes the process-wide stat buffer that
+    // fs.realpathSync reads back for path parts it has cached, and a FIFO or socket left there
+    // makes it stop resolving symlinks (Node 20). Modules would then load twice, once by their
+    // real path and once through a symlinked node_modules, each with its own process-wide state
+    // (the run's listing: a census and its users listed the deployment twice).
+    const stat = fs.fstatSync(0, { bigint: true });
     return stat.isFIFO() || stat.isSocket();
   } catch {
     return false;

@@ -2,13 +2,16 @@
 // when its parent dies (the CLI killed) or when its stdin pipe closes, and runs on while neither
 // happens. The same through the real CLI: test/e2e/first-contact.test.ts.
 import { spawn, type ChildProcess } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
 import { isDynamicProviderHost } from "../../../src/provider/engine-watch";
 import { waitUntilGone } from "../../helpers/processes";
 
 jest.setTimeout(60_000);
 
-const WATCH = path.join(__dirname, "..", "..", "..", "src", "provider", "engine-watch.ts");
+const REPO_ROOT = path.join(__dirname, "..", "..", "..");
+const WATCH = path.join(REPO_ROOT, "src", "provider", "engine-watch.ts");
 
 /** A process that starts the watch (checking its parent every 50 ms) and then only lives. */
 const WATCHED = `
@@ -86,6 +89,30 @@ describe("engine watch", () => {
     child.kill("SIGTERM");
     await exited(child);
   });
+});
+
+test("starting the watch leaves module resolution alone (symlinked node_modules, stdin a pipe)", async () => {
+  // A project whose node_modules is a symlink, as the e2e projects have: every module must still
+  // load by its real path, once (Node's realpathSync reads a stat buffer the watch must not touch).
+  const dir = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), "wacht-watch-resolve-")));
+  try {
+    fs.symlinkSync(path.join(REPO_ROOT, "node_modules"), path.join(dir, "node_modules"), "dir");
+    const script = `
+      const { createRequire } = require("node:module");
+      const fromProject = createRequire(${JSON.stringify(path.join(dir, "index.js"))});
+      fromProject("yaml");
+      require(${JSON.stringify(WATCH)}).watchEngine();
+      fromProject("jsonc-parser");
+      const loaded = Object.keys(require.cache).filter((k) => k.startsWith(${JSON.stringify(dir)}));
+      console.log("through the symlink: " + JSON.stringify(loaded));
+      process.exit(0);
+    `;
+    const child = spawn(process.execPath, nodeArgs(script), { stdio: ["pipe", "pipe", "inherit"] });
+    expect(await line(child, /^through the symlink:/)).toBe("through the symlink: []");
+    await exited(child);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 describe("isDynamicProviderHost", () => {
