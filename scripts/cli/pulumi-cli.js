@@ -372,6 +372,7 @@ if (require.main === module) {
     } else if (command === "ensure") {
       const cli = findPulumiCli();
       if (!cli) throw new Error(NOT_FOUND_HELP);
+      require("./yaml-host").ensureYamlHost(cli); // the YAML language host, beside our CLI build
       console.log(cli.binary);
       for (const line of describe(cli, supplyLauncher(cli))) console.error(line);
     } else {

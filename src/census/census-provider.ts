@@ -9,7 +9,7 @@
 // listing each step judges from is the run's, shared with the User provider's delta refresh in
 // the same process (src/provider/run-listings.ts): the first census step of a run uses it, a
 // later step of the same process lists anew.
-import * as pulumi from "@pulumi/pulumi";
+import type * as pulumi from "@pulumi/pulumi";
 import { WachtClient } from "../client/wacht-client";
 import {
   readStackConfig,
@@ -20,6 +20,7 @@ import { canonicalJson } from "../client/canonical-json";
 import { jsonEqual } from "../diff/json-equal";
 import type { DeploymentListing } from "../provider/deployment-listing";
 import { watchEngineInDynamicHost } from "../provider/engine-watch";
+import { info, warn } from "../provider/log";
 import { processListings, RunListings } from "../provider/run-listings";
 import { UNKNOWN } from "../schema/user-fields";
 import {
@@ -198,7 +199,7 @@ export class WachtUserCensusProvider {
   private warnOnce(message: string): void {
     if (this.warned.has(message)) return;
     this.warned.add(message);
-    void pulumi.log.warn(message);
+    warn(message);
   }
 
   /**
@@ -228,7 +229,7 @@ export class WachtUserCensusProvider {
       for (const account of undeclared) run.invalidate(account.id);
       const updated = await disableAccounts(client, undeclared);
       inspected = { ...inspected, ...updated };
-      void pulumi.log.info(
+      info(
         `wacht.UserCensus: disabled ${undeclared.length} undeclared account${undeclared.length === 1 ? "" : "s"}: ${undeclared.map((a) => a.id).join(", ")}`,
       );
     }

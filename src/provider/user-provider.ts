@@ -15,6 +15,7 @@ import {
   type StackConfigValues,
 } from "../config/provider-config";
 import { diffUser } from "../diff/user-diff";
+import { changedProperties } from "./diff-properties";
 import { withoutValues } from "../schema/check-failures";
 import { REQUEST_PARTS_LIMIT_BYTES } from "../schema/user-fields";
 import type { UserDeclaration, UserOutputs } from "../schema/user-state";
@@ -162,10 +163,19 @@ export class WachtUserProvider implements ShimmedProvider<UserDeclaration, State
   }
 
   /** Pure field-level diff against the last read state; no network request. */
-  async diff(_id: string, olds: State, news: UserDeclaration): Promise<pulumi.dynamic.DiffResult> {
+  async diff(
+    _id: string,
+    olds: State,
+    news: UserDeclaration,
+  ): Promise<pulumi.dynamic.DiffResult & { changedProperties: string[] }> {
     this.settings();
     const result = diffUser(olds, news);
-    return { changes: result.changes, replaces: result.replaces, deleteBeforeReplace: false };
+    return {
+      changes: result.changes,
+      replaces: result.replaces,
+      deleteBeforeReplace: false,
+      changedProperties: changedProperties(result, news.passwordVersion !== undefined),
+    };
   }
 
   /** Finds, adopts or creates the user, then PATCHes the declared fields that differ (or none). */
