@@ -72,7 +72,10 @@ export interface UserPhoneOutput {
   verified: boolean;
 }
 
-/** A segment (organization, workspace or user) the user belongs to. */
+/**
+ * A segment the user is in: a targeting label, NOT a membership (roles live on organization and
+ * workspace memberships: docs/wacht-memberships.md §1).
+ */
 export interface UserSegmentOutput {
   id: string;
   name: string;
