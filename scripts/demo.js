@@ -3,7 +3,9 @@
 // local Wacht emulator, seeded with the example's users (kept in .demo/emulator-state.json, so a
 // second run shows a no-op). The Pulumi CLI is found or built by scripts/cli/pulumi-cli.js (Go
 // module proxy → ~/.cache/pulumi-wacht) and runs offline: a file backend and PULUMI_HOME under
-// .demo/, passphrase secrets, no Pulumi Cloud login, no update check, no plugin download.
+// .demo/, passphrase secrets, no Pulumi Cloud login, no update check, no plugin download. A
+// preflight (scripts/preflight.js) first proves in a few seconds that the engine can start the
+// provider, and stops with the fix when it cannot.
 // Only on a machine with neither Go nor internet does it fall back to the engine-path harness
 // (scripts/demo-offline.ts), and it says so.
 "use strict";
@@ -11,6 +13,7 @@ const { spawn, spawnSync } = require("node:child_process");
 const fs = require("node:fs");
 const path = require("node:path");
 const { findPulumiCli, offlineEnv, NOT_FOUND_HELP } = require("./cli/pulumi-cli");
+const { preflight, PreflightError } = require("./preflight");
 
 const root = path.resolve(__dirname, "..");
 const demoDir = path.join(root, ".demo");
@@ -45,7 +48,8 @@ async function main() {
     runOffline();
     return;
   }
-  console.log(`Pulumi CLI ${cli.version} (${cli.source}: ${cli.binary})`);
+  // A few seconds that prove the engine can start the provider, before the demo's own run.
+  for (const line of await preflight({ cli })) console.log(line);
   fs.mkdirSync(path.join(demoDir, "state"), { recursive: true });
 
   const { startEmulator } = require(path.join(root, "dist", "emulator"));
@@ -70,8 +74,6 @@ async function main() {
     }),
     PULUMI_NODEJS_TRANSPILE_ONLY: "true",
   };
-  // The npm package's CLI runs through node: pulumi-inline takes the binary from PULUMI_CLI only.
-  if (cli.prefix.length > 0) delete env.PULUMI_CLI;
   // Asynchronous on purpose: the emulator answers from this process's event loop.
   const pulumi = async (args, opts = {}) => {
     const shown = `pulumi ${args.join(" ")}`.replace(apiKey, "[secret]");
@@ -112,5 +114,7 @@ async function main() {
 
 main().catch((err) => {
   console.error(err instanceof Error ? err.message : err);
+  if (err instanceof PreflightError)
+    console.error("Preflight failed: the demo cannot run until this is fixed.");
   process.exitCode = 1;
 });

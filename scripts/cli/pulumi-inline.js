@@ -12,11 +12,18 @@
 // with @pulumi/pulumi (the program's own copy is used, and the engine starts the dynamic-provider
 // plugin there). Commands that run no program (stack, config, ...) are passed straight through.
 // Exits with the CLI's exit code; SIGINT/SIGTERM are forwarded to the CLI.
+//
+// Nothing it runs reaches the internet on its own: it supplies this project's dynamic-provider
+// launcher when the CLI has none (scripts/cli/pulumi-cli.js supplyLauncher; otherwise the engine
+// would try to download a `pulumi-nodejs` plugin from GitHub), never falls back to the `pulumi`
+// npm package (which downloads a CLI), and turns off the CLI's update check unless
+// PULUMI_SKIP_UPDATE_CHECK is set. The backend is the caller's (`pulumi login`,
+// PULUMI_BACKEND_URL).
 "use strict";
 const { spawn } = require("node:child_process");
 const os = require("node:os");
 const path = require("node:path");
-const { findPulumiCli, NOT_FOUND_HELP } = require("./pulumi-cli");
+const { findPulumiCli, supplyLauncher, NOT_FOUND_HELP } = require("./pulumi-cli");
 
 /** Commands that run the program, and so need the language runtime. */
 const PROGRAM_COMMANDS = new Set(["up", "update", "preview", "pre", "refresh", "destroy", "down"]);
@@ -93,16 +100,18 @@ async function serveProgram(program, projectDir) {
 
 async function main() {
   const { program, pulumiArgs } = parseArgs(process.argv.slice(2));
-  const cli = findPulumiCli({ build: false });
+  const cli = findPulumiCli({ build: false, npm: false, trustExplicit: true });
   if (!cli) throw new Error(`${NOT_FOUND_HELP}\n(run \`node scripts/cli/pulumi-cli.js ensure\`)`);
+  const env = { PULUMI_SKIP_UPDATE_CHECK: "true", ...process.env };
+  supplyLauncher(cli, env);
   const projectDir = process.cwd();
-  const args = [...cli.prefix, ...pulumiArgs];
+  const args = [...pulumiArgs];
   let served;
   if (program && PROGRAM_COMMANDS.has(pulumiArgs[0])) {
     served = await serveProgram(loadProgram(program, projectDir), projectDir);
     args.push(`--client=${served.address}`, "--exec-kind", "auto.inline");
   }
-  const child = spawn(cli.binary, args, { stdio: "inherit" });
+  const child = spawn(cli.binary, args, { stdio: "inherit", env });
   const forward = (signal) => () => child.kill(signal);
   process.on("SIGINT", forward("SIGINT"));
   process.on("SIGTERM", forward("SIGTERM"));

@@ -18,6 +18,7 @@ import {
 } from "../config/provider-config";
 import { canonicalJson } from "../client/canonical-json";
 import { jsonEqual } from "../diff/json-equal";
+import { watchEngineInDynamicHost } from "../provider/engine-watch";
 import { info, warn } from "../provider/log";
 import {
   processListings,
@@ -273,5 +274,6 @@ export class WachtUserCensusProvider {
 
 /** Called by the shim, once per provider process: the census shares the process's listings. */
 export function createCensusProvider(): WachtUserCensusProvider {
+  watchEngineInDynamicHost();
   return new WachtUserCensusProvider(processListings());
 }

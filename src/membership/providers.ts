@@ -3,6 +3,7 @@
 // resource type, each a provider of one scope on the process's shared runtime (one member and
 // role listing per parent per run), whose calls run with their resource type as the logging
 // context (src/provider/log.ts).
+import { watchEngineInDynamicHost } from "../provider/engine-watch";
 import { withResource } from "../provider/log";
 import type { ShimmedProvider } from "../provider/shim";
 import { MemberRoleProvider } from "./member-role-provider";
@@ -14,6 +15,7 @@ type Impl = MembershipProvider | MemberRoleProvider;
 
 /** The engine-facing provider: every call of `impl` runs with `type` as the current resource. */
 export function dynamicFrontDoor(impl: Impl, type: string): ShimmedProvider {
+  watchEngineInDynamicHost();
   const ref = { type };
   return {
     configure: (req) => impl.configure(req),

@@ -3,6 +3,7 @@
 // on from the first line of stdout; nothing else may ever be printed there.
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
+import { watchEngine } from "../provider/engine-watch";
 import { connectEngine } from "../provider/log";
 import { serve } from "./server";
 
@@ -24,6 +25,7 @@ async function main(args: readonly string[]): Promise<void> {
     process.exit(2);
   }
   connectEngine(engine);
+  watchEngine(); // end with the engine: a killed CLI does not stop its plugins (ADR 0015)
   const { port } = await serve(packageVersion());
   process.stdout.write(`${port}\n`);
 }

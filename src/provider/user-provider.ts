@@ -19,6 +19,7 @@ import type { UserDeclaration, UserOutputs } from "../schema/user-state";
 import { checkUser } from "./check-user";
 import { createUser } from "./create";
 import { deleteUser } from "./delete";
+import { watchEngineInDynamicHost } from "./engine-watch";
 import { preloadImage } from "./image-file";
 import { LiveUsers } from "./live/live-users";
 import { processListings, RunListings } from "./live/run-listings";
@@ -152,5 +153,6 @@ export class WachtUserProvider implements ShimmedProvider<UserDeclaration, State
 
 /** Creates a provider instance (called by the shim, once per provider process and config). */
 export function createUserProvider(): WachtUserProvider {
+  watchEngineInDynamicHost();
   return new WachtUserProvider(processListings());
 }

@@ -1,7 +1,7 @@
 jest.setTimeout(600_000);
 
 // Interrupted runs: `pulumi up` of 200 new users is stopped part-way, once with SIGINT (Ctrl-C)
-// and once with SIGKILL (a killed CI runner). Then the recovery the README documents:
+// and once with SIGKILL (a killed CI runner). Then the recovery docs/lifecycle.md documents:
 //   pulumi cancel --yes                             (after a kill only: removes the dead run's lock;
 //                                                    with a file backend, if it fails with
 //                                                    "failed to load checkpoint: EOF", first delete
@@ -51,8 +51,11 @@ async function interruptAfterPosts(s: Stage, signal: "SIGINT" | "SIGKILL", posts
       throw new Error(`fewer than ${posts} POSTs in 240 s:\n${run.output()}`);
     await new Promise((r) => setTimeout(r, 20));
   }
-  // SIGINT goes to the CLI (as a terminal's Ctrl-C does, to the whole group); SIGKILL kills the
-  // CLI, the program and the provider plugin at once.
+  // The signal goes to the process group of pulumi-inline.js: the CLI and the program it serves
+  // (as a terminal's Ctrl-C goes to the whole foreground group). The CLI starts the provider
+  // plugin in a process group of its own, so a SIGKILL does not reach it: after a SIGINT the CLI
+  // stops it; after a SIGKILL the provider ends by itself within seconds, once it sees its engine
+  // gone (src/provider/engine-watch.ts; proven in first-contact.test.ts).
   process.kill(-run.child.pid!, signal);
   const code = await run.done;
   return { code, output: run.output() };
@@ -106,7 +109,7 @@ describe.each([
       let cancel = await s.project.run(["cancel", "--yes", "--non-interactive"]);
       if (/failed to load checkpoint: EOF/.test(cancel.all)) {
         // The kill cut the file backend's write of the checkpoint's metadata sidecar (seen about
-        // once in five kills): the README says to delete the empty <stack>.json.attrs; the
+        // once in five kills): docs/lifecycle.md says to delete the empty <stack>.json.attrs; the
         // checkpoint itself is whole.
         const attrs = path.join(
           s.project.dir,

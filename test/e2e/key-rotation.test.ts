@@ -1,11 +1,12 @@
 jest.setTimeout(300_000);
 
-// A rotated API key through the real CLI (README "Configuration"). The engine refreshes with the
+// A rotated API key through the real CLI (docs/configuration.md). The engine refreshes with the
 // provider configuration recorded in state by the last `up`, so after
 // `pulumi config set --secret wacht:apiKey NEW` a `pulumi refresh` or `up --refresh` still sends
 // the OLD key; one plain `pulumi up` (or `pulumi refresh --run-program`) records the new one. A
 // key passed by environment (WACHT_API_KEY, as the GitOps workflows do) is read by the provider
-// process at call time, so rotating it needs nothing else.
+// process at call time, so rotating it needs nothing else. The default provider's state entry
+// holds the whole stack config: each value in plaintext unless it was set with --secret.
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -109,8 +110,20 @@ describe("the API key in stack config: rotation, and where the engine stores it"
     const { emu, project } = await setUp();
     cleanup.push(() => emu.close());
     await project.config("wacht:apiKey", OLD_KEY); // without --secret: the mistake to avoid
+    // The engine copies the WHOLE stack config there, every namespace (docs/configuration.md).
+    await project.config("other:note", "plain-note-e2e");
+    await project.config("adminPassword", "Secret-Password-e2e-1!", true);
     expectSuccess(await project.run(["up", "--yes", "--non-interactive"]));
     const plain = await project.exportState();
+    expect(plain.text).not.toContain("Secret-Password-e2e-1!");
+    const defaultProvider = plain.deployment.resources.find(
+      (r) => r.type === "pulumi:providers:pulumi-nodejs",
+    )!;
+    expect(defaultProvider.inputs).toMatchObject({
+      "other:note": "plain-note-e2e",
+      "wacht-e2e:adminPassword": { ciphertext: expect.any(String) },
+      "wacht:baseUrl": emu.url,
+    });
     const holders = plain.deployment.resources.filter((r) => JSON.stringify(r).includes(OLD_KEY));
     expect(holders.map((r) => r.type)).toEqual(["pulumi:providers:pulumi-nodejs"]);
     expect(holders[0]!.inputs).toMatchObject({ "wacht:apiKey": OLD_KEY });

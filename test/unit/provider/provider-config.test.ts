@@ -1,5 +1,5 @@
 // Provider settings: stack config first, the environment at call time, and clear errors that name
-// the config key (README "Configuration").
+// the config key (docs/configuration.md).
 import {
   resolveProviderSettings,
   MISSING_API_KEY_MESSAGE,

@@ -1,6 +1,7 @@
-// The README's field tables stay in step with the field table (src/schema/user-field-table.ts):
-// every field is documented, every documented argument exists, the create-only row lists exactly
-// the create-only fields, and the outputs paragraph names every scalar output.
+// The `User` reference's field tables (docs/user-reference.md, linked from the README) stay in
+// step with the field table (src/schema/user-field-table.ts): every field is documented, every
+// documented argument exists, the create-only row lists exactly the create-only fields, and the
+// outputs paragraph names every scalar output.
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { USER_FIELDS } from "../../../src/schema/user-field-table";
@@ -10,13 +11,16 @@ import {
   PROFILE_FIELDS,
 } from "../../../src/schema/user-field-lists";
 
-const readme = readFileSync(path.join(__dirname, "..", "..", "..", "README.md"), "utf8");
+const reference = readFileSync(
+  path.join(__dirname, "..", "..", "..", "docs", "user-reference.md"),
+  "utf8",
+);
 
-/** The section of the README under `heading`, up to the next heading of any level. */
+/** The section of the reference under `heading`, up to the next heading of any level. */
 function section(heading: string): string {
-  const start = readme.indexOf(`${heading}\n`);
+  const start = reference.indexOf(`${heading}\n`);
   expect(start).toBeGreaterThanOrEqual(0);
-  const rest = readme.slice(start + heading.length + 1);
+  const rest = reference.slice(start + heading.length + 1);
   const end = rest.search(/^#{2,4} /m);
   return end === -1 ? rest : rest.slice(0, end);
 }
@@ -35,11 +39,11 @@ function firstColumnNames(text: string): string[] {
 const SETTINGS = INPUT_PROPERTIES.filter((name) => !(name in USER_FIELDS));
 
 const documented = [
-  ...firstColumnNames(section("### Which user")),
-  ...firstColumnNames(section("### Managed fields (updated in place)")),
+  ...firstColumnNames(section("## Which user")),
+  ...firstColumnNames(section("## Managed fields (updated in place)")),
 ];
 
-describe("README field tables", () => {
+describe("the User reference's field tables", () => {
   it("document every field of the table", () => {
     for (const name of Object.keys(USER_FIELDS)) expect(documented).toContain(name);
   });
@@ -50,14 +54,14 @@ describe("README field tables", () => {
   });
 
   it("list exactly the create-only fields as create-only", () => {
-    const row = section("### Which user")
+    const row = section("## Which user")
       .split("\n")
       .find((line) => line.includes("create-only"));
     expect(firstColumnNames(row ?? "").sort()).toEqual([...CREATE_ONLY_FIELDS].sort());
   });
 
   it("name every scalar output", () => {
-    const outputs = section("### Outputs");
+    const outputs = section("## Outputs");
     for (const name of PROFILE_FIELDS) expect(outputs).toContain(`\`${name}\``);
   });
 });
