@@ -19,6 +19,8 @@ import {
 import { canonicalJson } from "../client/canonical-json";
 import { jsonEqual } from "../diff/json-equal";
 import type { DeploymentListing } from "../provider/deployment-listing";
+import { dynamicFrontDoor } from "../provider/dynamic-front-door";
+import type { ShimmedProvider } from "../provider/shim";
 import { processListings, RunListings } from "../provider/run-listings";
 import { UNKNOWN } from "../schema/user-fields";
 import {
@@ -267,7 +269,10 @@ export class WachtUserCensusProvider {
   }
 }
 
-/** Called by the shim, once per provider process: the census shares the process's listings. */
-export function createCensusProvider(): WachtUserCensusProvider {
-  return new WachtUserCensusProvider(processListings());
+/**
+ * Called by the shim, once per provider process: the census, behind the dynamic front door,
+ * shares the process's listings.
+ */
+export function createCensusProvider(): ShimmedProvider {
+  return dynamicFrontDoor(new WachtUserCensusProvider(processListings()), "wacht.UserCensus");
 }

@@ -8,6 +8,7 @@ import type {
   InspectedUser,
   UndeclaredPolicy,
 } from "./census-inputs";
+import { RESOURCE_URN_KEY, resourceUrnInput } from "../resource/resource-urn";
 import { userCensusProviderShim } from "./shim";
 
 /** The declaration of a census. */
@@ -44,6 +45,7 @@ export class UserCensus extends pulumi.dynamic.Resource {
         undeclaredAccounts: undefined,
         disabledAccounts: undefined,
         inspected: undefined,
+        [RESOURCE_URN_KEY]: resourceUrnInput(name, "pulumi-nodejs:dynamic/wacht:UserCensus", opts),
       },
       opts,
       "wacht",

@@ -23,6 +23,7 @@ import { checkUser } from "./check-user";
 import { createUser } from "./create";
 import { deleteUser } from "./delete";
 import { DeltaRefresh } from "./delta-refresh";
+import { dynamicFrontDoor } from "./dynamic-front-door";
 import { preloadImage } from "./image-file";
 import { PasswordVault } from "./password-vault";
 import { readUser } from "./read";
@@ -197,7 +198,10 @@ export class WachtUserProvider implements ShimmedProvider<UserDeclaration, State
   }
 }
 
-/** Creates a provider instance (called by the shim, once per provider process and config). */
-export function createUserProvider(): WachtUserProvider {
-  return new WachtUserProvider(processListings());
+/**
+ * Creates a provider instance behind the dynamic front door (called by the shim, once per
+ * provider process and config).
+ */
+export function createUserProvider(): ShimmedProvider<UserDeclaration, State> {
+  return dynamicFrontDoor(new WachtUserProvider(processListings()), "wacht.User");
 }

@@ -1,0 +1,96 @@
+// The dynamic front door: what the Node dynamic-provider host calls, in front of an implementation
+// (WachtUserProvider, WachtUserCensusProvider). The host passes no URN to the methods, so the
+// program passes it as an internal input (src/resource/resource-urn.ts). Here it is taken out of
+// the inputs and states before the implementation sees them (its rules and digests never see it),
+// kept in the outputs (a refresh and a delete get only those), and every call runs inside the
+// resource's logging context, so a warning is attached to the resource it is about
+// (src/provider/log.ts). A state written before the key existed has none: its calls log without a
+// resource until the next update writes it.
+import { RESOURCE_URN_KEY } from "../resource/resource-urn";
+import { UNKNOWN } from "../schema/user-fields";
+import type { ShimmedProvider } from "./shim";
+
+type Props = Record<string, unknown>;
+
+/** Runs `fn` in the context of resource `ref` (the logging seam's `withResource`). */
+export type WithResource = <T>(
+  ref: { urn?: string; name?: string; type: string },
+  fn: () => Promise<T>,
+) => Promise<T>;
+
+/** Until the logging seam is in: calls run without a resource context. */
+const noContext: WithResource = (_ref, fn) => fn();
+
+/** The URN carried by `props`, if it is one (an unknown at preview is none). */
+function urnOf(props: unknown): string | undefined {
+  const value = (props as Props | undefined)?.[RESOURCE_URN_KEY];
+  return typeof value === "string" && value.startsWith("urn:") && value !== UNKNOWN
+    ? value
+    : undefined;
+}
+
+/** `props` without the URN key (the implementation's view). */
+function without<T>(props: T): T {
+  if (props === null || typeof props !== "object" || !(RESOURCE_URN_KEY in props)) return props;
+  const rest = { ...(props as Props) };
+  delete rest[RESOURCE_URN_KEY];
+  return rest as T;
+}
+
+/** `props` with the URN kept (when known). */
+function keeping<T>(props: T, urn: string | undefined): T {
+  if (urn === undefined || props === null || typeof props !== "object") return props;
+  return { ...(props as Props), [RESOURCE_URN_KEY]: urn } as T;
+}
+
+/** The resource name of a URN: its last `::` segment. */
+export function nameOfUrn(urn: string): string {
+  return urn.slice(urn.lastIndexOf("::") + 2);
+}
+
+/**
+ * The implementation behind the dynamic front door: URNs out of the inputs, into the outputs, and
+ * each call inside its resource's logging context. `type` is the resource type users know
+ * (`wacht.User`); `withResource` is the logging seam's.
+ */
+export function dynamicFrontDoor<I, S>(
+  impl: ShimmedProvider<I, S>,
+  type: string,
+  withResource: WithResource = noContext,
+): ShimmedProvider<I, S> {
+  const within = <T>(urn: string | undefined, fn: () => Promise<T>): Promise<T> =>
+    withResource(urn === undefined ? { type } : { urn, name: nameOfUrn(urn), type }, fn);
+  return {
+    configure: (req) => impl.configure(req),
+    check: async (olds, news) => {
+      const urn = urnOf(news);
+      const result = await within(urn, () => impl.check(without(olds), without(news)));
+      // An unknown URN (preview, when a key it waits for is unknown) passes through as it came.
+      const kept = urn ?? (news[RESOURCE_URN_KEY] === UNKNOWN ? UNKNOWN : undefined);
+      return result.inputs === undefined || kept === undefined
+        ? result
+        : { ...result, inputs: { ...(result.inputs as Props), [RESOURCE_URN_KEY]: kept } };
+    },
+    diff: (id, olds, news) =>
+      within(urnOf(news) ?? urnOf(olds), () => impl.diff(id, without(olds), without(news))),
+    create: async (inputs) => {
+      const urn = urnOf(inputs);
+      const result = await within(urn, () => impl.create(without(inputs)));
+      return { ...result, outs: keeping(result.outs as Props | undefined, urn) };
+    },
+    read: async (id, state) => {
+      const urn = urnOf(state);
+      const result = await within(urn, () => impl.read(id, without(state)));
+      const read = { ...result, props: keeping(result.props as Props | undefined, urn) };
+      return result.inputs === undefined
+        ? read
+        : { ...read, inputs: keeping(result.inputs as Props, urn) };
+    },
+    update: async (id, olds, news) => {
+      const urn = urnOf(news) ?? urnOf(olds);
+      const result = await within(urn, () => impl.update(id, without(olds), without(news)));
+      return { ...result, outs: keeping(result.outs as Props | undefined, urn) };
+    },
+    delete: (id, state) => within(urnOf(state), () => impl.delete(id, without(state))),
+  };
+}
