@@ -53,9 +53,7 @@ it("takes the URN out of what the implementation sees and keeps it in the output
   expect(created.outs).toEqual({ userId: "1", [RESOURCE_URN_KEY]: URN });
   const state = created.outs as Props;
   expect((await door.read("1", state)).props).toEqual(created.outs);
-  expect(
-    ((await door.update("1", state, checked.inputs as Props))).outs,
-  ).toEqual(created.outs);
+  expect((await door.update("1", state, checked.inputs as Props)).outs).toEqual(created.outs);
   await door.diff("1", state, checked.inputs as Props);
   await door.delete("1", state);
   for (const call of seen) {
