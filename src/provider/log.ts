@@ -1,8 +1,130 @@
-// Warnings from the provider process. pulumi.log reports to the engine when one is attached and
-// falls back to stderr otherwise, which the engine shows as diagnostics for dynamic providers.
+// Warnings and info from the provider, attached to the resource they concern (the logging seam,
+// docs/decisions/0013-native-provider.md). A front door runs each engine call inside
+// `withResource(ref, fn)`; `warn`/`info` called anywhere below it (no parameter threaded through
+// the lifecycle steps) find that resource through an AsyncLocalStorage context.
+//
+// Delivery: when the process knows the engine's address (`connectEngine`, called by a front door
+// from the plugin's argument), a message goes to the engine's Log RPC with the resource's URN, so
+// the CLI prints it under that resource. Otherwise it goes through pulumi.log, which falls back to
+// stderr when no engine is attached (docs/pulumi-engine.md §5), prefixed with the resource's type
+// and name so that it still says whom it concerns. `withResource` waits for its messages before
+// it returns, so an engine call's warnings reach the engine before its answer does.
+import { AsyncLocalStorage } from "node:async_hooks";
+import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
+import type * as grpcT from "@grpc/grpc-js";
+import type * as engineRpcT from "@pulumi/pulumi/proto/engine_grpc_pb";
+import type * as enginePbT from "@pulumi/pulumi/proto/engine_pb";
 
-/** Emits a warning that users see in `pulumi up` / `refresh` output. */
+/** The resource a message concerns. */
+export interface ResourceRef {
+  /** The resource's URN, when the front door knows it. */
+  urn?: string;
+  /** The resource's name (the URN's last part). */
+  name?: string;
+  /** The type as users know it: `wacht.User`, `wacht:index:User`, … */
+  type: string;
+}
+
+/** Where a message goes: the engine's Log RPC (resolves once the engine has it). */
+export type LogSink = (
+  severity: "warning" | "info",
+  message: string,
+  urn?: string,
+) => Promise<void>;
+
+interface Context {
+  ref: ResourceRef;
+  pending: Promise<void>[];
+}
+
+const context = new AsyncLocalStorage<Context>();
+let sink: LogSink | undefined;
+
+/** How long `withResource` waits for its messages to reach the engine. */
+const FLUSH_TIMEOUT_MS = 5_000;
+
+/** The type named when no front door set a resource (the dynamic `wacht.User`'s steps). */
+const DEFAULT_TYPE = "wacht.User";
+
+/** The resource a URN names: `urn:pulumi:<stack>::<project>::<type>::<name>`. */
+export function refFromUrn(urn: string): ResourceRef {
+  const parts = urn.split("::");
+  const types = (parts[2] ?? "").split("$");
+  return { urn, name: parts[3], type: types[types.length - 1] ?? "" };
+}
+
+/** Runs `fn` with `ref` as the current resource, then waits for the messages it logged. */
+export async function withResource<T>(ref: ResourceRef, fn: () => Promise<T>): Promise<T> {
+  const ctx: Context = { ref, pending: [] };
+  try {
+    return await context.run(ctx, fn);
+  } finally {
+    await flush(ctx);
+  }
+}
+
+async function flush(ctx: Context): Promise<void> {
+  if (ctx.pending.length === 0) return;
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, FLUSH_TIMEOUT_MS);
+  });
+  await Promise.race([Promise.allSettled(ctx.pending), timeout]);
+  clearTimeout(timer);
+}
+
+/** Sends every message to `deliver` from now on (undefined: back to pulumi.log). */
+export function setLogSink(deliver: LogSink | undefined): void {
+  sink = deliver;
+}
+
+/** A warning users see, attached to the current resource. */
 export function warn(message: string): void {
-  void pulumi.log.warn(`wacht.User: ${message}`);
+  emit("warning", message);
+}
+
+/** Information users see (`pulumi up` prints it), attached to the current resource. */
+export function info(message: string): void {
+  emit("info", message);
+}
+
+function emit(severity: "warning" | "info", message: string): void {
+  const ctx = context.getStore();
+  const ref = ctx?.ref ?? { type: DEFAULT_TYPE };
+  const who = ref.name === undefined ? ref.type : `${ref.type} "${ref.name}"`;
+  const named = `${who}: ${message}`;
+  if (sink === undefined) {
+    void (severity === "warning" ? pulumi.log.warn(named) : pulumi.log.info(named));
+    return;
+  }
+  // With a URN the engine prints the message under the resource: no need to name it again.
+  const sent = sink(severity, ref.urn === undefined ? named : message, ref.urn).catch(() => {
+    process.stderr.write(`${severity}: ${named}\n`); // the engine could not take it
+  });
+  ctx?.pending.push(sent);
+}
+
+/**
+ * Delivers messages to the engine at `address` (its Log RPC) from now on. The stubs and grpc-js
+ * are @pulumi/pulumi's own (one instance for both, as its dynamic-provider host does).
+ */
+export function connectEngine(address: string): void {
+  /* eslint-disable @typescript-eslint/no-require-imports */
+  const pulumiDir = path.dirname(require.resolve("@pulumi/pulumi/package.json"));
+  const grpc = require(require.resolve("@grpc/grpc-js", { paths: [pulumiDir] })) as typeof grpcT;
+  const rpc = require("@pulumi/pulumi/proto/engine_grpc_pb") as typeof engineRpcT;
+  const pb = require("@pulumi/pulumi/proto/engine_pb") as typeof enginePbT;
+  /* eslint-enable @typescript-eslint/no-require-imports */
+  const client = new rpc.EngineClient(address, grpc.credentials.createInsecure());
+  setLogSink(
+    (severity, message, urn) =>
+      new Promise<void>((resolve, reject) => {
+        const req = new pb.LogRequest();
+        req.setSeverity(severity === "warning" ? pb.LogSeverity.WARNING : pb.LogSeverity.INFO);
+        req.setMessage(message);
+        if (urn !== undefined) req.setUrn(urn);
+        client.log(req, (err) => (err ? reject(err) : resolve()));
+      }),
+  );
 }
