@@ -26,12 +26,7 @@ export {
 } from "./roster/roster-file";
 export type { ConfigRef } from "./roster/config-ref";
 export { UserCensus, type UserCensusArgs } from "./census/user-census";
-export type {
-  CensusAccount,
-  CensusSelector,
-  InspectedUser,
-  UndeclaredPolicy,
-} from "./census/census-inputs";
+export type { CensusAccount, CensusSelector, UndeclaredPolicy } from "./census/census-inputs";
 export {
   exportUsers,
   EXPORT_FORMATS,

@@ -9,6 +9,8 @@
 // an int64. `adopt.email` and `emailAddress` share one key space, as do `adopt.username` and
 // `username`: adopting an account and creating one with its email are the same account.
 
+import { canonicalUserId } from "./user-id";
+
 /** The declaration fields that name an account. */
 export interface AccountKeyFields {
   userId?: unknown;
@@ -28,14 +30,6 @@ export interface AccountClaim {
   label: string;
 }
 
-function canonicalId(id: string): string {
-  try {
-    return BigInt(id).toString();
-  } catch {
-    return id;
-  }
-}
-
 function text(value: unknown): string | undefined {
   return typeof value === "string" && value.trim() !== "" ? value.trim() : undefined;
 }
@@ -47,7 +41,7 @@ export function accountClaims(decl: AccountKeyFields): AccountClaim[] {
     claims.push({ key: `${kind}:${value}`, path, label: `${path.join(".")} ${value}` });
   };
   const userId = text(decl.userId);
-  if (userId !== undefined) add("id", canonicalId(userId), ["userId"]);
+  if (userId !== undefined) add("id", canonicalUserId(userId), ["userId"]);
   const adopt =
     decl.adopt !== null && typeof decl.adopt === "object"
       ? (decl.adopt as Record<string, unknown>)

@@ -105,7 +105,6 @@ describe("wacht.UserCensus through the real dynamic-provider host reports, then 
         id: MALLORY,
         email: "mallory@corp.example",
         username: "mallory",
-        createdAt: expect.any(String),
       },
     ]);
     expect(JSON.stringify(read.properties)).not.toContain("SECRET-1234");
