@@ -20,6 +20,7 @@ import { canonicalJson } from "../client/canonical-json";
 import { jsonEqual } from "../diff/json-equal";
 import type { DeploymentListing } from "../provider/deployment-listing";
 import { dynamicFrontDoor } from "../provider/dynamic-front-door";
+import { info, warn } from "../provider/log";
 import type { ShimmedProvider } from "../provider/shim";
 import { processListings, RunListings } from "../provider/run-listings";
 import { UNKNOWN } from "../schema/user-fields";
@@ -231,7 +232,7 @@ export class WachtUserCensusProvider {
   private warnOnce(message: string): void {
     if (this.warned.has(message)) return;
     this.warned.add(message);
-    void pulumi.log.warn(message);
+    warn(message);
   }
 
   /**
@@ -262,9 +263,7 @@ export class WachtUserCensusProvider {
       this.stats.disableRequests += undeclared.length;
       for (const account of undeclared) run.invalidate(account.id);
       await disableAccounts(client, undeclared, disabled);
-      void pulumi.log.info(
-        disabledNotice(undeclared.slice(0, REPORTED_ACCOUNTS_MAX), undeclared.length),
-      );
+      info(disabledNotice(undeclared.slice(0, REPORTED_ACCOUNTS_MAX), undeclared.length));
     }
     return stateOf(inputs, [], undeclared, { ...found.checked, ...disabled.entries() });
   }

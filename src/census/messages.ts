@@ -31,21 +31,24 @@ export function undeclaredReport(named: readonly CensusAccount[], count: number)
   ].join("\n");
 }
 
-/** The warning of a diff that found undeclared accounts (preview shows it). */
+/**
+ * The warning of a diff that found undeclared accounts (preview shows it), attached to the census
+ * resource (the logging seam names it, so the text does not).
+ */
 export function undeclaredWarning(
   named: readonly CensusAccount[],
   count: number,
   disable: boolean,
 ): string {
   return (
-    `wacht.UserCensus: ${plural(count, "undeclared account")}: ${[...named.map(describeAccount), ...more(named, count)].join("; ")}` +
+    `${plural(count, "undeclared account")}: ${[...named.map(describeAccount), ...more(named, count)].join("; ")}` +
     (disable
       ? "; `pulumi up` will disable them (never delete)."
       : '; `pulumi up` will fail until each is declared, allowlisted, or undeclared is "disable".')
   );
 }
 
-/** What `up` says after disabling undeclared accounts (disable mode). */
+/** What `up` says after disabling undeclared accounts (disable mode), attached to the census. */
 export function disabledNotice(named: readonly CensusAccount[], count: number): string {
-  return `wacht.UserCensus: disabled ${plural(count, "undeclared account")}: ${[...named.map((a) => a.id), ...more(named, count)].join(", ")}`;
+  return `disabled ${plural(count, "undeclared account")}: ${[...named.map((a) => a.id), ...more(named, count)].join(", ")}`;
 }

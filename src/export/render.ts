@@ -2,7 +2,7 @@
 // program. Only the fields a `wacht.User` given by `userId` would compare are written, each with
 // the live value, so the first `pulumi up` over the result has nothing to write. Private metadata
 // is written only when asked for, and then only as a config reference.
-import { Document, isScalar, parse, Scalar, visit } from "yaml";
+import { Document, isScalar, Scalar, visit } from "yaml";
 import type { JsonValue } from "../schema/json";
 import { fieldRow, PROFILE_FIELDS } from "../schema/user-field-lists";
 import type { OnDeletePolicy } from "../schema/user-fields";
@@ -76,21 +76,20 @@ export function rosterDocument(
 }
 
 /**
- * True when a plain (unquoted) scalar with this text would not read back as this string in YAML
- * 1.2 or in YAML 1.1, where `yes`, `no`, `on`, `off`, `y`, `n`, `0755`, `1:20`, `2026-01-31` and
- * a `<<` key mean something else (yamllint and PyYAML read 1.1).
+ * The patterns by which a YAML 1.1 or 1.2 reader takes a plain (unquoted) scalar for something
+ * other than a string: the implicit tags of the `yaml` package's 1.1 and core schemas (`yes`,
+ * `no`, `on`, `off`, `y`, `n`, `~`, `0755`, `0o17`, `1:20`, `2026-01-31`, `.inf`, a `<<` merge
+ * key, …), the very tests its parser applies; and `=`, YAML 1.1's value key, which PyYAML
+ * resolves to a tag it cannot construct. yamllint and PyYAML read YAML 1.1.
  */
-function readsAsOtherThanItself(text: string): boolean {
-  if (text === "<<") return true; // a merge key in YAML 1.1
-  for (const version of ["1.1", "1.2"] as const) {
-    try {
-      if (parse(text, { version }) !== text) return true;
-    } catch {
-      return true;
-    }
-  }
-  return false;
-}
+const NOT_A_STRING: readonly RegExp[] = [
+  /^=$/,
+  ...(["1.1", "1.2"] as const).flatMap((version) =>
+    (new Document(null, { version }).schema.tags as { default?: unknown; test?: unknown }[])
+      .map((tag) => (tag.default !== undefined && tag.default !== false ? tag.test : undefined))
+      .filter((test): test is RegExp => test instanceof RegExp),
+  ),
+];
 
 /**
  * YAML with a header comment saying where it came from. Every string, key or value, that a YAML
@@ -101,7 +100,11 @@ export function renderYaml(doc: RosterDocument, source: string): string {
   const document = new Document(doc);
   visit(document, {
     Scalar(_key, node) {
-      if (isScalar(node) && typeof node.value === "string" && readsAsOtherThanItself(node.value))
+      if (
+        isScalar(node) &&
+        typeof node.value === "string" &&
+        NOT_A_STRING.some((test) => test.test(node.value as string))
+      )
         node.type = Scalar.QUOTE_DOUBLE;
     },
   });

@@ -5,9 +5,11 @@
 // kept in the outputs (a refresh and a delete get only those), and every call runs inside the
 // resource's logging context, so a warning is attached to the resource it is about
 // (src/provider/log.ts). A state written before the key existed has none: its calls log without a
-// resource until the next update writes it.
+// resource until the next update writes it. The engine's address, which the host does not pass
+// either, is its last command-line argument: the front door connects the seam to it once.
 import { RESOURCE_URN_KEY } from "../resource/resource-urn";
 import { UNKNOWN } from "../schema/user-fields";
+import { connectEngine, refFromUrn, withResource as logContext } from "./log";
 import type { ShimmedProvider } from "./shim";
 
 type Props = Record<string, unknown>;
@@ -18,8 +20,20 @@ export type WithResource = <T>(
   fn: () => Promise<T>,
 ) => Promise<T>;
 
-/** Until the logging seam is in: calls run without a resource context. */
-const noContext: WithResource = (_ref, fn) => fn();
+let connected = false;
+
+/**
+ * The engine's address when this process is the Node dynamic-provider host, which the engine
+ * starts with it as its last argument (after optional flags: `--logtostderr`, `-v=N`,
+ * `--tracing URL`) but does not hand to providers. Undefined elsewhere (a test, a program).
+ */
+export function engineAddressOf(argv: readonly string[]): string | undefined {
+  if (!/dynamic-provider/.test(argv[1] ?? "")) return undefined;
+  const last = argv[argv.length - 1];
+  return argv.length > 2 && last !== undefined && /^[^-\s][^\s]*:\d+$/.test(last)
+    ? last
+    : undefined;
+}
 
 /** The URN carried by `props`, if it is one (an unknown at preview is none). */
 function urnOf(props: unknown): string | undefined {
@@ -43,11 +57,6 @@ function keeping<T>(props: T, urn: string | undefined): T {
   return { ...(props as Props), [RESOURCE_URN_KEY]: urn } as T;
 }
 
-/** The resource name of a URN: its last `::` segment. */
-export function nameOfUrn(urn: string): string {
-  return urn.slice(urn.lastIndexOf("::") + 2);
-}
-
 /**
  * The implementation behind the dynamic front door: URNs out of the inputs, into the outputs, and
  * each call inside its resource's logging context. `type` is the resource type users know
@@ -56,10 +65,16 @@ export function nameOfUrn(urn: string): string {
 export function dynamicFrontDoor<I, S>(
   impl: ShimmedProvider<I, S>,
   type: string,
-  withResource: WithResource = noContext,
+  withResource: WithResource = logContext,
 ): ShimmedProvider<I, S> {
+  // Warnings go to the engine's Log RPC, with the URN, once the process knows where it is.
+  const address = engineAddressOf(process.argv);
+  if (!connected && address !== undefined && withResource === logContext) {
+    connectEngine(address);
+    connected = true;
+  }
   const within = <T>(urn: string | undefined, fn: () => Promise<T>): Promise<T> =>
-    withResource(urn === undefined ? { type } : { urn, name: nameOfUrn(urn), type }, fn);
+    withResource(urn === undefined ? { type } : { ...refFromUrn(urn), type }, fn);
   return {
     configure: (req) => impl.configure(req),
     check: async (olds, news) => {

@@ -4,6 +4,8 @@
 // `disabled` only, never DELETE; private metadata never reaches the state.
 import { startEmulator, type EmulatorHandle } from "../../../src/emulator";
 import { CENSUS_ID, WachtUserCensusProvider } from "../../../src/census/census-provider";
+import { dynamicFrontDoor } from "../../../src/provider/dynamic-front-door";
+import type { ShimmedProvider } from "../../../src/provider/shim";
 import { calls } from "../../helpers/provider";
 import { seedUsers } from "../../helpers/seed";
 import { captureWarnings } from "../../helpers/warnings";
@@ -29,8 +31,12 @@ const seed = [
 
 let emulator: EmulatorHandle;
 
-async function provider(): Promise<WachtUserCensusProvider> {
-  const p = new WachtUserCensusProvider();
+/** The census as the engine reaches it: behind the dynamic front door (its logging context). */
+type CensusProvider = ShimmedProvider & Pick<WachtUserCensusProvider, "stats">;
+
+async function provider(): Promise<CensusProvider> {
+  const impl = new WachtUserCensusProvider();
+  const p = Object.assign(dynamicFrontDoor(impl, "wacht.UserCensus"), { stats: impl.stats });
   const values: Record<string, string> = { "wacht:apiKey": KEY, "wacht:baseUrl": emulator.url };
   await p.configure({
     config: { get: (k: string) => values[k], require: (k: string) => values[k] ?? "" },
@@ -40,7 +46,7 @@ async function provider(): Promise<WachtUserCensusProvider> {
 
 const ADMINS = { publicMetadata: { key: "kind", in: ["admin", "service"] } };
 
-async function checked(p: WachtUserCensusProvider, news: Record<string, unknown>) {
+async function checked(p: CensusProvider, news: Record<string, unknown>) {
   const res = await p.check({}, news);
   expect(res.failures ?? []).toEqual([]);
   return res.inputs as Record<string, unknown>;
@@ -233,7 +239,7 @@ describe("census refresh finds undeclared accounts; up reports or disables them"
     });
     expect(calls(emulator)).toEqual(["GET /users"]);
     emulator.clearRequests();
-    await p.delete();
+    await p.delete(CENSUS_ID, {});
     expect(calls(emulator)).toEqual([]);
   });
 

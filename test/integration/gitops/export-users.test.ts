@@ -288,6 +288,7 @@ it("writes YAML that YAML 1.1 and 1.2 read identically (yes/no/on/off, octal, ti
     inf: ".inf",
     hex: "0x1F",
     under: "1_000",
+    valueKey: "=",
     plain: "just text",
   };
   emulator.users.seed([

@@ -93,23 +93,21 @@ describe("census selection matches the allowlist, email domains and metadata", (
       '  - opt in to undeclared: "disable" so that `pulumi up` disables such accounts (it never deletes them).',
     ]);
     expect(undeclaredWarning(accounts.slice(0, 1), 1, true)).toBe(
-      "wacht.UserCensus: 1 undeclared account: 1 (a@x.example, username a); `pulumi up` will disable them (never delete).",
+      "1 undeclared account: 1 (a@x.example, username a); `pulumi up` will disable them (never delete).",
     );
   });
 
   it("names at most the accounts the state keeps, and counts the rest", () => {
     const named = [{ id: "1", email: "a@x.example", username: null }];
     expect(undeclaredWarning(named, 1000, false)).toBe(
-      'wacht.UserCensus: 1000 undeclared accounts: 1 (a@x.example, no username); and 999 more; `pulumi up` will fail until each is declared, allowlisted, or undeclared is "disable".',
+      '1000 undeclared accounts: 1 (a@x.example, no username); and 999 more; `pulumi up` will fail until each is declared, allowlisted, or undeclared is "disable".',
     );
     expect(undeclaredReport(named, 3).split("\n").slice(0, 3)).toEqual([
       "wacht.UserCensus: 3 accounts in the deployment are selected by the census but not declared by this stack:",
       "  - 1 (a@x.example, no username)",
       "  - and 2 more",
     ]);
-    expect(disabledNotice(named, 2)).toBe(
-      "wacht.UserCensus: disabled 2 undeclared accounts: 1, and 1 more",
-    );
+    expect(disabledNotice(named, 2)).toBe("disabled 2 undeclared accounts: 1, and 1 more");
   });
 });
 

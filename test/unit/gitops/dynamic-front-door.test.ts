@@ -1,7 +1,12 @@
 // The dynamic front door (src/provider/dynamic-front-door.ts): the implementation never sees the
 // URN the program passes, the outputs keep it (a refresh and a delete get only those), and every
 // call runs in its resource's context; an unknown URN at preview passes through untouched.
-import { dynamicFrontDoor, type WithResource } from "../../../src/provider/dynamic-front-door";
+import {
+  dynamicFrontDoor,
+  engineAddressOf,
+  type WithResource,
+} from "../../../src/provider/dynamic-front-door";
+import { info, setLogSink, warn } from "../../../src/provider/log";
 import type { ShimmedProvider } from "../../../src/provider/shim";
 import { RESOURCE_URN_KEY } from "../../../src/resource/resource-urn";
 import { UNKNOWN } from "../../../src/schema/user-fields";
@@ -77,4 +82,48 @@ it("an unknown URN at preview passes through; a state without one runs with the 
   const read = await door.read("1", { userId: "1" });
   expect(read.props).toEqual({ userId: "1" });
   expect(seen.map((c) => c.context)).toEqual([{ type: "wacht.User" }, { type: "wacht.User" }]);
+});
+
+it("with the logging seam, a warning of any call is delivered with its resource's URN", async () => {
+  const delivered: [string, string, string | undefined][] = [];
+  setLogSink(async (severity, message, urn) => {
+    delivered.push([severity, message, urn]);
+  });
+  try {
+    const impl: ShimmedProvider = {
+      configure: async () => undefined,
+      check: async (_o, news) => ({ inputs: news }),
+      diff: async () => {
+        warn("disabling revokes every session");
+        return { changes: true };
+      },
+      create: async () => ({ id: "1" }),
+      read: async (id) => {
+        info("no longer exists");
+        return { id };
+      },
+      update: async () => ({}),
+      delete: async () => undefined,
+    };
+    const door = dynamicFrontDoor(impl, "wacht.User");
+    await door.diff("1", { [RESOURCE_URN_KEY]: URN }, { [RESOURCE_URN_KEY]: URN });
+    await door.read("1", {});
+  } finally {
+    setLogSink(undefined);
+  }
+  expect(delivered).toEqual([
+    ["warning", "disabling revokes every session", URN],
+    // A state without a URN (written by an older version): named by type in the text instead.
+    ["info", "wacht.User: no longer exists", undefined],
+  ]);
+});
+
+it("finds the engine's address only in the dynamic-provider host's arguments", () => {
+  const host = "/p/node_modules/@pulumi/pulumi/cmd/dynamic-provider/index.js";
+  expect(engineAddressOf(["node", host, "127.0.0.1:41234"])).toBe("127.0.0.1:41234");
+  expect(
+    engineAddressOf(["node", host, "--logtostderr", "-v=9", "--tracing", "t", "localhost:5"]),
+  ).toBe("localhost:5");
+  expect(engineAddressOf(["node", host])).toBeUndefined();
+  expect(engineAddressOf(["node", "/usr/bin/jest", "127.0.0.1:1"])).toBeUndefined();
 });
