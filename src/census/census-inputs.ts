@@ -42,6 +42,14 @@ export interface CensusInputs {
   undeclared: UndeclaredPolicy;
 }
 
+/**
+ * The internal input key the program passes `declaredUserIds` under. The ids are bookkeeping, not
+ * something a reviewer reads: as a plain input, a plan that removed one file printed the stack's
+ * whole list of ids shifted by one. An internal key (`__…`) is never displayed by the engine. The
+ * state keeps them as the `declaredUserIds` output too (refresh reads them there).
+ */
+export const DECLARED_KEY = "__declaredUserIds";
+
 /** The internal state key of the census's cache of checked candidates (./checked-cache.ts). */
 export const CHECKED_KEY = "__checked";
 

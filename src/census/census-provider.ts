@@ -28,6 +28,7 @@ import {
   buildCensusInputsSchema,
   buildRecordedCensusSchema,
   CHECKED_KEY,
+  DECLARED_KEY,
   REPORTED_ACCOUNTS_MAX,
   type CensusAccount,
   type CensusInputs,
@@ -45,6 +46,24 @@ type Props = Record<string, unknown>;
 export const CENSUS_ID = "wacht-user-census";
 
 const INPUT_KEYS = ["selector", "declaredUserIds", "allowlist", "undeclared"] as const;
+
+/**
+ * A declaration as the program sends it (`declaredUserIds` under its internal input key, see
+ * census-inputs.ts) in the form the rules read: `declaredUserIds` by its name.
+ */
+function declarationOf(props: Props): Props {
+  if (!(DECLARED_KEY in props)) return props;
+  const rest: Props = { ...props, declaredUserIds: props[DECLARED_KEY] };
+  delete rest[DECLARED_KEY];
+  return rest;
+}
+
+/** Checked inputs as the engine keeps them: the declared ids under the internal key. */
+function asInputs(props: Props): Props {
+  const rest: Props = { ...props, [DECLARED_KEY]: props["declaredUserIds"] };
+  delete rest["declaredUserIds"];
+  return rest;
+}
 
 /** True when the value is, or contains, the engine's preview unknown. */
 function hasUnknown(value: unknown): boolean {
@@ -150,8 +169,9 @@ export class WachtUserCensusProvider {
   }
 
   /** Validates the declaration and applies the defaults; no request. Unknowns pass through. */
-  async check(_olds: Props, news: Props): Promise<pulumi.dynamic.CheckResult> {
+  async check(_olds: Props, program: Props): Promise<pulumi.dynamic.CheckResult> {
     resolveProviderSettings(this.stack); // a missing key is reported at preview
+    const news = declarationOf(program);
     const unknown = INPUT_KEYS.filter((k) => hasUnknown(news[k]));
     const known = Object.fromEntries(
       Object.entries(news).filter(
@@ -189,7 +209,7 @@ export class WachtUserCensusProvider {
     const inputs: Props = { ...parsed.data };
     for (const k of unknown) inputs[k] = news[k];
     this.declarations.add(declarationKey(inputs));
-    return { inputs };
+    return { inputs: asInputs(inputs) };
   }
 
   /**
@@ -199,7 +219,8 @@ export class WachtUserCensusProvider {
    * finds, so the census is compared again at `up`, with the ids known, and updated there to
    * record them. A pull request that adds or edits users does not show the census changing.
    */
-  async diff(_id: string, olds: Props, news: Props): Promise<pulumi.dynamic.DiffResult> {
+  async diff(_id: string, olds: Props, checked: Props): Promise<pulumi.dynamic.DiffResult> {
+    const news = declarationOf(checked);
     const before = recordedOf(olds);
     const after = recordedOf(news);
     const changed = INPUT_KEYS.filter((k) => {
@@ -269,16 +290,19 @@ export class WachtUserCensusProvider {
   }
 
   async create(inputs: Props): Promise<pulumi.dynamic.CreateResult> {
-    return { id: CENSUS_ID, outs: await this.enforce(inputs, {}) };
+    return { id: CENSUS_ID, outs: await this.enforce(declarationOf(inputs), {}) };
   }
 
   async update(_id: string, olds: Props, news: Props): Promise<pulumi.dynamic.UpdateResult> {
     const before = recordedOf(olds);
-    return { outs: await this.enforce(news, before.checked, before.declaredUserIds) };
+    return {
+      outs: await this.enforce(declarationOf(news), before.checked, before.declaredUserIds),
+    };
   }
 
   /** Refresh: records the undeclared accounts (no write). The declaration is kept as it was. */
-  async read(id: string, props: Props): Promise<pulumi.dynamic.ReadResult> {
+  async read(id: string, recordedState: Props): Promise<pulumi.dynamic.ReadResult> {
+    const props = declarationOf(recordedState);
     const inputs = inputsOf(props);
     const recorded = recordedOf(props);
     const { client, listing } = this.censusStep();

@@ -2,7 +2,12 @@
 // serialized shim as provider. It finds accounts in the deployment that the stack does not
 // declare (an admin added in the dashboard) and reports or disables them.
 import * as pulumi from "@pulumi/pulumi";
-import type { CensusAccount, CensusSelector, UndeclaredPolicy } from "./census-inputs";
+import {
+  DECLARED_KEY,
+  type CensusAccount,
+  type CensusSelector,
+  type UndeclaredPolicy,
+} from "./census-inputs";
 import { RESOURCE_URN_KEY, resourceUrnInput } from "../resource/resource-urn";
 import { userCensusProviderShim } from "./shim";
 
@@ -38,16 +43,18 @@ export class UserCensus extends pulumi.dynamic.Resource {
       userCensusProviderShim,
       name,
       {
-        ...args,
+        selector: args.selector,
+        allowlist: args.allowlist,
+        undeclared: args.undeclared,
+        [DECLARED_KEY]: args.declaredUserIds,
+        declaredUserIds: undefined,
         undeclaredCount: undefined,
         undeclaredAccounts: undefined,
         disabledCount: undefined,
         disabledAccounts: undefined,
         [RESOURCE_URN_KEY]: resourceUrnInput(name, "pulumi-nodejs:dynamic/wacht:UserCensus", opts),
       },
-      // The declared ids are bookkeeping: a change shows as `~ declaredUserIds` and not as
-      // the list of every id of the stack.
-      { ...opts, hideDiffs: [...(opts?.hideDiffs ?? []), "declaredUserIds"] },
+      opts,
       "wacht",
       "UserCensus",
     );

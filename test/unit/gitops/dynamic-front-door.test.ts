@@ -112,7 +112,7 @@ it("with the logging seam, a warning of any call is delivered with its resource'
     setLogSink(undefined);
   }
   expect(delivered).toEqual([
-    ["warning", "disabling revokes every session", URN],
+    ["warning", 'wacht.User "ada": disabling revokes every session', URN],
     // A state without a URN (written by an older version): named by type in the text instead.
     ["info", "wacht.User: no longer exists", undefined],
   ]);

@@ -38,4 +38,9 @@ it("declares the three example accounts and the census", async () => {
   // userId input), so the ids are empty here; in a real run they are the created users' ids.
   expect(census.inputs["declaredUserIds"]).toEqual([null, null, null]);
   expect(captured.find((c) => c.name === "ada")!.secretInputs).toContain("password");
+  // Offboarding: deleting any of the files disables its account, never deletes it.
+  const onDelete = captured
+    .filter((c) => c.name !== "admin-census")
+    .map((c) => c.inputs["onDelete"]);
+  expect(onDelete).toEqual(["disable", "disable", "disable"]);
 });
