@@ -54,7 +54,7 @@ export interface ResolvedConfig {
   apiKey: string;
   /** Normalized: no trailing slash, path prefix kept, no query/fragment. */
   baseUrl: string;
-  /** `scheme://host:port`, the key of the shared dispatcher. */
+  /** `scheme://host:port`, where the requests go. */
   origin: string;
   /** The base URL's path prefix without trailing slash ("" for none). */
   basePath: string;

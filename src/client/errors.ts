@@ -126,25 +126,20 @@ export class WachtRateLimitError extends WachtApiError {}
 /** 5xx: server-side failure (non-atomic PATCH: field changes may already be applied, docs/wacht-api.md §3). */
 export class WachtServerError extends WachtApiError {}
 
+const STATUS_CLASSES: Record<number, new (init: WachtApiErrorInit) => WachtApiError> = {
+  400: WachtBadRequestError,
+  401: WachtAuthenticationError,
+  403: WachtPermissionError,
+  404: WachtNotFoundError,
+  409: WachtConflictError,
+  422: WachtUnprocessableError,
+  429: WachtRateLimitError,
+};
+
 function statusClass(status: number): new (init: WachtApiErrorInit) => WachtApiError {
-  switch (status) {
-    case 400:
-      return WachtBadRequestError;
-    case 401:
-      return WachtAuthenticationError;
-    case 403:
-      return WachtPermissionError;
-    case 404:
-      return WachtNotFoundError;
-    case 409:
-      return WachtConflictError;
-    case 422:
-      return WachtUnprocessableError;
-    case 429:
-      return WachtRateLimitError;
-    default:
-      return status >= 500 && status <= 599 ? WachtServerError : WachtApiError;
-  }
+  return (
+    STATUS_CLASSES[status] ?? (status >= 500 && status <= 599 ? WachtServerError : WachtApiError)
+  );
 }
 
 /** Where the request was when a timeout fired. */
@@ -158,6 +153,8 @@ export class WachtConnectionError extends WachtError {
   readonly code: string | undefined;
   /** False only when the request provably never left this process (connection refused, DNS, connect timeout). */
   readonly requestMaybeSent: boolean;
+  /** What to check (set on a refused connection: is the server running at the base URL?). */
+  readonly hint: string | undefined;
 
   constructor(
     init: {
@@ -166,15 +163,18 @@ export class WachtConnectionError extends WachtError {
       code?: string | undefined;
       requestMaybeSent: boolean;
       detail: string;
+      hint?: string | undefined;
     },
     options?: { cause?: unknown },
     kind: WachtErrorKind = "connection",
   ) {
-    super(kind, `${init.method} ${init.path}: ${init.detail}`, options);
+    const hint = init.hint === undefined ? "" : `. ${init.hint}`;
+    super(kind, `${init.method} ${init.path}: ${init.detail}${hint}`, options);
     this.method = init.method;
     this.path = init.path;
     this.code = init.code;
     this.requestMaybeSent = init.requestMaybeSent;
+    this.hint = init.hint;
   }
 }
 

@@ -1,11 +1,9 @@
-// Multipart bodies for PATCH /users/{id} and POST /users, built once into one Buffer so a retry
-// re-sends identical bytes. Only the given fields, in a fixed order; booleans as
-// `true`/`false`, metadata as canonical JSON, the image with its sniffed type. Refuses what the server drops.
-// The encoding is byte-for-byte form-data's (a unit test compares the two); it is written out here
-// because form-data's getBuffer() concatenates quadratically and cost ~10 µs per body
-// (docs/decisions/0009-client-wire-cost.md).
+// Multipart bodies for PATCH /users/{id} and POST /users, built by form-data into one Buffer
+// (`getBuffer()`), so a retry re-sends identical bytes. Only the given fields, in table order;
+// booleans as `true`/`false`, metadata as canonical JSON, the image with its sniffed type. Refuses
+// what the server would drop, and a body over its 2 MiB limit, before anything is sent.
 
-import { randomBytes } from "node:crypto";
+import FormData from "form-data";
 import { canonicalJson } from "./canonical-json";
 import { WachtValidationError } from "./errors";
 import { sniffImageType } from "./image-type";
@@ -14,58 +12,11 @@ import type { UserCreate, UserUpdate } from "./user-params";
 import { CREATE_FIELDS, UPDATE_FIELDS } from "../schema/user-field-lists";
 import { USER_FIELDS, type UserFieldName } from "../schema/user-field-table";
 
-/** The server's body limit (limits.ts), under the name this module's callers know. */
-export { MAX_BODY_BYTES as MAX_MULTIPART_BYTES } from "./limits";
-
 /** A ready-to-send body. */
 export interface BuiltBody {
   body: Buffer;
-  /** The content-type header; the same frozen object for every body on the process boundary. */
-  headers: Readonly<Record<string, string>>;
-}
-
-/**
- * Boundaries have form-data's own shape (26 dashes + 24 hex digits). One random boundary serves
- * every body of the process, so the part heads and the content-type header are built once and a
- * call only encodes its values (the per-body boundary, its part heads and its header object were a
- * measurable share of a call's CPU). A body whose values contain the boundary's random digits gets
- * a fully random boundary of its own instead; either way no value ever contains its boundary.
- */
-const DASHES = "--------------------------";
-const PROCESS_BOUNDARY = `${DASHES}${randomBytes(12).toString("hex")}`;
-/** The boundary's random digits: a value holding them cannot use the process boundary. */
-const PROCESS_BOUNDARY_DIGITS = PROCESS_BOUNDARY.slice(DASHES.length, DASHES.length + 16);
-const PROCESS_HEADERS: Readonly<Record<string, string>> = Object.freeze({
-  "content-type": `multipart/form-data; boundary=${PROCESS_BOUNDARY}`,
-});
-const PROCESS_FOOTER = `--${PROCESS_BOUNDARY}--\r\n`;
-/** The process boundary's head of each text part, by wire name (built on first use). */
-const processPartHeads = new Map<string, string>();
-
-function partHead(boundary: string, name: string): string {
-  return `--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n`;
-}
-
-function processPartHead(name: string): string {
-  let head = processPartHeads.get(name);
-  if (head === undefined) {
-    head = partHead(PROCESS_BOUNDARY, name);
-    processPartHeads.set(name, head);
-  }
-  return head;
-}
-
-function randomBoundary(): string {
-  return `${DASHES}${randomBytes(12).toString("hex")}`;
-}
-
-/** Collects the parts, then encodes them in one go (see finish). */
-class Parts {
-  readonly fields: [string, string][] = [];
-  image: { bytes: Buffer; filename: string; contentType: string } | undefined;
-  put(name: string, value: string): void {
-    this.fields.push([name, value]);
-  }
+  /** The content-type header with the body's boundary. */
+  headers: Record<string, string>;
 }
 
 /**
@@ -75,13 +26,12 @@ class Parts {
 const UPDATE_KEYS: readonly UserFieldName[] = UPDATE_FIELDS;
 const CREATE_KEYS: readonly UserFieldName[] = [...CREATE_FIELDS, "profileImage"];
 
-/** Refuses a non-object and any key the call does not take; returns the keys given. */
-function checkKeys(input: object, allowed: readonly string[], call: string): string[] {
+/** Refuses a non-object and any key the call does not take. */
+function checkKeys(input: object, allowed: readonly string[], call: string): void {
   if (typeof input !== "object" || input === null || Array.isArray(input)) {
     throw new WachtValidationError("changes", `${call} expects an object`);
   }
-  const given = Object.keys(input);
-  for (const k of given) {
+  for (const k of Object.keys(input)) {
     if (!allowed.includes(k)) {
       throw new WachtValidationError(
         k,
@@ -89,7 +39,6 @@ function checkKeys(input: object, allowed: readonly string[], call: string): str
       );
     }
   }
-  return given;
 }
 
 function text(field: string, value: unknown, allowEmpty: boolean): string {
@@ -117,7 +66,8 @@ function json(field: string, value: unknown): string {
   }
 }
 
-function appendImage(parts: Parts, value: unknown): void {
+/** The image part: its bytes, sniffed type and the file name the server stores it under. */
+function image(value: unknown): { bytes: Buffer; filename: string; contentType: string } {
   if (!(value instanceof Uint8Array))
     throw new WachtValidationError("profileImage", "profileImage must be a Uint8Array");
   if (value.length === 0) {
@@ -134,54 +84,7 @@ function appendImage(parts: Parts, value: unknown): void {
     );
   }
   const bytes = Buffer.from(value.buffer, value.byteOffset, value.byteLength);
-  parts.image = { bytes, filename: `profile.${type.ext}`, contentType: type.mime };
-}
-
-/** True when a value contains `text` (then it cannot be the boundary). */
-function contains(parts: Parts, text: string): boolean {
-  for (const [, v] of parts.fields) if (v.includes(text)) return true;
-  return parts.image !== undefined && parts.image.bytes.includes(text);
-}
-
-/**
- * The multipart encoding, exactly as form-data writes it: per part `--B CRLF`, a Content-Disposition
- * line (and Content-Type for the image), an empty line, the value, CRLF; then `--B-- CRLF`.
- */
-function encode(parts: Parts, boundary: string): Buffer {
-  const shared = boundary === PROCESS_BOUNDARY;
-  let head = "";
-  for (const [name, v] of parts.fields) {
-    head += `${shared ? processPartHead(name) : partHead(boundary, name)}${v}\r\n`;
-  }
-  const footer = shared ? PROCESS_FOOTER : `--${boundary}--\r\n`;
-  const image = parts.image;
-  if (image === undefined) return Buffer.from(head + footer, "utf8");
-  head += `--${boundary}\r\nContent-Disposition: form-data; name="profile_image"; filename="${image.filename}"\r\nContent-Type: ${image.contentType}\r\n\r\n`;
-  return Buffer.concat([Buffer.from(head, "utf8"), image.bytes, Buffer.from(`\r\n${footer}`)]);
-}
-
-function finish(parts: Parts): BuiltBody {
-  let boundary = contains(parts, PROCESS_BOUNDARY_DIGITS) ? randomBoundary() : PROCESS_BOUNDARY;
-  while (contains(parts, boundary)) boundary = randomBoundary();
-  const body = encode(parts, boundary);
-  if (body.length > MAX_BODY_BYTES) {
-    // Name the part that weighs most: the image, or a (possibly merged) metadata value.
-    const sizes: Array<[string, number]> = parts.fields.map(([n, v]) => [n, Buffer.byteLength(v)]);
-    if (parts.image !== undefined) sizes.push(["profile_image", parts.image.bytes.length]);
-    sizes.sort((a, b) => b[1] - a[1]);
-    const [largest, largestBytes] = sizes[0] ?? ["body", body.length];
-    const field = largest === "profile_image" ? "profileImage" : largest;
-    throw new WachtValidationError(
-      field,
-      `request body is ${formatBytes(body.length)}, over the server's ${MAX_BODY_BYTES}-byte (2 MiB) limit; the largest part is ${largest} (${formatBytes(largestBytes)})`,
-    );
-  }
-  // The process boundary's header object is shared (frozen): the transport reuses what it built from it.
-  const headers =
-    boundary === PROCESS_BOUNDARY
-      ? PROCESS_HEADERS
-      : { "content-type": `multipart/form-data; boundary=${boundary}` };
-  return { body, headers };
+  return { bytes, filename: `profile.${type.ext}`, contentType: type.mime };
 }
 
 /**
@@ -191,37 +94,58 @@ function finish(parts: Parts): BuiltBody {
 function encodeFields(
   input: Partial<Record<UserFieldName, unknown>>,
   keys: readonly UserFieldName[],
-  given: readonly string[],
 ): BuiltBody {
-  const parts = new Parts();
+  const form = new FormData();
+  const sizes: [string, number][] = [];
+  let picture: ReturnType<typeof image> | undefined;
   for (const key of keys) {
-    // Only the keys given are read (a call names a few of the table's fields).
-    if (!given.includes(key)) continue;
     const value = input[key];
     if (value === undefined) continue;
     const row = USER_FIELDS[key];
-    if (row.kind === "image") appendImage(parts, value);
-    else if (row.kind === "bool") parts.put(row.wire, bool(key, value));
-    else if (row.kind === "json") parts.put(row.wire, json(key, value));
-    else parts.put(row.wire, text(key, value, row.mayBeEmpty));
+    if (row.kind === "image") picture = image(value);
+    else {
+      const encoded =
+        row.kind === "bool"
+          ? bool(key, value)
+          : row.kind === "json"
+            ? json(key, value)
+            : text(key, value, row.mayBeEmpty);
+      form.append(row.wire, encoded);
+      sizes.push([row.wire, Buffer.byteLength(encoded)]);
+    }
   }
-  return finish(parts);
+  if (picture !== undefined) {
+    // The image is the last part (after remove_profile_image, when both are given).
+    const { bytes, ...options } = picture;
+    form.append("profile_image", bytes, options);
+    sizes.push(["profile_image", bytes.length]);
+  }
+  const body = form.getBuffer();
+  if (body.length > MAX_BODY_BYTES) {
+    // Name the part that weighs most: the image, or a metadata value.
+    const [largest, largestBytes] = sizes.sort((a, b) => b[1] - a[1])[0] ?? ["body", body.length];
+    throw new WachtValidationError(
+      largest === "profile_image" ? "profileImage" : largest,
+      `request body is ${formatBytes(body.length)}, over the server's ${MAX_BODY_BYTES}-byte (2 MiB) limit; the largest part is ${largest} (${formatBytes(largestBytes)})`,
+    );
+  }
+  return { body, headers: form.getHeaders() };
 }
 
 /** Encodes PATCH /users/{id} changes (docs/wacht-api.md §3). Throws WachtValidationError before anything is sent. */
 export function buildUpdateForm(changes: UserUpdate): BuiltBody {
-  const given = checkKeys(changes, UPDATE_KEYS, "users.update");
+  checkKeys(changes, UPDATE_KEYS, "users.update");
   if (changes.removeProfileImage === true && changes.profileImage !== undefined) {
     throw new WachtValidationError(
       "profileImage",
       "profileImage cannot be combined with removeProfileImage: true (the server removes and skips the upload)",
     );
   }
-  return encodeFields(changes, UPDATE_KEYS, given);
+  return encodeFields(changes, UPDATE_KEYS);
 }
 
 /** Encodes POST /users fields (docs/wacht-api.md §4). Throws WachtValidationError before anything is sent. */
 export function buildCreateForm(fields: UserCreate): BuiltBody {
-  const given = checkKeys(fields, CREATE_KEYS, "users.create");
-  return encodeFields(fields, CREATE_KEYS, given);
+  checkKeys(fields, CREATE_KEYS, "users.create");
+  return encodeFields(fields, CREATE_KEYS);
 }

@@ -1,9 +1,9 @@
 // PURE retry policy, every rule in one place: what is retried (shouldRetry), how long to wait
-// (retryDelay, parseRetryAfter), and what a failed POST /users means for sending it again
+// (retryDelay; parseRetryAfter for the transport), and what a failed POST /users means for sending it again
 // (classifyCreateFailure, CREATE_RETRY: used by the provider's no-duplicate create).
 // Decisions read the error's `kind` (isWachtError brand), never instanceof, so an error from another
 // copy of this package is classified the same. No clock, timers or randomness of its own: callers pass
-// nowMs and random, so the maths is unit-testable. Rationale: docs/decisions/0006-client-retries.md.
+// them, so the maths is unit-testable. Rationale: docs/decisions/0006-client-retries.md.
 
 import { isWachtError, type RetryHintSource, type WachtError } from "./errors";
 
@@ -14,12 +14,12 @@ export type RetryReason = "connection" | "timeout" | "rate-limit" | "server-erro
 export type RetryDelaySource = RetryHintSource | "backoff";
 
 /** First backoff step. */
-export const DEFAULT_BASE_DELAY_MS = 500;
+const BASE_DELAY_MS = 500;
 /** Largest exponential backoff step (before jitter). */
-export const DEFAULT_MAX_BACKOFF_MS = 8_000;
+const MAX_BACKOFF_MS = 8_000;
 
 /** Server errors worth another attempt (500 included: the real server's 500s are mostly transient DB/S3 errors). */
-export const RETRYABLE_SERVER_STATUSES: readonly number[] = [500, 502, 503, 504];
+const RETRYABLE_SERVER_STATUSES: readonly number[] = [500, 502, 503, 504];
 
 /**
  * Classifies a failed attempt. `idempotent` is true for GET, DELETE and the absolute-value PATCHes.
@@ -52,6 +52,8 @@ interface ErrorFacts {
   phase?: string;
   requestMaybeSent?: boolean;
   serverMessage?: string;
+  retryAfterMs?: number;
+  retryAfterSource?: RetryHintSource;
 }
 
 function facts(error: unknown): ErrorFacts | undefined {
@@ -118,26 +120,6 @@ export function parseRetryAfterMessage(message: string | undefined): number | un
   return m?.[1] === undefined ? undefined : Number(m[1]) * 1000;
 }
 
-/** Inputs of {@link retryDelayMs}. */
-export interface RetryDelayInput {
-  /** Number of attempts that have failed so far (1 before the first retry). */
-  attempt: number;
-  /** The failed attempt's error: the hint it carries (`retryAfterMs`, parsed once) wins. */
-  error?: unknown;
-  /** Raw `Retry-After` header, for callers without an error (pure-maths use and tests). */
-  retryAfterHeader?: string | undefined;
-  /** The server's error message (checked for "Retry after N seconds"). */
-  message?: string | undefined;
-  /** Uniform [0, 1) source, injected. */
-  random: () => number;
-  /** Current time, for HTTP-date Retry-After. */
-  nowMs: number;
-  baseDelayMs?: number;
-  maxBackoffMs?: number;
-  /** Cap on any single wait, including server hints. */
-  maxRetryWaitMs?: number;
-}
-
 /** The chosen wait and where it came from. */
 export interface RetryDelay {
   delayMs: number;
@@ -145,33 +127,27 @@ export interface RetryDelay {
 }
 
 /**
- * Wait before the next attempt: the `Retry-After` header if present, else the message hint, else
- * equal-jitter exponential backoff (half fixed, half random: base·2^(attempt−1) capped at maxBackoffMs).
- * Server hints are honoured exactly (no jitter: pacing already spreads callers). Every wait is capped.
+ * Wait before the next attempt: the server's hint carried on the error (its `Retry-After` header,
+ * else its 429 message, parsed once when the response arrived), else equal-jitter exponential
+ * backoff (half fixed, half random: 500 ms·2^(attempt−1), steps capped at 8 s). Server hints are
+ * honoured exactly (no jitter: pacing already spreads callers). Every wait is capped at `maxRetryWaitMs`.
  */
-export function retryDelay(input: RetryDelayInput): RetryDelay {
-  const cap = input.maxRetryWaitMs ?? 60_000;
-  const carried = hintOf(input.error);
-  if (carried !== undefined) return { delayMs: Math.min(carried.ms, cap), source: carried.source };
-  const header = parseRetryAfter(input.retryAfterHeader, input.nowMs);
-  if (header !== undefined) return { delayMs: Math.min(header, cap), source: "retry-after-header" };
-  const hint = parseRetryAfterMessage(input.message);
-  if (hint !== undefined) return { delayMs: Math.min(hint, cap), source: "message-hint" };
-  const base = input.baseDelayMs ?? DEFAULT_BASE_DELAY_MS;
-  const maxBackoff = input.maxBackoffMs ?? DEFAULT_MAX_BACKOFF_MS;
-  const exp = Math.min(maxBackoff, base * 2 ** Math.max(0, input.attempt - 1));
+export function retryDelay(input: {
+  /** Number of attempts that have failed so far (1 before the first retry). */
+  attempt: number;
+  /** The failed attempt's error. */
+  error: unknown;
+  /** Uniform [0, 1) source, injected. */
+  random: () => number;
+  maxRetryWaitMs: number;
+}): RetryDelay {
+  const cap = input.maxRetryWaitMs;
+  const e = facts(input.error);
+  if (e?.kind === "api" && e.retryAfterMs !== undefined && Number.isFinite(e.retryAfterMs)) {
+    const ms = Math.max(0, e.retryAfterMs);
+    return { delayMs: Math.min(ms, cap), source: e.retryAfterSource ?? "retry-after-header" };
+  }
+  const exp = Math.min(MAX_BACKOFF_MS, BASE_DELAY_MS * 2 ** Math.max(0, input.attempt - 1));
   const r = Math.min(Math.max(input.random(), 0), 1);
   return { delayMs: Math.min(Math.round(exp / 2 + (r * exp) / 2), cap), source: "backoff" };
-}
-
-function hintOf(error: unknown): { ms: number; source: RetryHintSource } | undefined {
-  if (!isWachtError(error) || error.kind !== "api") return undefined;
-  const e = error as WachtError & { retryAfterMs?: number; retryAfterSource?: RetryHintSource };
-  if (e.retryAfterMs === undefined || !Number.isFinite(e.retryAfterMs)) return undefined;
-  return { ms: Math.max(0, e.retryAfterMs), source: e.retryAfterSource ?? "retry-after-header" };
-}
-
-/** {@link retryDelay} returning only the milliseconds. */
-export function retryDelayMs(input: RetryDelayInput): number {
-  return retryDelay(input).delayMs;
 }

@@ -9,13 +9,14 @@ import {
   WachtResponseValidationError,
   WachtTimeoutError,
 } from "./errors";
-import { fastCheck, INVALID } from "./fast-schema";
 import { scrubError } from "./redact";
 import type { TokenBucket } from "./pacing";
 import { retryDelay, shouldRetry, type RetryDelaySource, type RetryReason } from "./retry";
 import {
   describeContentType,
+  secretsOf,
   sendAttempt,
+  type ApiRequest,
   type AttemptResponse,
   type HttpMethod,
   type TransportContext,
@@ -50,29 +51,16 @@ export interface Runtime {
   onRetry: ((info: RetryInfo) => void) | undefined;
 }
 
-/** One logical API call. */
-export interface CallSpec<T> {
-  method: HttpMethod;
-  path: string;
-  query?: string;
-  body?: Buffer | string;
-  headers?: Record<string, string>;
+/** One logical API call: the request, whether it is safe to repeat, and its answer's schema. */
+export interface CallSpec<T> extends ApiRequest {
   /** Safe to repeat after the server may have acted (GET, DELETE, absolute-value PATCH). */
   idempotent: boolean;
   /** Response schema; undefined = ignore the body (unit responses `{}`). */
   schema: z.ZodType<T> | undefined;
-  secrets?: readonly string[];
 }
-
-const NO_SECRETS: readonly string[] = [];
 
 function note(error: WachtError, text: string): void {
   error.message = `${error.message} (${text})`;
-}
-
-/** The strings to redact from a failure of this call: the key and the call's own secrets. */
-function secretsOf(rt: Runtime, spec: CallSpec<unknown>): readonly string[] {
-  return [rt.transport.apiKey, ...(spec.secrets ?? NO_SECRETS)];
 }
 
 function parse<T>(rt: Runtime, spec: CallSpec<T>, res: AttemptResponse): T {
@@ -85,14 +73,11 @@ function parse<T>(rt: Runtime, spec: CallSpec<T>, res: AttemptResponse): T {
       method: spec.method,
       path: spec.path,
       status: res.status,
-      detail: `response is not JSON (${describeContentType(res.contentType, secretsOf(rt, spec))}, ${res.body.length} bytes)`,
+      detail: `response is not JSON (${describeContentType(res.contentType, secretsOf(rt.transport, spec))}, ${res.body.length} bytes)`,
     });
   }
-  // The compiled fast path (same rules as the zod schema); zod itself only to describe a failure.
-  const checked = fastCheck(spec.schema)(data);
-  if (checked !== INVALID) return checked as T;
   const result = spec.schema.safeParse(data);
-  if (result.success) return result.data; // the fast path is stricter nowhere; kept as a safety net
+  if (result.success) return result.data;
   const issues = result.error.issues.map((i) => ({
     path: i.path.map(String).join(".") || "(root)",
     message: i.message,
@@ -136,24 +121,17 @@ export async function runCall<T>(rt: Runtime, spec: CallSpec<T>): Promise<T> {
     }
     attempt++;
     const left = remaining(rt, start);
-    const attemptTimeout = Math.max(1, Math.min(rt.timeoutMs, left));
     try {
-      const res = await sendAttempt(rt.transport, {
-        method: spec.method,
-        path: spec.path,
-        query: spec.query ?? "",
-        body: spec.body,
-        headers: spec.headers,
-        timeoutMs: attemptTimeout,
-        timeoutIsTotal: left < rt.timeoutMs,
-        secrets: spec.secrets ?? NO_SECRETS,
+      const res = await sendAttempt(rt.transport, spec, {
+        ms: Math.max(1, Math.min(rt.timeoutMs, left)),
+        isTotal: left < rt.timeoutMs,
       });
       return parse(rt, spec, res);
     } catch (e) {
       if (!isWachtError(e)) throw e;
       e.attempts = attempt;
       // Last pass over every server-provided text before the error leaves the call.
-      scrubError(e, secretsOf(rt, spec));
+      scrubError(e, secretsOf(rt.transport, spec));
       const reason = shouldRetry(e, { idempotent: spec.idempotent });
       if (reason === null) {
         if (attempt > 1) note(e, `after ${attempt} attempts`);
@@ -168,7 +146,6 @@ export async function runCall<T>(rt: Runtime, spec: CallSpec<T>): Promise<T> {
         attempt,
         error: e,
         random: rt.random,
-        nowMs: now(),
         maxRetryWaitMs: rt.maxRetryWaitMs,
       });
       const budget = remaining(rt, start);

@@ -7,7 +7,6 @@ import { CLIENT_VERSION, resolveConfig } from "./config";
 import { sharedDispatcher } from "./dispatchers";
 import { sharedBucket } from "./pacing";
 import { runCall, type CallSpec, type RetryInfo, type Runtime } from "./runner";
-import { transportContext } from "./transport";
 import { UsersApi } from "./users-api";
 
 /** Options of {@link WachtClient}. Every one is optional. */
@@ -32,7 +31,7 @@ export interface WachtClientOptions {
    * requests start in any rolling minute. `Infinity` disables pacing. @default 1000 (the gateway's default)
    */
   requestsPerMinute?: number;
-  /** undici dispatcher (e.g. a MockAgent). @default one shared keep-alive Agent per origin */
+  /** undici dispatcher (e.g. a MockAgent). @default one shared keep-alive Agent */
   dispatcher?: Dispatcher;
   /** Prepended to the `User-Agent` header (`<userAgent> pulumi-wacht/<version>`). */
   userAgent?: string;
@@ -63,14 +62,14 @@ export class WachtClient {
     const now = options.now ?? Date.now;
     const prefix = options.userAgent?.replace(/[\r\n]/g, " ").trim();
     const runtime: Runtime = {
-      transport: transportContext({
+      transport: {
         origin: cfg.origin,
         basePath: cfg.basePath,
         apiKey: cfg.apiKey,
         userAgent: `${prefix ? `${prefix} ` : ""}pulumi-wacht/${CLIENT_VERSION}`,
-        dispatcher: options.dispatcher ?? sharedDispatcher(cfg.origin),
+        dispatcher: options.dispatcher ?? sharedDispatcher(),
         now,
-      }),
+      },
       bucket: sharedBucket(cfg.baseUrl, cfg.apiKey, cfg.requestsPerMinute),
       timeoutMs: cfg.timeoutMs,
       totalTimeoutMs: cfg.totalTimeoutMs,

@@ -1,6 +1,7 @@
 jest.setTimeout(300_000);
 
 // Errors as users see them through the real CLI: exit code, the printed lines, and no key anywhere.
+import * as net from "node:net";
 import { MISSING_API_KEY_MESSAGE } from "../../src/config/provider-config";
 import { stage, writes, E2E_API_KEY, type Stage } from "./helpers/fixtures";
 
@@ -62,6 +63,24 @@ describe("errors through the real CLI", () => {
     noKeyIn(r.all);
     noKeyIn((await s.project.exportState()).text);
     expect(writes(s.emulator.requests())).toEqual([]);
+  });
+
+  test("nothing listens at the base URL: up fails, asks whether the server runs there, names wacht:baseUrl", async () => {
+    const s = await make({ program: adoptProgram, configure: false });
+    const closed = net.createServer();
+    await new Promise<void>((resolve) => closed.listen(0, "127.0.0.1", resolve));
+    const url = `http://127.0.0.1:${(closed.address() as net.AddressInfo).port}`;
+    await new Promise<void>((resolve) => closed.close(() => resolve()));
+    await s.project.config("wacht:apiKey", E2E_API_KEY, true);
+    await s.project.config("wacht:baseUrl", url);
+    await s.project.config("wacht:maxRetries", "0");
+    const r = await s.project.run(["up", "--yes", "--non-interactive"]);
+    expect(r.code).not.toBe(0);
+    expect(r.stdout).toMatch(/svc-err/);
+    expect(r.stdout).toMatch(/ECONNREFUSED/);
+    expect(r.stdout).toContain(`Is the Wacht server (or the emulator) running at ${url}?`);
+    expect(r.stdout).toMatch(/WACHT_BASE_URL, the stack config wacht:baseUrl/);
+    noKeyIn(r.all);
   });
 
   test("a 400 from the server: up fails with the server's message, the resource is not in the state", async () => {

@@ -118,13 +118,13 @@ describe("users.update", () => {
     await expect(t.client.users.update(ID, { lastName: "" })).rejects.toThrow(WachtValidationError);
   });
 
-  it("sends a body on its own boundary with that boundary's content type, and the same headers", async () => {
+  it("sends each body on its own boundary with that boundary's content type, and the same headers", async () => {
     reply(`/users/${ID}`, "PATCH", userDetails());
     reply(`/users/${ID}`, "PATCH", userDetails());
     await t.client.users.update(ID, { firstName: "A" });
-    const shared = /boundary=(.+)$/.exec(header(0, "content-type")!)![1]!;
-    // A value holding the process boundary's random digits gets a boundary of its own.
-    const value = `x${shared.slice(26, 42)}y`;
+    const first = /boundary=(.+)$/.exec(header(0, "content-type")!)![1]!;
+    // A value may even hold the previous body's boundary.
+    const value = `x${first}y`;
     await t.client.users.update(ID, { firstName: value });
     const ct = header(1, "content-type")!;
     expect(ct).not.toBe(header(0, "content-type"));

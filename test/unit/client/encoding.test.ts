@@ -26,14 +26,25 @@ describe("canonicalJson", () => {
     ]);
   });
 
-  it("refuses what JSON cannot represent, naming the path", () => {
-    expect(() => canonicalJson({ a: undefined })).toThrow("$.a is a undefined");
-    expect(() => canonicalJson({ a: [1, NaN] })).toThrow("$.a[1] is not a finite number");
-    expect(() => canonicalJson(1n)).toThrow(TypeError);
-    expect(() => canonicalJson(new Date(0))).toThrow("not a plain object");
+  it("refuses what JSON cannot represent, naming the key", () => {
+    expect(() => canonicalJson({ a: undefined })).toThrow('the value at "a" is undefined');
+    expect(() => canonicalJson({ a: [1, NaN] })).toThrow('the value at "1" is NaN');
+    expect(() => canonicalJson({ a: -Infinity })).toThrow('the value at "a" is -Infinity');
+    expect(() => canonicalJson({ f: () => 1 })).toThrow('the value at "f" is a function');
+    expect(() => canonicalJson(1n)).toThrow("the value is a bigint");
+    expect(() => canonicalJson(undefined)).toThrow("the value is undefined");
+    expect(() => canonicalJson({ at: new Date(0) })).toThrow(
+      'the value at "at" is not a plain object',
+    );
     const cyc: Record<string, unknown> = {};
     cyc.self = cyc;
-    expect(() => canonicalJson(cyc)).toThrow("circular");
+    expect(() => canonicalJson({ a: cyc })).toThrow(/circular/);
+  });
+
+  it("keeps a __proto__ key as data", () => {
+    expect(canonicalJson(JSON.parse('{"b":1,"__proto__":{"x":1}}'))).toBe(
+      '{"__proto__":{"x":1},"b":1}',
+    );
   });
 
   it("allows the same object twice when it is not a cycle", () => {

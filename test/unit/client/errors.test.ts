@@ -143,11 +143,27 @@ describe("message format and properties", () => {
     expect(e).toBeInstanceOf(WachtConnectionError);
     expect(e).toMatchObject({ code: "ECONNREFUSED", requestMaybeSent: false, kind: "connection" });
     expect(e.message).toBe(
-      "GET /users/1/details: connection failed (ECONNREFUSED: connect ECONNREFUSED 10.1.2.3:443)",
+      `GET /users/1/details: connection failed (ECONNREFUSED: connect ECONNREFUSED 10.1.2.3:443). ${REFUSED_HINT}`,
     );
+    expect(e.hint).toBe(REFUSED_HINT);
     expect((e.cause as Error).message).toBe("connect ECONNREFUSED 10.1.2.3:443");
   });
+
+  it("asks whether the server runs only when the connection was refused", async () => {
+    t.pool
+      .intercept({ path: "/users/1/details", method: "GET" })
+      .replyWithError(Object.assign(new Error("other side closed"), { code: "UND_ERR_SOCKET" }));
+    const e = (await rejection(t.client.users.get("1"))) as WachtConnectionError;
+    expect(e.message).toBe(
+      "GET /users/1/details: connection failed (UND_ERR_SOCKET: other side closed)",
+    );
+    expect(e.hint).toBeUndefined();
+  });
 });
+
+/** What a refused connection asks the user to check (issue 20). */
+const REFUSED_HINT =
+  "Is the Wacht server (or the emulator) running at https://api.wacht.test? Check the base URL (WACHT_BASE_URL, the stack config wacht:baseUrl, or the baseUrl option)";
 
 /** What a 401 asks the user to check (issue 11 defect 7). */
 const AUTH_HINT =

@@ -14,7 +14,6 @@ import {
   parseRetryAfter,
   parseRetryAfterMessage,
   retryDelay,
-  retryDelayMs,
   shouldRetry,
 } from "../../../src/client/retry";
 
@@ -103,47 +102,48 @@ describe("parseRetryAfterMessage", () => {
 });
 
 describe("retryDelay", () => {
-  const base = { nowMs: NOW, random: () => 0.5 };
+  const base = { random: () => 0.5, maxRetryWaitMs: 60_000 };
+  const hinted = (ms: number, source: "retry-after-header" | "message-hint") =>
+    WachtApiError.fromResponse({
+      status: 429,
+      method: "GET",
+      path: "/users",
+      retryAfterMs: ms,
+      retryAfterSource: source,
+    });
 
-  it("prefers the Retry-After header over the message hint", () => {
-    expect(
-      retryDelay({ ...base, attempt: 1, retryAfterHeader: "2", message: "Retry after 9 seconds" }),
-    ).toEqual({ delayMs: 2000, source: "retry-after-header" });
-  });
-
-  it("uses the message hint when there is no header (the real server)", () => {
-    expect(
-      retryDelay({ ...base, attempt: 3, message: "Rate limit exceeded. Retry after 7 seconds" }),
-    ).toEqual({
+  it("waits the server's hint carried on the error, with its source", () => {
+    expect(retryDelay({ ...base, attempt: 3, error: hinted(7000, "message-hint") })).toEqual({
       delayMs: 7000,
       source: "message-hint",
     });
+    expect(retryDelay({ ...base, attempt: 1, error: hinted(2000, "retry-after-header") })).toEqual({
+      delayMs: 2000,
+      source: "retry-after-header",
+    });
   });
 
-  it("caps server hints at maxRetryWaitMs (default 60 s)", () => {
-    expect(retryDelayMs({ ...base, attempt: 1, retryAfterHeader: "3600" })).toBe(60_000);
-    expect(
-      retryDelayMs({
-        ...base,
-        attempt: 1,
-        message: "Retry after 90 seconds",
-        maxRetryWaitMs: 5000,
-      }),
-    ).toBe(5000);
+  it("caps server hints at maxRetryWaitMs", () => {
+    const e = hinted(3_600_000, "retry-after-header");
+    expect(retryDelay({ ...base, attempt: 1, error: e }).delayMs).toBe(60_000);
+    expect(retryDelay({ ...base, attempt: 1, error: e, maxRetryWaitMs: 5000 }).delayMs).toBe(5000);
   });
 
   it("falls back to equal-jitter exponential backoff: 500 ms · 2^(n-1), half fixed half random", () => {
-    const lo = (attempt: number) => retryDelayMs({ nowMs: NOW, attempt, random: () => 0 });
-    const hi = (attempt: number) => retryDelayMs({ nowMs: NOW, attempt, random: () => 1 });
-    expect([1, 2, 3, 4, 5, 6].map(lo)).toEqual([250, 500, 1000, 2000, 4000, 4000]);
-    expect([1, 2, 3, 4, 5, 6].map(hi)).toEqual([500, 1000, 2000, 4000, 8000, 8000]);
-    expect(retryDelay({ ...base, attempt: 2 })).toEqual({ delayMs: 750, source: "backoff" });
+    const at = (random: number) => (attempt: number) =>
+      retryDelay({ ...base, attempt, error: api(503), random: () => random }).delayMs;
+    expect([1, 2, 3, 4, 5, 6].map(at(0))).toEqual([250, 500, 1000, 2000, 4000, 4000]);
+    expect([1, 2, 3, 4, 5, 6].map(at(1))).toEqual([500, 1000, 2000, 4000, 8000, 8000]);
+    expect(retryDelay({ ...base, attempt: 2, error: conn(true) })).toEqual({
+      delayMs: 750,
+      source: "backoff",
+    });
   });
 
   it("caps backoff at maxRetryWaitMs too", () => {
-    expect(retryDelayMs({ nowMs: NOW, attempt: 10, random: () => 1, maxRetryWaitMs: 3000 })).toBe(
-      3000,
-    );
+    expect(
+      retryDelay({ attempt: 10, error: api(503), random: () => 1, maxRetryWaitMs: 3000 }).delayMs,
+    ).toBe(3000);
   });
 });
 
@@ -199,7 +199,7 @@ describe("decisions by kind, across copies of the package", () => {
       retryAfterMs: 4000,
       retryAfterSource: "retry-after-header",
     });
-    const base = { attempt: 1, random: () => 0.5, nowMs: NOW };
+    const base = { attempt: 1, random: () => 0.5, maxRetryWaitMs: 60_000 };
     expect(retryDelay({ ...base, error: e })).toEqual({
       delayMs: 4000,
       source: "retry-after-header",
