@@ -20,6 +20,8 @@ module.exports = {
       testMatch: ["<rootDir>/test/integration/**/*.test.ts"],
     },
     { ...common, displayName: "engine", testMatch: ["<rootDir>/test/engine/**/*.test.ts"] },
+    // The generated SDKs against sdk/schema.json (the generator binary is cached by pretest).
+    { ...common, displayName: "sdk", testMatch: ["<rootDir>/test/sdk/**/*.test.ts"] },
     // The real `pulumi` CLI (built from the Go module proxy by `npm test`'s pretest). A missing
     // CLI fails these tests; it is never a skip (docs/decisions/0010-real-pulumi-cli.md).
     {

@@ -26,6 +26,18 @@ export {
 } from "./roster/roster-file";
 export type { ConfigRef } from "./roster/config-ref";
 export { UserCensus, type UserCensusArgs } from "./census/user-census";
+// Memberships and roles (issue 22): docs/memberships.md.
+export {
+  OrganizationMembership,
+  WorkspaceMembership,
+  OrganizationMemberRole,
+  WorkspaceMemberRole,
+  type OrganizationMembershipArgs,
+  type WorkspaceMembershipArgs,
+  type OrganizationMemberRoleArgs,
+  type WorkspaceMemberRoleArgs,
+  type RoleDetail,
+} from "./membership/resources";
 export type { CensusAccount, CensusSelector, UndeclaredPolicy } from "./census/census-inputs";
 export {
   exportUsers,

@@ -246,6 +246,7 @@ if (require.main === module) {
     } else if (command === "ensure") {
       const cli = findPulumiCli();
       if (!cli) throw new Error(NOT_FOUND_HELP);
+      require("./yaml-host").ensureYamlHost(cli); // the YAML language host, beside our CLI build
       console.log(cli.binary);
       console.error(`Pulumi CLI ${cli.version} (${cli.source})`);
     } else {

@@ -63,12 +63,14 @@ export interface CensusState extends CensusInputs {
   disabledCount: number;
   /** The first {@link REPORTED_ACCOUNTS_MAX} of them. */
   disabledAccounts: CensusAccount[];
-  /**
-   * What the census learned of each candidate's details, so the next one skips the GET: digests
-   * of ids and timestamps and two flags, under an internal key the engine never displays.
-   */
-  [CHECKED_KEY]: Record<string, string>;
 }
+
+/**
+ * The state as the census records it: also what it learned of each candidate's details, so the
+ * next census skips the GET (digests of ids and timestamps and two flags, ./checked-cache.ts),
+ * under an internal key the engine never displays.
+ */
+export type RecordedCensusState = CensusState & { [CHECKED_KEY]: Record<string, string> };
 
 const selectorSchema = z.union(
   [

@@ -9,7 +9,7 @@
 // listing each step judges from is the run's, shared with the User provider's delta refresh in
 // the same process (src/provider/run-listings.ts): the first census step of a run uses it, a
 // later step of the same process lists anew.
-import * as pulumi from "@pulumi/pulumi";
+import type * as pulumi from "@pulumi/pulumi";
 import { WachtClient } from "../client/wacht-client";
 import {
   readStackConfig,
@@ -19,21 +19,18 @@ import {
 import { canonicalJson } from "../client/canonical-json";
 import { jsonEqual } from "../diff/json-equal";
 import type { DeploymentListing } from "../provider/deployment-listing";
-import { dynamicFrontDoor } from "../provider/dynamic-front-door";
 import { info, warn } from "../provider/log";
-import type { ShimmedProvider } from "../provider/shim";
 import { processListings, RunListings } from "../provider/run-listings";
 import { UNKNOWN } from "../schema/user-fields";
 import {
   buildCensusInputsSchema,
   buildRecordedCensusSchema,
   CHECKED_KEY,
-  DECLARED_KEY,
   REPORTED_ACCOUNTS_MAX,
   type CensusAccount,
   type CensusInputs,
-  type CensusState,
   type RecordedCensus,
+  type RecordedCensusState,
 } from "./census-inputs";
 import { CheckedCache } from "./checked-cache";
 import { disabledNotice, undeclaredReport, undeclaredWarning } from "./messages";
@@ -46,24 +43,6 @@ type Props = Record<string, unknown>;
 export const CENSUS_ID = "wacht-user-census";
 
 const INPUT_KEYS = ["selector", "declaredUserIds", "allowlist", "undeclared"] as const;
-
-/**
- * A declaration as the program sends it (`declaredUserIds` under its internal input key, see
- * census-inputs.ts) in the form the rules read: `declaredUserIds` by its name.
- */
-function declarationOf(props: Props): Props {
-  if (!(DECLARED_KEY in props)) return props;
-  const rest: Props = { ...props, declaredUserIds: props[DECLARED_KEY] };
-  delete rest[DECLARED_KEY];
-  return rest;
-}
-
-/** Checked inputs as the engine keeps them: the declared ids under the internal key. */
-function asInputs(props: Props): Props {
-  const rest: Props = { ...props, [DECLARED_KEY]: props["declaredUserIds"] };
-  delete rest["declaredUserIds"];
-  return rest;
-}
 
 /** True when the value is, or contains, the engine's preview unknown. */
 function hasUnknown(value: unknown): boolean {
@@ -100,7 +79,7 @@ function stateOf(
   undeclared: readonly CensusAccount[],
   disabled: readonly CensusAccount[],
   checked: Record<string, string>,
-): CensusState {
+): RecordedCensusState {
   return {
     ...inputs,
     undeclaredCount: undeclared.length,
@@ -169,9 +148,8 @@ export class WachtUserCensusProvider {
   }
 
   /** Validates the declaration and applies the defaults; no request. Unknowns pass through. */
-  async check(_olds: Props, program: Props): Promise<pulumi.dynamic.CheckResult> {
+  async check(_olds: Props, news: Props): Promise<pulumi.dynamic.CheckResult> {
     resolveProviderSettings(this.stack); // a missing key is reported at preview
-    const news = declarationOf(program);
     const unknown = INPUT_KEYS.filter((k) => hasUnknown(news[k]));
     const known = Object.fromEntries(
       Object.entries(news).filter(
@@ -209,7 +187,7 @@ export class WachtUserCensusProvider {
     const inputs: Props = { ...parsed.data };
     for (const k of unknown) inputs[k] = news[k];
     this.declarations.add(declarationKey(inputs));
-    return { inputs: asInputs(inputs) };
+    return { inputs };
   }
 
   /**
@@ -219,8 +197,7 @@ export class WachtUserCensusProvider {
    * finds, so the census is compared again at `up`, with the ids known, and updated there to
    * record them. A pull request that adds or edits users does not show the census changing.
    */
-  async diff(_id: string, olds: Props, checked: Props): Promise<pulumi.dynamic.DiffResult> {
-    const news = declarationOf(checked);
+  async diff(_id: string, olds: Props, news: Props): Promise<pulumi.dynamic.DiffResult> {
     const before = recordedOf(olds);
     const after = recordedOf(news);
     const changed = INPUT_KEYS.filter((k) => {
@@ -266,7 +243,7 @@ export class WachtUserCensusProvider {
     props: Props,
     previous: Readonly<Record<string, string>>,
     leaving: readonly string[] = [],
-  ): Promise<CensusState> {
+  ): Promise<RecordedCensusState> {
     const inputs = inputsOf(props);
     const { client, listing, run } = this.censusStep();
     const judged = { ...inputs, declaredUserIds: [...inputs.declaredUserIds, ...leaving] };
@@ -290,19 +267,16 @@ export class WachtUserCensusProvider {
   }
 
   async create(inputs: Props): Promise<pulumi.dynamic.CreateResult> {
-    return { id: CENSUS_ID, outs: await this.enforce(declarationOf(inputs), {}) };
+    return { id: CENSUS_ID, outs: await this.enforce(inputs, {}) };
   }
 
   async update(_id: string, olds: Props, news: Props): Promise<pulumi.dynamic.UpdateResult> {
     const before = recordedOf(olds);
-    return {
-      outs: await this.enforce(declarationOf(news), before.checked, before.declaredUserIds),
-    };
+    return { outs: await this.enforce(news, before.checked, before.declaredUserIds) };
   }
 
   /** Refresh: records the undeclared accounts (no write). The declaration is kept as it was. */
-  async read(id: string, recordedState: Props): Promise<pulumi.dynamic.ReadResult> {
-    const props = declarationOf(recordedState);
+  async read(id: string, props: Props): Promise<pulumi.dynamic.ReadResult> {
     const inputs = inputsOf(props);
     const recorded = recordedOf(props);
     const { client, listing } = this.censusStep();
@@ -329,9 +303,9 @@ export class WachtUserCensusProvider {
 }
 
 /**
- * Called by the shim, once per provider process: the census, behind the dynamic front door,
- * shares the process's listings.
+ * Creates the census implementation (once per provider process): it shares the process's
+ * listings. The native front door's, and the dynamic one's behind src/provider/dynamic-impl.ts.
  */
-export function createCensusProvider(): ShimmedProvider {
-  return dynamicFrontDoor(new WachtUserCensusProvider(processListings()), "wacht.UserCensus");
+export function createCensusProvider(): WachtUserCensusProvider {
+  return new WachtUserCensusProvider(processListings());
 }

@@ -3,6 +3,14 @@
 
 export { WachtClient, type WachtClientOptions } from "./wacht-client";
 export { UsersApi } from "./users-api";
+export {
+  MembershipsApi,
+  MEMBER_PAGE_SIZE,
+  type ListMembersParams,
+  type MemberUpdate,
+  type MembershipScope,
+} from "./b2b/memberships-api";
+export type { ApiMember, ApiMemberPage, ApiRole, ApiUserMembership } from "./b2b/membership-wire";
 export type { RetryInfo } from "./runner";
 export type { RetryReason, RetryDelaySource } from "./retry";
 export type {

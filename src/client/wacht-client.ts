@@ -8,6 +8,7 @@ import { sharedDispatcher } from "./dispatchers";
 import { sharedBucket } from "./pacing";
 import { runCall, type CallSpec, type RetryInfo, type Runtime } from "./runner";
 import { UsersApi } from "./users-api";
+import { MembershipsApi } from "./b2b/memberships-api";
 
 /** Options of {@link WachtClient}. Every one is optional. */
 export interface WachtClientOptions {
@@ -55,6 +56,10 @@ export class WachtClient {
   readonly baseUrl: string;
   /** Calls on /users. */
   readonly users: UsersApi;
+  /** Organization members and roles (docs/wacht-memberships.md). */
+  readonly organizations: MembershipsApi;
+  /** Workspace members and roles. */
+  readonly workspaces: MembershipsApi;
 
   /** Throws WachtConfigError when the key is missing or an option is invalid. */
   constructor(options: WachtClientOptions = {}) {
@@ -80,6 +85,9 @@ export class WachtClient {
       onRetry: options.onRetry,
     };
     this.baseUrl = cfg.baseUrl;
-    this.users = new UsersApi(<T>(spec: CallSpec<T>) => runCall(runtime, spec));
+    const execute = <T>(spec: CallSpec<T>) => runCall(runtime, spec);
+    this.users = new UsersApi(execute);
+    this.organizations = new MembershipsApi(execute, "organization");
+    this.workspaces = new MembershipsApi(execute, "workspace");
   }
 }

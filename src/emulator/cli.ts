@@ -3,16 +3,18 @@
 // on stdout (then `WACHT_BASE_URL=<url>` for shells) and runs until SIGINT/SIGTERM (flushing the
 // state file on the way out).
 // Usage: wacht-emulator [--port 8787] [--api-key KEY] [--seed users.json] [--state-file state.json]
-//                       [--rate-limit N|off] [--search-lag-ms N]
+//                       [--seed-orgs orgs.json] [--rate-limit N|off] [--search-lag-ms N]
 import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { startEmulator } from "./index";
 import { seedFileSchema } from "./seed";
+import { seedOrganizationsSchema } from "./b2b/seed";
 
 const USAGE = `Usage: wacht-emulator [options]
   --port N            port on 127.0.0.1 (default 8787; 0 = any free port)
   --api-key KEY       the only accepted API key (default: env WACHT_API_KEY, else any token)
   --seed FILE         JSON array of seed users
+  --seed-orgs FILE    JSON array of seed organizations (roles, workspaces, members)
   --state-file FILE   load/save users from/to this JSON file
   --rate-limit N|off  requests per minute per deployment (default 1000)
   --search-lag-ms N   delay before changes are visible to search (default 0)
@@ -24,6 +26,7 @@ async function main(): Promise<void> {
       port: { type: "string", default: "8787" },
       "api-key": { type: "string" },
       seed: { type: "string" },
+      "seed-orgs": { type: "string" },
       "state-file": { type: "string" },
       "rate-limit": { type: "string" },
       "search-lag-ms": { type: "string" },
@@ -50,10 +53,14 @@ async function main(): Promise<void> {
   const seed = values.seed
     ? seedFileSchema.parse(JSON.parse(readFileSync(values.seed, "utf8")))
     : undefined;
+  const organizations = values["seed-orgs"]
+    ? seedOrganizationsSchema.parse(JSON.parse(readFileSync(values["seed-orgs"], "utf8")))
+    : undefined;
   const emulator = await startEmulator({
     port,
     ...(apiKey ? { apiKey } : {}),
     ...(seed ? { seed } : {}),
+    ...(organizations ? { organizations } : {}),
     ...(values["state-file"] ? { stateFile: values["state-file"] } : {}),
     ...(rateLimitPerMinute !== undefined ? { rateLimitPerMinute } : {}),
     ...(values["search-lag-ms"] ? { searchIndexLagMs: Number(values["search-lag-ms"]) } : {}),

@@ -1,5 +1,6 @@
 // The control routes under /__emulator/ (outside the real API): request log, faults, reset, stored
-// users and their internal facts, auth settings and the rate limit. They need no API key, are not
+// users and their internal facts, organizations (seeded and dumped), auth settings and the rate
+// limit. They need no API key, are not
 // rate limited, faulted or logged, and answer only loopback clients (403 otherwise).
 import type { IncomingMessage } from "node:http";
 import { z } from "zod";
@@ -8,6 +9,7 @@ import { faultRuleSchema, probabilitySchema } from "./faults";
 import { compileRoutes } from "./routes";
 import type { EmulatorRuntime } from "./runtime";
 import { seedFileSchema, seedUserSchema, userFactFields } from "./seed";
+import { seedOrganizationSchema, seedOrganizationsSchema } from "./b2b/seed";
 
 /** Paths starting with this prefix are control routes. */
 export const CONTROL_PREFIX = "/__emulator";
@@ -146,6 +148,25 @@ const CONTROL_ROUTES: ReadonlyArray<{ method: string; pattern: string; handler: 
       method: "PATCH",
       pattern: "/__emulator/users/{id}",
       handler: (rt, p, body) => found(rt.patchUser(p.id ?? "", parse(userPatchBody, body))),
+    },
+    {
+      method: "GET",
+      pattern: "/__emulator/organizations",
+      handler: (rt) => ({ organizations: rt.dumpOrganizations() }),
+    },
+    {
+      method: "POST",
+      pattern: "/__emulator/organizations",
+      handler: (rt, _p, body) => {
+        const orgs = Array.isArray(body)
+          ? parse(seedOrganizationsSchema, body)
+          : [parse(seedOrganizationSchema, body)];
+        try {
+          return { organizations: rt.seedOrganizations(orgs) };
+        } catch (err) {
+          throw new ApiError(400, `Invalid control request: ${String(err)}`);
+        }
+      },
     },
     { method: "GET", pattern: "/__emulator/auth-settings", handler: (rt) => rt.state.authSettings },
     {

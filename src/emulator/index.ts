@@ -7,6 +7,8 @@ import type { EmulatorOptions } from "./options";
 import type { RequestLogEntry } from "./request-log";
 import { EmulatorRuntime, type InternalUserPatch, type UserDump } from "./runtime";
 import type { SeedUser } from "./seed";
+import type { SeedOrganization } from "./b2b/seed";
+import type { OrganizationDump } from "./b2b/dump";
 import { createEmulatorServer, listen } from "./server";
 
 export type { AuthSettings, AuthSettingsInput } from "./auth-settings";
@@ -16,6 +18,8 @@ export type { EmulatorOptions } from "./options";
 export type { LoggedPart, RequestLogEntry } from "./request-log";
 export type { InternalUserPatch, UserDump } from "./runtime";
 export type { SeedUser } from "./seed";
+export type { SeedOrganization } from "./b2b/seed";
+export type { MembershipDump, OrganizationDump, ParentDump, RoleDump } from "./b2b/dump";
 export type {
   SocialConnectionJson,
   UserDetailsJson,
@@ -55,6 +59,12 @@ export interface EmulatorHandle {
     get(id: string): UserDump | undefined;
     seed(users: readonly SeedUser[]): UserDump[];
     patch(id: string, patch: InternalUserPatch): UserDump | undefined;
+  };
+  /** Organizations with their roles, workspaces and memberships (docs/wacht-memberships.md). */
+  readonly organizations: {
+    list(): OrganizationDump[];
+    get(id: string): OrganizationDump | undefined;
+    seed(orgs: readonly SeedOrganization[]): OrganizationDump[];
   };
   readonly authSettings: {
     get(): AuthSettings;
@@ -108,6 +118,11 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       get: (id) => rt.dumpUser(id),
       seed: (users) => rt.seedUsers(users),
       patch: (id, patch) => rt.patchUser(id, patch),
+    },
+    organizations: {
+      list: () => rt.dumpOrganizations(),
+      get: (id) => rt.dumpOrganizations().find((o) => o.id === id),
+      seed: (orgs) => rt.seedOrganizations(orgs),
     },
     authSettings: {
       get: () => structuredClone(state.authSettings),

@@ -2,6 +2,7 @@
 // docs/emulator.md.
 import type { AuthSettingsInput } from "./auth-settings";
 import type { FaultRule, ProbabilityFaults } from "./faults";
+import type { SeedOrganization } from "./b2b/seed";
 import type { SeedUser } from "./seed";
 
 /** Options of `startEmulator`. Every option is optional. */
@@ -18,6 +19,8 @@ export interface EmulatorOptions {
   enforceKeyFormat?: boolean;
   /** Users created at start (when no state file exists) and again on every reset. */
   seed?: readonly SeedUser[];
+  /** Organizations (roles, workspaces, members) created after the seed users, likewise. */
+  organizations?: readonly SeedOrganization[];
   /** JSON file the store is loaded from at start and saved to (atomically) after mutations. */
   stateFile?: string;
   /** Requests per window per deployment (default 1000); `false` disables rate limiting. */

@@ -1,6 +1,8 @@
-// The declarative route table of the users API (docs/wacht-api.md §2) and its matcher: a path that no
-// pattern matches is 404 `Not found` (a trailing slash included), a known path with another method
-// is 405 `Method not allowed` (so GET /users/{id} is a 405, §2).
+// The declarative route table of the users API (docs/wacht-api.md §2; the B2B rows of
+// docs/wacht-memberships.md come from b2b/routes.ts) and its matcher: a path that no pattern
+// matches is 404 `Not found` (a trailing slash included), a known path with another method is 405
+// `Method not allowed` (so GET /users/{id} is a 405, §2).
+import { B2B_ROUTES } from "./b2b/routes";
 import type { Handler } from "./context";
 import { listUsers } from "./handlers/users-list";
 import { createUser } from "./handlers/users-create";
@@ -55,8 +57,6 @@ export const ROUTES: readonly Route[] = [
     pattern: "/users/{user_id}/social-connections/{connection_id}",
     handler: deleteSocialConnection,
   },
-  { method: "GET", pattern: "/users/{user_id}/organization-memberships", handler: emptyList },
-  { method: "GET", pattern: "/users/{user_id}/workspace-memberships", handler: emptyList },
   { method: "GET", pattern: "/users/{user_id}/passkeys", handler: emptyList },
   { method: "GET", pattern: "/users/{user_id}/sessions", handler: listSessions },
   { method: "POST", pattern: "/users/{user_id}/sessions/revoke-all", handler: revokeAllSessions },
@@ -65,6 +65,7 @@ export const ROUTES: readonly Route[] = [
     pattern: "/users/{user_id}/sessions/{signin_id}/revoke",
     handler: revokeSession,
   },
+  ...B2B_ROUTES,
 ];
 
 /** The outcome of matching a request against a table. */

@@ -18,6 +18,8 @@ import { loadStateFile, StateFileWriter } from "./persistence";
 import { RateLimiter } from "./rate-limit";
 import { RequestLog } from "./request-log";
 import { applySeed, type SeedUser } from "./seed";
+import { applyOrganizationSeed, type SeedOrganization } from "./b2b/seed";
+import { organizationDump, type OrganizationDump } from "./b2b/dump";
 import { UserStore, type StoreSnapshot } from "./store";
 import { detailsView, type UserDetailsJson } from "./views";
 
@@ -87,6 +89,7 @@ export class EmulatorRuntime {
       uniqueEmails: options.uniqueEmails ?? false,
     };
     applySeed(store, options.seed ?? [], deploymentId);
+    applyOrganizationSeed(store, options.organizations ?? [], deploymentId);
     this.seedSnapshot = store.snapshot();
     const saved = options.stateFile ? loadStateFile(options.stateFile) : undefined;
     if (saved) store.load(saved);
@@ -132,6 +135,23 @@ export class EmulatorRuntime {
   /** Creates users as the seed option does (in the default deployment unless they say otherwise). */
   seedUsers(users: readonly SeedUser[]): UserDump[] {
     return applySeed(this.state.store, users, this.deploymentId).map((u) => this.dump(u));
+  }
+
+  /** Creates organizations as the `organizations` option does. */
+  seedOrganizations(orgs: readonly SeedOrganization[]): OrganizationDump[] {
+    const { store } = this.state;
+    return applyOrganizationSeed(store, orgs, this.deploymentId).map((o) =>
+      organizationDump(store.b2b, o),
+    );
+  }
+
+  /** Every organization (every deployment) with its roles, workspaces and memberships. */
+  dumpOrganizations(): OrganizationDump[] {
+    const { b2b } = this.state.store;
+    return b2b
+      .allParents()
+      .filter((p) => p.scope === "organization")
+      .map((o) => organizationDump(b2b, o));
   }
 
   /** Applies an out-of-band edit; bumps `updated_at` like any write. `undefined` if no such user. */

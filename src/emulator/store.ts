@@ -6,6 +6,7 @@ import { IdGenerator } from "./ids";
 import type { JsonValue } from "./json";
 import type { SecondFactorPolicy, StoredUser } from "./model";
 import { scheduleReindex } from "./search";
+import { B2bStore, type B2bSnapshot } from "./b2b/b2b-store";
 
 /** Fields of a new user; everything else takes the create defaults of docs/wacht-api.md §4. */
 export interface NewUserFields {
@@ -28,6 +29,8 @@ export interface StoreSnapshot {
   version: 1;
   idsIssued: number;
   users: StoredUser[];
+  /** Organizations, workspaces, roles and memberships (absent in older state files). */
+  b2b?: B2bSnapshot;
 }
 
 /** Users of every deployment, plus the id generator and the clock. */
@@ -36,6 +39,8 @@ export class UserStore {
   private ids = new IdGenerator();
   private listeners: Array<() => void> = [];
   readonly clock = new MicroClock();
+  /** Organizations, workspaces, roles and memberships (docs/wacht-memberships.md). */
+  readonly b2b = new B2bStore(this);
 
   constructor(public searchIndexLagMs = 0) {}
 
@@ -80,6 +85,7 @@ export class UserStore {
   delete(deploymentId: string, id: string): boolean {
     if (!this.get(deploymentId, id)) return false;
     this.users.delete(id);
+    this.b2b.removeUser(id);
     this.changed();
     return true;
   }
@@ -163,6 +169,7 @@ export class UserStore {
   /** Drops every user (the id sequence keeps going, so ids are never reused). */
   clear(): void {
     this.users.clear();
+    this.b2b.clear();
   }
 
   /** A deep copy of the store for the state file. */
@@ -171,12 +178,14 @@ export class UserStore {
       version: 1,
       idsIssued: this.ids.issued,
       users: structuredClone([...this.users.values()]),
+      b2b: this.b2b.snapshot(),
     };
   }
 
   /** Replaces the store with a snapshot (state file or reset). */
   load(snapshot: StoreSnapshot): void {
     this.users = new Map(snapshot.users.map((u) => [u.id, structuredClone(u)]));
+    this.b2b.load(snapshot.b2b);
     this.ids = new IdGenerator(Math.max(snapshot.idsIssued, this.ids.issued));
     for (const u of this.users.values()) this.clock.advancePast(u.updatedAt);
   }

@@ -7,7 +7,13 @@ import { z } from "zod";
 import { toCheckFailures, type CheckFailure } from "../schema/check-failures";
 import { userInputsSchemaFor, type UserValidationLimits } from "../schema/user-inputs";
 import { humanBytes, REQUEST_PARTS_LIMIT_BYTES, UNKNOWN } from "../schema/user-fields";
-import { CREATE_FIELDS, fieldRow, UPDATE_FIELDS } from "../schema/user-field-lists";
+import {
+  CREATE_FIELDS,
+  fieldRow,
+  METADATA_FIELDS,
+  UPDATE_FIELDS,
+  type MetadataField,
+} from "../schema/user-field-lists";
 import { isUserId } from "../schema/user-inputs";
 import type { RawDeclaration } from "../schema/user-state";
 import { DEFAULT_ON_CONFLICT } from "../diff/conflicts";
@@ -99,7 +105,7 @@ function containsUnknown(value: unknown): boolean {
 
 /** Validates declared metadata against the JSON Schema made from the user's zod schema. */
 function checkMetadataSchema(
-  field: "publicMetadata" | "privateMetadata",
+  field: MetadataField,
   value: unknown,
   schema: unknown,
 ): CheckFailure[] {
@@ -128,14 +134,14 @@ function checkMetadataSchema(
     return unusable(err);
   }
   if (parsed.success) return [];
-  if (field === "privateMetadata") {
-    // Check failures are printed by the CLI: private key names and the values a private schema
+  if (fieldRow(field).secret) {
+    // Check failures are printed by the CLI: secret key names and the values a secret's schema
     // allows (enum, const) must not appear. Say how many issues of which kind, nothing more.
     const codes = [...new Set(parsed.error.issues.map((i) => i.code))].join(", ");
     return [
       {
         property: field,
-        reason: `privateMetadata does not match its schema (${parsed.error.issues.length} issue(s): ${codes}); details are withheld because the value is secret`,
+        reason: `${field} does not match its schema (${parsed.error.issues.length} issue(s): ${codes}); details are withheld because the value is secret`,
       },
     ];
   }
@@ -230,7 +236,7 @@ export function checkUser(
   }
 
   const failures: CheckFailure[] = [];
-  for (const field of ["publicMetadata", "privateMetadata"] as const) {
+  for (const field of METADATA_FIELDS) {
     if (known[field] !== undefined && deeperThan(known[field], MAX_METADATA_DEPTH)) {
       failures.push({
         property: field,
@@ -255,8 +261,7 @@ export function checkUser(
   failures.push(...sizeFailures(known, imageBytes));
 
   failures.push(
-    ...checkMetadataSchema("publicMetadata", inputs.publicMetadata, inputs.publicMetadataSchema),
-    ...checkMetadataSchema("privateMetadata", inputs.privateMetadata, inputs.privateMetadataSchema),
+    ...METADATA_FIELDS.flatMap((f) => checkMetadataSchema(f, inputs[f], inputs[`${f}Schema`])),
   );
 
   const password = inputs.password;

@@ -5,6 +5,7 @@ import type { OnDeletePolicy } from "../schema/user-fields";
 import type { UserOrigin, UserOutputs } from "../schema/user-state";
 import type { Call } from "./call";
 import { isNotFound, withContext } from "./errors";
+import { describeUserMemberships } from "../membership/user-memberships";
 import { deleteCascadeWarning } from "./guard-rails";
 import { warn } from "./log";
 
@@ -37,7 +38,8 @@ export async function deleteUser(
     if (policy === "disable") {
       await current.client.users.update(userId, { disabled: true });
     } else {
-      warn(deleteCascadeWarning(userId, state));
+      const memberships = await describeUserMemberships(current.client, userId);
+      warn(deleteCascadeWarning(userId, state, memberships));
       await current.client.users.delete(userId);
     }
   } catch (err) {

@@ -43,12 +43,33 @@ function urnOf(props: unknown): string | undefined {
     : undefined;
 }
 
-/** `props` without the URN key (the implementation's view). */
-function without<T>(props: T): T {
-  if (props === null || typeof props !== "object" || !(RESOURCE_URN_KEY in props)) return props;
+/** Inputs the program passes under an internal key (no plan prints them): internal → own name. */
+export type InternalInputs = Readonly<Record<string, string>>;
+
+/** `props` as the implementation reads them: no URN, internal inputs under their own names. */
+function asImplSees<T>(props: T, internal: InternalInputs): T {
+  if (props === null || typeof props !== "object") return props;
   const rest = { ...(props as Props) };
   delete rest[RESOURCE_URN_KEY];
+  for (const [key, name] of Object.entries(internal)) {
+    if (key in rest) {
+      rest[name] = rest[key];
+      delete rest[key];
+    }
+  }
   return rest as T;
+}
+
+/** Checked inputs as the engine keeps them: the internal inputs back under their keys. */
+function asEngineKeeps(inputs: Props, internal: InternalInputs): Props {
+  const kept = { ...inputs };
+  for (const [key, name] of Object.entries(internal)) {
+    if (name in kept) {
+      kept[key] = kept[name];
+      delete kept[name];
+    }
+  }
+  return kept;
 }
 
 /** `props` with the URN kept (when known). */
@@ -60,13 +81,17 @@ function keeping<T>(props: T, urn: string | undefined): T {
 /**
  * The implementation behind the dynamic front door: URNs out of the inputs, into the outputs, and
  * each call inside its resource's logging context. `type` is the resource type users know
- * (`wacht.User`); `withResource` is the logging seam's.
+ * (`wacht.User`); `withResource` is the logging seam's (a test passes its own); `internalInputs`
+ * are inputs the program passes under an internal key (the census's declared ids).
  */
 export function dynamicFrontDoor<I, S>(
   impl: ShimmedProvider<I, S>,
   type: string,
-  withResource: WithResource = logContext,
+  options: { withResource?: WithResource; internalInputs?: InternalInputs } = {},
 ): ShimmedProvider<I, S> {
+  const withResource = options.withResource ?? logContext;
+  const internal = options.internalInputs ?? {};
+  const without = <T>(props: T): T => asImplSees(props, internal);
   // Warnings go to the engine's Log RPC, with the URN, once the process knows where it is.
   const address = engineAddressOf(process.argv);
   if (!connected && address !== undefined && withResource === logContext) {
@@ -82,9 +107,12 @@ export function dynamicFrontDoor<I, S>(
       const result = await within(urn, () => impl.check(without(olds), without(news)));
       // An unknown URN (preview, when a key it waits for is unknown) passes through as it came.
       const kept = urn ?? (news[RESOURCE_URN_KEY] === UNKNOWN ? UNKNOWN : undefined);
-      return result.inputs === undefined || kept === undefined
-        ? result
-        : { ...result, inputs: { ...(result.inputs as Props), [RESOURCE_URN_KEY]: kept } };
+      if (result.inputs === undefined) return result;
+      const inputs = asEngineKeeps(result.inputs as Props, internal);
+      return {
+        ...result,
+        inputs: kept === undefined ? inputs : { ...inputs, [RESOURCE_URN_KEY]: kept },
+      };
     },
     diff: (id, olds, news) =>
       within(urnOf(news) ?? urnOf(olds), () => impl.diff(id, without(olds), without(news))),

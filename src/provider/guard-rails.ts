@@ -45,15 +45,24 @@ export function lockoutRisk(
   );
 }
 
-/** What deleting the user takes with it, from the state's last read. */
+/**
+ * What deleting the user takes with it: counts from the state's last read, and its memberships
+ * as listed just before the delete (`undefined`: not listed; segments are labels, not memberships).
+ */
 export function deleteCascadeWarning(
   userId: string,
-  state: { emailAddresses?: unknown[]; phoneNumbers?: unknown[]; segments?: unknown[] },
+  state: { emailAddresses?: unknown[]; phoneNumbers?: unknown[] },
+  memberships?: readonly string[],
 ): string {
+  const held =
+    memberships === undefined
+      ? "its organization and workspace memberships"
+      : memberships.length === 0
+        ? "no organization or workspace membership"
+        : `its memberships: ${memberships.join(", ")}`;
   return (
     `deleting Wacht user ${userId} for good (onDelete: "delete"): Wacht also deletes its ` +
     `${state.emailAddresses?.length ?? 0} email address(es), ${state.phoneNumbers?.length ?? 0} phone number(s), ` +
-    `${state.segments?.length ?? 0} organization/workspace membership(s), its passkeys, authenticators, ` +
-    `social connections and sessions`
+    `${held}; its passkeys, authenticators, social connections and sessions`
   );
 }

@@ -11,7 +11,7 @@
 // it returns, so an engine call's warnings reach the engine before its answer does.
 import { AsyncLocalStorage } from "node:async_hooks";
 import * as path from "node:path";
-import * as pulumi from "@pulumi/pulumi";
+import type * as Pulumi from "@pulumi/pulumi";
 import type * as grpcT from "@grpc/grpc-js";
 import type * as engineRpcT from "@pulumi/pulumi/proto/engine_grpc_pb";
 import type * as enginePbT from "@pulumi/pulumi/proto/engine_pb";
@@ -36,6 +36,8 @@ export type LogSink = (
 interface Context {
   ref: ResourceRef;
   pending: Promise<void>[];
+  /** Messages kept until the call succeeds (see withResource's `onlyIfSucceeds`). */
+  held?: [severity: "warning" | "info", message: string][];
 }
 
 const context = new AsyncLocalStorage<Context>();
@@ -54,11 +56,23 @@ export function refFromUrn(urn: string): ResourceRef {
   return { urn, name: parts[3], type: types[types.length - 1] ?? "" };
 }
 
-/** Runs `fn` with `ref` as the current resource, then waits for the messages it logged. */
-export async function withResource<T>(ref: ResourceRef, fn: () => Promise<T>): Promise<T> {
-  const ctx: Context = { ref, pending: [] };
+/**
+ * Runs `fn` with `ref` as the current resource, then waits for the messages it logged. With
+ * `onlyIfSucceeds`, its messages are said only when `fn` succeeds (a failed import says why in
+ * its error; what the step it reused would have warned about does not apply).
+ */
+export async function withResource<T>(
+  ref: ResourceRef,
+  fn: () => Promise<T>,
+  options: { onlyIfSucceeds?: boolean } = {},
+): Promise<T> {
+  const ctx: Context = { ref, pending: [], held: options.onlyIfSucceeds === true ? [] : undefined };
   try {
-    return await context.run(ctx, fn);
+    const result = await context.run(ctx, fn);
+    const held = ctx.held ?? [];
+    ctx.held = undefined;
+    context.run(ctx, () => held.forEach(([severity, message]) => emit(severity, message)));
+    return result;
   } finally {
     await flush(ctx);
   }
@@ -91,11 +105,19 @@ export function info(message: string): void {
 
 function emit(severity: "warning" | "info", message: string): void {
   const ctx = context.getStore();
+  if (ctx?.held !== undefined) {
+    ctx.held.push([severity, message]);
+    return;
+  }
   const ref = ctx?.ref ?? { type: DEFAULT_TYPE };
   const who = ref.name === undefined ? ref.type : `${ref.type} "${ref.name}"`;
-  const named = `${who}: ${message}`;
+  // A message that already starts with its type (the census's own) is not named twice.
+  const named = /^wacht\.\w+: /.test(message) ? message : `${who}: ${message}`;
   if (sink === undefined) {
-    void (severity === "warning" ? pulumi.log.warn(named) : pulumi.log.info(named));
+    // Loaded here, not at the top: the plugin process never needs the SDK (it starts faster).
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { log } = require("@pulumi/pulumi") as typeof Pulumi;
+    void (severity === "warning" ? log.warn(named) : log.info(named));
     return;
   }
   // With a URN the engine prints the message under the resource, but `--diff` output (what the

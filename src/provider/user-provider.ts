@@ -15,6 +15,7 @@ import {
   type StackConfigValues,
 } from "../config/provider-config";
 import { diffUser } from "../diff/user-diff";
+import { changedProperties } from "./diff-properties";
 import { withoutValues } from "../schema/check-failures";
 import { REQUEST_PARTS_LIMIT_BYTES } from "../schema/user-fields";
 import type { UserDeclaration, UserOutputs } from "../schema/user-state";
@@ -23,7 +24,6 @@ import { checkUser } from "./check-user";
 import { createUser } from "./create";
 import { deleteUser } from "./delete";
 import { DeltaRefresh } from "./delta-refresh";
-import { dynamicFrontDoor } from "./dynamic-front-door";
 import { preloadImage } from "./image-file";
 import { PasswordVault } from "./password-vault";
 import { readUser } from "./read";
@@ -162,10 +162,19 @@ export class WachtUserProvider implements ShimmedProvider<UserDeclaration, State
   }
 
   /** Pure field-level diff against the last read state; no network request. */
-  async diff(_id: string, olds: State, news: UserDeclaration): Promise<pulumi.dynamic.DiffResult> {
+  async diff(
+    _id: string,
+    olds: State,
+    news: UserDeclaration,
+  ): Promise<pulumi.dynamic.DiffResult & { changedProperties: string[] }> {
     this.settings();
     const result = diffUser(olds, news);
-    return { changes: result.changes, replaces: result.replaces, deleteBeforeReplace: false };
+    return {
+      changes: result.changes,
+      replaces: result.replaces,
+      deleteBeforeReplace: false,
+      changedProperties: changedProperties(result, news.passwordVersion !== undefined),
+    };
   }
 
   /** Finds, adopts or creates the user, then PATCHes the declared fields that differ (or none). */
@@ -199,9 +208,9 @@ export class WachtUserProvider implements ShimmedProvider<UserDeclaration, State
 }
 
 /**
- * Creates a provider instance behind the dynamic front door (called by the shim, once per
- * provider process and config).
+ * Creates a provider instance (once per provider process and config): the native front door's,
+ * and the dynamic one's behind src/provider/dynamic-impl.ts.
  */
-export function createUserProvider(): ShimmedProvider<UserDeclaration, State> {
-  return dynamicFrontDoor(new WachtUserProvider(processListings()), "wacht.User");
+export function createUserProvider(): WachtUserProvider {
+  return new WachtUserProvider(processListings());
 }

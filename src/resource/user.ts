@@ -4,19 +4,17 @@
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import type { JsonObject, JsonValue } from "../schema/json";
-import {
-  PROFILE_FIELDS,
-  type MetadataOwnership,
-  type OnConflictPolicy,
-  type OnDeletePolicy,
-  type ProfileField,
-  type SecondFactorPolicy,
+import { OUTPUT_PROPERTIES, SECRET_INPUTS, SECRET_OUTPUTS } from "../schema/user-field-lists";
+import type {
+  MetadataOwnership,
+  OnConflictPolicy,
+  OnDeletePolicy,
+  SecondFactorPolicy,
 } from "../schema/user-fields";
 import type {
   AdoptKey,
   UserEmailOutput,
   UserOrigin,
-  UserOutputs,
   UserPhoneOutput,
   UserSegmentOutput,
 } from "../schema/user-state";
@@ -91,42 +89,6 @@ export interface UserArgs<
    */
   disableAfter?: pulumi.Input<string>;
 }
-
-/** Every state key, checked against UserOutputs at compile time (a missing one fails the build). */
-const OUTPUT_KEY_SET: Record<Exclude<keyof UserOutputs, ProfileField>, true> = {
-  userId: true,
-  origin: true,
-  adopt: true,
-  metadataOwnership: true,
-  managedPublicMetadataKeys: true,
-  managedPrivateMetadataKeys: true,
-  externalPublicMetadataKeys: true,
-  externalPrivateMetadataKeys: true,
-  passwordVersion: true,
-  onConflict: true,
-  profilePictureUrl: true,
-  profileImage: true,
-  profileImageSha256: true,
-  removeProfileImage: true,
-  emailAddress: true,
-  phoneNumber: true,
-  skipPasswordCheck: true,
-  allowLockout: true,
-  disableAfter: true,
-  publicMetadataSchema: true,
-  onDelete: true,
-  managedFields: true,
-  primaryEmailAddress: true,
-  primaryPhoneNumber: true,
-  createdAt: true,
-  updatedAt: true,
-  hasPassword: true,
-  hasBackupCodes: true,
-  emailAddresses: true,
-  phoneNumbers: true,
-  segments: true,
-};
-const OUTPUT_KEYS: readonly string[] = [...PROFILE_FIELDS, ...Object.keys(OUTPUT_KEY_SET)];
 
 /** The file path of a FileAsset (raw or unwrapped by an Output), or undefined. */
 async function assetPath(value: unknown): Promise<string | undefined> {
@@ -237,24 +199,16 @@ export class User<TPublic extends JsonValue = JsonValue, TPrivate extends JsonVa
     opts?: pulumi.CustomResourceOptions,
   ) {
     const props: Record<string, unknown> = {};
-    for (const key of OUTPUT_KEYS) props[key] = undefined; // output-only keys must exist in props
-    const {
-      privateMetadata,
-      profileImage,
-      password,
-      publicMetadataSchema,
-      privateMetadataSchema,
-      ...rest
-    } = args;
+    for (const key of OUTPUT_PROPERTIES) props[key] = undefined; // output keys must exist in props
+    const { profileImage, publicMetadataSchema, privateMetadataSchema, ...rest } = args;
     Object.assign(props, rest);
-    if (privateMetadata !== undefined) props["privateMetadata"] = pulumi.secret(privateMetadata);
-    if (password !== undefined) props["password"] = pulumi.secret(password);
     props["publicMetadataSchema"] = jsonSchemaOf("publicMetadataSchema", publicMetadataSchema);
-    // A schema of private data may hold private values (enum, const): keep it secret too.
-    const privateSchema = jsonSchemaOf("privateMetadataSchema", privateMetadataSchema);
-    props["privateMetadataSchema"] =
-      privateSchema === undefined ? undefined : pulumi.secret(privateSchema);
+    props["privateMetadataSchema"] = jsonSchemaOf("privateMetadataSchema", privateMetadataSchema);
     props["profileImage"] = imagePath(profileImage);
+    // The table's secret inputs (password, private metadata and its schema) leave as secrets.
+    for (const key of SECRET_INPUTS) {
+      if (props[key] !== undefined) props[key] = pulumi.secret(props[key]);
+    }
     // A read-only `User.get` manages no account; any other User claims its keys in this program
     // (two resources for one account fail here, naming both: ./same-account.ts).
     const claimed = opts?.id === undefined ? claimAccount(name, args) : undefined;
@@ -265,13 +219,8 @@ export class User<TPublic extends JsonValue = JsonValue, TPrivate extends JsonVa
       props,
       {
         ...opts,
-        // Private metadata, and the names of its keys, are secret in state.
-        additionalSecretOutputs: [
-          ...(opts?.additionalSecretOutputs ?? []),
-          "privateMetadata",
-          "managedPrivateMetadataKeys",
-          "externalPrivateMetadataKeys",
-        ],
+        // The table's secret outputs (private metadata, the names of its keys) are secret in state.
+        additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), ...SECRET_OUTPUTS],
       },
       "wacht",
       "User",

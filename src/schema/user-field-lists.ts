@@ -1,8 +1,62 @@
-// Every list of user fields, derived from the one table (user-field-table.ts). Nothing here
-// names a field: adding a row to the table adds it to every list it belongs in.
-import { USER_FIELDS, type FieldRow, type UserFieldName } from "./user-field-table";
+// Every list of user fields and properties, derived from the one table (user-field-table.ts).
+// Nothing here names a field: adding a row to the table adds it to every list it belongs in.
+import {
+  USER_FIELDS,
+  USER_PROPERTIES,
+  type FieldRow,
+  type PropertyRow,
+  type PropertyType,
+  type UserFieldName,
+  type UserPropertyName,
+} from "./user-field-table";
 
 type Table = typeof USER_FIELDS;
+type Properties = typeof USER_PROPERTIES;
+
+/** The properties whose row satisfies `test`, in table order. */
+function properties(test: (row: PropertyRow) => boolean): UserPropertyName[] {
+  return (Object.entries(USER_PROPERTIES) as [UserPropertyName, PropertyRow][])
+    .filter(([, row]) => test(row))
+    .map(([name]) => name);
+}
+
+/** A declared property (an input of the resource). */
+export type UserInputName = {
+  [K in UserPropertyName]: Properties[K]["io"] extends "out" ? never : K;
+}[UserPropertyName];
+
+/** A recorded property (an output of the resource). */
+export type UserOutputName = {
+  [K in UserPropertyName]: Properties[K]["io"] extends "in" ? never : K;
+}[UserPropertyName];
+
+/** The declared properties: what `check` accepts. */
+export const INPUT_PROPERTIES = properties((r) => r.io !== "out") as UserInputName[];
+
+/** The recorded properties: what the state holds. */
+export const OUTPUT_PROPERTIES = properties((r) => r.io !== "in") as UserOutputName[];
+
+/** Declared properties that are secret: wrapped as secrets before they leave the program. */
+export const SECRET_INPUTS = properties((r) => r.io !== "out" && r.secret === true);
+
+/** Recorded properties that are secret: ciphertext in state. */
+export const SECRET_OUTPUTS = properties((r) => r.io !== "in" && r.secret === true);
+
+/** A property's schema type (a field's follows from its kind). */
+export function propertyType(name: UserPropertyName): PropertyType {
+  const row: PropertyRow = USER_PROPERTIES[name];
+  if (row.type !== undefined) return row.type;
+  const kind = (row as FieldRow).kind;
+  return kind === "bool" ? "boolean" : kind === "json" ? "any" : "string";
+}
+
+/** The metadata fields (`json` rows): each has a schema and, with keys ownership, key lists. */
+export const METADATA_FIELDS = names((r) => r.kind === "json") as MetadataField[];
+
+/** A metadata field. */
+export type MetadataField = {
+  [K in UserFieldName]: Table[K]["kind"] extends "json" ? K : never;
+}[UserFieldName];
 
 /** The names of the rows that satisfy `test`, in table order. */
 function names(test: (row: FieldRow) => boolean): UserFieldName[] {

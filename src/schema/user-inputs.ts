@@ -5,7 +5,13 @@
 import { z } from "zod";
 import { firstNonJson, JsonValueSchema } from "./json";
 import { isUserId } from "./user-id";
-import { CREATE_ONLY_FIELDS, NAME_FIELDS, type NameField } from "./user-field-lists";
+import {
+  CREATE_ONLY_FIELDS,
+  METADATA_FIELDS,
+  NAME_FIELDS,
+  type MetadataField,
+  type NameField,
+} from "./user-field-lists";
 import { USER_FIELDS, type FieldRow, type UserFieldName } from "./user-field-table";
 import {
   METADATA_OWNERSHIP_MODES,
@@ -130,14 +136,14 @@ function usernameSchema(limits: UserValidationLimits) {
 }
 
 /** Metadata: any JSON value; a value JSON cannot hold is named, with where it is. */
-function metadataSchema(label: "publicMetadata" | "privateMetadata") {
+function metadataSchema(label: MetadataField) {
   return z
     .unknown()
     .superRefine((value, ctx) => {
       const bad = firstNonJson(value);
       if (bad === null) return;
-      // Private key names are secret: the path is given for public metadata only.
-      const secret = label === "privateMetadata";
+      // The key names of secret metadata are secret: the path is given for the others only.
+      const { secret } = USER_FIELDS[label];
       const where = bad.path.length === 0 || secret ? label : [label, ...bad.path].join(".");
       ctx.addIssue({
         code: "custom",
@@ -146,6 +152,20 @@ function metadataSchema(label: "publicMetadata" | "privateMetadata") {
       });
     })
     .pipe(JsonValueSchema);
+}
+
+/** Per metadata field of the table: its value, and the JSON Schema the value must match. */
+function metadataSchemas() {
+  const out: Record<string, z.ZodType> = {};
+  for (const field of METADATA_FIELDS) {
+    out[field] = metadataSchema(field).optional();
+    out[`${field}Schema`] = z
+      .record(z.string(), z.unknown(), { error: `${field}Schema must be a JSON Schema object` })
+      .optional();
+  }
+  return out as { [F in MetadataField]: z.ZodOptional<ReturnType<typeof metadataSchema>> } & {
+    [F in MetadataField as `${F}Schema`]: z.ZodOptional<z.ZodRecord<z.ZodString, z.ZodUnknown>>;
+  };
 }
 
 /**
@@ -197,16 +217,6 @@ export function buildUserInputsSchema(limits: UserValidationLimits) {
           error: `metadataOwnership must be one of: ${METADATA_OWNERSHIP_MODES.join(", ")}`,
         })
         .optional(),
-      publicMetadataSchema: z
-        .record(z.string(), z.unknown(), {
-          error: "publicMetadataSchema must be a JSON Schema object",
-        })
-        .optional(),
-      privateMetadataSchema: z
-        .record(z.string(), z.unknown(), {
-          error: "privateMetadataSchema must be a JSON Schema object",
-        })
-        .optional(),
       onConflict: z
         .enum(ON_CONFLICT_POLICIES, {
           error: `onConflict must be one of: ${ON_CONFLICT_POLICIES.join(", ")}`,
@@ -223,8 +233,7 @@ export function buildUserInputsSchema(limits: UserValidationLimits) {
       ...nameSchemas(),
       ...flagAndEnumSchemas(),
       username: usernameSchema(limits).optional(),
-      publicMetadata: metadataSchema("publicMetadata").optional(),
-      privateMetadata: metadataSchema("privateMetadata").optional(),
+      ...metadataSchemas(),
       profileImage: z
         .string({ error: "profileImage must be a file path or a pulumi.asset.FileAsset" })
         .min(1, { message: "profileImage must be a file path or a pulumi.asset.FileAsset" })
@@ -306,7 +315,7 @@ export function buildUserInputsSchema(limits: UserValidationLimits) {
         });
       }
       if (value.metadataOwnership === "keys") {
-        for (const key of ["publicMetadata", "privateMetadata"] as const) {
+        for (const key of METADATA_FIELDS) {
           const v = value[key];
           if (v !== undefined && (v === null || typeof v !== "object" || Array.isArray(v))) {
             ctx.addIssue({

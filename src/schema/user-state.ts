@@ -2,7 +2,7 @@
 // the engine stores as inputs) and outputs (state). Plain JSON only: no `undefined` anywhere,
 // since the engine's Struct encoding rejects it (docs/pulumi-engine.md §5). Never a password.
 import type { z } from "zod";
-import type { ProfileField, RecordedCreateField } from "./user-field-lists";
+import type { MetadataField, ProfileField, RecordedCreateField } from "./user-field-lists";
 import type { USER_FIELDS } from "./user-field-table";
 import type { ApiUserDetails } from "./wire";
 import type { buildUserInputsSchema } from "./user-inputs";
@@ -72,7 +72,10 @@ export interface UserPhoneOutput {
   verified: boolean;
 }
 
-/** A segment (organization, workspace or user) the user belongs to. */
+/**
+ * A segment the user is in: a targeting label, NOT a membership (roles live on organization and
+ * workspace memberships: docs/wacht-memberships.md §1).
+ */
 export interface UserSegmentOutput {
   id: string;
   name: string;
@@ -92,20 +95,22 @@ export type RecordedCreateOutputs = {
   [K in RecordedCreateField]: Exclude<UserInputs[K], undefined> | null;
 };
 
+/**
+ * With `metadataOwnership: "keys"`, per metadata field of the table: the top-level keys this
+ * resource manages, and those written by someone else (apps, admins), left alone.
+ */
+export type MetadataKeyLists = {
+  [F in MetadataField as `managed${Capitalize<F>}Keys` | `external${Capitalize<F>}Keys`]: string[];
+};
+
 /** State of a `wacht.User`: the live user as last read, plus what the declaration said. */
-export interface UserOutputs extends ScalarOutputs, RecordedCreateOutputs {
+export interface UserOutputs extends ScalarOutputs, RecordedCreateOutputs, MetadataKeyLists {
   userId: string;
   /** How the user was found: `userId`, `adopt` or `create`. */
   origin: UserOrigin;
   /** The adoption key, when `origin` is `adopt`. */
   adopt: AdoptKey | null;
   metadataOwnership: MetadataOwnership;
-  /** With `metadataOwnership: "keys"`: the top-level keys this resource manages. */
-  managedPublicMetadataKeys: string[];
-  managedPrivateMetadataKeys: string[];
-  /** With `metadataOwnership: "keys"`: keys written by someone else (apps, admins), left alone. */
-  externalPublicMetadataKeys: string[];
-  externalPrivateMetadataKeys: string[];
   /** `""` when the user has no image. */
   profilePictureUrl: string;
   /** The declared image path, or `null`. */

@@ -1,8 +1,7 @@
 // The read-only lists of docs/wacht-api.md §2 that answer `{data: [...], has_more: false}`:
-// organization/workspace memberships and passkeys (always empty here: the emulator has no
-// organizations and no WebAuthn), and the user's sessions, one per sign-in, so that
-// `disabled=true` deleting every sign-in (§3) is visible through the API. Session revocation
-// answers `200 {}`. The session object's shape is not in the spec; it carries ids and times only.
+// passkeys (always empty here: the emulator has no WebAuthn) and the user's sessions, one per
+// sign-in, so that `disabled=true` deleting every sign-in (§3) is visible through the API.
+// Session revocation answers `200 {}`. The session object's shape is not in the spec; it carries ids and times only.
 import type { Handler } from "../context";
 import { formatTimestamp } from "../clock";
 import { ok, pathId, unit } from "./common";

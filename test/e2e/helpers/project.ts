@@ -53,8 +53,13 @@ export interface RunResult {
 }
 
 export interface ProjectOptions {
-  /** The program's source, written to `main`. */
+  /** The program's source, written to `main` (YAML: Pulumi.yaml's lines after name and runtime). */
   program: string;
+  /**
+   * nodejs (default): the program is served by scripts/cli/pulumi-inline.js. yaml: the CLI runs
+   * it with the YAML language host next to the pulumi binary (scripts/cli/pulumi-cli.js ensure).
+   */
+  runtime?: "nodejs" | "yaml";
   /** The program file: index.js (CommonJS JavaScript, the default) or index.ts. */
   main?: "index.js" | "index.ts";
   /** More files of the project, by path relative to its directory. */
@@ -76,6 +81,7 @@ export class E2eProject {
     readonly env: NodeJS.ProcessEnv,
     stack: string,
     readonly main: string,
+    private readonly header: string | undefined,
   ) {
     this.stack = stack;
   }
@@ -84,9 +90,11 @@ export class E2eProject {
     const cli = requireCli();
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "wacht-e2e-"));
     const name = opts.projectName ?? "wacht-e2e";
-    fs.writeFileSync(path.join(dir, "Pulumi.yaml"), `name: ${name}\nruntime: nodejs\n`);
-    const main = opts.main ?? "index.js";
-    fs.writeFileSync(path.join(dir, main), opts.program);
+    const yaml = opts.runtime === "yaml";
+    const header = `name: ${name}\nruntime: ${yaml ? "yaml" : "nodejs"}\n`;
+    const main = yaml ? "Pulumi.yaml" : (opts.main ?? "index.js");
+    fs.writeFileSync(path.join(dir, "Pulumi.yaml"), header);
+    fs.writeFileSync(path.join(dir, main), yaml ? header + opts.program : opts.program);
     for (const [rel, content] of Object.entries(opts.files ?? {})) {
       fs.mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
       fs.writeFileSync(path.join(dir, rel), content);
@@ -109,7 +117,7 @@ export class E2eProject {
       }),
       { NO_COLOR: "1" },
     );
-    const project = new E2eProject(dir, env, opts.stack ?? "e2e", main);
+    const project = new E2eProject(dir, env, opts.stack ?? "e2e", main, yaml ? header : undefined);
     const init = await project.run(["stack", "init", project.stack, "--non-interactive"]);
     if (init.code !== 0) throw new Error(`pulumi stack init failed:\n${init.all}`);
     return project;
@@ -117,7 +125,13 @@ export class E2eProject {
 
   /** Replaces the program. */
   setProgram(source: string): void {
-    fs.writeFileSync(path.join(this.dir, this.main), source);
+    fs.writeFileSync(path.join(this.dir, this.main), (this.header ?? "") + source);
+  }
+
+  /** The CLI and its arguments for `pulumi <args>`: a YAML program runs on the CLI itself. */
+  private command(args: string[]): [string, string[]] {
+    if (this.header !== undefined) return [requireCli().binary, args];
+    return [process.execPath, [INLINE, "--program", this.main, "--", ...args]];
   }
 
   /** Writes (or, with `undefined`, deletes) a file of the project. */
@@ -135,10 +149,11 @@ export class E2eProject {
     args: string[],
     opts: { env?: NodeJS.ProcessEnv; timeoutMs?: number } = {},
   ): Promise<RunResult> {
+    const [file, argv] = this.command(args);
     return new Promise((resolve, reject) => {
       execFile(
-        process.execPath,
-        [INLINE, "--program", this.main, "--", ...args],
+        file,
+        argv,
         {
           cwd: this.dir,
           env: { ...this.env, ...opts.env },
@@ -164,7 +179,8 @@ export class E2eProject {
 
   /** Starts `pulumi <args>` in its own process group, for interrupting it. */
   start(args: string[]): { child: ChildProcess; output: () => string; done: Promise<number> } {
-    const child = spawn(process.execPath, [INLINE, "--program", this.main, "--", ...args], {
+    const [file, argv] = this.command(args);
+    const child = spawn(file, argv, {
       cwd: this.dir,
       env: this.env,
       detached: true,

@@ -4,6 +4,7 @@
 // `disabled` only, never DELETE; private metadata never reaches the state.
 import { startEmulator, type EmulatorHandle } from "../../../src/emulator";
 import { CENSUS_ID, WachtUserCensusProvider } from "../../../src/census/census-provider";
+import { DECLARED_KEY } from "../../../src/census/census-inputs";
 import { dynamicFrontDoor } from "../../../src/provider/dynamic-front-door";
 import type { ShimmedProvider } from "../../../src/provider/shim";
 import { calls } from "../../helpers/provider";
@@ -36,7 +37,10 @@ type CensusProvider = ShimmedProvider & Pick<WachtUserCensusProvider, "stats">;
 
 async function provider(): Promise<CensusProvider> {
   const impl = new WachtUserCensusProvider();
-  const p = Object.assign(dynamicFrontDoor(impl, "wacht.UserCensus"), { stats: impl.stats });
+  const door = dynamicFrontDoor(impl, "wacht.UserCensus", {
+    internalInputs: { [DECLARED_KEY]: "declaredUserIds" },
+  });
+  const p = Object.assign(door, { stats: impl.stats });
   const values: Record<string, string> = { "wacht:apiKey": KEY, "wacht:baseUrl": emulator.url };
   await p.configure({
     config: { get: (k: string) => values[k], require: (k: string) => values[k] ?? "" },

@@ -42,7 +42,7 @@ function fixture() {
     ),
     delete: async (id, state) => void record("delete", [id, state]),
   };
-  return { seen, door: dynamicFrontDoor(impl, "wacht.User", withResource) };
+  return { seen, door: dynamicFrontDoor(impl, "wacht.User", { withResource }) };
 }
 
 it("takes the URN out of what the implementation sees and keeps it in the outputs", async () => {

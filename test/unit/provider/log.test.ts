@@ -82,3 +82,22 @@ test("a message the engine refuses goes to stderr, naming the resource", async (
   }
   expect(written).toEqual(['warning: wacht:index:User "alice": lost?\n']);
 });
+
+test("onlyIfSucceeds: the messages of a failed call are dropped, of a successful one said", async () => {
+  const sent: string[] = [];
+  setLogSink(async (_severity, message) => {
+    sent.push(message);
+  });
+  await expect(
+    withResource(
+      refFromUrn(URN),
+      async () => {
+        warn("dropped");
+        throw new Error("no such user");
+      },
+      { onlyIfSucceeds: true },
+    ),
+  ).rejects.toThrow("no such user");
+  await withResource(refFromUrn(URN), async () => warn("said"), { onlyIfSucceeds: true });
+  expect(sent).toEqual([`wacht:index:User "alice": said`]);
+});

@@ -4,7 +4,11 @@
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { USER_FIELDS } from "../../../src/schema/user-field-table";
-import { CREATE_ONLY_FIELDS, PROFILE_FIELDS } from "../../../src/schema/user-field-lists";
+import {
+  CREATE_ONLY_FIELDS,
+  INPUT_PROPERTIES,
+  PROFILE_FIELDS,
+} from "../../../src/schema/user-field-lists";
 
 const readme = readFileSync(path.join(__dirname, "..", "..", "..", "README.md"), "utf8");
 
@@ -28,18 +32,7 @@ function firstColumnNames(text: string): string[] {
 }
 
 /** Declaration-side settings: documented arguments that are not fields sent to Wacht. */
-const SETTINGS = [
-  "userId",
-  "adopt",
-  "metadataOwnership",
-  "publicMetadataSchema",
-  "privateMetadataSchema",
-  "passwordVersion",
-  "onDelete",
-  "onConflict",
-  "allowLockout",
-  "disableAfter",
-];
+const SETTINGS = INPUT_PROPERTIES.filter((name) => !(name in USER_FIELDS));
 
 const documented = [
   ...firstColumnNames(section("### Which user")),

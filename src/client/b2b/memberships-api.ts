@@ -1,0 +1,231 @@
+// `client.organizations` and `client.workspaces`: the membership and role calls of
+// docs/wacht-memberships.md §2, one class for both scopes. Bodies are JSON. Retries follow the
+// client's one rule (retry.ts): the member POST is not idempotent (a 500 can come after the
+// write, §3.6: the caller looks the membership up), every other call is (PATCH sends absolute
+// values, the per-role POST is `ON CONFLICT DO NOTHING`, GET and DELETE are safe).
+import { isUserId } from "../../schema/user-id";
+import type { JsonValue } from "../../schema/json";
+import { WachtValidationError } from "../errors";
+import type { CallSpec } from "../runner";
+import {
+  ApiMemberPageSchema,
+  ApiMemberSchema,
+  ApiRoleListSchema,
+  ApiUserMembershipListSchema,
+  type ApiMember,
+  type ApiMemberPage,
+  type ApiRole,
+  type ApiUserMembership,
+} from "./membership-wire";
+
+/** Executes a call spec (bound to one client's runtime). */
+type Execute = <T>(spec: CallSpec<T>) => Promise<T>;
+
+/** `organization` or `workspace`. */
+export type MembershipScope = "organization" | "workspace";
+
+/** What a PATCH of a membership changes; a field left out is not sent. */
+export interface MemberUpdate {
+  /** The WHOLE role set (ids): Wacht replaces the membership's roles with it. */
+  roleIds?: readonly string[];
+  /** Replaces the membership's public metadata (`null` is ignored by Wacht: send `{}` to clear). */
+  publicMetadata?: JsonValue;
+}
+
+/** Paging and order of the member list. */
+export interface ListMembersParams {
+  limit?: number;
+  offset?: number;
+  /** `created_at` (Wacht's default), `first_name`, `last_name`, `email` or `username`. */
+  sortKey?: "created_at" | "first_name" | "last_name" | "email" | "username";
+  /** Wacht's default is `desc`. */
+  sortOrder?: "asc" | "desc";
+}
+
+/** The page size `listAllMembers` uses unless told otherwise (the API has no maximum). */
+export const MEMBER_PAGE_SIZE = 500;
+
+const JSON_HEADERS = { "content-type": "application/json" };
+
+/** The path segment of an int64 id, or a WachtValidationError naming the parameter. */
+function idSegment(field: string, id: unknown): string {
+  if (typeof id !== "string" || !isUserId(id)) {
+    throw new WachtValidationError(
+      field,
+      `${field} must be a positive decimal int64 string, got ${typeof id === "string" ? JSON.stringify(id.slice(0, 40)) : typeof id}`,
+    );
+  }
+  return encodeURIComponent(id);
+}
+
+/** Membership and role calls of one scope. Ids are decimal int64 strings. */
+export class MembershipsApi {
+  readonly #execute: Execute;
+  readonly #scope: MembershipScope;
+
+  /** @internal Built by WachtClient. */
+  constructor(execute: Execute, scope: MembershipScope) {
+    this.#execute = execute;
+    this.#scope = scope;
+  }
+
+  #base(parentId: string): string {
+    return `/${this.#scope}s/${idSegment(`${this.#scope}Id`, parentId)}`;
+  }
+
+  #member(parentId: string, membershipId: string): string {
+    return `${this.#base(parentId)}/members/${idSegment("membershipId", membershipId)}`;
+  }
+
+  /** GET /{scope}s/{id}/roles: the deployment-level roles plus the parent's own. 404 when unknown. */
+  async roles(parentId: string): Promise<ApiRole[]> {
+    const res = await this.#execute({
+      method: "GET",
+      path: `${this.#base(parentId)}/roles`,
+      idempotent: true,
+      schema: ApiRoleListSchema,
+    });
+    return res.data;
+  }
+
+  /** GET /settings/b2b/{scope}-roles: the deployment-level roles only. */
+  async deploymentRoles(): Promise<ApiRole[]> {
+    const res = await this.#execute({
+      method: "GET",
+      path: `/settings/b2b/${this.#scope}-roles`,
+      idempotent: true,
+      schema: ApiRoleListSchema,
+    });
+    return res.data;
+  }
+
+  /** GET /{scope}s/{id}/members: one page (an unknown parent is an empty page). */
+  async listMembers(parentId: string, params: ListMembersParams = {}): Promise<ApiMemberPage> {
+    const q = new URLSearchParams();
+    for (const key of ["limit", "offset"] as const) {
+      const v = params[key];
+      if (v === undefined) continue;
+      if (!Number.isSafeInteger(v) || v < 0) {
+        throw new WachtValidationError(key, `${key} must be a non-negative integer`);
+      }
+      q.set(key, String(v));
+    }
+    if (params.sortKey !== undefined) q.set("sort_key", params.sortKey);
+    if (params.sortOrder !== undefined) q.set("sort_order", params.sortOrder);
+    return this.#execute({
+      method: "GET",
+      path: `${this.#base(parentId)}/members`,
+      query: q.size === 0 ? "" : `?${q.toString()}`,
+      idempotent: true,
+      schema: ApiMemberPageSchema,
+    });
+  }
+
+  /**
+   * Every member, page by page until `has_more` is false (§3.8), with the request count. Oldest
+   * first, so a membership added meanwhile lands on the last page instead of shifting the pages;
+   * a membership removed meanwhile can still shift a later one onto a page already read (offset
+   * paging), and any membership seen twice is kept once.
+   */
+  async listAllMembers(
+    parentId: string,
+    pageSize = MEMBER_PAGE_SIZE,
+  ): Promise<{ members: ApiMember[]; requests: number }> {
+    const seen = new Map<string, ApiMember>();
+    let requests = 0;
+    for (let offset = 0; ;) {
+      const page = await this.listMembers(parentId, {
+        limit: pageSize,
+        offset,
+        sortKey: "created_at",
+        sortOrder: "asc",
+      });
+      requests += 1;
+      for (const m of page.data) seen.set(m.id, m);
+      if (!page.has_more || page.data.length === 0)
+        return { members: [...seen.values()], requests };
+      offset += page.data.length;
+    }
+  }
+
+  /**
+   * POST /{scope}s/{id}/members. Not idempotent: retried only when the server provably did not
+   * act. Wacht applies no default role (`roleIds: []` makes a membership without roles).
+   */
+  async addMember(
+    parentId: string,
+    userId: string,
+    roleIds: readonly string[],
+  ): Promise<ApiMember> {
+    const path = `${this.#base(parentId)}/members`;
+    idSegment("userId", userId);
+    roleIds.forEach((id) => idSegment("roleIds", id));
+    return this.#execute({
+      method: "POST",
+      path,
+      body: JSON.stringify({ user_id: userId, role_ids: roleIds }),
+      headers: JSON_HEADERS,
+      idempotent: false,
+      schema: ApiMemberSchema,
+    });
+  }
+
+  /** PATCH /{scope}s/{id}/members/{mid}: `roleIds` replaces the whole set. */
+  async updateMember(parentId: string, membershipId: string, changes: MemberUpdate): Promise<void> {
+    const body: Record<string, unknown> = {};
+    if (changes.roleIds !== undefined) {
+      changes.roleIds.forEach((id) => idSegment("roleIds", id));
+      body["role_ids"] = changes.roleIds;
+    }
+    if (changes.publicMetadata !== undefined) body["public_metadata"] = changes.publicMetadata;
+    await this.#execute({
+      method: "PATCH",
+      path: this.#member(parentId, membershipId),
+      body: JSON.stringify(body),
+      headers: JSON_HEADERS,
+      idempotent: true,
+      schema: undefined,
+    });
+  }
+
+  /** DELETE /{scope}s/{id}/members/{mid} (an organization's cascades to its workspaces, §3.4). */
+  async removeMember(parentId: string, membershipId: string): Promise<void> {
+    await this.#execute({
+      method: "DELETE",
+      path: this.#member(parentId, membershipId),
+      idempotent: true,
+      schema: undefined,
+    });
+  }
+
+  /** POST …/members/{mid}/roles/{rid}: adds one role (idempotent; checks the role's scope). */
+  async addMemberRole(parentId: string, membershipId: string, roleId: string): Promise<void> {
+    await this.#execute({
+      method: "POST",
+      path: `${this.#member(parentId, membershipId)}/roles/${idSegment("roleId", roleId)}`,
+      idempotent: true,
+      schema: undefined,
+    });
+  }
+
+  /** DELETE …/members/{mid}/roles/{rid}: removes one role (404 when it is not assigned). */
+  async removeMemberRole(parentId: string, membershipId: string, roleId: string): Promise<void> {
+    await this.#execute({
+      method: "DELETE",
+      path: `${this.#member(parentId, membershipId)}/roles/${idSegment("roleId", roleId)}`,
+      idempotent: true,
+      schema: undefined,
+    });
+  }
+
+  /** GET /users/{uid}/{scope}-memberships: every membership of this scope the user holds. */
+  async membershipsOf(userId: string): Promise<ApiUserMembership[]> {
+    const res = await this.#execute({
+      method: "GET",
+      path: `/users/${idSegment("userId", userId)}/${this.#scope}-memberships`,
+      idempotent: true,
+      schema: ApiUserMembershipListSchema,
+    });
+    return res.data;
+  }
+}

@@ -1,0 +1,168 @@
+// The implementation of `wacht.OrganizationMemberRole` and `wacht.WorkspaceMemberRole`: ONE role
+// on one membership, additive, through the per-role routes only (docs/wacht-memberships.md §2):
+// it never touches the membership's other roles, so a role someone added by hand stays. It does
+// not create the membership (the per-role route cannot): declare the membership and make this
+// resource depend on it. Not to be mixed with the membership resource's `roles` for the same
+// member: that set is exhaustive and would remove this role again.
+import type * as pulumi from "@pulumi/pulumi";
+import {
+  readStackConfig,
+  resolveProviderSettings,
+  type StackConfigValues,
+} from "../config/provider-config";
+import { isNotFound, withContext } from "../provider/errors";
+import { warn } from "../provider/log";
+import { withoutValues } from "../schema/check-failures";
+import {
+  checkRecord,
+  hasUnknown,
+  memberRoleSchema,
+  sameKey,
+  stateRecord,
+  type MemberRoleDeclaration,
+  type MemberRoleState,
+} from "./declaration";
+import { MembershipRuntime } from "./runtime";
+import type { ScopeSpec } from "./scope";
+
+type Props = Record<string, unknown>;
+
+/** The member-role provider of one scope. */
+export class MemberRoleProvider {
+  private stack: StackConfigValues = {};
+
+  constructor(
+    readonly spec: ScopeSpec,
+    readonly runtime: MembershipRuntime = new MembershipRuntime(),
+  ) {}
+
+  async configure(req: pulumi.dynamic.ConfigureRequest): Promise<void> {
+    this.stack = readStackConfig((key) => req.config.get(key));
+  }
+
+  private client() {
+    return this.runtime.client(resolveProviderSettings(this.stack));
+  }
+
+  private declaration(props: Props): MemberRoleDeclaration {
+    return {
+      parentId: String(props[this.spec.parentKey]),
+      userId: String(props["userId"]),
+      role: String(props["role"]),
+    };
+  }
+
+  /** Validates the declaration and resolves the role name in the parent. */
+  async check(_olds: Props, news: Props): Promise<pulumi.dynamic.CheckResult> {
+    this.client();
+    const { parentKey } = this.spec;
+    const checked = checkRecord(
+      memberRoleSchema(this.spec),
+      news,
+      { [parentKey]: "1", userId: "1", role: "Member" },
+      `${this.spec.memberRoleType} takes ${parentKey}, userId and role`,
+    );
+    if (checked.failures) return checked;
+    const { inputs, unknown } = checked;
+    if (unknown.includes(parentKey) || unknown.includes("role")) return { inputs };
+    const decl = this.declaration(inputs);
+    const { failures } = await this.runtime.resolve(
+      this.client(),
+      this.spec,
+      decl.parentId,
+      [decl.role],
+      "role",
+    );
+    return failures.length > 0 ? { inputs, failures: withoutValues(failures) } : { inputs };
+  }
+
+  /** Every input replaces (delete first, so a re-declared same role ends assigned). */
+  async diff(_id: string, olds: Props, news: Props): Promise<pulumi.dynamic.DiffResult> {
+    const replaces = [this.spec.parentKey, "userId", "role"].filter(
+      (k) => hasUnknown(news[k]) || !sameKey(olds[k], news[k]),
+    );
+    return { changes: replaces.length > 0, replaces, deleteBeforeReplace: true };
+  }
+
+  /** Adds the role to the existing membership (the per-role POST, idempotent). */
+  async create(inputs: Props): Promise<pulumi.dynamic.CreateResult> {
+    const decl = this.declaration(inputs);
+    const where = `role ${decl.role} of user ${decl.userId} in ${this.spec.label} ${decl.parentId}`;
+    try {
+      const client = this.client();
+      // One name, one role: resolved throws for a name that means none or two.
+      const role = (await this.runtime.resolved(client, this.spec, decl.parentId, [decl.role]))[0]!;
+      const membership = await this.runtime.lookup(client, this.spec, decl.parentId, decl.userId);
+      if (membership === undefined) {
+        throw new Error(
+          `user ${decl.userId} has no membership in ${this.spec.label} ${decl.parentId}: declare a ${this.spec.membershipType} for it and give this resource dependsOn on it (the per-role route cannot create a membership)`,
+        );
+      }
+      if (membership.roles.some((r) => r.id === role.id)) {
+        warn(
+          `user ${decl.userId} already holds the role ${decl.role} in ${this.spec.label} ${decl.parentId}: this resource now manages it, and deleting it removes the role`,
+        );
+      }
+      this.runtime.wrote(client, this.spec, decl.parentId, decl.userId);
+      await this.spec.api(client).addMemberRole(decl.parentId, membership.id, role.id);
+      const state: MemberRoleState = {
+        ...decl,
+        membershipId: membership.id,
+        roleId: role.id,
+        permissions: [...role.permissions].sort(),
+      };
+      return {
+        id: `${decl.parentId}/${decl.userId}/${role.id}`,
+        outs: stateRecord(this.spec, state),
+      };
+    } catch (err) {
+      withContext(`adding ${where} failed`, err);
+    }
+  }
+
+  /** Refresh: gone when the membership or the role on it is gone. */
+  async read(id: string, props: Props): Promise<pulumi.dynamic.ReadResult> {
+    const decl = this.declaration(props);
+    let live;
+    try {
+      live = await this.runtime.member(this.client(), this.spec, decl.parentId, decl.userId);
+    } catch (err) {
+      withContext(
+        `reading user ${decl.userId}'s membership in ${this.spec.label} ${decl.parentId} failed`,
+        err,
+      );
+    }
+    const role = live?.roles.find((r) => r.id === props["roleId"]);
+    if (live === undefined || role === undefined) return { id: "" };
+    const state: MemberRoleState = {
+      ...decl,
+      membershipId: live.id,
+      roleId: role.id,
+      permissions: [...role.permissions].sort(),
+    };
+    return { id, props: stateRecord(this.spec, state) };
+  }
+
+  /** Never called: every input replaces. */
+  async update(_id: string, olds: Props): Promise<pulumi.dynamic.UpdateResult> {
+    return { outs: olds };
+  }
+
+  /** Removes this one role (already gone is fine); other roles stay. */
+  async delete(_id: string, props: Props): Promise<void> {
+    const decl = this.declaration(props);
+    const { membershipId, roleId } = props;
+    if (typeof membershipId !== "string" || typeof roleId !== "string") return;
+    try {
+      const client = this.client();
+      this.runtime.wrote(client, this.spec, decl.parentId, decl.userId);
+      await this.spec.api(client).removeMemberRole(decl.parentId, membershipId, roleId);
+    } catch (err) {
+      if (isNotFound(err)) return;
+      withContext(
+        `removing role ${decl.role} of user ${decl.userId} in ${this.spec.label} ${decl.parentId} failed`,
+        err,
+      );
+    }
+  }
+}

@@ -1,0 +1,197 @@
+// What the membership providers of one process share: a client per configuration, and per run
+// (a provider process serves one run) at most one role listing per organization or workspace and
+// one member listing each, walked to the end in pages of 500. A refresh of every membership
+// therefore costs Σ⌈members/500⌉ list requests (docs/decisions/0017-memberships.md). A membership
+// this process wrote after its listing started, or one the listing did not show, is looked up in
+// the user's own list (one request).
+import { WachtClient } from "../client/wacht-client";
+import type { ApiRole } from "../client/b2b/membership-wire";
+import type { ProviderSettings } from "../config/provider-config";
+import { isNotFound } from "../provider/errors";
+import type { CheckFailure } from "../schema/check-failures";
+import type { RoleDetail } from "./declaration";
+import { resolveRoleNames } from "./roles";
+import type { JsonValue } from "../schema/json";
+import type { ScopeSpec } from "./scope";
+
+/** A membership as read live: from the member list or the user's own list. */
+export interface LiveMembership {
+  id: string;
+  roles: ApiRole[];
+  /** Absent when the answer did not carry it. */
+  public_metadata?: JsonValue;
+}
+
+interface Listing {
+  members: Promise<Map<string, LiveMembership>>;
+  /** Users whose membership this process wrote: the listing no longer vouches for them. */
+  written: Set<string>;
+}
+
+interface PerClient {
+  roles: Map<string, Promise<ApiRole[]>>;
+  listings: Map<string, Listing>;
+}
+
+/** Request counts of this process (tests and benchmarks). */
+export interface MembershipStats {
+  memberListRequests: number;
+  roleListRequests: number;
+  userListRequests: number;
+}
+
+/** The process-wide caches of the membership providers. */
+export class MembershipRuntime {
+  private readonly clients = new Map<string, WachtClient>();
+  private readonly caches = new Map<WachtClient, PerClient>();
+  readonly stats: MembershipStats = {
+    memberListRequests: 0,
+    roleListRequests: 0,
+    userListRequests: 0,
+  };
+
+  /** The client of a configuration (one per distinct settings). */
+  client(s: ProviderSettings): WachtClient {
+    const { apiKey, baseUrl, maxRetries, timeoutMs, requestsPerMinute } = s;
+    const options = { apiKey, baseUrl, maxRetries, timeoutMs, requestsPerMinute };
+    const key = JSON.stringify(options);
+    let client = this.clients.get(key);
+    if (client === undefined) {
+      client = new WachtClient(options);
+      this.clients.set(key, client);
+    }
+    return client;
+  }
+
+  private of(client: WachtClient): PerClient {
+    let c = this.caches.get(client);
+    if (c === undefined) {
+      c = { roles: new Map(), listings: new Map() };
+      this.caches.set(client, c);
+    }
+    return c;
+  }
+
+  /** The roles of an organization or workspace, listed once per run (a failure is not kept). */
+  roles(client: WachtClient, spec: ScopeSpec, parentId: string): Promise<ApiRole[]> {
+    const cache = this.of(client).roles;
+    const key = `${spec.scope}/${parentId}`;
+    let roles = cache.get(key);
+    if (roles === undefined) {
+      this.stats.roleListRequests += 1;
+      roles = spec.api(client).roles(parentId);
+      cache.set(key, roles);
+      roles.catch(() => cache.delete(key));
+    }
+    return roles;
+  }
+
+  /**
+   * Role names resolved in the parent (docs/wacht-memberships.md §1): a name matching no role or
+   * two, and a parent that does not exist, are failures of `property` and of the parent's key.
+   */
+  async resolve(
+    client: WachtClient,
+    spec: ScopeSpec,
+    parentId: string,
+    names: readonly string[],
+    property: string,
+  ): Promise<{ roles: RoleDetail[]; failures: CheckFailure[] }> {
+    const where = `${spec.label} ${parentId}`;
+    try {
+      const { roles, problems } = resolveRoleNames(
+        await this.roles(client, spec, parentId),
+        names,
+        where,
+      );
+      return { roles, failures: problems.map((reason) => ({ property, reason })) };
+    } catch (err) {
+      if (!isNotFound(err)) throw err;
+      const reason = `${where} does not exist in this deployment (check the id, and that wacht:baseUrl and wacht:apiKey name the right deployment)`;
+      return { roles: [], failures: [{ property: spec.parentKey, reason }] };
+    }
+  }
+
+  /** {@link resolve} for a write: every failure in one error. */
+  async resolved(
+    client: WachtClient,
+    spec: ScopeSpec,
+    parentId: string,
+    names: readonly string[],
+  ): Promise<RoleDetail[]> {
+    const { roles, failures } = await this.resolve(client, spec, parentId, names, "");
+    if (failures.length > 0) throw new Error(failures.map((f) => f.reason).join("; "));
+    return roles;
+  }
+
+  /** The user's membership in the parent, from the run's member listing (or afresh). */
+  async member(
+    client: WachtClient,
+    spec: ScopeSpec,
+    parentId: string,
+    userId: string,
+  ): Promise<LiveMembership | undefined> {
+    const listing = this.listing(client, spec, parentId);
+    if (listing.written.has(userId)) return this.lookup(client, spec, parentId, userId);
+    // Not listed: gone, or shifted past by a delete during the listing (offset paging). The
+    // user's own list says which (one request, only for a membership that seems gone).
+    return (await listing.members).get(userId) ?? this.lookup(client, spec, parentId, userId);
+  }
+
+  /** The user's membership in the parent, read now from the user's own list (one request). */
+  async lookup(
+    client: WachtClient,
+    spec: ScopeSpec,
+    parentId: string,
+    userId: string,
+  ): Promise<LiveMembership | undefined> {
+    this.stats.userListRequests += 1;
+    const all = await spec.api(client).membershipsOf(userId);
+    return all.find(
+      (m) => (spec.scope === "organization" ? m.organization_id : m.workspace_id) === parentId,
+    );
+  }
+
+  /** Records that this process is about to write the user's membership in the parent. */
+  wrote(client: WachtClient, spec: ScopeSpec, parentId: string, userId: string): void {
+    this.listing(client, spec, parentId, false)?.written.add(userId);
+  }
+
+  private listing(client: WachtClient, spec: ScopeSpec, parentId: string): Listing;
+  private listing(
+    client: WachtClient,
+    spec: ScopeSpec,
+    parentId: string,
+    start: false,
+  ): Listing | undefined;
+  private listing(
+    client: WachtClient,
+    spec: ScopeSpec,
+    parentId: string,
+    start = true,
+  ): Listing | undefined {
+    const cache = this.of(client).listings;
+    const key = `${spec.scope}/${parentId}`;
+    let listing = cache.get(key);
+    if (listing === undefined && start) {
+      const members = spec
+        .api(client)
+        .listAllMembers(parentId)
+        .then(({ members, requests }) => {
+          this.stats.memberListRequests += requests;
+          return new Map(members.map((m) => [m.user_id, m]));
+        });
+      listing = { members, written: new Set() };
+      cache.set(key, listing);
+      members.catch(() => cache.delete(key));
+    }
+    return listing;
+  }
+}
+
+let shared: MembershipRuntime | undefined;
+
+/** The process's runtime, shared by the four membership providers the shims load. */
+export function processMemberships(): MembershipRuntime {
+  return (shared ??= new MembershipRuntime());
+}
