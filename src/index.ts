@@ -38,12 +38,7 @@ export {
   type WorkspaceMemberRoleArgs,
   type RoleDetail,
 } from "./membership/resources";
-export type {
-  CensusAccount,
-  CensusSelector,
-  InspectedUser,
-  UndeclaredPolicy,
-} from "./census/census-inputs";
+export type { CensusAccount, CensusSelector, UndeclaredPolicy } from "./census/census-inputs";
 export {
   exportUsers,
   EXPORT_FORMATS,

@@ -8,8 +8,10 @@ import * as wacht from "pulumi-wacht";
 
 const config = new pulumi.Config();
 
-// Throws before anything is declared if a file is invalid, naming file:line:column.
-const roster = wacht.loadRoster(path.join(__dirname, "users"));
+// Throws before anything is declared if a file is invalid (or two files declare one account),
+// naming file:line:column. Offboarding is deleting a person's file: onDelete "disable" disables
+// the account (its sessions end) and never deletes it; a file can still say otherwise.
+const roster = wacht.loadRoster(path.join(__dirname, "users"), { onDelete: "disable" });
 
 const census = new wacht.UserCensus("admin-census", {
   // The accounts that must be declared: every admin and service account.

@@ -45,13 +45,13 @@ export class UserCensus extends pulumi.CustomResource {
      */
     declare public readonly declaredUserIds: pulumi.Output<string[]>;
     /**
-     * Accounts the last up disabled.
+     * The first 20 of them.
      */
     declare public /*out*/ readonly disabledAccounts: pulumi.Output<outputs.CensusAccount[]>;
     /**
-     * The census's cache of candidate details (timestamps and flags only).
+     * How many accounts the last up disabled.
      */
-    declare public /*out*/ readonly inspected: pulumi.Output<{[key: string]: outputs.InspectedUser}>;
+    declare public /*out*/ readonly disabledCount: pulumi.Output<number>;
     /**
      * Which accounts must be declared: { all: true }, { emailDomains } or { publicMetadata: { key, in } }.
      */
@@ -61,9 +61,13 @@ export class UserCensus extends pulumi.CustomResource {
      */
     declare public readonly undeclared: pulumi.Output<string>;
     /**
-     * Selected, enabled accounts the stack does not declare, as of the last refresh.
+     * The first 20 of them: id, email and username.
      */
     declare public /*out*/ readonly undeclaredAccounts: pulumi.Output<outputs.CensusAccount[]>;
+    /**
+     * How many selected, enabled accounts the stack does not declare, as of the last refresh.
+     */
+    declare public /*out*/ readonly undeclaredCount: pulumi.Output<number>;
 
     /**
      * Create a UserCensus resource with the given unique name, arguments, and options.
@@ -87,16 +91,18 @@ export class UserCensus extends pulumi.CustomResource {
             resourceInputs["selector"] = args?.selector;
             resourceInputs["undeclared"] = args?.undeclared;
             resourceInputs["disabledAccounts"] = undefined /*out*/;
-            resourceInputs["inspected"] = undefined /*out*/;
+            resourceInputs["disabledCount"] = undefined /*out*/;
             resourceInputs["undeclaredAccounts"] = undefined /*out*/;
+            resourceInputs["undeclaredCount"] = undefined /*out*/;
         } else {
             resourceInputs["allowlist"] = undefined /*out*/;
             resourceInputs["declaredUserIds"] = undefined /*out*/;
             resourceInputs["disabledAccounts"] = undefined /*out*/;
-            resourceInputs["inspected"] = undefined /*out*/;
+            resourceInputs["disabledCount"] = undefined /*out*/;
             resourceInputs["selector"] = undefined /*out*/;
             resourceInputs["undeclared"] = undefined /*out*/;
             resourceInputs["undeclaredAccounts"] = undefined /*out*/;
+            resourceInputs["undeclaredCount"] = undefined /*out*/;
         }
         opts = pulumi.mergeOptions(utilities.resourceOptsDefaults(), opts);
         super(UserCensus.__pulumiType, name, resourceInputs, opts);

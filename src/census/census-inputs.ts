@@ -4,6 +4,7 @@
 import { z } from "zod";
 import { JsonValueSchema, type JsonValue } from "../schema/json";
 import { isUserId } from "../schema/user-inputs";
+import { checkedFromInspected } from "./checked-cache";
 
 /**
  * Which accounts the census looks at. `{ all: true }`: every user. `{ emailDomains }`: users whose
@@ -19,21 +20,19 @@ export type CensusSelector =
 export const UNDECLARED_POLICIES = ["report", "disable"] as const;
 export type UndeclaredPolicy = (typeof UNDECLARED_POLICIES)[number];
 
-/** An account the census found: never private data. */
+/** An account the census reports: what a reviewer needs to find it, never metadata. */
 export interface CensusAccount {
   id: string;
   email: string | null;
   username: string | null;
-  createdAt: string;
 }
 
-/** What the census last learned of a candidate's details (so the next run can skip the GET). */
-export interface InspectedUser {
-  updatedAt: string;
-  /** The selector matched the details. */
-  selected: boolean;
-  disabled: boolean;
-}
+/**
+ * The most accounts a census names (in its state, its plan warning and its failure); the count
+ * says how many there are. A PR comment or drift issue stays readable, and is not cut off, when
+ * thousands are found.
+ */
+export const REPORTED_ACCOUNTS_MAX = 20;
 
 /** The checked declaration. */
 export interface CensusInputs {
@@ -43,15 +42,35 @@ export interface CensusInputs {
   undeclared: UndeclaredPolicy;
 }
 
+/**
+ * The internal input key the program passes `declaredUserIds` under. The ids are bookkeeping, not
+ * something a reviewer reads: as a plain input, a plan that removed one file printed the stack's
+ * whole list of ids shifted by one. An internal key (`__…`) is never displayed by the engine. The
+ * state keeps them as the `declaredUserIds` output too (refresh reads them there).
+ */
+export const DECLARED_KEY = "__declaredUserIds";
+
+/** The internal state key of the census's cache of checked candidates (./checked-cache.ts). */
+export const CHECKED_KEY = "__checked";
+
 /** The state: the declaration plus what the last read, create or update found. */
 export interface CensusState extends CensusInputs {
-  /** Selected, enabled accounts that the stack does not declare and the allowlist does not name. */
+  /** How many selected, enabled accounts the stack does not declare and the allowlist does not name. */
+  undeclaredCount: number;
+  /** The first {@link REPORTED_ACCOUNTS_MAX} of them. */
   undeclaredAccounts: CensusAccount[];
-  /** Accounts the last `up` disabled (with `undeclared: "disable"`). */
+  /** How many accounts the last `up` disabled (with `undeclared: "disable"`). */
+  disabledCount: number;
+  /** The first {@link REPORTED_ACCOUNTS_MAX} of them. */
   disabledAccounts: CensusAccount[];
-  /** Per candidate id, the details last read (no private data: a timestamp and two flags). */
-  inspected: Record<string, InspectedUser>;
 }
+
+/**
+ * The state as the census records it: also what it learned of each candidate's details, so the
+ * next census skips the GET (digests of ids and timestamps and two flags, ./checked-cache.ts),
+ * under an internal key the engine never displays.
+ */
+export type RecordedCensusState = CensusState & { [CHECKED_KEY]: Record<string, string> };
 
 const selectorSchema = z.union(
   [
@@ -111,33 +130,44 @@ const accountSchema = z.object({
   id: z.string(),
   email: z.string().nullable(),
   username: z.string().nullable(),
-  createdAt: z.string(),
-});
-
-const inspectedSchema = z.object({
-  updatedAt: z.string(),
-  selected: z.boolean(),
-  disabled: z.boolean(),
 });
 
 /**
  * The recorded parts of a census state as the engine sends them back (olds, or a refresh's
  * props). This provider wrote them; a missing or malformed part (an older state, a placeholder)
- * reads as empty, which at worst costs the details GETs the `inspected` cache would have saved.
- * The declaration's other keys (`selector`, `allowlist`) are compared as they are, not read.
+ * reads as empty, which at worst costs the details GETs the cache would have saved. A state of a
+ * version before the digest cache (`inspected`, by id) is read into it. The declaration's other
+ * keys (`selector`, `allowlist`) are compared as they are, not read.
  */
 export function buildRecordedCensusSchema() {
-  return z.object({
-    declaredUserIds: z.array(z.string()).catch([]),
-    undeclared: z.enum(UNDECLARED_POLICIES).catch("report"),
-    undeclaredAccounts: z.array(accountSchema).catch([]),
-    disabledAccounts: z.array(accountSchema).catch([]),
-    inspected: z.record(z.string(), inspectedSchema).catch({}),
-  });
+  const accounts = z.array(accountSchema.strip()).catch([]);
+  return z
+    .object({
+      declaredUserIds: z.array(z.string()).catch([]),
+      undeclared: z.enum(UNDECLARED_POLICIES).catch("report"),
+      undeclaredAccounts: accounts,
+      undeclaredCount: z.number().int().nonnegative().optional().catch(undefined),
+      disabledAccounts: accounts,
+      disabledCount: z.number().int().nonnegative().optional().catch(undefined),
+      [CHECKED_KEY]: z.record(z.string(), z.string()).optional().catch(undefined),
+      inspected: z
+        .record(
+          z.string(),
+          z.object({ updatedAt: z.string(), selected: z.boolean(), disabled: z.boolean() }),
+        )
+        .optional()
+        .catch(undefined),
+    })
+    .transform((r) => ({
+      declaredUserIds: r.declaredUserIds,
+      undeclared: r.undeclared,
+      undeclaredAccounts: r.undeclaredAccounts,
+      undeclaredCount: r.undeclaredCount ?? r.undeclaredAccounts.length,
+      disabledAccounts: r.disabledAccounts,
+      disabledCount: r.disabledCount ?? r.disabledAccounts.length,
+      checked: r[CHECKED_KEY] ?? checkedFromInspected(r.inspected ?? {}),
+    }));
 }
 
 /** What {@link buildRecordedCensusSchema} reads. */
-export type RecordedCensus = Pick<
-  CensusState,
-  "declaredUserIds" | "undeclared" | "undeclaredAccounts" | "disabledAccounts" | "inspected"
->;
+export type RecordedCensus = z.output<ReturnType<typeof buildRecordedCensusSchema>>;

@@ -29,12 +29,15 @@ import { UNKNOWN } from "../schema/user-fields";
 import {
   buildCensusInputsSchema,
   buildRecordedCensusSchema,
+  CHECKED_KEY,
+  REPORTED_ACCOUNTS_MAX,
+  type CensusAccount,
   type CensusInputs,
-  type CensusState,
-  type InspectedUser,
   type RecordedCensus,
+  type RecordedCensusState,
 } from "./census-inputs";
-import { undeclaredReport, undeclaredWarning } from "./messages";
+import { CheckedCache } from "./checked-cache";
+import { disabledNotice, undeclaredReport, undeclaredWarning } from "./messages";
 import { disableAccounts, takeCensus } from "./take-census";
 import { withoutValues } from "../schema/check-failures";
 
@@ -72,6 +75,23 @@ function declarationKey(props: Props): string {
 /** The recorded parts of a state (or of checked news), typed; a malformed part reads as empty. */
 function recordedOf(props: Props): RecordedCensus {
   return buildRecordedCensusSchema().parse(props);
+}
+
+/** The state of a census: counts, the first accounts of each list, and the cache. */
+function stateOf(
+  inputs: CensusInputs,
+  undeclared: readonly CensusAccount[],
+  disabled: readonly CensusAccount[],
+  checked: Record<string, string>,
+): RecordedCensusState {
+  return {
+    ...inputs,
+    undeclaredCount: undeclared.length,
+    undeclaredAccounts: undeclared.slice(0, REPORTED_ACCOUNTS_MAX),
+    disabledCount: disabled.length,
+    disabledAccounts: disabled.slice(0, REPORTED_ACCOUNTS_MAX),
+    [CHECKED_KEY]: checked,
+  };
 }
 
 /** The census provider the shim delegates to. */
@@ -174,26 +194,38 @@ export class WachtUserCensusProvider {
     return { inputs };
   }
 
-  /** A change when the declaration changed or the last census recorded undeclared accounts. */
+  /**
+   * A change when the declaration changed or the last census recorded undeclared accounts.
+   * `declaredUserIds` that are not known yet (a preview of new users: their ids exist after
+   * `up`) are no change by themselves: adding declared users can only shrink what the census
+   * finds, so the census is compared again at `up`, with the ids known, and updated there to
+   * record them. A pull request that adds or edits users does not show the census changing.
+   */
   async diff(_id: string, olds: Props, news: Props): Promise<pulumi.dynamic.DiffResult> {
     const before = recordedOf(olds);
     const after = recordedOf(news);
     const changed = INPUT_KEYS.filter((k) => {
-      if (hasUnknown(news[k])) return true;
       if (k === "declaredUserIds") {
+        if (hasUnknown(news[k])) return false;
         return !jsonEqual([...before.declaredUserIds].sort(), [...after.declaredUserIds].sort());
       }
+      if (hasUnknown(news[k])) return true;
       return !jsonEqual(olds[k], news[k]);
     });
-    const undeclared = before.undeclaredAccounts;
-    if (undeclared.length > 0) {
+    if (before.undeclaredCount > 0) {
       changed.push("undeclaredAccounts" as never);
       // Only the program's declaration says what `up` will do. A refresh also calls diff, with
       // the census just taken and the declaration RECORDED in state — stale when the program
       // changed it (say, report → disable) — so that diff stays silent, and the warning is said
       // once per run, in the plan of the declaration `check` accepted.
       if (this.declarations.has(declarationKey(news))) {
-        this.warnOnce(undeclaredWarning(undeclared, after.undeclared === "disable"));
+        this.warnOnce(
+          undeclaredWarning(
+            before.undeclaredAccounts,
+            before.undeclaredCount,
+            after.undeclared === "disable",
+          ),
+        );
       }
     }
     return { changes: changed.length > 0, replaces: [], deleteBeforeReplace: false };
@@ -213,9 +245,9 @@ export class WachtUserCensusProvider {
    */
   private async enforce(
     props: Props,
-    previous: Record<string, InspectedUser>,
+    previous: Readonly<Record<string, string>>,
     leaving: readonly string[] = [],
-  ): Promise<CensusState> {
+  ): Promise<RecordedCensusState> {
     const inputs = inputsOf(props);
     const { client, listing, run } = this.censusStep();
     const judged = { ...inputs, declaredUserIds: [...inputs.declaredUserIds, ...leaving] };
@@ -225,18 +257,17 @@ export class WachtUserCensusProvider {
     this.stats.detailRequests += found.detailRequests;
     const undeclared = found.undeclaredAccounts;
     if (undeclared.length > 0 && inputs.undeclared === "report")
-      throw new Error(undeclaredReport(undeclared));
-    let inspected = found.inspected;
+      throw new Error(
+        undeclaredReport(undeclared.slice(0, REPORTED_ACCOUNTS_MAX), undeclared.length),
+      );
+    const disabled = new CheckedCache();
     if (undeclared.length > 0) {
       this.stats.disableRequests += undeclared.length;
       for (const account of undeclared) run.invalidate(account.id);
-      const updated = await disableAccounts(client, undeclared);
-      inspected = { ...inspected, ...updated };
-      info(
-        `wacht.UserCensus: disabled ${undeclared.length} undeclared account${undeclared.length === 1 ? "" : "s"}: ${undeclared.map((a) => a.id).join(", ")}`,
-      );
+      await disableAccounts(client, undeclared, disabled);
+      info(disabledNotice(undeclared.slice(0, REPORTED_ACCOUNTS_MAX), undeclared.length));
     }
-    return { ...inputs, undeclaredAccounts: [], disabledAccounts: undeclared, inspected };
+    return stateOf(inputs, [], undeclared, { ...found.checked, ...disabled.entries() });
   }
 
   async create(inputs: Props): Promise<pulumi.dynamic.CreateResult> {
@@ -245,7 +276,7 @@ export class WachtUserCensusProvider {
 
   async update(_id: string, olds: Props, news: Props): Promise<pulumi.dynamic.UpdateResult> {
     const before = recordedOf(olds);
-    return { outs: await this.enforce(news, before.inspected, before.declaredUserIds) };
+    return { outs: await this.enforce(news, before.checked, before.declaredUserIds) };
   }
 
   /** Refresh: records the undeclared accounts (no write). The declaration is kept as it was. */
@@ -253,17 +284,20 @@ export class WachtUserCensusProvider {
     const inputs = inputsOf(props);
     const recorded = recordedOf(props);
     const { client, listing } = this.censusStep();
-    const found = await takeCensus(client, listing, inputs, recorded.inspected);
+    const found = await takeCensus(client, listing, inputs, recorded.checked);
     this.listings.judged(listing);
     this.stats.listRequests += found.listRequests;
     this.stats.detailRequests += found.detailRequests;
-    const state: CensusState = {
-      ...inputs,
-      undeclaredAccounts: found.undeclaredAccounts,
-      disabledAccounts: recorded.disabledAccounts,
-      inspected: found.inspected,
+    const state = stateOf(inputs, found.undeclaredAccounts, [], found.checked);
+    // The accounts the last `up` disabled stay recorded until the next one.
+    return {
+      id,
+      props: {
+        ...state,
+        disabledCount: recorded.disabledCount,
+        disabledAccounts: recorded.disabledAccounts,
+      },
     };
-    return { id, props: state };
   }
 
   /** Deleting the census never touches an account. */
@@ -272,7 +306,10 @@ export class WachtUserCensusProvider {
   }
 }
 
-/** Called by the shim, once per provider process: the census shares the process's listings. */
+/**
+ * Creates the census implementation (once per provider process): it shares the process's
+ * listings. The native front door's, and the dynamic one's behind src/provider/dynamic-impl.ts.
+ */
 export function createCensusProvider(): WachtUserCensusProvider {
   watchEngineInDynamicHost();
   return new WachtUserCensusProvider(processListings());

@@ -1,36 +1,54 @@
-// What the census tells people: one line per account, and what to do about it.
+// What the census tells people: the count, one line per named account (at most
+// REPORTED_ACCOUNTS_MAX, the state's own list), and what to do about it.
 import type { CensusAccount } from "./census-inputs";
 
-/** `123 (eve@example.com, username eve, created 2026-01-02T…)`. */
+/** `123 (eve@example.com, username eve)`. */
 export function describeAccount(a: CensusAccount): string {
   const facts = [
     a.email ?? "no email",
     a.username === null ? "no username" : `username ${a.username}`,
-    `created ${a.createdAt}`,
   ];
   return `${a.id} (${facts.join(", ")})`;
 }
 
+const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? "" : "s"}`;
+
+/** `; and 980 more` when the named accounts are not all of them. */
+function more(named: readonly CensusAccount[], count: number): string[] {
+  return count > named.length ? [`and ${count - named.length} more`] : [];
+}
+
 /** The failure of `up` in report mode. */
-export function undeclaredReport(accounts: readonly CensusAccount[]): string {
-  const n = accounts.length;
+export function undeclaredReport(named: readonly CensusAccount[], count: number): string {
   return [
-    `wacht.UserCensus: ${n} account${n === 1 ? "" : "s"} in the deployment ${n === 1 ? "is" : "are"} selected by the census but not declared by this stack:`,
-    ...accounts.map((a) => `  - ${describeAccount(a)}`),
+    `wacht.UserCensus: ${plural(count, "account")} in the deployment ${count === 1 ? "is" : "are"} selected by the census but not declared by this stack:`,
+    ...named.map((a) => `  - ${describeAccount(a)}`),
+    ...more(named, count).map((m) => `  - ${m}`),
     "For each one, either:",
-    `  - declare it: add a roster file with its userId (\`npx pulumi-wacht export --select id:${accounts.map((a) => a.id).join(",")} --out users/\` writes them), or`,
+    `  - declare it: add a roster file with its userId (\`npx pulumi-wacht export --select id:${named.map((a) => a.id).join(",")} --out users/\` writes them; \`--skip-declared users/\` exports every account the roster does not declare yet), or`,
     "  - allowlist it: add its id, email or username to the census allowlist, or",
     '  - opt in to undeclared: "disable" so that `pulumi up` disables such accounts (it never deletes them).',
   ].join("\n");
 }
 
-/** The warning of a diff that found undeclared accounts (preview shows it). */
-export function undeclaredWarning(accounts: readonly CensusAccount[], disable: boolean): string {
-  const n = accounts.length;
+/**
+ * The warning of a diff that found undeclared accounts (preview shows it), attached to the census
+ * resource (the logging seam names it, so the text does not).
+ */
+export function undeclaredWarning(
+  named: readonly CensusAccount[],
+  count: number,
+  disable: boolean,
+): string {
   return (
-    `wacht.UserCensus: ${n} undeclared account${n === 1 ? "" : "s"}: ${accounts.map(describeAccount).join("; ")}` +
+    `${plural(count, "undeclared account")}: ${[...named.map(describeAccount), ...more(named, count)].join("; ")}` +
     (disable
       ? "; `pulumi up` will disable them (never delete)."
       : '; `pulumi up` will fail until each is declared, allowlisted, or undeclared is "disable".')
   );
+}
+
+/** What `up` says after disabling undeclared accounts (disable mode), attached to the census. */
+export function disabledNotice(named: readonly CensusAccount[], count: number): string {
+  return `disabled ${plural(count, "undeclared account")}: ${[...named.map((a) => a.id), ...more(named, count)].join(", ")}`;
 }

@@ -8,27 +8,21 @@
 import type { WachtClient } from "../client/wacht-client";
 import { isWachtError } from "../client/errors";
 import { jsonEqual } from "../diff/json-equal";
-import { sameInstant } from "../diff/timestamps";
 import type { DeploymentListing } from "../provider/live/run-listings";
 import type { ApiUserDetails, ApiUserSummary } from "../schema/wire";
-import type { CensusAccount, CensusInputs, CensusSelector, InspectedUser } from "./census-inputs";
+import { canonicalUserId } from "../schema/user-id";
+import type { CensusAccount, CensusInputs, CensusSelector } from "./census-inputs";
+import { CheckedCache } from "./checked-cache";
 
 /** What one census found, and what it cost. */
 export interface CensusResult {
+  /** Every undeclared account (the state keeps the count and the first few). */
   undeclaredAccounts: CensusAccount[];
-  inspected: Record<string, InspectedUser>;
+  /** The cache of checked candidates for the next census (./checked-cache.ts). */
+  checked: Record<string, string>;
   /** List requests the listing made while this census waited for it (none when already in). */
   listRequests: number;
   detailRequests: number;
-}
-
-/** A user id in canonical form ("0042" and "42" are one int64). */
-function canonicalId(id: string): string {
-  try {
-    return BigInt(id).toString();
-  } catch {
-    return id;
-  }
 }
 
 function emailDomain(email: string | null | undefined): string | undefined {
@@ -38,7 +32,7 @@ function emailDomain(email: string | null | undefined): string | undefined {
 
 /** True when `entry` (an id, email or username) names `user`. */
 export function allowlisted(user: ApiUserSummary, allowlist: ReadonlySet<string>): boolean {
-  if (allowlist.has(canonicalId(user.id))) return true;
+  if (allowlist.has(canonicalUserId(user.id))) return true;
   const email = user.primary_email_address?.toLowerCase();
   if (email !== undefined && allowlist.has(email)) return true;
   return (
@@ -62,46 +56,46 @@ export function selectedByDetails(selector: CensusSelector, details: ApiUserDeta
   return value !== undefined && selector.publicMetadata.in.some((v) => jsonEqual(v, value));
 }
 
-/** The public facts of an account (never metadata). */
+/** What a reviewer needs to find an account (never metadata). */
 export function accountOf(user: ApiUserSummary | ApiUserDetails): CensusAccount {
   return {
     id: user.id,
     email: user.primary_email_address ?? null,
     username: user.username === "" ? null : user.username,
-    createdAt: user.created_at,
   };
 }
 
 /**
- * Takes the census from `listing` (listed to the end here). `previous` is the `inspected` map of
- * the last census (its cache); it is not trusted for a user the listing no longer vouches for
- * (this process wrote it after the listing started): that candidate's details are read.
+ * Takes the census from `listing` (listed to the end here). `previous` is the last census's cache
+ * of checked candidates; it is not trusted for a user the listing no longer vouches for (this
+ * process wrote it after the listing started): that candidate's details are read.
  */
 export async function takeCensus(
   client: WachtClient,
   listing: DeploymentListing,
   inputs: CensusInputs,
-  previous: Readonly<Record<string, InspectedUser>> = {},
+  previous: Readonly<Record<string, string>> = {},
 ): Promise<CensusResult> {
-  const declared = new Set(inputs.declaredUserIds.map(canonicalId));
+  const declared = new Set(inputs.declaredUserIds.map(canonicalUserId));
   const allow = new Set(
-    inputs.allowlist.map((e) => (/^[0-9]+$/.test(e) ? canonicalId(e) : e.toLowerCase())),
+    inputs.allowlist.map((e) => (/^[0-9]+$/.test(e) ? canonicalUserId(e) : e.toLowerCase())),
   );
   const before = listing.listRequests;
   const users = await listing.all();
   const requests = listing.listRequests - before;
   const seen = new Set<string>();
   const undeclaredAccounts: CensusAccount[] = [];
-  const inspected: Record<string, InspectedUser> = {};
+  const cache = new CheckedCache(previous);
   let detailRequests = 0;
   for (const user of users) {
-    const id = canonicalId(user.id);
+    const id = canonicalUserId(user.id);
     if (seen.has(id)) continue; // a user created mid-listing can shift a page
     seen.add(id);
     if (declared.has(id) || allowlisted(user, allow) || excludedByList(inputs.selector, user))
       continue;
-    let facts = listing.vouchesFor(user.id) ? previous[user.id] : undefined;
-    if (facts === undefined || !sameInstant(facts.updatedAt, user.updated_at)) {
+    let updatedAt = user.updated_at;
+    let facts = listing.vouchesFor(user.id) ? cache.lookup(user.id, updatedAt) : undefined;
+    if (facts === undefined) {
       let details: ApiUserDetails;
       try {
         detailRequests += 1;
@@ -110,31 +104,26 @@ export async function takeCensus(
         if (isWachtError(err) && (err as { status?: unknown }).status === 404) continue; // deleted meanwhile
         throw err;
       }
-      facts = {
-        updatedAt: details.updated_at,
-        selected: selectedByDetails(inputs.selector, details),
-        disabled: details.disabled,
-      };
+      updatedAt = details.updated_at;
+      facts = { selected: selectedByDetails(inputs.selector, details), disabled: details.disabled };
     }
-    inspected[user.id] = facts;
+    cache.record(user.id, updatedAt, facts);
     if (facts.selected && !facts.disabled) undeclaredAccounts.push(accountOf(user));
   }
-  return { undeclaredAccounts, inspected, listRequests: requests, detailRequests };
+  return { undeclaredAccounts, checked: cache.entries(), listRequests: requests, detailRequests };
 }
 
-/** Disables each account (PATCH `disabled: true`, never a delete); returns the new cache entries. */
+/**
+ * Disables each account (PATCH `disabled: true`, never a delete) and records what the answer says
+ * in `cache`, so the next census does not read them again.
+ */
 export async function disableAccounts(
   client: WachtClient,
   accounts: readonly CensusAccount[],
-): Promise<Record<string, InspectedUser>> {
-  const updated: Record<string, InspectedUser> = {};
+  cache: CheckedCache,
+): Promise<void> {
   for (const account of accounts) {
     const details = await client.users.update(account.id, { disabled: true });
-    updated[account.id] = {
-      updatedAt: details.updated_at,
-      selected: true,
-      disabled: details.disabled,
-    };
+    cache.record(account.id, details.updated_at, { selected: true, disabled: details.disabled });
   }
-  return updated;
 }

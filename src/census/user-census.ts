@@ -2,12 +2,13 @@
 // serialized shim as provider. It finds accounts in the deployment that the stack does not
 // declare (an admin added in the dashboard) and reports or disables them.
 import * as pulumi from "@pulumi/pulumi";
-import type {
-  CensusAccount,
-  CensusSelector,
-  InspectedUser,
-  UndeclaredPolicy,
+import {
+  DECLARED_KEY,
+  type CensusAccount,
+  type CensusSelector,
+  type UndeclaredPolicy,
 } from "./census-inputs";
+import { RESOURCE_URN_KEY, resourceUrnInput } from "../resource/resource-urn";
 import { userCensusProviderShim } from "./shim";
 
 /** The declaration of a census. */
@@ -28,22 +29,30 @@ export class UserCensus extends pulumi.dynamic.Resource {
   declare readonly declaredUserIds: pulumi.Output<string[]>;
   declare readonly allowlist: pulumi.Output<string[]>;
   declare readonly undeclared: pulumi.Output<UndeclaredPolicy>;
-  /** Selected, enabled accounts the stack does not declare, as of the last refresh. */
+  /** How many selected, enabled accounts the stack does not declare, as of the last refresh. */
+  declare readonly undeclaredCount: pulumi.Output<number>;
+  /** The first 20 of them: id, email and username. */
   declare readonly undeclaredAccounts: pulumi.Output<CensusAccount[]>;
-  /** Accounts the last `up` disabled. */
+  /** How many accounts the last `up` disabled. */
+  declare readonly disabledCount: pulumi.Output<number>;
+  /** The first 20 of them. */
   declare readonly disabledAccounts: pulumi.Output<CensusAccount[]>;
-  /** The census's cache of candidate details (timestamps and flags only). */
-  declare readonly inspected: pulumi.Output<Record<string, InspectedUser>>;
 
   constructor(name: string, args: UserCensusArgs, opts?: pulumi.CustomResourceOptions) {
     super(
       userCensusProviderShim,
       name,
       {
-        ...args,
+        selector: args.selector,
+        allowlist: args.allowlist,
+        undeclared: args.undeclared,
+        [DECLARED_KEY]: args.declaredUserIds,
+        declaredUserIds: undefined,
+        undeclaredCount: undefined,
         undeclaredAccounts: undefined,
+        disabledCount: undefined,
         disabledAccounts: undefined,
-        inspected: undefined,
+        [RESOURCE_URN_KEY]: resourceUrnInput(name, "pulumi-nodejs:dynamic/wacht:UserCensus", opts),
       },
       opts,
       "wacht",

@@ -7,6 +7,7 @@ import { ENV_API_KEY, ENV_BASE_URL } from "../client/env";
 import { WachtClient } from "../client/wacht-client";
 import { EXPORT_FORMATS, exportUsers, type ExportFormat } from "../export/export-users";
 import { parseSelect, SELECT_FORMS } from "../export/export-selector";
+import { ON_DELETE_POLICIES, type OnDeletePolicy } from "../schema/user-fields";
 import { cliClientOptions, cliFailureMessage } from "./cli-credentials";
 
 export const USAGE = `Usage: pulumi-wacht export --out DIR [options]
@@ -15,10 +16,19 @@ Writes one roster file per existing user (by userId), or a TypeScript program, s
 the stack config: ${ENV_API_KEY}=$(pulumi config get wacht:apiKey) takes it from there).
   --base-url URL              the Wacht API (default: ${ENV_BASE_URL}, else ${DEFAULT_BASE_URL})
   --select SEL                ${SELECT_FORMS} (default all)
-  --out DIR                   directory to write (created if missing)
+  --out DIR                   directory to write (created if missing); roster files already in it
+                              are read first: no second file for an account or a name they hold
+  --skip-declared DIR         leave out the accounts the roster in DIR declares (e.g. users/)
+  --on-delete POLICY          write onDelete: ${ON_DELETE_POLICIES.join("|")} into each file
+                              (disable: deleting the file disables the account, never deletes it)
   --format yaml|json|ts       roster files (yaml, json) or one index.ts program (default yaml)
-  --include-private-metadata  declare non-empty private metadata as a secret config reference (never the value)
-  --force                     overwrite existing files
+  --with-details              read each user's details (one request per user) to declare also
+                              disabled, secondFactorPolicy and public metadata; without it the
+                              listing's fields are declared (a meta. selector reads details anyway)
+  --include-private-metadata  declare non-empty private metadata as a secret config reference
+                              (never the value; reads each user's details)
+  --force                     overwrite existing files, and replace the files of accounts the
+                              roster in --out already declares
   --help                      show this help`;
 
 /** Where the command writes. */
@@ -49,6 +59,9 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
         out: { type: "string" },
         format: { type: "string", default: "yaml" },
         "include-private-metadata": { type: "boolean", default: false },
+        "skip-declared": { type: "string" },
+        "on-delete": { type: "string" },
+        "with-details": { type: "boolean", default: false },
         force: { type: "boolean", default: false },
         help: { type: "boolean", default: false },
       },
@@ -70,6 +83,11 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     io.err(`--format must be one of ${EXPORT_FORMATS.join(", ")}`);
     return 2;
   }
+  const onDelete = values["on-delete"];
+  if (onDelete !== undefined && !(ON_DELETE_POLICIES as readonly string[]).includes(onDelete)) {
+    io.err(`--on-delete must be one of ${ON_DELETE_POLICIES.join(", ")}`);
+    return 2;
+  }
   let select;
   try {
     select = parseSelect(values.select);
@@ -89,10 +107,21 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       outDir: values.out,
       force: values.force,
       includePrivateMetadata: values["include-private-metadata"],
+      withDetails: values["with-details"],
+      ...(values["skip-declared"] === undefined ? {} : { skipDeclared: values["skip-declared"] }),
+      ...(onDelete === undefined ? {} : { onDelete: onDelete as OnDeletePolicy }),
     });
     for (const f of result.files) io.out(`wrote ${f.path}`);
+    if (result.skipped.length > 0) {
+      const n = result.skipped.length;
+      io.out(
+        `skipped ${n} user${n === 1 ? "" : "s"} the roster in ${values["skip-declared"]} already declares`,
+      );
+    }
+    const { list, details } = result.requests;
     io.out(
-      `exported ${result.users.length} user${result.users.length === 1 ? "" : "s"} to ${values.out}`,
+      `exported ${result.users.length} user${result.users.length === 1 ? "" : "s"} to ${values.out} ` +
+        `(${list} list request${list === 1 ? "" : "s"}, ${details} user detail read${details === 1 ? "" : "s"})`,
     );
     if (result.configKeys.length > 0) {
       io.out(

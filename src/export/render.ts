@@ -2,14 +2,22 @@
 // program. Only the fields a `wacht.User` given by `userId` would compare are written, each with
 // the live value, so the first `pulumi up` over the result has nothing to write. Private metadata
 // is written only when asked for, and then only as a config reference.
-import { stringify } from "yaml";
+import { Document, isScalar, Scalar, visit } from "yaml";
 import type { JsonValue } from "../schema/json";
 import { fieldRow, PROFILE_FIELDS } from "../schema/user-field-lists";
-import type { ApiUserDetails } from "../schema/wire";
+import type { OnDeletePolicy } from "../schema/user-fields";
+import type { ApiUserDetails, ApiUserSummary } from "../schema/wire";
 import type { ConfigRef } from "../roster/config-ref";
 
 /** A roster file's content, as exported. */
 export type RosterDocument = Record<string, JsonValue | ConfigRef>;
+
+/**
+ * What export knows of a user: the list item (id, names, username, primary email and phone), or
+ * its details, read only where export must (a selector on metadata, private metadata asked for,
+ * `--with-details`). A field the list item does not hold is then not declared, so not managed.
+ */
+export type ExportedFacts = ApiUserSummary | ApiUserDetails;
 
 /** The config key export uses for a user's private metadata. */
 export function privateMetadataKey(name: string): string {
@@ -17,8 +25,10 @@ export function privateMetadataKey(name: string): string {
 }
 
 /** A resource name from the username, the email's local part, or the id. */
-export function baseName(user: ApiUserDetails): string {
-  const raw = user.username ?? user.primary_email_address?.split("@")[0] ?? "";
+export function baseName(user: ExportedFacts): string {
+  // A list item's username is "" when the user has none (docs/wacht-api.md §5).
+  const username = user.username === "" ? null : user.username;
+  const raw = username ?? user.primary_email_address?.split("@")[0] ?? "";
   const cleaned = raw
     .toLowerCase()
     .replace(/[^a-z0-9_-]+/g, "-")
@@ -32,11 +42,12 @@ function isEmptyObject(value: JsonValue): boolean {
     : false;
 }
 
-/** The roster document of one user. */
+/** The roster document of one user (`onDelete`, when given, is written last). */
 export function rosterDocument(
-  user: ApiUserDetails,
+  user: ExportedFacts,
   name: string,
   includePrivateMetadata: boolean,
+  onDelete?: OnDeletePolicy,
 ): RosterDocument {
   // Every profile field of the table, read from the wire field its row names, in table order. A
   // value no declaration can hold is left out (an empty name: Wacht cannot clear it; an enum value
@@ -60,12 +71,44 @@ export function rosterDocument(
       continue;
     doc[field] = value;
   }
+  if (onDelete !== undefined) doc["onDelete"] = onDelete;
   return doc;
 }
 
-/** YAML with a header comment saying where it came from. */
+/**
+ * The patterns by which a YAML 1.1 or 1.2 reader takes a plain (unquoted) scalar for something
+ * other than a string: the implicit tags of the `yaml` package's 1.1 and core schemas (`yes`,
+ * `no`, `on`, `off`, `y`, `n`, `~`, `0755`, `0o17`, `1:20`, `2026-01-31`, `.inf`, a `<<` merge
+ * key, …), the very tests its parser applies; and `=`, YAML 1.1's value key, which PyYAML
+ * resolves to a tag it cannot construct. yamllint and PyYAML read YAML 1.1.
+ */
+const NOT_A_STRING: readonly RegExp[] = [
+  /^=$/,
+  ...(["1.1", "1.2"] as const).flatMap((version) =>
+    (new Document(null, { version }).schema.tags as { default?: unknown; test?: unknown }[])
+      .map((tag) => (tag.default !== undefined && tag.default !== false ? tag.test : undefined))
+      .filter((test): test is RegExp => test instanceof RegExp),
+  ),
+];
+
+/**
+ * YAML with a header comment saying where it came from. Every string, key or value, that a YAML
+ * 1.1 or 1.2 reader would take for something else is double-quoted, so every tool reads the same
+ * document; the others stay plain, as people write them.
+ */
 export function renderYaml(doc: RosterDocument, source: string): string {
-  return `# Exported by \`pulumi-wacht export\` from ${source}.\n${stringify(doc)}`;
+  const document = new Document(doc);
+  visit(document, {
+    Scalar(_key, node) {
+      if (
+        isScalar(node) &&
+        typeof node.value === "string" &&
+        NOT_A_STRING.some((test) => test.test(node.value as string))
+      )
+        node.type = Scalar.QUOTE_DOUBLE;
+    },
+  });
+  return `# Exported by \`pulumi-wacht export\` from ${source}.\n${document.toString()}`;
 }
 
 /** JSON (no comments possible), two-space indented. */

@@ -3,7 +3,7 @@
 // inputs and outputs), the census, `getUser` and the provider config from the types they
 // describe (each map below is keyed by that type's keys, so a missing or extra key fails the
 // build). `npm run gen:schema` writes it to sdk/schema.json; GetSchema serves the same object.
-import type { CensusAccount, CensusState, InspectedUser } from "../census/census-inputs";
+import type { CensusAccount, CensusState } from "../census/census-inputs";
 import type { CONFIG_KEYS } from "../config/provider-config";
 import type { LookedUpUser } from "../lookup/lookup-user";
 import { INPUT_PROPERTIES, OUTPUT_PROPERTIES, propertyType } from "../schema/user-field-lists";
@@ -36,8 +36,7 @@ type Row = [
     | "any[]"
     | "CensusSelector"
     | "CensusMetadataSelector"
-    | "CensusAccount[]"
-    | "map<InspectedUser>",
+    | "CensusAccount[]",
   doc: string,
   secret?: boolean,
 ];
@@ -128,15 +127,13 @@ const CENSUS: Record<keyof CensusState, Row> = {
     "string",
     '"report" (default): up fails naming them. "disable": up disables them (never deletes).',
   ],
-  undeclaredAccounts: [
-    "CensusAccount[]",
-    "Selected, enabled accounts the stack does not declare, as of the last refresh.",
+  undeclaredCount: [
+    "integer",
+    "How many selected, enabled accounts the stack does not declare, as of the last refresh.",
   ],
-  disabledAccounts: ["CensusAccount[]", "Accounts the last up disabled."],
-  inspected: [
-    "map<InspectedUser>",
-    "The census's cache of candidate details (timestamps and flags only).",
-  ],
+  undeclaredAccounts: ["CensusAccount[]", "The first 20 of them: id, email and username."],
+  disabledCount: ["integer", "How many accounts the last up disabled."],
+  disabledAccounts: ["CensusAccount[]", "The first 20 of them."],
 };
 const CENSUS_INPUTS = ["selector", "declaredUserIds", "allowlist", "undeclared"] as const;
 const CENSUS_SELECTOR: Record<"all" | "emailDomains" | "publicMetadata", Row> = {
@@ -151,12 +148,6 @@ const CENSUS_ACCOUNT: Record<keyof CensusAccount, Row> = {
   id: ["string", "The user's id."],
   email: ["string", "The primary email address, or null."],
   username: ["string", "The username, or null."],
-  createdAt: ["string", "When the user was created."],
-};
-const INSPECTED: Record<keyof InspectedUser, Row> = {
-  updatedAt: ["string", "The user's updated_at when last read."],
-  selected: ["boolean", "Whether the selector matched."],
-  disabled: ["boolean", "Whether the user was disabled."],
 };
 
 /** `getUser`: exactly one key in, `lookupUser`'s result out (src/lookup/lookup-user.ts). */
@@ -275,12 +266,8 @@ export function packageSchema(version: string) {
         required: ["key", "in"],
       },
       "wacht:index:CensusAccount": object(
-        "An account the census found (never private data).",
+        "An account the census names: what a reviewer needs to find it (never metadata).",
         CENSUS_ACCOUNT,
-      ),
-      "wacht:index:InspectedUser": object(
-        "What the census last learned of a candidate.",
-        INSPECTED,
       ),
     },
     language: {

@@ -120,8 +120,9 @@ function emit(severity: "warning" | "info", message: string): void {
     void (severity === "warning" ? log.warn(named) : log.info(named));
     return;
   }
-  // With a URN the engine prints the message under the resource: no need to name it again.
-  const sent = sink(severity, ref.urn === undefined ? named : message, ref.urn).catch(() => {
+  // With a URN the engine prints the message under the resource, but `--diff` output (what the
+  // GitOps workflows post) prints diagnostics without it: the message names the resource too.
+  const sent = sink(severity, named, ref.urn).catch(() => {
     process.stderr.write(`${severity}: ${named}\n`); // the engine could not take it
   });
   ctx?.pending.push(sent);

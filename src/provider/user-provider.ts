@@ -151,7 +151,10 @@ export class WachtUserProvider implements ShimmedProvider<UserDeclaration, State
   }
 }
 
-/** Creates a provider instance (called by the shim, once per provider process and config). */
+/**
+ * Creates a provider instance (once per provider process and config): the native front door's,
+ * and the dynamic one's behind src/provider/dynamic-impl.ts.
+ */
 export function createUserProvider(): WachtUserProvider {
   watchEngineInDynamicHost();
   return new WachtUserProvider(processListings());

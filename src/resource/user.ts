@@ -19,6 +19,11 @@ import type {
   UserSegmentOutput,
 } from "../schema/user-state";
 import { userProviderShim } from "../provider/shim";
+import { RESOURCE_URN_KEY, resourceUrnInput } from "./resource-urn";
+import { claimAccount } from "./same-account";
+
+/** The type token of `wacht.User` (what `pulumi.dynamic.Resource` makes of module and type). */
+const USER_TYPE = "pulumi-nodejs:dynamic/wacht:User";
 
 /**
  * The declaration of a managed Wacht user. A field left out is not managed: never sent, never
@@ -204,6 +209,10 @@ export class User<TPublic extends JsonValue = JsonValue, TPrivate extends JsonVa
     for (const key of SECRET_INPUTS) {
       if (props[key] !== undefined) props[key] = pulumi.secret(props[key]);
     }
+    // A read-only `User.get` manages no account; any other User claims its keys in this program
+    // (two resources for one account fail here, naming both: ./same-account.ts).
+    const claimed = opts?.id === undefined ? claimAccount(name, args) : undefined;
+    props[RESOURCE_URN_KEY] = resourceUrnInput(name, USER_TYPE, opts, claimed);
     super(
       userProviderShim,
       name,

@@ -7,6 +7,7 @@ import { readProgramConfig } from "../config/program-config";
 import { resolveLimits } from "../config/provider-config";
 import { User, type UserArgs } from "../resource/user";
 import type { JsonValue } from "../schema/json";
+import { ON_DELETE_POLICIES, type OnDeletePolicy } from "../schema/user-fields";
 import type { UserValidationLimits } from "../schema/user-inputs";
 import { splitConfigKey, type ConfigRef } from "./config-ref";
 import { referenceProblems } from "./check-references";
@@ -19,6 +20,12 @@ export interface LoadRosterOptions {
   limits?: UserValidationLimits;
   /** Options given to every User (e.g. `protect`, a `parent`); aliases from the files are added. */
   resourceOptions?: pulumi.CustomResourceOptions;
+  /**
+   * What deleting a file does to its account, for every file that does not say (`onDelete` in a
+   * file wins). `"disable"` offboards a person: the account is disabled, never deleted. Without
+   * it, each user's own default applies: `delete` for a user the stack created, else `retain`.
+   */
+  onDelete?: OnDeletePolicy;
 }
 
 /** The declared accounts of a roster. */
@@ -40,8 +47,9 @@ function secretJson(ref: ConfigRef): pulumi.Output<JsonValue> {
 }
 
 /** The `wacht.User` arguments of one roster entry (secrets resolved from config). */
-export function userArgsOf(entry: RosterEntry, dir: string): UserArgs {
+export function userArgsOf(entry: RosterEntry, dir: string, onDelete?: OnDeletePolicy): UserArgs {
   const args = { ...entry.args } as UserArgs;
+  if (args.onDelete === undefined && onDelete !== undefined) args.onDelete = onDelete;
   const image = entry.args["profileImage"];
   if (typeof image === "string") args.profileImage = path.resolve(dir, image);
   if (entry.password) args.password = secretString(entry.password);
@@ -51,10 +59,19 @@ export function userArgsOf(entry: RosterEntry, dir: string): UserArgs {
 
 /**
  * Declares one `wacht.User` per roster file of `dir` (YAML or JSON). Throws a RosterError naming
- * the file, line and column of every problem before declaring anything: first those of the files,
- * then every config reference whose key the stack does not set.
+ * the file, line and column of every problem before declaring anything: first those of the files
+ * (syntax, the User rules, two files for one account), then every config reference whose key the
+ * stack does not set.
  */
 export function loadRoster(dir: string, options: LoadRosterOptions = {}): Roster {
+  if (
+    options.onDelete !== undefined &&
+    !(ON_DELETE_POLICIES as readonly unknown[]).includes(options.onDelete)
+  ) {
+    throw new Error(
+      `loadRoster: onDelete must be one of ${ON_DELETE_POLICIES.join(", ")} (got ${JSON.stringify(options.onDelete)})`,
+    );
+  }
   const entries = readRoster(dir, options.limits ?? resolveLimits(readProgramConfig()));
   const missing = referenceProblems(entries);
   if (missing.length > 0) throw new RosterError(missing);
@@ -67,7 +84,7 @@ export function loadRoster(dir: string, options: LoadRosterOptions = {}): Roster
         ...entry.aliases.map((name) => ({ name })),
       ];
     }
-    users[entry.name] = new User(entry.name, userArgsOf(entry, dir), opts);
+    users[entry.name] = new User(entry.name, userArgsOf(entry, dir, options.onDelete), opts);
   }
   const userIds = pulumi.all(Object.values(users).map((u) => u.userId));
   return { users, userIds };

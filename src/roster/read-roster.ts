@@ -4,8 +4,11 @@
 // the export command and CI scripts.
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { accountClaims } from "../schema/account-claims";
+import { DEFAULT_USERNAME_MAX_LENGTH, DEFAULT_USERNAME_MIN_LENGTH } from "../schema/user-fields";
 import type { UserValidationLimits } from "../schema/user-inputs";
 import {
+  claimPosition,
   displayPath,
   parseRosterFile,
   RosterError,
@@ -32,8 +35,58 @@ export function rosterFiles(dir: string): string[] {
     .map((n) => path.join(dir, n));
 }
 
-/** Parses every roster file of `dir`; throws one RosterError listing all problems. */
-export function readRoster(dir: string, limits: UserValidationLimits): RosterEntry[] {
+/** Wacht's own username limits, for a roster read outside a Pulumi program. */
+export const DEFAULT_ROSTER_LIMITS: UserValidationLimits = {
+  usernameMinLength: DEFAULT_USERNAME_MIN_LENGTH,
+  usernameMaxLength: DEFAULT_USERNAME_MAX_LENGTH,
+};
+
+/**
+ * Two or more files that declare the same account (the same userId, email, username or phone,
+ * adopted or created): one problem per file, at its key, naming the others. Without this a copied
+ * file created a second account with the same email, which Wacht does not refuse.
+ */
+function sameAccountProblems(entries: readonly RosterEntry[]): RosterProblem[] {
+  const byKey = new Map<string, { entry: RosterEntry; path: readonly string[]; label: string }[]>();
+  for (const entry of entries) {
+    for (const claim of accountClaims(entry.args)) {
+      const list = byKey.get(claim.key) ?? [];
+      // One file that gives one key twice (adopt.email and emailAddress cannot) counts once.
+      if (!list.some((c) => c.entry === entry)) list.push({ entry, ...claim });
+      byKey.set(claim.key, list);
+    }
+  }
+  const problems: RosterProblem[] = [];
+  for (const claims of byKey.values()) {
+    if (claims.length < 2) continue;
+    for (const claim of claims) {
+      const others = claims
+        .filter((c) => c !== claim)
+        .map((c) => {
+          const at = claimPosition(c.entry, c.path);
+          return `${displayPath(c.entry.file)}:${at.line}:${at.column}`;
+        });
+      problems.push({
+        file: claim.entry.file,
+        ...claimPosition(claim.entry, claim.path),
+        message: `${claim.label} is also declared by ${others.join(", ")}: one file per account (a copied file would create or claim the same account twice)`,
+      });
+    }
+  }
+  return problems.sort(
+    (a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.column - b.column,
+  );
+}
+
+/**
+ * Parses every roster file of `dir`; throws one RosterError listing all problems. `limits` are the
+ * deployment's username limits (default: Wacht's, 3 to 30 characters); `loadRoster` reads them
+ * from the stack config.
+ */
+export function readRoster(
+  dir: string,
+  limits: UserValidationLimits = DEFAULT_ROSTER_LIMITS,
+): RosterEntry[] {
   const entries: RosterEntry[] = [];
   const problems: RosterProblem[] = [];
   const byName = new Map<string, string>();
@@ -71,6 +124,7 @@ export function readRoster(dir: string, limits: UserValidationLimits): RosterEnt
       }
     }
   }
+  problems.push(...sameAccountProblems(entries));
   if (problems.length > 0) throw new RosterError(problems);
   return entries;
 }

@@ -4,8 +4,18 @@
 // the file, line and column. Roster-only keys: `aliases` (previous file names) and secrets given
 // as config references (`password`, `privateMetadata`), never as values.
 import * as path from "node:path";
-import { isMap, isScalar, LineCounter, parseDocument, type Document } from "yaml";
+import {
+  isCollection,
+  isMap,
+  isScalar,
+  LineCounter,
+  parseDocument,
+  visit,
+  type Document,
+  type YAMLError,
+} from "yaml";
 import { z } from "zod";
+import { accountClaims } from "../schema/account-claims";
 import { toCheckFailures } from "../schema/check-failures";
 import { userInputsSchemaFor, type UserValidationLimits } from "../schema/user-inputs";
 import { configRefSchema, type ConfigRef } from "./config-ref";
@@ -39,9 +49,20 @@ export function formatProblem(p: RosterProblem): string {
   return `${displayPath(p.file)}:${p.line}:${p.column}: ${p.message}`;
 }
 
-/** A roster that cannot be loaded; `problems` lists every problem found, in file order. */
+/**
+ * A roster that cannot be loaded; `problems` lists every problem found, in file order.
+ *
+ * It is the user's to fix and its message says everything, so a Pulumi program prints it as its
+ * message alone, once: the language host prints a `pulumi.RunError` that way and any other
+ * uncaught error as "failed with an unhandled exception" with its stack (whose first lines repeat
+ * the message). The SDK recognises a RunError by the `__pulumiRunError` marker (its
+ * `RunError.isInstance`, made to work across copies of the SDK), which this class sets instead of
+ * importing the SDK: the roster reader has no Pulumi import (tests, the export command, CI scripts).
+ */
 export class RosterError extends Error {
   override name = "RosterError";
+  /** The marker `pulumi.RunError.isInstance` looks for (test/unit/roster asserts it still works). */
+  readonly __pulumiRunError = true;
   constructor(readonly problems: readonly RosterProblem[]) {
     super(
       `the roster has ${problems.length} problem${problems.length === 1 ? "" : "s"}:\n` +
@@ -96,6 +117,17 @@ export function referencePosition(ref: ConfigRef): { line: number; column: numbe
   return REFERENCE_POSITIONS.get(ref);
 }
 
+/** Where each account key of a parsed file was written (src/schema/account-claims.ts paths). */
+const CLAIM_POSITIONS = new WeakMap<RosterEntry, Map<string, { line: number; column: number }>>();
+
+/** The 1-based line and column of the field at `path` (e.g. `["adopt", "email"]`) of an entry. */
+export function claimPosition(
+  entry: RosterEntry,
+  path: readonly string[],
+): { line: number; column: number } {
+  return CLAIM_POSITIONS.get(entry)?.get(path.join(".")) ?? { line: 1, column: 1 };
+}
+
 type Path = readonly PropertyKey[];
 
 /** The 1-based position of the node at `path` (or of `key`'s key node inside it). */
@@ -125,6 +157,49 @@ function toPosition(lines: LineCounter, offset: number): { line: number; column:
 }
 
 /**
+ * The parser's message for a syntax error, which it reports where it noticed the problem (for an
+ * unclosed quote or `{`, the end of what it read), plus where the unclosed value opened.
+ */
+function syntaxMessage(doc: Document.Parsed, lines: LineCounter, err: YAMLError): string {
+  const at = err.pos[0];
+  let opened: { what: string; offset: number } | undefined;
+  if (err.code === "MISSING_CHAR" || err.code === "BAD_INDENT" || err.code === "UNEXPECTED_TOKEN") {
+    // The innermost quoted scalar or flow collection that starts before the error and is not
+    // closed by then: its range runs up to (or past) the error.
+    visit(doc, (_key, node) => {
+      const range = (node as { range?: [number, number, number] }).range;
+      if (range === undefined || range[0] >= at || range[1] < at) return;
+      if (isScalar(node) && (node.type === "QUOTE_DOUBLE" || node.type === "QUOTE_SINGLE")) {
+        opened = {
+          what: node.type === "QUOTE_DOUBLE" ? 'the " quote' : "the ' quote",
+          offset: range[0],
+        };
+      } else if (isCollection(node) && node.flow === true) {
+        opened = { what: isMap(node) ? "the {" : "the [", offset: range[0] };
+      }
+    });
+  }
+  if (err.code === "DUPLICATE_KEY") {
+    let first: { key: string; offset: number } | undefined;
+    visit(doc, {
+      Map(_key, map) {
+        const keys = map.items.map((p) => p.key).filter(isScalar);
+        const dup = keys.find((k) => k.range?.[0] === at);
+        const original = keys.find((k) => k !== dup && k.value === dup?.value);
+        if (dup && original?.range) first = { key: String(dup.value), offset: original.range[0] };
+      },
+    });
+    if (first !== undefined) {
+      const { line, column } = toPosition(lines, first.offset);
+      return `${err.message}: ${first.key} is already given at line ${line}, column ${column}`;
+    }
+  }
+  if (opened === undefined) return err.message;
+  const { line, column } = toPosition(lines, opened.offset);
+  return `${err.message} (${opened.what} opened at line ${line}, column ${column} is not closed)`;
+}
+
+/**
  * Parses and validates one roster file. Throws a {@link RosterError} naming every problem with
  * its line and column. `limits` are the deployment's username limits (`wacht:usernameMinLength`…).
  */
@@ -146,10 +221,7 @@ export function parseRosterFile(
       throw new RosterError(problems);
     }
   }
-  for (const err of doc.errors) {
-    const pos = err.linePos?.[0];
-    add(pos ? { line: pos.line, column: pos.col } : { line: 1, column: 1 }, err.message);
-  }
+  for (const err of doc.errors) add(toPosition(lines, err.pos[0]), syntaxMessage(doc, lines, err));
   if (problems.length > 0) throw new RosterError(problems);
   const data: unknown = doc.toJS();
   if (data === null || typeof data !== "object" || Array.isArray(data)) {
@@ -233,5 +305,11 @@ export function parseRosterFile(
     throw new RosterError(problems);
   }
   entry.args = rest;
+  CLAIM_POSITIONS.set(
+    entry,
+    new Map(
+      accountClaims(rest).map((c) => [c.path.join("."), positionOf(doc, lines, c.path)] as const),
+    ),
+  );
   return entry;
 }

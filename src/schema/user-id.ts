@@ -11,3 +11,12 @@ export function isUserId(value: unknown): boolean {
   // Same-length decimal strings compare like their numbers (leading zeros included).
   return value.length < 19 || value <= INT64_MAX;
 }
+
+/** An id in canonical form: "0042" and "42" are one int64 (anything else is returned as is). */
+export function canonicalUserId(id: string): string {
+  try {
+    return BigInt(id).toString();
+  } catch {
+    return id;
+  }
+}

@@ -23,7 +23,9 @@ new wacht.UserCensus("admins", {
 /** The census warnings of the Diagnostics section (the summary of what a run without --diff said). */
 function censusWarnings(stdout: string): string[] {
   const diagnostics = stdout.slice(stdout.indexOf("Diagnostics:"));
-  return diagnostics.split("\n").filter((l) => /warning: .*wacht\.UserCensus: /.test(l));
+  return diagnostics
+    .split("\n")
+    .filter((l) => /warning: wacht\.UserCensus "admins": \d+ undeclared/.test(l));
 }
 
 describe("census messages through the real CLI", () => {
@@ -47,7 +49,12 @@ describe("census messages through the real CLI", () => {
     expect(warnings[0]).toContain(`1 undeclared account: ${MALLORY} (mallory@corp.example`);
     expect(warnings[0]).toContain("`pulumi up` will disable them (never delete).");
     expect(up.all).not.toContain("will fail until");
-    expect(up.stdout).toContain(`wacht.UserCensus: disabled 1 undeclared account: ${MALLORY}`);
+    // Attached to the census, at info severity (its resource's Diagnostics).
+    expect(up.stdout).toMatch(
+      new RegExp(
+        `pulumi-nodejs:dynamic/wacht:UserCensus \\(admins\\):\\n(?:\\s+.*\\n)*?\\s+wacht\\.UserCensus "admins": disabled 1 undeclared account: ${MALLORY}`,
+      ),
+    );
     expect(s.emulator.users.get(MALLORY)?.user.disabled).toBe(true);
   });
 
@@ -57,7 +64,9 @@ describe("census messages through the real CLI", () => {
       await s.project.run(["preview", "--refresh", "--diff", "--non-interactive"]),
     );
     // With --diff (as the drift workflow runs it) the CLI prints the warnings on stderr.
-    const warnings = preview.stderr.split("\n").filter((l) => l.includes("wacht.UserCensus: "));
+    const warnings = preview.stderr
+      .split("\n")
+      .filter((l) => l.includes('wacht.UserCensus "admins": '));
     expect(warnings).toHaveLength(1);
     expect(warnings[0]).toContain(`1 undeclared account: ${TRUDY} (trudy@corp.example`);
     expect(warnings[0]).toContain("`pulumi up` will disable them (never delete).");

@@ -48,30 +48,31 @@ describe("wacht.UserCensus through the real dynamic-provider host reports, then 
   });
 
   it("Check applies the defaults, passes a preview unknown, and names a bad property", async () => {
+    // The program sends the declared ids under an internal input (no plan prints them).
     const ok = await host.check(
       urn,
       {},
-      { selector: { all: true }, declaredUserIds: [ADA], __provider: provider },
+      { selector: { all: true }, __declaredUserIds: [ADA], __provider: provider },
     );
     expect(ok.failures).toEqual([]);
     expect(ok.inputs).toMatchObject({
       allowlist: [],
       undeclared: "report",
-      declaredUserIds: [ADA],
+      __declaredUserIds: [ADA],
     });
     const preview = await host.check(
       urn,
       {},
-      { selector: { all: true }, declaredUserIds: UNKNOWN, __provider: provider },
+      { selector: { all: true }, __declaredUserIds: UNKNOWN, __provider: provider },
     );
     expect(preview.failures).toEqual([]);
-    expect(preview.inputs["declaredUserIds"]).toBe(UNKNOWN);
+    expect(preview.inputs["__declaredUserIds"]).toBe(UNKNOWN);
     const bad = await host.check(
       urn,
       {},
       {
         selector: { all: true },
-        declaredUserIds: [ADA],
+        __declaredUserIds: [ADA],
         undeclared: "delete",
         __provider: provider,
       },
@@ -86,7 +87,7 @@ describe("wacht.UserCensus through the real dynamic-provider host reports, then 
     const checked = await host.check(
       urn,
       {},
-      { selector: { all: true }, declaredUserIds: [ADA], __provider: provider },
+      { selector: { all: true }, __declaredUserIds: [ADA], __provider: provider },
     );
     const created = await host.create(urn, checked.inputs);
     expect(created.id).toBe("wacht-user-census");
@@ -105,7 +106,6 @@ describe("wacht.UserCensus through the real dynamic-provider host reports, then 
         id: MALLORY,
         email: "mallory@corp.example",
         username: "mallory",
-        createdAt: expect.any(String),
       },
     ]);
     expect(JSON.stringify(read.properties)).not.toContain("SECRET-1234");
@@ -163,7 +163,7 @@ describe("wacht.UserCensus through the real dynamic-provider host reports, then 
     const recorded = await last.check(
       urn,
       {},
-      { selector: { all: true }, declaredUserIds: [ADA], __provider: provider },
+      { selector: { all: true }, __declaredUserIds: [ADA], __provider: provider },
     );
     const lastUp = await last.create(urn, recorded.inputs);
     expect(lastUp.properties["undeclared"]).toBe("report");

@@ -172,10 +172,8 @@ func (o AdoptKeyPtrOutput) Username() pulumi.StringPtrOutput {
 	}).(pulumi.StringPtrOutput)
 }
 
-// An account the census found (never private data).
+// An account the census names: what a reviewer needs to find it (never metadata).
 type CensusAccount struct {
-	// When the user was created.
-	CreatedAt *string `pulumi:"createdAt"`
 	// The primary email address, or null.
 	Email *string `pulumi:"email"`
 	// The user's id.
@@ -184,7 +182,7 @@ type CensusAccount struct {
 	Username *string `pulumi:"username"`
 }
 
-// An account the census found (never private data).
+// An account the census names: what a reviewer needs to find it (never metadata).
 type CensusAccountOutput struct{ *pulumi.OutputState }
 
 func (CensusAccountOutput) ElementType() reflect.Type {
@@ -197,11 +195,6 @@ func (o CensusAccountOutput) ToCensusAccountOutput() CensusAccountOutput {
 
 func (o CensusAccountOutput) ToCensusAccountOutputWithContext(ctx context.Context) CensusAccountOutput {
 	return o
-}
-
-// When the user was created.
-func (o CensusAccountOutput) CreatedAt() pulumi.StringPtrOutput {
-	return o.ApplyT(func(v CensusAccount) *string { return v.CreatedAt }).(pulumi.StringPtrOutput)
 }
 
 // The primary email address, or null.
@@ -471,66 +464,6 @@ func (o CensusSelectorOutput) PublicMetadata() CensusMetadataSelectorPtrOutput {
 	return o.ApplyT(func(v CensusSelector) *CensusMetadataSelector { return v.PublicMetadata }).(CensusMetadataSelectorPtrOutput)
 }
 
-// What the census last learned of a candidate.
-type InspectedUser struct {
-	// Whether the user was disabled.
-	Disabled *bool `pulumi:"disabled"`
-	// Whether the selector matched.
-	Selected *bool `pulumi:"selected"`
-	// The user's updated_at when last read.
-	UpdatedAt *string `pulumi:"updatedAt"`
-}
-
-// What the census last learned of a candidate.
-type InspectedUserOutput struct{ *pulumi.OutputState }
-
-func (InspectedUserOutput) ElementType() reflect.Type {
-	return reflect.TypeOf((*InspectedUser)(nil)).Elem()
-}
-
-func (o InspectedUserOutput) ToInspectedUserOutput() InspectedUserOutput {
-	return o
-}
-
-func (o InspectedUserOutput) ToInspectedUserOutputWithContext(ctx context.Context) InspectedUserOutput {
-	return o
-}
-
-// Whether the user was disabled.
-func (o InspectedUserOutput) Disabled() pulumi.BoolPtrOutput {
-	return o.ApplyT(func(v InspectedUser) *bool { return v.Disabled }).(pulumi.BoolPtrOutput)
-}
-
-// Whether the selector matched.
-func (o InspectedUserOutput) Selected() pulumi.BoolPtrOutput {
-	return o.ApplyT(func(v InspectedUser) *bool { return v.Selected }).(pulumi.BoolPtrOutput)
-}
-
-// The user's updated_at when last read.
-func (o InspectedUserOutput) UpdatedAt() pulumi.StringPtrOutput {
-	return o.ApplyT(func(v InspectedUser) *string { return v.UpdatedAt }).(pulumi.StringPtrOutput)
-}
-
-type InspectedUserMapOutput struct{ *pulumi.OutputState }
-
-func (InspectedUserMapOutput) ElementType() reflect.Type {
-	return reflect.TypeOf((*map[string]InspectedUser)(nil)).Elem()
-}
-
-func (o InspectedUserMapOutput) ToInspectedUserMapOutput() InspectedUserMapOutput {
-	return o
-}
-
-func (o InspectedUserMapOutput) ToInspectedUserMapOutputWithContext(ctx context.Context) InspectedUserMapOutput {
-	return o
-}
-
-func (o InspectedUserMapOutput) MapIndex(k pulumi.StringInput) InspectedUserOutput {
-	return pulumi.All(o, k).ApplyT(func(vs []interface{}) InspectedUser {
-		return vs[0].(map[string]InspectedUser)[vs[1].(string)]
-	}).(InspectedUserOutput)
-}
-
 // An email address of the user.
 type UserEmail struct {
 	// The email address.
@@ -745,8 +678,6 @@ func init() {
 	pulumi.RegisterOutputType(CensusMetadataSelectorOutput{})
 	pulumi.RegisterOutputType(CensusMetadataSelectorPtrOutput{})
 	pulumi.RegisterOutputType(CensusSelectorOutput{})
-	pulumi.RegisterOutputType(InspectedUserOutput{})
-	pulumi.RegisterOutputType(InspectedUserMapOutput{})
 	pulumi.RegisterOutputType(UserEmailOutput{})
 	pulumi.RegisterOutputType(UserEmailArrayOutput{})
 	pulumi.RegisterOutputType(UserPhoneOutput{})

@@ -20,16 +20,18 @@ type UserCensus struct {
 	Allowlist pulumi.StringArrayOutput `pulumi:"allowlist"`
 	// The ids of the users this stack declares.
 	DeclaredUserIds pulumi.StringArrayOutput `pulumi:"declaredUserIds"`
-	// Accounts the last up disabled.
+	// The first 20 of them.
 	DisabledAccounts CensusAccountArrayOutput `pulumi:"disabledAccounts"`
-	// The census's cache of candidate details (timestamps and flags only).
-	Inspected InspectedUserMapOutput `pulumi:"inspected"`
+	// How many accounts the last up disabled.
+	DisabledCount pulumi.IntOutput `pulumi:"disabledCount"`
 	// Which accounts must be declared: { all: true }, { emailDomains } or { publicMetadata: { key, in } }.
 	Selector CensusSelectorOutput `pulumi:"selector"`
 	// "report" (default): up fails naming them. "disable": up disables them (never deletes).
 	Undeclared pulumi.StringOutput `pulumi:"undeclared"`
-	// Selected, enabled accounts the stack does not declare, as of the last refresh.
+	// The first 20 of them: id, email and username.
 	UndeclaredAccounts CensusAccountArrayOutput `pulumi:"undeclaredAccounts"`
+	// How many selected, enabled accounts the stack does not declare, as of the last refresh.
+	UndeclaredCount pulumi.IntOutput `pulumi:"undeclaredCount"`
 }
 
 // NewUserCensus registers a new resource with the given unique name, arguments, and options.
@@ -197,14 +199,14 @@ func (o UserCensusOutput) DeclaredUserIds() pulumi.StringArrayOutput {
 	return o.ApplyT(func(v *UserCensus) pulumi.StringArrayOutput { return v.DeclaredUserIds }).(pulumi.StringArrayOutput)
 }
 
-// Accounts the last up disabled.
+// The first 20 of them.
 func (o UserCensusOutput) DisabledAccounts() CensusAccountArrayOutput {
 	return o.ApplyT(func(v *UserCensus) CensusAccountArrayOutput { return v.DisabledAccounts }).(CensusAccountArrayOutput)
 }
 
-// The census's cache of candidate details (timestamps and flags only).
-func (o UserCensusOutput) Inspected() InspectedUserMapOutput {
-	return o.ApplyT(func(v *UserCensus) InspectedUserMapOutput { return v.Inspected }).(InspectedUserMapOutput)
+// How many accounts the last up disabled.
+func (o UserCensusOutput) DisabledCount() pulumi.IntOutput {
+	return o.ApplyT(func(v *UserCensus) pulumi.IntOutput { return v.DisabledCount }).(pulumi.IntOutput)
 }
 
 // Which accounts must be declared: { all: true }, { emailDomains } or { publicMetadata: { key, in } }.
@@ -217,9 +219,14 @@ func (o UserCensusOutput) Undeclared() pulumi.StringOutput {
 	return o.ApplyT(func(v *UserCensus) pulumi.StringOutput { return v.Undeclared }).(pulumi.StringOutput)
 }
 
-// Selected, enabled accounts the stack does not declare, as of the last refresh.
+// The first 20 of them: id, email and username.
 func (o UserCensusOutput) UndeclaredAccounts() CensusAccountArrayOutput {
 	return o.ApplyT(func(v *UserCensus) CensusAccountArrayOutput { return v.UndeclaredAccounts }).(CensusAccountArrayOutput)
+}
+
+// How many selected, enabled accounts the stack does not declare, as of the last refresh.
+func (o UserCensusOutput) UndeclaredCount() pulumi.IntOutput {
+	return o.ApplyT(func(v *UserCensus) pulumi.IntOutput { return v.UndeclaredCount }).(pulumi.IntOutput)
 }
 
 type UserCensusArrayOutput struct{ *pulumi.OutputState }

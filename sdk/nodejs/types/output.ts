@@ -20,13 +20,9 @@ export interface AdoptKey {
 }
 
 /**
- * An account the census found (never private data).
+ * An account the census names: what a reviewer needs to find it (never metadata).
  */
 export interface CensusAccount {
-    /**
-     * When the user was created.
-     */
-    createdAt?: string;
     /**
      * The primary email address, or null.
      */
@@ -71,24 +67,6 @@ export interface CensusSelector {
      * Users whose public metadata has key equal to one of the values.
      */
     publicMetadata?: outputs.CensusMetadataSelector;
-}
-
-/**
- * What the census last learned of a candidate.
- */
-export interface InspectedUser {
-    /**
-     * Whether the user was disabled.
-     */
-    disabled?: boolean;
-    /**
-     * Whether the selector matched.
-     */
-    selected?: boolean;
-    /**
-     * The user's updated_at when last read.
-     */
-    updatedAt?: string;
 }
 
 /**

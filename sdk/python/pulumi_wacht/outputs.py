@@ -20,7 +20,6 @@ __all__ = [
     'CensusAccount',
     'CensusMetadataSelector',
     'CensusSelector',
-    'InspectedUser',
     'UserEmail',
     'UserPhone',
     'UserSegment',
@@ -65,54 +64,25 @@ class AdoptKey(dict):
 @pulumi.output_type
 class CensusAccount(dict):
     """
-    An account the census found (never private data).
+    An account the census names: what a reviewer needs to find it (never metadata).
     """
-    @staticmethod
-    def __key_warning(key: str):
-        suggest = None
-        if key == "createdAt":
-            suggest = "created_at"
-
-        if suggest:
-            pulumi.log.warn(f"Key '{key}' not found in CensusAccount. Access the value via the '{suggest}' property getter instead.")
-
-    def __getitem__(self, key: str) -> Any:
-        CensusAccount.__key_warning(key)
-        return super().__getitem__(key)
-
-    def get(self, key: str, default = None) -> Any:
-        CensusAccount.__key_warning(key)
-        return super().get(key, default)
-
     def __init__(__self__, *,
-                 created_at: Optional[_builtins.str] = None,
                  email: Optional[_builtins.str] = None,
                  id: Optional[_builtins.str] = None,
                  username: Optional[_builtins.str] = None):
         """
-        An account the census found (never private data).
+        An account the census names: what a reviewer needs to find it (never metadata).
 
-        :param _builtins.str created_at: When the user was created.
         :param _builtins.str email: The primary email address, or null.
         :param _builtins.str id: The user's id.
         :param _builtins.str username: The username, or null.
         """
-        if created_at is not None:
-            pulumi.set(__self__, "created_at", created_at)
         if email is not None:
             pulumi.set(__self__, "email", email)
         if id is not None:
             pulumi.set(__self__, "id", id)
         if username is not None:
             pulumi.set(__self__, "username", username)
-
-    @_builtins.property
-    @pulumi.getter(name="createdAt")
-    def created_at(self) -> Optional[_builtins.str]:
-        """
-        When the user was created.
-        """
-        return pulumi.get(self, "created_at")
 
     @_builtins.property
     @pulumi.getter
@@ -255,71 +225,6 @@ class CensusSelector(dict):
         Users whose public metadata has key equal to one of the values.
         """
         return pulumi.get(self, "public_metadata")
-
-
-@pulumi.output_type
-class InspectedUser(dict):
-    """
-    What the census last learned of a candidate.
-    """
-    @staticmethod
-    def __key_warning(key: str):
-        suggest = None
-        if key == "updatedAt":
-            suggest = "updated_at"
-
-        if suggest:
-            pulumi.log.warn(f"Key '{key}' not found in InspectedUser. Access the value via the '{suggest}' property getter instead.")
-
-    def __getitem__(self, key: str) -> Any:
-        InspectedUser.__key_warning(key)
-        return super().__getitem__(key)
-
-    def get(self, key: str, default = None) -> Any:
-        InspectedUser.__key_warning(key)
-        return super().get(key, default)
-
-    def __init__(__self__, *,
-                 disabled: Optional[_builtins.bool] = None,
-                 selected: Optional[_builtins.bool] = None,
-                 updated_at: Optional[_builtins.str] = None):
-        """
-        What the census last learned of a candidate.
-
-        :param _builtins.bool disabled: Whether the user was disabled.
-        :param _builtins.bool selected: Whether the selector matched.
-        :param _builtins.str updated_at: The user's updated_at when last read.
-        """
-        if disabled is not None:
-            pulumi.set(__self__, "disabled", disabled)
-        if selected is not None:
-            pulumi.set(__self__, "selected", selected)
-        if updated_at is not None:
-            pulumi.set(__self__, "updated_at", updated_at)
-
-    @_builtins.property
-    @pulumi.getter
-    def disabled(self) -> Optional[_builtins.bool]:
-        """
-        Whether the user was disabled.
-        """
-        return pulumi.get(self, "disabled")
-
-    @_builtins.property
-    @pulumi.getter
-    def selected(self) -> Optional[_builtins.bool]:
-        """
-        Whether the selector matched.
-        """
-        return pulumi.get(self, "selected")
-
-    @_builtins.property
-    @pulumi.getter(name="updatedAt")
-    def updated_at(self) -> Optional[_builtins.str]:
-        """
-        The user's updated_at when last read.
-        """
-        return pulumi.get(self, "updated_at")
 
 
 @pulumi.output_type

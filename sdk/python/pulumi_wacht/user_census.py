@@ -156,8 +156,9 @@ class UserCensus(pulumi.CustomResource):
             __props__.__dict__["selector"] = selector
             __props__.__dict__["undeclared"] = undeclared
             __props__.__dict__["disabled_accounts"] = None
-            __props__.__dict__["inspected"] = None
+            __props__.__dict__["disabled_count"] = None
             __props__.__dict__["undeclared_accounts"] = None
+            __props__.__dict__["undeclared_count"] = None
         super(UserCensus, __self__).__init__(
             'wacht:index:UserCensus',
             resource_name,
@@ -183,10 +184,11 @@ class UserCensus(pulumi.CustomResource):
         __props__.__dict__["allowlist"] = None
         __props__.__dict__["declared_user_ids"] = None
         __props__.__dict__["disabled_accounts"] = None
-        __props__.__dict__["inspected"] = None
+        __props__.__dict__["disabled_count"] = None
         __props__.__dict__["selector"] = None
         __props__.__dict__["undeclared"] = None
         __props__.__dict__["undeclared_accounts"] = None
+        __props__.__dict__["undeclared_count"] = None
         return UserCensus(resource_name, opts=opts, __props__=__props__)
 
     @_builtins.property
@@ -209,17 +211,17 @@ class UserCensus(pulumi.CustomResource):
     @pulumi.getter(name="disabledAccounts")
     def disabled_accounts(self) -> pulumi.Output[Sequence['outputs.CensusAccount']]:
         """
-        Accounts the last up disabled.
+        The first 20 of them.
         """
         return pulumi.get(self, "disabled_accounts")
 
     @_builtins.property
-    @pulumi.getter
-    def inspected(self) -> pulumi.Output[Mapping[str, 'outputs.InspectedUser']]:
+    @pulumi.getter(name="disabledCount")
+    def disabled_count(self) -> pulumi.Output[_builtins.int]:
         """
-        The census's cache of candidate details (timestamps and flags only).
+        How many accounts the last up disabled.
         """
-        return pulumi.get(self, "inspected")
+        return pulumi.get(self, "disabled_count")
 
     @_builtins.property
     @pulumi.getter
@@ -241,7 +243,15 @@ class UserCensus(pulumi.CustomResource):
     @pulumi.getter(name="undeclaredAccounts")
     def undeclared_accounts(self) -> pulumi.Output[Sequence['outputs.CensusAccount']]:
         """
-        Selected, enabled accounts the stack does not declare, as of the last refresh.
+        The first 20 of them: id, email and username.
         """
         return pulumi.get(self, "undeclared_accounts")
+
+    @_builtins.property
+    @pulumi.getter(name="undeclaredCount")
+    def undeclared_count(self) -> pulumi.Output[_builtins.int]:
+        """
+        How many selected, enabled accounts the stack does not declare, as of the last refresh.
+        """
+        return pulumi.get(self, "undeclared_count")
 

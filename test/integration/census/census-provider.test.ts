@@ -4,6 +4,9 @@
 // `disabled` only, never DELETE; private metadata never reaches the state.
 import { startEmulator, type EmulatorHandle } from "../../../src/emulator";
 import { CENSUS_ID, WachtUserCensusProvider } from "../../../src/census/census-provider";
+import { DECLARED_KEY } from "../../../src/census/census-inputs";
+import { dynamicFrontDoor } from "../../../src/provider/dynamic-front-door";
+import type { ShimmedProvider } from "../../../src/provider/shim";
 import { calls } from "../../helpers/provider";
 import { seedUsers } from "../../helpers/seed";
 import { captureWarnings } from "../../helpers/warnings";
@@ -29,8 +32,15 @@ const seed = [
 
 let emulator: EmulatorHandle;
 
-async function provider(): Promise<WachtUserCensusProvider> {
-  const p = new WachtUserCensusProvider();
+/** The census as the engine reaches it: behind the dynamic front door (its logging context). */
+type CensusProvider = ShimmedProvider & Pick<WachtUserCensusProvider, "stats">;
+
+async function provider(): Promise<CensusProvider> {
+  const impl = new WachtUserCensusProvider();
+  const door = dynamicFrontDoor(impl, "wacht.UserCensus", {
+    internalInputs: { [DECLARED_KEY]: "declaredUserIds" },
+  });
+  const p = Object.assign(door, { stats: impl.stats });
   const values: Record<string, string> = { "wacht:apiKey": KEY, "wacht:baseUrl": emulator.url };
   await p.configure({
     config: { get: (k: string) => values[k], require: (k: string) => values[k] ?? "" },
@@ -40,7 +50,7 @@ async function provider(): Promise<WachtUserCensusProvider> {
 
 const ADMINS = { publicMetadata: { key: "kind", in: ["admin", "service"] } };
 
-async function checked(p: WachtUserCensusProvider, news: Record<string, unknown>) {
+async function checked(p: CensusProvider, news: Record<string, unknown>) {
   const res = await p.check({}, news);
   expect(res.failures ?? []).toEqual([]);
   return res.inputs as Record<string, unknown>;
@@ -55,9 +65,10 @@ beforeEach(() => emulator.reset());
 describe("census check applies the defaults and names a bad property", () => {
   it("applies the defaults and rejects a bad selector, id or key, naming the property", async () => {
     const p = await provider();
+    // The declared ids travel under an internal key: no plan prints them.
     expect(await checked(p, { selector: { all: true }, declaredUserIds: [ADA] })).toEqual({
       selector: { all: true },
-      declaredUserIds: [ADA],
+      __declaredUserIds: [ADA],
       allowlist: [],
       undeclared: "report",
     });
@@ -106,7 +117,7 @@ describe("census refresh finds undeclared accounts; up reports or disables them"
     const read = await p.read(CENSUS_ID, created.outs as Record<string, unknown>);
     const state = read.props as Record<string, unknown>;
     expect(state["undeclaredAccounts"]).toEqual([
-      { id: EVE, email: "eve@corp.example", username: "eve", createdAt: expect.any(String) },
+      { id: EVE, email: "eve@corp.example", username: "eve" },
     ]);
     // One list page, and one details GET for Eve (her updated_at changed); none for the others.
     expect(calls(emulator)).toEqual(["GET /users", `GET /users/${EVE}/details`]);
@@ -139,7 +150,7 @@ describe("census refresh finds undeclared accounts; up reports or disables them"
     // The recorded census: report mode (the default), taken by an earlier process.
     const earlier = await provider();
     const recorded = await checked(earlier, { selector: ADMINS, declaredUserIds: [ADA, OPS] });
-    const state = (await earlier.read(CENSUS_ID, { ...recorded, inspected: {} })).props as Record<
+    const state = (await earlier.read(CENSUS_ID, { ...recorded, __checked: {} })).props as Record<
       string,
       unknown
     >;
@@ -171,7 +182,7 @@ describe("census refresh finds undeclared accounts; up reports or disables them"
       ...inputs,
       undeclaredAccounts: [],
       disabledAccounts: [],
-      inspected: {},
+      __checked: {},
     });
     emulator.clearRequests();
     const second = await p.read(CENSUS_ID, first.props as Record<string, unknown>);
@@ -200,9 +211,7 @@ describe("census refresh finds undeclared accounts; up reports or disables them"
     expect(printed).toContain(`wacht.UserCensus: disabled 1 undeclared account: ${EVE}`);
     expect(created.outs).toMatchObject({
       undeclaredAccounts: [],
-      disabledAccounts: [
-        { id: EVE, email: "eve@corp.example", username: "eve", createdAt: expect.any(String) },
-      ],
+      disabledAccounts: [{ id: EVE, email: "eve@corp.example", username: "eve" }],
     });
     const log = calls(emulator);
     expect(log.filter((c) => !c.startsWith("GET "))).toEqual([`PATCH /users/${EVE}`]);
@@ -231,11 +240,11 @@ describe("census refresh finds undeclared accounts; up reports or disables them"
     expect(created.outs).toMatchObject({
       undeclaredAccounts: [],
       disabledAccounts: [],
-      inspected: {},
+      __checked: {},
     });
     expect(calls(emulator)).toEqual(["GET /users"]);
     emulator.clearRequests();
-    await p.delete();
+    await p.delete(CENSUS_ID, {});
     expect(calls(emulator)).toEqual([]);
   });
 
@@ -271,8 +280,130 @@ describe("census refresh finds undeclared accounts; up reports or disables them"
       declaredUserIds: [ADA, EVE, OPS],
     });
     emulator.clearRequests();
-    await p.read(CENSUS_ID, { ...inputs, inspected: {} });
+    await p.read(CENSUS_ID, { ...inputs, __checked: {} });
     expect(calls(emulator)).toEqual(["GET /users", "GET /users"]);
     expect(emulator.requests()[0]?.query["limit"]).toBe("500");
+  });
+});
+
+describe("a census that keeps its findings to itself (issue #21)", () => {
+  it("its state holds the count and id, email and username of the accounts it names; nothing of the candidates it checked", async () => {
+    const p = await provider();
+    const inputs = await checked(p, { selector: ADMINS, declaredUserIds: [ADA, OPS] });
+    const read = await p.read(CENSUS_ID, { ...inputs, __checked: {} });
+    const state = read.props as Record<string, unknown>;
+    expect(state).toEqual({
+      selector: ADMINS,
+      declaredUserIds: [ADA, OPS],
+      allowlist: [],
+      undeclared: "report",
+      undeclaredCount: 1,
+      undeclaredAccounts: [{ id: EVE, email: "eve@corp.example", username: "eve" }],
+      disabledCount: 0,
+      disabledAccounts: [],
+      __checked: expect.any(Object),
+    });
+    // Cal (a customer the selector does not select) was checked, and nothing says who he is.
+    const text = JSON.stringify(state);
+    for (const fact of [CAL, "cal@gmail.example", "customer"]) expect(text).not.toContain(fact);
+    const checkedCache = state["__checked"] as Record<string, string>;
+    expect(Object.keys(checkedCache)).toHaveLength(2); // Eve and Cal: digests and flags only
+    for (const [key, value] of Object.entries(checkedCache)) {
+      expect(key).toMatch(/^[0-9a-f]{16}$/);
+      expect(value).toMatch(/^[0-9a-f]{8}[s-][d-]$/);
+    }
+    // The cache works: the next census reads no details.
+    emulator.clearRequests();
+    await p.read(CENSUS_ID, state);
+    expect(calls(emulator)).toEqual(["GET /users"]);
+  });
+
+  it("names the first 20 accounts and counts them all, in its state, its warning and its failure", async () => {
+    seedUsers(emulator, 25, (i) => ({
+      username: `intruder${i}`,
+      email: `intruder${i}@corp.example`,
+      public_metadata: { kind: "admin" },
+    }));
+    const p = await provider();
+    const inputs = await checked(p, { selector: ADMINS, declaredUserIds: [ADA, EVE, OPS] });
+    const state = (await p.read(CENSUS_ID, { ...inputs, __checked: {} })).props as Record<
+      string,
+      unknown
+    >;
+    expect(state["undeclaredCount"]).toBe(25);
+    expect(state["undeclaredAccounts"]).toHaveLength(20);
+    const warnings = captureWarnings();
+    try {
+      await p.diff(CENSUS_ID, state, inputs);
+    } finally {
+      expect(warnings.done()).toEqual([
+        expect.stringMatching(
+          /wacht\.UserCensus: 25 undeclared accounts: .*; and 5 more; `pulumi up` will fail/,
+        ),
+      ]);
+    }
+    await expect(p.update(CENSUS_ID, state, inputs)).rejects.toThrow(
+      /25 accounts in the deployment are selected[^]*\n {2}- and 5 more\n/,
+    );
+  });
+
+  it("a plan whose declared ids are not known yet (new users) does not show the census changing; known ids that differ do", async () => {
+    const p = await provider();
+    const inputs = await checked(p, { selector: ADMINS, declaredUserIds: [ADA, EVE, OPS] });
+    const state = (await p.create(inputs)).outs as Record<string, unknown>;
+    expect(state["undeclaredCount"]).toBe(0);
+    const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+    // A PR that adds a user: the roster's userIds are unknown until up.
+    const pr = await checked(p, { selector: ADMINS, declaredUserIds: UNKNOWN });
+    expect((await p.diff(CENSUS_ID, state, pr)).changes).toBe(false);
+    const prElements = await checked(p, {
+      selector: ADMINS,
+      declaredUserIds: [ADA, EVE, OPS, UNKNOWN],
+    });
+    expect((await p.diff(CENSUS_ID, state, prElements)).changes).toBe(false);
+    // At up the ids are known: the census records them.
+    const up = await checked(p, { selector: ADMINS, declaredUserIds: [ADA, EVE, OPS, CAL] });
+    expect((await p.diff(CENSUS_ID, state, up)).changes).toBe(true);
+    // Same ids in another order: no change.
+    const reordered = await checked(p, { selector: ADMINS, declaredUserIds: [OPS, EVE, ADA] });
+    expect((await p.diff(CENSUS_ID, state, reordered)).changes).toBe(false);
+    // With undeclared accounts recorded, the census shows as changed in any plan.
+    const found = (await p.read(CENSUS_ID, { ...state, declaredUserIds: [ADA, OPS] }))
+      .props as Record<string, unknown>;
+    const warnings = captureWarnings();
+    try {
+      expect((await p.diff(CENSUS_ID, found, pr)).changes).toBe(true);
+    } finally {
+      warnings.done();
+    }
+  });
+
+  it("a state written before the digest cache (an inspected map by id) is read into it: no details read again", async () => {
+    const p = await provider();
+    const inputs = await checked(p, { selector: ADMINS, declaredUserIds: [ADA, OPS] });
+    const fresh = (await p.read(CENSUS_ID, { ...inputs, __checked: {} })).props as Record<
+      string,
+      unknown
+    >;
+    // The old form, from what the listing says of each candidate.
+    const lists = await fetch(`${emulator.url}/users?limit=500`, {
+      headers: { authorization: `Bearer ${KEY}` },
+    });
+    const page = (await lists.json()) as { data: { id: string; updated_at: string }[] };
+    const at = (id: string) => page.data.find((u) => u.id === id)!.updated_at;
+    const inspected = {
+      [EVE]: { updatedAt: at(EVE), selected: true, disabled: false },
+      [CAL]: { updatedAt: at(CAL), selected: false, disabled: false },
+    };
+    const withoutCache = { ...fresh };
+    delete withoutCache["__checked"];
+    emulator.clearRequests();
+    const upgraded = (await p.read(CENSUS_ID, { ...withoutCache, inspected })).props as Record<
+      string,
+      unknown
+    >;
+    expect(calls(emulator)).toEqual(["GET /users"]);
+    expect(upgraded).not.toHaveProperty("inspected");
+    expect(upgraded["__checked"]).toEqual(fresh["__checked"]);
   });
 });

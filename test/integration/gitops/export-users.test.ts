@@ -5,6 +5,7 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import * as YAML from "yaml";
 import { WachtClient } from "../../../src/client";
 import { startEmulator, type EmulatorHandle, type SeedUser } from "../../../src/emulator";
 import { runCli } from "../../../src/cli/run-cli";
@@ -194,12 +195,133 @@ it("--format ts writes one program declaring each user by userId", async () => {
   expect(fs.readdirSync(dir)).toEqual([]); // no outDir: nothing written
 });
 
-it("refuses to overwrite without --force, before writing anything", async () => {
-  fs.writeFileSync(path.join(dir, "cal.yaml"), "username: cal\n");
-  await expect(exportUsers(client, { outDir: dir })).rejects.toThrow(
-    `export would overwrite ${path.join(dir, "cal.yaml")}: remove them or pass --force`,
+it("refuses to overwrite a file that is not a roster file without --force, before writing anything", async () => {
+  await exportUsers(client, { select: { userIds: [CAL] }, format: "ts", outDir: dir });
+  await expect(
+    exportUsers(client, { select: { userIds: [ADA] }, format: "ts", outDir: dir }),
+  ).rejects.toThrow(
+    `export would overwrite ${path.join(dir, "index.ts")}: remove them or pass --force`,
   );
-  expect(fs.readdirSync(dir)).toEqual(["cal.yaml"]);
+  expect(fs.readdirSync(dir)).toEqual(["index.ts"]);
+});
+
+it("beside a roster: no second file for a declared account, whatever the extension; --skip-declared exports the rest", async () => {
+  // grace.json-like: Ada declared by id in JSON; Cal created by the roster (username); a file
+  // named like Bob's export for another account, with an alias.
+  fs.writeFileSync(path.join(dir, "ada.json"), `{ "userId": "${ADA}", "firstName": "Ada" }\n`);
+  fs.writeFileSync(path.join(dir, "cally.yaml"), "username: cal\naliases: [bob-builder]\n");
+  const before = fs.readdirSync(dir).sort();
+  await expect(exportUsers(client, { outDir: dir })).rejects.toThrow(
+    `export would write a second file for accounts the roster in ${dir} already declares: ` +
+      `user ${ADA} is already declared by ${path.join(dir, "ada.json")}; user ${CAL} is already declared by ${path.join(dir, "cally.yaml")}. ` +
+      `Pass --skip-declared ${dir} to export only the accounts it does not declare, or --force to replace their files`,
+  );
+  expect(fs.readdirSync(dir).sort()).toEqual(before);
+
+  const result = await exportUsers(client, { outDir: dir, skipDeclared: dir });
+  expect(result.skipped).toEqual([
+    { userId: ADA, file: path.join(dir, "ada.json") },
+    { userId: CAL, file: path.join(dir, "cally.yaml") },
+  ]);
+  // Bob's name is an alias of another account's file: his file gets his id.
+  expect(result.users).toEqual([{ name: `bob-builder-${BOB}`, userId: BOB }]);
+  expect(fs.readdirSync(dir).sort()).toEqual(["ada.json", `bob-builder-${BOB}.yaml`, "cally.yaml"]);
+  expect(readRoster(dir, LIMITS)).toHaveLength(3);
+
+  // --force replaces the declared accounts' own files, in their own format: still one per account.
+  const forced = await exportUsers(client, {
+    outDir: dir,
+    force: true,
+    select: { userIds: [ADA, CAL] },
+  });
+  expect(forced.files.map((f) => f.path)).toEqual(["ada.json", "cally.yaml"]);
+  expect(JSON.parse(fs.readFileSync(path.join(dir, "ada.json"), "utf8"))).toMatchObject({
+    userId: ADA,
+    secondFactorPolicy: "enforced",
+  });
+  expect(fs.readdirSync(dir).sort()).toEqual(["ada.json", `bob-builder-${BOB}.yaml`, "cally.yaml"]);
+  expect(readRoster(dir, LIMITS).map((e) => e.name)).toEqual([
+    "ada",
+    `bob-builder-${BOB}`,
+    "cally",
+  ]);
+});
+
+it("--on-delete writes onDelete into each file, so deleting the file disables the account", async () => {
+  await exportUsers(client, { outDir: dir, onDelete: "disable" });
+  const entries = readRoster(dir, LIMITS);
+  expect(entries.map((e) => e.args["onDelete"])).toEqual(["disable", "disable", "disable"]);
+  expect(fs.readFileSync(path.join(dir, "ada.yaml"), "utf8")).toMatch(/\nonDelete: disable\n$/);
+});
+
+it("--select all uses the listing for what it holds: list requests only, no details", async () => {
+  const result = await exportUsers(client, { outDir: dir });
+  expect(result.requests).toEqual({ list: 1, details: 0 });
+  expect(calls(emulator)).toEqual(["GET /users"]);
+  // What the listing holds: id, names, username. Fields only details have are not declared.
+  expect(readRoster(dir, LIMITS).map((e) => e.args)).toEqual([
+    { userId: ADA, firstName: "Ada", lastName: "Lovelace", username: "ada" },
+    { userId: BOB },
+    { userId: CAL, firstName: "Cal", username: "cal" },
+  ]);
+  // --with-details reads them (one request per user) and declares disabled, 2FA and metadata.
+  emulator.clearRequests();
+  const full = await exportUsers(client, { outDir: dir, force: true, withDetails: true });
+  expect(full.requests).toEqual({ list: 1, details: 3 });
+  expect(readRoster(dir, LIMITS)[0]!.args).toMatchObject({
+    disabled: false,
+    secondFactorPolicy: "enforced",
+    publicMetadata: { kind: "admin", teams: ["infra", "sec"] },
+  });
+});
+
+it("writes YAML that YAML 1.1 and 1.2 read identically (yes/no/on/off, octal, times, dates, merge keys quoted)", async () => {
+  const TRICKY = "330000000000000009";
+  const meta = {
+    on: "off",
+    yes: ["no", "y", "n", "Y", "N", "true", "~", "null"],
+    "<<": "merge",
+    octal: "0755",
+    newOctal: "0o17",
+    sexagesimal: "1:20",
+    date: "2026-01-31",
+    inf: ".inf",
+    hex: "0x1F",
+    under: "1_000",
+    valueKey: "=",
+    plain: "just text",
+  };
+  emulator.users.seed([
+    {
+      id: TRICKY,
+      first_name: "Yes",
+      last_name: "Off",
+      username: "yes",
+      email: "on@corp.example",
+      public_metadata: meta,
+    },
+  ]);
+  const result = await exportUsers(client, {
+    select: { userIds: [TRICKY] },
+    outDir: dir,
+    onDelete: "disable",
+  });
+  const text = result.files[0]!.content;
+  const expected = {
+    userId: TRICKY,
+    firstName: "Yes",
+    lastName: "Off",
+    username: "yes",
+    disabled: false,
+    secondFactorPolicy: "optional",
+    publicMetadata: meta,
+    onDelete: "disable",
+  };
+  expect(YAML.parse(text, { version: "1.1" })).toEqual(expected);
+  expect(YAML.parse(text)).toEqual(expected);
+  // Plain strings stay plain, as people write them.
+  expect(text).toContain("plain: just text\n");
+  expect(text).toContain('firstName: "Yes"\n');
 });
 
 it("the CLI reads WACHT_API_KEY / WACHT_BASE_URL and reports usage errors with exit code 2", async () => {
@@ -211,7 +333,10 @@ it("the CLI reads WACHT_API_KEY / WACHT_BASE_URL and reports usage errors with e
     env: { WACHT_API_KEY: KEY, WACHT_BASE_URL: emulator.url },
   };
   expect(await runCli(["export", "--select", "meta.kind:admin", "--out", dir], io)).toBe(0);
-  expect(out).toEqual(["wrote ada.yaml", `exported 1 user to ${dir}`]);
+  expect(out).toEqual([
+    "wrote ada.yaml",
+    `exported 1 user to ${dir} (1 list request, 3 user detail reads)`,
+  ]);
   expect(fs.readFileSync(path.join(dir, "ada.yaml"), "utf8")).toMatch(
     /^# Exported by `pulumi-wacht export` from http:\/\/127\.0\.0\.1:\d+\.\nuserId: "330000000000000001"\n/,
   );
@@ -238,7 +363,7 @@ it("the CLI takes the base URL from --base-url and names only what it reads in i
   // WACHT_API_KEY set, WACHT_BASE_URL unset: --base-url says where the users are.
   const keyOnly = io({ WACHT_API_KEY: KEY });
   expect(await runCli(["export", "--base-url", emulator.url, "--out", dir], keyOnly)).toBe(0);
-  expect(out.pop()).toBe(`exported 3 users to ${dir}`);
+  expect(out.pop()).toBe(`exported 3 users to ${dir} (1 list request, 0 user detail reads)`);
   expect(fs.readFileSync(path.join(dir, "ada.yaml"), "utf8")).toContain(
     `# Exported by \`pulumi-wacht export\` from ${emulator.url}.`,
   );

@@ -1,7 +1,7 @@
 // Pure parts of the census and export (issue 14): selectors, allowlist matching, messages and
 // the `--select` parser.
 import { buildCensusInputsSchema } from "../../../src/census/census-inputs";
-import { undeclaredReport, undeclaredWarning } from "../../../src/census/messages";
+import { disabledNotice, undeclaredReport, undeclaredWarning } from "../../../src/census/messages";
 import { allowlisted, excludedByList, selectedByDetails } from "../../../src/census/take-census";
 import { parseSelect } from "../../../src/export/export-selector";
 import { baseName, renderProgram, rosterDocument } from "../../../src/export/render";
@@ -80,21 +80,34 @@ describe("census selection matches the allowlist, email domains and metadata", (
 
   it("the report names each account and the three ways out", () => {
     const accounts = [
-      { id: "1", email: "a@x.example", username: "a", createdAt: "2026-01-01T00:00:00Z" },
-      { id: "2", email: null, username: null, createdAt: "2026-01-02T00:00:00Z" },
+      { id: "1", email: "a@x.example", username: "a" },
+      { id: "2", email: null, username: null },
     ];
-    expect(undeclaredReport(accounts).split("\n")).toEqual([
+    expect(undeclaredReport(accounts, 2).split("\n")).toEqual([
       "wacht.UserCensus: 2 accounts in the deployment are selected by the census but not declared by this stack:",
-      "  - 1 (a@x.example, username a, created 2026-01-01T00:00:00Z)",
-      "  - 2 (no email, no username, created 2026-01-02T00:00:00Z)",
+      "  - 1 (a@x.example, username a)",
+      "  - 2 (no email, no username)",
       "For each one, either:",
-      "  - declare it: add a roster file with its userId (`npx pulumi-wacht export --select id:1,2 --out users/` writes them), or",
+      "  - declare it: add a roster file with its userId (`npx pulumi-wacht export --select id:1,2 --out users/` writes them; `--skip-declared users/` exports every account the roster does not declare yet), or",
       "  - allowlist it: add its id, email or username to the census allowlist, or",
       '  - opt in to undeclared: "disable" so that `pulumi up` disables such accounts (it never deletes them).',
     ]);
-    expect(undeclaredWarning(accounts.slice(0, 1), true)).toBe(
-      "wacht.UserCensus: 1 undeclared account: 1 (a@x.example, username a, created 2026-01-01T00:00:00Z); `pulumi up` will disable them (never delete).",
+    expect(undeclaredWarning(accounts.slice(0, 1), 1, true)).toBe(
+      "1 undeclared account: 1 (a@x.example, username a); `pulumi up` will disable them (never delete).",
     );
+  });
+
+  it("names at most the accounts the state keeps, and counts the rest", () => {
+    const named = [{ id: "1", email: "a@x.example", username: null }];
+    expect(undeclaredWarning(named, 1000, false)).toBe(
+      '1000 undeclared accounts: 1 (a@x.example, no username); and 999 more; `pulumi up` will fail until each is declared, allowlisted, or undeclared is "disable".',
+    );
+    expect(undeclaredReport(named, 3).split("\n").slice(0, 3)).toEqual([
+      "wacht.UserCensus: 3 accounts in the deployment are selected by the census but not declared by this stack:",
+      "  - 1 (a@x.example, no username)",
+      "  - and 2 more",
+    ]);
+    expect(disabledNotice(named, 2)).toBe("disabled 2 undeclared accounts: 1, and 1 more");
   });
 });
 

@@ -31,7 +31,7 @@ test("without an engine: pulumi.log, prefixed with the type (and the name when k
   ]);
 });
 
-test("with an engine: each message carries the current resource's URN, unprefixed; info at info", async () => {
+test("with an engine: each message carries the current resource's URN and names it (diff output prints no resource); info at info", async () => {
   const sent: Parameters<LogSink>[] = [];
   setLogSink(async (...args) => {
     sent.push(args);
@@ -45,8 +45,8 @@ test("with an engine: each message carries the current resource's URN, unprefixe
   ]);
   expect(sent).toEqual(
     expect.arrayContaining([
-      ["warning", "first", URN],
-      ["info", "second", URN.replace("alice", "bob")],
+      ["warning", 'wacht:index:User "alice": first', URN],
+      ["info", 'wacht:index:User "bob": second', URN.replace("alice", "bob")],
     ]),
   );
   expect(sent).toHaveLength(2);
@@ -99,5 +99,5 @@ test("onlyIfSucceeds: the messages of a failed call are dropped, of a successful
     ),
   ).rejects.toThrow("no such user");
   await withResource(refFromUrn(URN), async () => warn("said"), { onlyIfSucceeds: true });
-  expect(sent).toEqual(["said"]);
+  expect(sent).toEqual([`wacht:index:User "alice": said`]);
 });

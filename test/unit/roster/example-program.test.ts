@@ -34,8 +34,15 @@ it("declares the three example accounts and the census", async () => {
     allowlist: [],
     undeclared: "disable",
   });
-  // One entry per roster user. The mocks echo inputs as state and these users are created (no
-  // userId input), so the ids are empty here; in a real run they are the created users' ids.
-  expect(census.inputs["declaredUserIds"]).toEqual([null, null, null]);
+  // One entry per roster user, under the internal input no plan prints. The mocks echo inputs as
+  // state and these users are created (no userId input), so the ids are empty here; in a real
+  // run they are the created users' ids.
+  expect(census.inputs["__declaredUserIds"]).toEqual([null, null, null]);
+  expect(census.inputs).not.toHaveProperty("declaredUserIds");
   expect(captured.find((c) => c.name === "ada")!.secretInputs).toContain("password");
+  // Offboarding: deleting any of the files disables its account, never deletes it.
+  const onDelete = captured
+    .filter((c) => c.name !== "admin-census")
+    .map((c) => c.inputs["onDelete"]);
+  expect(onDelete).toEqual(["disable", "disable", "disable"]);
 });

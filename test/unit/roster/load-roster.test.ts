@@ -186,3 +186,23 @@ it("reads the username limits from wacht config", async () => {
   expect(error).toBeInstanceOf(RosterError);
   expect((error as RosterError).message).toContain("username must be at least 3 characters");
 });
+
+it("applies the roster's onDelete to every file that does not give its own", async () => {
+  fs.writeFileSync(path.join(dir, "ada.yaml"), "emailAddress: ada@example.com\n");
+  fs.writeFileSync(path.join(dir, "ops.yaml"), 'userId: "42"\n');
+  fs.writeFileSync(path.join(dir, "bot.yaml"), "username: deploy-bot\nonDelete: delete\n");
+  const captured = await captureRegistration(() =>
+    Object.values(loadRoster(dir, { onDelete: "disable" }).users),
+  );
+  const onDelete = Object.fromEntries(captured.map((c) => [c.name, c.inputs["onDelete"]]));
+  expect(onDelete).toEqual({ ada: "disable", ops: "disable", bot: "delete" });
+  // Without the option, each user keeps its own default (the provider's: delete or retain).
+  const plain = await captureRegistration(() => Object.values(loadRoster(dir).users));
+  expect(plain.find((c) => c.name === "ada")!.inputs["onDelete"]).toBeUndefined();
+});
+
+it("refuses an onDelete option that is not a policy, naming the choices", () => {
+  expect(() => loadRoster(dir, { onDelete: "archive" as never })).toThrow(
+    'loadRoster: onDelete must be one of retain, disable, delete (got "archive")',
+  );
+});

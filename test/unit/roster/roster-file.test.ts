@@ -10,6 +10,7 @@ import {
   rosterName,
   type RosterProblem,
 } from "../../../src/roster/roster-file";
+import * as pulumi from "@pulumi/pulumi";
 import { readRoster } from "../../../src/roster/read-roster";
 
 const LIMITS = { usernameMinLength: 3, usernameMaxLength: 30 };
@@ -130,6 +131,42 @@ describe("parseRosterFile", () => {
     const problems = problemsOf("users/j.json", '{\n  "username": "jay",\n  "disabled": tru\n}\n');
     expect(problems.length).toBeGreaterThan(0);
     expect(problems[0]).toMatchObject({ file: "users/j.json", line: 3 });
+  });
+
+  it("reports every YAML syntax error at the parser's line and column, not at 1:1", () => {
+    const at = (text: string) =>
+      problemsOf("users/broken.yaml", text).map((p) => `${p.line}:${p.column}: ${p.message}`);
+    // A reserved character (the issue's example: line 4, column 11).
+    expect(
+      at("emailAddress: b@example.com\nfirstName: B\nlastName: Roken\nusername: @broken\n"),
+    ).toEqual(["4:11: Plain value cannot start with reserved character @"]);
+    // An unclosed quote: the parser notices at the end of the file; the message says where it opened.
+    expect(at('username: bob\nfirstName: "Bob\nlastName: B\n')).toEqual([
+      '4:1: Missing closing "quote (the " quote opened at line 2, column 12 is not closed)',
+    ]);
+    // An unclosed flow mapping, and an unclosed flow sequence.
+    expect(at("username: bob\npublicMetadata: { kind: admin\nlastName: B\n")).toEqual([
+      "3:1: Flow map in block collection must be sufficiently indented and end with a } (the { opened at line 2, column 17 is not closed)",
+    ]);
+    expect(at("username: bob\naliases: [a, b\nlastName: B\n")).toEqual([
+      "3:1: Flow sequence in block collection must be sufficiently indented and end with a ] (the [ opened at line 2, column 10 is not closed)",
+    ]);
+    // Bad indentation: a key indented under a plain value.
+    expect(at("username: bob\npublicMetadata:\n  kind: admin\n    team: x\n")).toEqual([
+      "3:9: Nested mappings are not allowed in compact mappings",
+      "3:9: Implicit keys need to be on a single line",
+    ]);
+    // A tab as indentation.
+    expect(at("username: bob\npublicMetadata:\n\tkind: admin\n")).toEqual([
+      "3:1: Tabs are not allowed as indentation",
+    ]);
+    // A duplicate key, at the second one, naming the first.
+    expect(at("username: bob\nfirstName: B\nusername: bobby\n")).toEqual([
+      "3:1: Map keys must be unique: username is already given at line 1, column 1",
+    ]);
+    expect(at("username: bob\npublicMetadata:\n  kind: a\n  kind: b\n")).toEqual([
+      "4:3: Map keys must be unique: kind is already given at line 3, column 3",
+    ]);
   });
 
   it("parses a .json file as strict JSON: a trailing comma, a comment or a single quote is refused where it is", () => {
@@ -288,6 +325,66 @@ describe("readRoster", () => {
     );
     // The problem keeps the path it was read from, for scripts.
     expect((error as RosterError).problems[0]!.file).toBe(path.join(project, "users", "bob.yaml"));
+  });
+
+  it("works with its documented defaults: Wacht's username limits (3 to 30)", () => {
+    fs.writeFileSync(path.join(dir, "a.yaml"), "username: alpha\n");
+    expect(readRoster(dir).map((e) => e.args)).toEqual([{ username: "alpha" }]);
+    fs.writeFileSync(path.join(dir, "b.yaml"), "username: bo\n");
+    expect(() => readRoster(dir)).toThrow("username must be at least 3 characters");
+  });
+
+  it("reports every pair of files that declare one account, at each file's key", () => {
+    const write = (name: string, text: string) => fs.writeFileSync(path.join(dir, name), text);
+    // A copy-paste: the same email in another case.
+    write("ada.yaml", "firstName: Ada\nemailAddress: ada@example.com\n");
+    write("ada-copy.yaml", "emailAddress: Ada@Example.com\nfirstName: Ada\n");
+    // The same username three times: every file names the two others.
+    write("u1.yaml", "username: ops\n");
+    write("u2.json", '{\n  "firstName": "O",\n  "username": "ops"\n}\n');
+    write("u3.yaml", "adopt: { username: ops }\n");
+    // The same id, written with a leading zero; adopting an email another file creates.
+    write("id1.yaml", 'userId: "42"\n');
+    write("id2.yaml", 'firstName: X\nuserId: "042"\n');
+    write("grace.yaml", "adopt:\n  email: grace@example.com\n");
+    write("grace2.yaml", "emailAddress: GRACE@example.com\n");
+    // Different accounts: no problem.
+    write("zed.yaml", "emailAddress: zed@example.com\nusername: zed\n");
+    let error: unknown;
+    try {
+      readRoster(dir);
+    } catch (err) {
+      error = err;
+    }
+    expect(error).toBeInstanceOf(RosterError);
+    const f = (name: string) => path.join(dir, name);
+    expect(
+      (error as RosterError).problems.map(
+        (p) => `${path.basename(p.file)}:${p.line}:${p.column}: ${p.message}`,
+      ),
+    ).toEqual([
+      `ada-copy.yaml:1:15: emailAddress ada@example.com is also declared by ${f("ada.yaml")}:2:15: one file per account (a copied file would create or claim the same account twice)`,
+      `ada.yaml:2:15: emailAddress ada@example.com is also declared by ${f("ada-copy.yaml")}:1:15: one file per account (a copied file would create or claim the same account twice)`,
+      `grace.yaml:2:10: adopt.email grace@example.com is also declared by ${f("grace2.yaml")}:1:15: one file per account (a copied file would create or claim the same account twice)`,
+      `grace2.yaml:1:15: emailAddress grace@example.com is also declared by ${f("grace.yaml")}:2:10: one file per account (a copied file would create or claim the same account twice)`,
+      `id1.yaml:1:9: userId 42 is also declared by ${f("id2.yaml")}:2:9: one file per account (a copied file would create or claim the same account twice)`,
+      `id2.yaml:2:9: userId 42 is also declared by ${f("id1.yaml")}:1:9: one file per account (a copied file would create or claim the same account twice)`,
+      `u1.yaml:1:11: username ops is also declared by ${f("u2.json")}:3:15, ${f("u3.yaml")}:1:20: one file per account (a copied file would create or claim the same account twice)`,
+      `u2.json:3:15: username ops is also declared by ${f("u1.yaml")}:1:11, ${f("u3.yaml")}:1:20: one file per account (a copied file would create or claim the same account twice)`,
+      `u3.yaml:1:20: adopt.username ops is also declared by ${f("u1.yaml")}:1:11, ${f("u2.json")}:3:15: one file per account (a copied file would create or claim the same account twice)`,
+    ]);
+  });
+
+  it("is a Pulumi RunError, so a program prints its message alone, once, without a stack", () => {
+    fs.writeFileSync(path.join(dir, "b.yaml"), "username: b\n");
+    let error: unknown;
+    try {
+      readRoster(dir);
+    } catch (err) {
+      error = err;
+    }
+    expect(error).toBeInstanceOf(RosterError);
+    expect(pulumi.RunError.isInstance(error)).toBe(true);
   });
 
   it("names the directory it cannot read", () => {
