@@ -5,10 +5,35 @@ import * as pulumi from "@pulumi/pulumi";
 import * as utilities from "./utilities";
 
 // Export members:
+export { GetOrganizationRolesArgs, GetOrganizationRolesResult, GetOrganizationRolesOutputArgs } from "./getOrganizationRoles";
+export const getOrganizationRoles: typeof import("./getOrganizationRoles").getOrganizationRoles = null as any;
+export const getOrganizationRolesOutput: typeof import("./getOrganizationRoles").getOrganizationRolesOutput = null as any;
+utilities.lazyLoad(exports, ["getOrganizationRoles","getOrganizationRolesOutput"], () => require("./getOrganizationRoles"));
+
 export { GetUserArgs, GetUserResult, GetUserOutputArgs } from "./getUser";
 export const getUser: typeof import("./getUser").getUser = null as any;
 export const getUserOutput: typeof import("./getUser").getUserOutput = null as any;
 utilities.lazyLoad(exports, ["getUser","getUserOutput"], () => require("./getUser"));
+
+export { GetUserMembershipsArgs, GetUserMembershipsResult, GetUserMembershipsOutputArgs } from "./getUserMemberships";
+export const getUserMemberships: typeof import("./getUserMemberships").getUserMemberships = null as any;
+export const getUserMembershipsOutput: typeof import("./getUserMemberships").getUserMembershipsOutput = null as any;
+utilities.lazyLoad(exports, ["getUserMemberships","getUserMembershipsOutput"], () => require("./getUserMemberships"));
+
+export { GetWorkspaceRolesArgs, GetWorkspaceRolesResult, GetWorkspaceRolesOutputArgs } from "./getWorkspaceRoles";
+export const getWorkspaceRoles: typeof import("./getWorkspaceRoles").getWorkspaceRoles = null as any;
+export const getWorkspaceRolesOutput: typeof import("./getWorkspaceRoles").getWorkspaceRolesOutput = null as any;
+utilities.lazyLoad(exports, ["getWorkspaceRoles","getWorkspaceRolesOutput"], () => require("./getWorkspaceRoles"));
+
+export { OrganizationMemberRoleArgs } from "./organizationMemberRole";
+export type OrganizationMemberRole = import("./organizationMemberRole").OrganizationMemberRole;
+export const OrganizationMemberRole: typeof import("./organizationMemberRole").OrganizationMemberRole = null as any;
+utilities.lazyLoad(exports, ["OrganizationMemberRole"], () => require("./organizationMemberRole"));
+
+export { OrganizationMembershipArgs } from "./organizationMembership";
+export type OrganizationMembership = import("./organizationMembership").OrganizationMembership;
+export const OrganizationMembership: typeof import("./organizationMembership").OrganizationMembership = null as any;
+utilities.lazyLoad(exports, ["OrganizationMembership"], () => require("./organizationMembership"));
 
 export { ProviderArgs } from "./provider";
 export type Provider = import("./provider").Provider;
@@ -25,6 +50,16 @@ export type UserCensus = import("./userCensus").UserCensus;
 export const UserCensus: typeof import("./userCensus").UserCensus = null as any;
 utilities.lazyLoad(exports, ["UserCensus"], () => require("./userCensus"));
 
+export { WorkspaceMemberRoleArgs } from "./workspaceMemberRole";
+export type WorkspaceMemberRole = import("./workspaceMemberRole").WorkspaceMemberRole;
+export const WorkspaceMemberRole: typeof import("./workspaceMemberRole").WorkspaceMemberRole = null as any;
+utilities.lazyLoad(exports, ["WorkspaceMemberRole"], () => require("./workspaceMemberRole"));
+
+export { WorkspaceMembershipArgs } from "./workspaceMembership";
+export type WorkspaceMembership = import("./workspaceMembership").WorkspaceMembership;
+export const WorkspaceMembership: typeof import("./workspaceMembership").WorkspaceMembership = null as any;
+utilities.lazyLoad(exports, ["WorkspaceMembership"], () => require("./workspaceMembership"));
+
 
 // Export sub-modules:
 import * as config from "./config";
@@ -39,10 +74,18 @@ const _module = {
     version: utilities.getVersion(),
     construct: (name: string, type: string, urn: string): pulumi.Resource => {
         switch (type) {
+            case "wacht:index:OrganizationMemberRole":
+                return new OrganizationMemberRole(name, <any>undefined, { urn })
+            case "wacht:index:OrganizationMembership":
+                return new OrganizationMembership(name, <any>undefined, { urn })
             case "wacht:index:User":
                 return new User(name, <any>undefined, { urn })
             case "wacht:index:UserCensus":
                 return new UserCensus(name, <any>undefined, { urn })
+            case "wacht:index:WorkspaceMemberRole":
+                return new WorkspaceMemberRole(name, <any>undefined, { urn })
+            case "wacht:index:WorkspaceMembership":
+                return new WorkspaceMembership(name, <any>undefined, { urn })
             default:
                 throw new Error(`unknown resource type ${type}`);
         }

@@ -107,6 +107,11 @@ export function memberRoleSchema(spec: ScopeSpec) {
   });
 }
 
+/** The arguments of an invoke that takes one id (`getOrganizationRoles`, `getUserMemberships`). */
+export function idArgumentSchema(key: string) {
+  return z.strictObject({ [key]: idField(key) });
+}
+
 /** The declaration from a raw record `check` accepted (under the scope's parent key). */
 export function membershipDeclaration(
   spec: ScopeSpec,

@@ -13,15 +13,18 @@ import {
 import { isNotFound, withContext } from "../provider/errors";
 import { warn } from "../provider/log";
 import { withoutValues } from "../schema/check-failures";
+import { isUserId } from "../schema/user-id";
 import {
   checkRecord,
   hasUnknown,
+  keysOf,
   memberRoleSchema,
   sameKey,
   stateRecord,
   type MemberRoleDeclaration,
   type MemberRoleState,
 } from "./declaration";
+import type { ChangeSet } from "./membership-provider";
 import { MembershipRuntime } from "./runtime";
 import type { ScopeSpec } from "./scope";
 
@@ -77,11 +80,16 @@ export class MemberRoleProvider {
   }
 
   /** Every input replaces (delete first, so a re-declared same role ends assigned). */
-  async diff(_id: string, olds: Props, news: Props): Promise<pulumi.dynamic.DiffResult> {
+  async diff(_id: string, olds: Props, news: Props): Promise<ChangeSet> {
     const replaces = [this.spec.parentKey, "userId", "role"].filter(
       (k) => hasUnknown(news[k]) || !sameKey(olds[k], news[k]),
     );
-    return { changes: replaces.length > 0, replaces, deleteBeforeReplace: true };
+    return {
+      changes: replaces.length > 0,
+      replaces,
+      deleteBeforeReplace: true,
+      changedProperties: replaces,
+    };
   }
 
   /** Adds the role to the existing membership (the per-role POST, idempotent). */
@@ -120,27 +128,46 @@ export class MemberRoleProvider {
     }
   }
 
-  /** Refresh: gone when the membership or the role on it is gone. */
+  /**
+   * Refresh: gone when the membership or the role on it is gone. Without state (an import) the
+   * id `{parentId}/{userId}/{roleId}` says which role, and the inputs found are returned.
+   */
   async read(id: string, props: Props): Promise<pulumi.dynamic.ReadResult> {
-    const decl = this.declaration(props);
+    const imported = props[this.spec.parentKey] === undefined;
+    const [parentFromId, userFromId, roleFromId] = id.split("/");
+    const keys = imported
+      ? keysOf(this.spec, `${parentFromId}/${userFromId}`, {})
+      : { parentId: String(props[this.spec.parentKey]), userId: String(props["userId"]) };
+    const roleId = imported ? roleFromId : props["roleId"];
+    if (keys === undefined || typeof roleId !== "string" || !isUserId(roleId)) {
+      throw new Error(
+        `${this.spec.memberRoleType} id ${JSON.stringify(id)} is not {${this.spec.parentKey}}/{userId}/{roleId} (${this.spec.rolesFunction} lists the role ids)`,
+      );
+    }
+    const { parentId, userId } = keys;
     let live;
     try {
-      live = await this.runtime.member(this.client(), this.spec, decl.parentId, decl.userId);
+      live = await this.runtime.member(this.client(), this.spec, parentId, userId);
     } catch (err) {
       withContext(
-        `reading user ${decl.userId}'s membership in ${this.spec.label} ${decl.parentId} failed`,
+        `reading user ${userId}'s membership in ${this.spec.label} ${parentId} failed`,
         err,
       );
     }
-    const role = live?.roles.find((r) => r.id === props["roleId"]);
+    const role = live?.roles.find((r) => r.id === roleId);
     if (live === undefined || role === undefined) return { id: "" };
+    const decl = { parentId, userId, role: imported ? role.name : String(props["role"]) };
     const state: MemberRoleState = {
       ...decl,
       membershipId: live.id,
       roleId: role.id,
       permissions: [...role.permissions].sort(),
     };
-    return { id, props: stateRecord(this.spec, state) };
+    return {
+      id: `${parentId}/${userId}/${role.id}`,
+      props: stateRecord(this.spec, state),
+      ...(imported && { inputs: { [this.spec.parentKey]: parentId, userId, role: role.name } }),
+    };
   }
 
   /** Never called: every input replaces. */

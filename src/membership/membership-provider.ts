@@ -45,6 +45,9 @@ import type { ScopeSpec } from "./scope";
 
 type Props = Record<string, unknown>;
 
+/** A diff with the names of the properties that change. */
+export type ChangeSet = pulumi.dynamic.DiffResult & { changedProperties: string[] };
+
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /** True for Wacht's 400 `User is already a member of this …`. */
@@ -117,8 +120,11 @@ export class MembershipProvider {
     return failures.length > 0 ? { inputs, failures: withoutValues(failures) } : { inputs };
   }
 
-  /** The declared roles and metadata against the last read; the parent or user replaces. */
-  async diff(_id: string, olds: Props, news: Props): Promise<pulumi.dynamic.DiffResult> {
+  /**
+   * The declared roles and metadata against the last read; the parent or user replaces.
+   * `changedProperties` names what changes (the native front door's detailed diff).
+   */
+  async diff(_id: string, olds: Props, news: Props): Promise<ChangeSet> {
     const replaces = [this.spec.parentKey, "userId"].filter(
       (k) => olds[k] !== undefined && (hasUnknown(news[k]) || !sameKey(olds[k], news[k])),
     );
@@ -134,10 +140,16 @@ export class MembershipProvider {
     const metadataChanges =
       metadata !== undefined &&
       (hasUnknown(metadata) || !jsonEqual(olds["publicMetadata"], metadata));
+    const changedProperties = [
+      ...replaces,
+      ...(rolesChange ? ["roles"] : []),
+      ...(metadataChanges ? ["publicMetadata"] : []),
+    ];
     return {
-      changes: replaces.length > 0 || rolesChange || metadataChanges,
+      changes: changedProperties.length > 0,
       replaces,
       deleteBeforeReplace: false,
+      changedProperties,
     };
   }
 

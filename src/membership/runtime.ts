@@ -40,6 +40,11 @@ export interface MembershipStats {
   userListRequests: number;
 }
 
+/** Why a 404 on an organization's (workspace's) roles fails a declaration. */
+export function missingParent(spec: ScopeSpec, parentId: string): string {
+  return `${spec.label} ${parentId} does not exist in this deployment (check the id, and that wacht:baseUrl and wacht:apiKey name the right deployment)`;
+}
+
 /** The process-wide caches of the membership providers. */
 export class MembershipRuntime {
   private readonly clients = new Map<string, WachtClient>();
@@ -107,8 +112,10 @@ export class MembershipRuntime {
       return { roles, failures: problems.map((reason) => ({ property, reason })) };
     } catch (err) {
       if (!isNotFound(err)) throw err;
-      const reason = `${where} does not exist in this deployment (check the id, and that wacht:baseUrl and wacht:apiKey name the right deployment)`;
-      return { roles: [], failures: [{ property: spec.parentKey, reason }] };
+      return {
+        roles: [],
+        failures: [{ property: spec.parentKey, reason: missingParent(spec, parentId) }],
+      };
     }
   }
 

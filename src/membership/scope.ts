@@ -15,6 +15,8 @@ export interface ScopeSpec {
   membershipType: string;
   /** `wacht.OrganizationMemberRole` / `wacht.WorkspaceMemberRole`. */
   memberRoleType: string;
+  /** The invoke listing a parent's roles: `getOrganizationRoles` / `getWorkspaceRoles`. */
+  rolesFunction: string;
   /** The client's calls for this scope. */
   api(client: WachtClient): MembershipsApi;
 }
@@ -25,6 +27,7 @@ export const ORGANIZATION_SCOPE: ScopeSpec = {
   label: "organization",
   membershipType: "wacht.OrganizationMembership",
   memberRoleType: "wacht.OrganizationMemberRole",
+  rolesFunction: "getOrganizationRoles",
   api: (client) => client.organizations,
 };
 
@@ -34,5 +37,6 @@ export const WORKSPACE_SCOPE: ScopeSpec = {
   label: "workspace",
   membershipType: "wacht.WorkspaceMembership",
   memberRoleType: "wacht.WorkspaceMemberRole",
+  rolesFunction: "getWorkspaceRoles",
   api: (client) => client.workspaces,
 };

@@ -6,6 +6,7 @@
 import type { CensusAccount, CensusState } from "../census/census-inputs";
 import type { CONFIG_KEYS } from "../config/provider-config";
 import type { LookedUpUser } from "../lookup/lookup-user";
+import { membershipSchema } from "./membership-schema";
 import { INPUT_PROPERTIES, OUTPUT_PROPERTIES, propertyType } from "../schema/user-field-lists";
 import { USER_PROPERTIES, type PropertyType } from "../schema/user-field-table";
 import type {
@@ -196,11 +197,13 @@ const object = (description: string, rows: Record<string, Row>) => ({
 /** The package schema for `version` (package.json's). */
 export function packageSchema(version: string) {
   const userOutputs = userProperties(OUTPUT_PROPERTIES, "out");
+  const memberships = membershipSchema();
   return {
     name: "wacht",
     displayName: "Wacht",
     version,
-    description: "Wacht users as code: users, a census of undeclared accounts, and user lookups.",
+    description:
+      "Wacht users as code: users, organization and workspace memberships with roles, a census of undeclared accounts, and lookups.",
     keywords: ["pulumi", "wacht", "category/utility"],
     homepage: "https://github.com/wacht/pulumi-wacht#readme",
     repository: "https://github.com/wacht/pulumi-wacht",
@@ -229,6 +232,7 @@ export function packageSchema(version: string) {
         properties: properties(CENSUS),
         required: Object.keys(CENSUS),
       },
+      ...memberships.resources,
     },
     functions: {
       [TOKENS.getUser]: {
@@ -248,6 +252,7 @@ export function packageSchema(version: string) {
           ],
         },
       },
+      ...memberships.functions,
     },
     types: {
       "wacht:index:AdoptKey": object("Exactly one natural key of an existing user.", ADOPT_KEY),
@@ -269,6 +274,7 @@ export function packageSchema(version: string) {
         "An account the census names: what a reviewer needs to find it (never metadata).",
         CENSUS_ACCOUNT,
       ),
+      ...memberships.types,
     },
     language: {
       nodejs: { respectSchemaVersion: true },

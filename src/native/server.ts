@@ -12,8 +12,15 @@ import type * as grpcT from "@grpc/grpc-js";
 import type * as provpbT from "@pulumi/pulumi/proto/provider_pb";
 import { resolveProviderSettings, type StackConfigValues } from "../config/provider-config";
 import { refFromUrn, withResource } from "../provider/log";
+import type { CheckFailure } from "../schema/check-failures";
+import { getUserMemberships, parentRoles } from "../membership/invokes";
+import { MemberRoleProvider } from "../membership/member-role-provider";
+import { MembershipProvider } from "../membership/membership-provider";
+import { processMemberships } from "../membership/runtime";
 import { CensusDoor } from "./census-door";
 import { GetUser, lookupKeyOf } from "./get-user";
+import { MembershipDoor } from "./membership-door";
+import { nativeToken, SCOPES, USER_MEMBERSHIPS_TOKEN } from "./membership-schema";
 import {
   emptypb,
   fromStruct,
@@ -76,6 +83,23 @@ export class WachtProviderService {
   private readonly user = new UserDoor();
   private readonly census = new CensusDoor();
   private readonly getUser = new GetUser();
+  /** The membership resources' doors by token, on the process's one membership runtime. */
+  private readonly memberships = new Map(
+    SCOPES.flatMap((spec) => {
+      const membership = nativeToken(spec.membershipType);
+      const memberRole = nativeToken(spec.memberRoleType);
+      return [
+        [
+          membership,
+          new MembershipDoor(new MembershipProvider(spec, processMemberships()), membership),
+        ],
+        [
+          memberRole,
+          new MembershipDoor(new MemberRoleProvider(spec, processMemberships()), memberRole),
+        ],
+      ];
+    }),
+  );
   private schemaText: string | undefined;
 
   constructor(private readonly version: string) {}
@@ -84,6 +108,8 @@ export class WachtProviderService {
     const type = refFromUrn(urn).type;
     if (type === TOKENS.user) return this.user;
     if (type === TOKENS.census) return this.census;
+    const membership = this.memberships.get(type);
+    if (membership !== undefined) return membership;
     throw new Error(`the wacht provider has no resource type ${type}`);
   }
 
@@ -187,6 +213,7 @@ export class WachtProviderService {
     const configure = configureRequest(this.settings);
     await this.user.impl.configure(configure);
     await this.census.impl.configure(configure);
+    for (const door of this.memberships.values()) await door.impl.configure(configure);
     const resp = new provpb.ConfigureResponse();
     resp.setAcceptsecrets(false);
     resp.setSupportspreview(false);
@@ -197,15 +224,25 @@ export class WachtProviderService {
 
   async invoke(req: provpbT.InvokeRequest) {
     const resp = new provpb.InvokeResponse();
-    if (req.getTok() !== TOKENS.getUser)
-      throw new Error(`the wacht provider has no function ${req.getTok()}`);
-    const { key, failures } = lookupKeyOf(fromStruct(req.getArgs()));
-    if (key === undefined) {
-      resp.setFailuresList(checkFailures(failures));
-      return resp;
+    const token = req.getTok();
+    const args = fromStruct(req.getArgs());
+    let outcome: { result?: object; failures?: CheckFailure[] };
+    if (token === TOKENS.getUser) {
+      const { key, failures } = lookupKeyOf(args);
+      outcome =
+        key === undefined
+          ? { failures }
+          : { result: await this.getUser.invoke(key, resolveProviderSettings(this.settings)) };
+    } else {
+      const runtime = processMemberships();
+      const client = () => runtime.client(resolveProviderSettings(this.settings));
+      const scope = SCOPES.find((spec) => nativeToken(spec.rolesFunction) === token);
+      if (scope !== undefined) outcome = await parentRoles(runtime, client(), scope, args);
+      else if (token === USER_MEMBERSHIPS_TOKEN) outcome = await getUserMemberships(client(), args);
+      else throw new Error(`the wacht provider has no function ${token}`);
     }
-    const user = await this.getUser.invoke(key, resolveProviderSettings(this.settings));
-    resp.setReturn(toStruct(user));
+    if (outcome.failures !== undefined) resp.setFailuresList(checkFailures(outcome.failures));
+    else resp.setReturn(toStruct(outcome.result as Props));
     return resp;
   }
 

@@ -4,9 +4,12 @@
 // write, up (getUser as fn::invoke), a no-op preview, a dashboard edit named by
 // `preview --refresh` and reverted by `up --refresh` with one PATCH (while the census in report
 // mode fails naming an undeclared account), a password set again by passwordVersion, `pulumi
-// import` (an unknown id, then a user whose generated code plans no change), and destroy
-// honouring onDelete. Secrets are ciphertext in state, inputs and outputs alike.
-import { readFileSync } from "node:fs";
+// import` (an unknown id, then a user and an organization membership whose generated code plans
+// no change), and destroy honouring onDelete. Alongside the user, the stack declares her
+// organization membership with roles (`wacht:index:OrganizationMembership`, verified by its
+// `permissions`) and calls the membership invokes (`getOrganizationRoles`,
+// `getUserMemberships`). Secrets are ciphertext in state, inputs and outputs alike.
+import { readFileSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { parse, stringify } from "yaml";
 import { startEmulator, type EmulatorHandle } from "../../src/emulator";
@@ -18,6 +21,7 @@ jest.setTimeout(240_000);
 
 const PASSWORD = "Pa55word!native";
 const PRIVATE = "gold-tier-private";
+const ORG = "570000000000000001";
 let emu: EmulatorHandle;
 let project: E2eProject;
 let lookupId = "";
@@ -53,6 +57,11 @@ function program(opts: { passwordVersion: number; allow: string[]; extra?: objec
           },
           options: provider,
         },
+        adaAcme: {
+          type: "wacht:index:OrganizationMembership",
+          properties: { organizationId: ORG, userId: "${ada.userId}", roles: ["Admin", "Auditor"] },
+          options: provider,
+        },
         census: {
           type: "wacht:index:UserCensus",
           properties: {
@@ -72,8 +81,28 @@ function program(opts: { passwordVersion: number; allow: string[]; extra?: objec
             options: provider,
           },
         },
+        acmeRoles: {
+          "fn::invoke": {
+            function: "wacht:index:getOrganizationRoles",
+            arguments: { organizationId: ORG },
+            options: provider,
+          },
+        },
+        louMemberships: {
+          "fn::invoke": {
+            function: "wacht:index:getUserMemberships",
+            arguments: { userId: "${lookedUp.userId}" },
+            options: provider,
+          },
+        },
       },
-      outputs: { adaId: "${ada.userId}", lookedUpName: "${lookedUp.firstName}" },
+      outputs: {
+        adaId: "${ada.userId}",
+        lookedUpName: "${lookedUp.firstName}",
+        adaPermissions: "${adaAcme.permissions}",
+        acmeRoles: "${acmeRoles.roles}",
+        louOrganizations: "${louMemberships.organizations}",
+      },
     },
     { aliasDuplicateObjects: false },
   );
@@ -110,6 +139,17 @@ beforeAll(async () => {
     emu,
     aUser({ first_name: "Imp", last_name: "Orted", private_metadata: { pin: PRIVATE } }),
   ).user.id;
+  emu.organizations.seed([
+    {
+      id: ORG,
+      name: "Acme",
+      roles: [{ name: "Auditor", permissions: ["audit:read"] }],
+      members: [
+        { user_id: lookupId, roles: ["Member"] },
+        { user_id: importId, roles: ["Admin"] },
+      ],
+    },
+  ]);
   project = await E2eProject.create({
     runtime: "yaml",
     projectName: "wacht-native",
@@ -124,22 +164,42 @@ afterAll(async () => {
   project?.remove();
 });
 
-test("preview plans the user, the census and the explicit provider, and writes nothing", async () => {
+test("preview plans the user, her membership, the census and the explicit provider, and writes nothing", async () => {
   const r = expectSuccess(await pulumi("preview"));
-  expect(r.stdout).toMatch(/\+ 4 to create/);
+  expect(r.stdout).toMatch(/\+ 5 to create/);
   expect(writes(emu.requests())).toEqual([]);
 });
 
-test("up: one POST and one PATCH for the user; getUser's result; secrets are ciphertext in inputs and outputs", async () => {
+test("up: one POST and one PATCH for the user, one POST for her membership (Admin, verified by its permissions); the invokes' results; secrets are ciphertext in inputs and outputs", async () => {
   emu.clearRequests();
   const up = expectSuccess(await pulumi("up", "--yes", "--skip-preview"));
-  expect(byKind(writes(emu.requests()))).toEqual({ "POST /users": 1, "PATCH /users/:id": 1 });
+  expect(byKind(writes(emu.requests()))).toEqual({
+    "POST /users": 1,
+    "PATCH /users/:id": 1,
+    "POST /organizations/:id/members": 1,
+  });
   const outputs = JSON.parse(expectSuccess(await pulumi("stack", "output", "--json")).stdout) as {
     adaId: string;
     lookedUpName: string;
+    adaPermissions: string[];
+    acmeRoles: { name: string; isDeploymentLevel: boolean; permissions: string[] }[];
+    louOrganizations: { organizationId: string; organizationName: string; roles: string[] }[];
   };
   adaId = outputs.adaId;
   expect(outputs.lookedUpName).toBe("Lou");
+  expect(outputs.adaPermissions).toEqual(["audit:read", "organization:admin"]);
+  expect(outputs.acmeRoles.map((r) => [r.name, r.isDeploymentLevel, r.permissions])).toEqual([
+    ["Admin", true, ["organization:admin"]],
+    ["Auditor", false, ["audit:read"]],
+    ["Member", true, ["organization:member"]],
+  ]);
+  expect(outputs.louOrganizations).toEqual([
+    expect.objectContaining({ organizationId: ORG, organizationName: "Acme", roles: ["Member"] }),
+  ]);
+  expect(emu.organizations.get(ORG)?.members.find((m) => m.user_id === adaId)?.roles).toEqual([
+    "Admin",
+    "Auditor",
+  ]);
   const state = await resources();
   const ada = state.byName("ada");
   expect(isCiphertext(ada.inputs?.["privateMetadata"])).toBe(true);
@@ -200,49 +260,63 @@ test("pulumi import: an unknown id fails with 'Wacht user <id> does not exist'",
   expect(r.all).toContain("Wacht user 999999999999999999 does not exist");
 });
 
-test("pulumi import writes code declaring userId and the live fields; with it, preview --expect-no-changes exits 0", async () => {
+test("pulumi import of a user and of an organization membership (one import file) writes code declaring their ids and live fields; with it, preview --expect-no-changes exits 0", async () => {
   emu.clearRequests();
+  const file = path.join(project.dir, "import.json");
   const out = path.join(project.dir, "imported.yaml");
-  expectSuccess(
-    await pulumi(
-      "import",
-      "wacht:index:User",
-      "imp",
-      importId,
-      "--provider",
-      `staging=${providerUrn}`,
-      "--yes",
-      "--out",
-      out,
-    ),
+  const resources = [
+    { type: "wacht:index:User", name: "imp", id: importId },
+    { type: "wacht:index:OrganizationMembership", name: "impAcme", id: `${ORG}/${importId}` },
+  ];
+  writeFileSync(
+    file,
+    JSON.stringify({
+      nameTable: { staging: providerUrn },
+      resources: resources.map((r) => ({ ...r, provider: "staging" })),
+    }),
   );
+  expectSuccess(await pulumi("import", "--file", file, "--yes", "--out", out));
   expect(writes(emu.requests())).toEqual([]);
   const code = readFileSync(out, "utf8");
-  show(`pulumi import generated:\n${code}`);
-  const imported = (parse(code) as { resources: Record<string, { properties: object }> }).resources[
-    "imp"
-  ];
-  expect(imported?.properties).toMatchObject({
+  show(`pulumi import --file generated:\n${code}`);
+  expect(code).not.toContain(PRIVATE);
+  const imported = (parse(code) as { resources: Record<string, { properties: object }> }).resources;
+  expect(imported["imp"]?.properties).toMatchObject({
     userId: importId,
     firstName: "Imp",
     lastName: "Orted",
   });
-  expect(code).not.toContain(PRIVATE);
+  // Imported together, the membership's userId is generated as a reference to the user.
+  expect(imported["impAcme"]?.properties).toEqual({
+    organizationId: ORG,
+    userId: "${imp.id}",
+    roles: ["Admin"],
+  });
   project.setProgram(
-    program({ passwordVersion: 2, allow: ["intruder@corp.example"], extra: { imp: imported } }),
+    program({ passwordVersion: 2, allow: ["intruder@corp.example"], extra: imported }),
   );
   const noop = expectSuccess(await pulumi("preview", "--expect-no-changes"));
   show(`preview --expect-no-changes (exit ${noop.code}):\n${noop.stdout}`);
 });
 
-test("destroy honours onDelete: the created user is deleted, the imported one kept", async () => {
-  const imp = (await resources()).byName("imp");
-  expectSuccess(await pulumi("state", "unprotect", imp.urn, "--yes"));
+test("destroy honours onDelete: the created user is deleted after her membership, the imported user kept", async () => {
+  const state = await resources();
+  expectSuccess(await pulumi("state", "unprotect", "--all", "--yes")); // import protected both
+  const adaMembership = String(state.byName("adaAcme").outputs?.["membershipId"]);
+  const impMembership = String(state.byName("impAcme").outputs?.["membershipId"]);
   emu.clearRequests();
   expectSuccess(await pulumi("destroy", "--yes", "--skip-preview"));
-  expect(writes(emu.requests()).map((e) => `${e.method} ${e.path}`)).toEqual([
-    `DELETE /users/${adaId}`,
-  ]);
+  const deletes = writes(emu.requests()).map((e) => `${e.method} ${e.path}`);
+  expect([...deletes].sort()).toEqual(
+    [
+      `DELETE /organizations/${ORG}/members/${adaMembership}`,
+      `DELETE /organizations/${ORG}/members/${impMembership}`,
+      `DELETE /users/${adaId}`,
+    ].sort(),
+  );
+  expect(deletes.indexOf(`DELETE /users/${adaId}`)).toBeGreaterThan(
+    deletes.indexOf(`DELETE /organizations/${ORG}/members/${adaMembership}`),
+  );
   expect(emu.users.get(importId)).toBeDefined();
   expect(emu.users.get(lookupId)).toBeDefined();
 });

@@ -244,7 +244,12 @@ describe("wacht:index:User", () => {
       await destroy.configure({ apiKey: secretValue(API_KEY), baseUrl: emu.url });
       emu.clearRequests();
       await destroy.delete(urn, id, state);
-      expect(emu.requests().map((r) => `${r.method} ${r.path}`)).toEqual([`DELETE /users/${id}`]);
+      // The delete warning names the user's memberships: read just before the delete.
+      expect(emu.requests().map((r) => `${r.method} ${r.path}`)).toEqual([
+        `GET /users/${id}/organization-memberships`,
+        `GET /users/${id}/workspace-memberships`,
+        `DELETE /users/${id}`,
+      ]);
       expect(destroy.logs).toContainEqual({
         severity: "warning",
         urn,
@@ -281,6 +286,131 @@ describe("wacht:index:UserCensus", () => {
       urn,
       message: expect.stringContaining("1 undeclared account"),
     });
+  });
+});
+
+describe("wacht:index:OrganizationMembership and its kin (the membership implementation)", () => {
+  const ORG = "560000000000000001";
+  const MEMBERSHIP = "wacht:index:OrganizationMembership";
+  const MEMBER_ROLE = "wacht:index:OrganizationMemberRole";
+  let bot = "";
+  let carol = "";
+
+  beforeAll(() => {
+    bot = seedUser(emu, aUser({ first_name: "Bot" })).user.id;
+    carol = seedUser(emu, aUser({ first_name: "Carol" })).user.id;
+    emu.organizations.seed([
+      {
+        id: ORG,
+        name: "Acme",
+        roles: [{ name: "Auditor", permissions: ["audit:read"] }],
+        members: [{ user_id: carol, roles: ["Member", "Auditor"] }],
+      },
+    ]);
+  });
+
+  it("check resolves role names at preview; an unknown name fails naming the roles that exist", async () => {
+    const urn = nativeUrn("bot-acme", MEMBERSHIP);
+    const bad = await host.check(urn, {}, { organizationId: ORG, userId: bot, roles: ["Owner"] });
+    expect(bad.failures).toEqual([
+      `roles: no role named "Owner" in organization ${ORG} (its roles: Admin, Auditor, Member)`,
+    ]);
+  });
+
+  it("create, a role change in the dashboard as a detailed diff of roles, one PATCH back", async () => {
+    const urn = nativeUrn("bot-acme", MEMBERSHIP);
+    const inputs = await check(urn, { organizationId: ORG, userId: bot, roles: ["Admin"] });
+    const created = await host.create(urn, inputs);
+    expect(created.id).toBe(`${ORG}/${bot}`);
+    expect(created.properties).toMatchObject({
+      roles: ["Admin"],
+      permissions: ["organization:admin"],
+    });
+    const roles = (await host.invoke("wacht:index:getOrganizationRoles", { organizationId: ORG }))
+      .result["roles"] as { id: string; name: string; isDeploymentLevel: boolean }[];
+    expect(roles.map((r) => [r.name, r.isDeploymentLevel])).toEqual([
+      ["Admin", true],
+      ["Auditor", false],
+      ["Member", true],
+    ]);
+    const mid = String(created.properties["membershipId"]);
+    await fetch(`${emu.url}/organizations/${ORG}/members/${mid}`, {
+      method: "PATCH",
+      headers: { authorization: `Bearer ${API_KEY}`, "content-type": "application/json" },
+      body: JSON.stringify({ role_ids: [roles.find((r) => r.name === "Member")!.id] }),
+    });
+    // A second plugin process: a new run, which lists the organization's members afresh.
+    const next = await startNativeHost({ WACHT_API_KEY: undefined, WACHT_BASE_URL: undefined });
+    try {
+      await next.configure({ apiKey: secretValue(API_KEY), baseUrl: emu.url });
+      const read = await next.read(urn, created.id, created.properties, inputs);
+      expect(read.properties["roles"]).toEqual(["Member"]);
+      const diff = await next.diff(urn, created.id, read.properties, inputs);
+      expect(diff).toEqual({ changes: "some", replaces: [], detailed: { roles: "update" } });
+      emu.clearRequests();
+      const updated = await next.update(urn, created.id, read.properties, inputs);
+      expect(updated["roles"]).toEqual(["Admin"]);
+      expect(
+        emu
+          .requests()
+          .filter((r) => r.method !== "GET")
+          .map((r) => `${r.method} ${r.path}`),
+      ).toEqual([`PATCH /organizations/${ORG}/members/${mid}`]);
+    } finally {
+      await next.close();
+    }
+  });
+
+  it("import by id {organizationId}/{userId} declares the ids and the live roles; re-checked it plans no change", async () => {
+    const urn = nativeUrn("carol-acme", MEMBERSHIP);
+    emu.clearRequests();
+    const imported = await host.read(urn, `${ORG}/${carol}`, {});
+    expect(emu.requests().filter((r) => r.method !== "GET")).toEqual([]);
+    expect(imported.id).toBe(`${ORG}/${carol}`);
+    expect(imported.inputs).toEqual({
+      organizationId: ORG,
+      userId: carol,
+      roles: ["Auditor", "Member"],
+    });
+    const checked = await check(urn, imported.inputs!, imported.inputs);
+    expect((await host.diff(urn, imported.id, imported.properties, checked)).changes).toBe("none");
+    const ghost = await rpcError(host.read(urn, `${ORG}/999999999999999999`, {}));
+    expect(ghost.details).toBe(
+      `${MEMBERSHIP} ${ORG}/999999999999999999: user 999999999999999999 has no membership in organization ${ORG}`,
+    );
+  });
+
+  it("a member role imports by {organizationId}/{userId}/{roleId} as its role name", async () => {
+    const urn = nativeUrn("carol-auditor", MEMBER_ROLE);
+    const auditor = emu.organizations.get(ORG)!.roles.find((r) => r.name === "Auditor")!;
+    const imported = await host.read(urn, `${ORG}/${carol}/${auditor.id}`, {});
+    expect(imported.inputs).toEqual({ organizationId: ORG, userId: carol, role: "Auditor" });
+    const checked = await check(urn, imported.inputs!, imported.inputs);
+    expect((await host.diff(urn, imported.id, imported.properties, checked)).changes).toBe("none");
+  });
+
+  it("getUserMemberships: the user's memberships with roles and permissions; an unknown user fails", async () => {
+    const got = await host.invoke("wacht:index:getUserMemberships", { userId: carol });
+    expect(got.failures).toEqual([]);
+    expect(got.result).toEqual({
+      userId: carol,
+      organizations: [
+        expect.objectContaining({
+          organizationId: ORG,
+          organizationName: "Acme",
+          roles: ["Auditor", "Member"],
+          permissions: ["audit:read", "organization:member"],
+        }),
+      ],
+      workspaces: [],
+    });
+    expect((await host.invoke("wacht:index:getUserMemberships", { userId: "x" })).failures).toEqual(
+      ["userId must be a Wacht id (a decimal int64 string)"],
+    );
+    const ghost = await rpcError(
+      host.invoke("wacht:index:getUserMemberships", { userId: "999999999999999999" }),
+    );
+    expect(ghost.details).toBe("getUserMemberships: Wacht user 999999999999999999 does not exist");
   });
 });
 

@@ -1,2 +1,2 @@
-// Wacht users as code: users, a census of undeclared accounts, and user lookups.
+// Wacht users as code: users, organization and workspace memberships with roles, a census of undeclared accounts, and lookups.
 package wacht

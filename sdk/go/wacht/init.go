@@ -21,10 +21,18 @@ func (m *module) Version() semver.Version {
 
 func (m *module) Construct(ctx *pulumi.Context, name, typ, urn string) (r pulumi.Resource, err error) {
 	switch typ {
+	case "wacht:index:OrganizationMemberRole":
+		r = &OrganizationMemberRole{}
+	case "wacht:index:OrganizationMembership":
+		r = &OrganizationMembership{}
 	case "wacht:index:User":
 		r = &User{}
 	case "wacht:index:UserCensus":
 		r = &UserCensus{}
+	case "wacht:index:WorkspaceMemberRole":
+		r = &WorkspaceMemberRole{}
+	case "wacht:index:WorkspaceMembership":
+		r = &WorkspaceMembership{}
 	default:
 		return nil, fmt.Errorf("unknown resource type: %s", typ)
 	}

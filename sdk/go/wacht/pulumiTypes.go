@@ -464,6 +464,133 @@ func (o CensusSelectorOutput) PublicMetadata() CensusMetadataSelectorPtrOutput {
 	return o.ApplyT(func(v CensusSelector) *CensusMetadataSelector { return v.PublicMetadata }).(CensusMetadataSelectorPtrOutput)
 }
 
+// A role of an organization or workspace.
+type Role struct {
+	// The role's id (ids differ per deployment).
+	Id string `pulumi:"id"`
+	// True for the deployment's own roles (Admin and Member), false for the organization's or workspace's custom roles.
+	IsDeploymentLevel bool `pulumi:"isDeploymentLevel"`
+	// The role's name.
+	Name string `pulumi:"name"`
+	// The role's permissions, sorted.
+	Permissions []string `pulumi:"permissions"`
+}
+
+// A role of an organization or workspace.
+type RoleOutput struct{ *pulumi.OutputState }
+
+func (RoleOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*Role)(nil)).Elem()
+}
+
+func (o RoleOutput) ToRoleOutput() RoleOutput {
+	return o
+}
+
+func (o RoleOutput) ToRoleOutputWithContext(ctx context.Context) RoleOutput {
+	return o
+}
+
+// The role's id (ids differ per deployment).
+func (o RoleOutput) Id() pulumi.StringOutput {
+	return o.ApplyT(func(v Role) string { return v.Id }).(pulumi.StringOutput)
+}
+
+// True for the deployment's own roles (Admin and Member), false for the organization's or workspace's custom roles.
+func (o RoleOutput) IsDeploymentLevel() pulumi.BoolOutput {
+	return o.ApplyT(func(v Role) bool { return v.IsDeploymentLevel }).(pulumi.BoolOutput)
+}
+
+// The role's name.
+func (o RoleOutput) Name() pulumi.StringOutput {
+	return o.ApplyT(func(v Role) string { return v.Name }).(pulumi.StringOutput)
+}
+
+// The role's permissions, sorted.
+func (o RoleOutput) Permissions() pulumi.StringArrayOutput {
+	return o.ApplyT(func(v Role) []string { return v.Permissions }).(pulumi.StringArrayOutput)
+}
+
+type RoleArrayOutput struct{ *pulumi.OutputState }
+
+func (RoleArrayOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*[]Role)(nil)).Elem()
+}
+
+func (o RoleArrayOutput) ToRoleArrayOutput() RoleArrayOutput {
+	return o
+}
+
+func (o RoleArrayOutput) ToRoleArrayOutputWithContext(ctx context.Context) RoleArrayOutput {
+	return o
+}
+
+func (o RoleArrayOutput) Index(i pulumi.IntInput) RoleOutput {
+	return pulumi.All(o, i).ApplyT(func(vs []interface{}) Role {
+		return vs[0].([]Role)[vs[1].(int)]
+	}).(RoleOutput)
+}
+
+// A role a membership holds.
+type RoleDetail struct {
+	// The role's id (ids differ per deployment).
+	Id string `pulumi:"id"`
+	// The role's name.
+	Name string `pulumi:"name"`
+	// The role's permissions, sorted.
+	Permissions []string `pulumi:"permissions"`
+}
+
+// A role a membership holds.
+type RoleDetailOutput struct{ *pulumi.OutputState }
+
+func (RoleDetailOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*RoleDetail)(nil)).Elem()
+}
+
+func (o RoleDetailOutput) ToRoleDetailOutput() RoleDetailOutput {
+	return o
+}
+
+func (o RoleDetailOutput) ToRoleDetailOutputWithContext(ctx context.Context) RoleDetailOutput {
+	return o
+}
+
+// The role's id (ids differ per deployment).
+func (o RoleDetailOutput) Id() pulumi.StringOutput {
+	return o.ApplyT(func(v RoleDetail) string { return v.Id }).(pulumi.StringOutput)
+}
+
+// The role's name.
+func (o RoleDetailOutput) Name() pulumi.StringOutput {
+	return o.ApplyT(func(v RoleDetail) string { return v.Name }).(pulumi.StringOutput)
+}
+
+// The role's permissions, sorted.
+func (o RoleDetailOutput) Permissions() pulumi.StringArrayOutput {
+	return o.ApplyT(func(v RoleDetail) []string { return v.Permissions }).(pulumi.StringArrayOutput)
+}
+
+type RoleDetailArrayOutput struct{ *pulumi.OutputState }
+
+func (RoleDetailArrayOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*[]RoleDetail)(nil)).Elem()
+}
+
+func (o RoleDetailArrayOutput) ToRoleDetailArrayOutput() RoleDetailArrayOutput {
+	return o
+}
+
+func (o RoleDetailArrayOutput) ToRoleDetailArrayOutputWithContext(ctx context.Context) RoleDetailArrayOutput {
+	return o
+}
+
+func (o RoleDetailArrayOutput) Index(i pulumi.IntInput) RoleDetailOutput {
+	return pulumi.All(o, i).ApplyT(func(vs []interface{}) RoleDetail {
+		return vs[0].([]RoleDetail)[vs[1].(int)]
+	}).(RoleDetailOutput)
+}
+
 // An email address of the user.
 type UserEmail struct {
 	// The email address.
@@ -529,6 +656,94 @@ func (o UserEmailArrayOutput) Index(i pulumi.IntInput) UserEmailOutput {
 	return pulumi.All(o, i).ApplyT(func(vs []interface{}) UserEmail {
 		return vs[0].([]UserEmail)[vs[1].(int)]
 	}).(UserEmailOutput)
+}
+
+// One of a user's organization memberships.
+type UserOrganizationMembership struct {
+	// Wacht's id of the organization membership.
+	MembershipId string `pulumi:"membershipId"`
+	// The organization's id.
+	OrganizationId string `pulumi:"organizationId"`
+	// The organization's name.
+	OrganizationName *string `pulumi:"organizationName"`
+	// The sorted union of the roles' permissions.
+	Permissions []string `pulumi:"permissions"`
+	// The membership's public metadata.
+	PublicMetadata interface{} `pulumi:"publicMetadata"`
+	// The roles as { id, name, permissions }, sorted by name.
+	RoleDetails []RoleDetail `pulumi:"roleDetails"`
+	// The role names, sorted.
+	Roles []string `pulumi:"roles"`
+}
+
+// One of a user's organization memberships.
+type UserOrganizationMembershipOutput struct{ *pulumi.OutputState }
+
+func (UserOrganizationMembershipOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*UserOrganizationMembership)(nil)).Elem()
+}
+
+func (o UserOrganizationMembershipOutput) ToUserOrganizationMembershipOutput() UserOrganizationMembershipOutput {
+	return o
+}
+
+func (o UserOrganizationMembershipOutput) ToUserOrganizationMembershipOutputWithContext(ctx context.Context) UserOrganizationMembershipOutput {
+	return o
+}
+
+// Wacht's id of the organization membership.
+func (o UserOrganizationMembershipOutput) MembershipId() pulumi.StringOutput {
+	return o.ApplyT(func(v UserOrganizationMembership) string { return v.MembershipId }).(pulumi.StringOutput)
+}
+
+// The organization's id.
+func (o UserOrganizationMembershipOutput) OrganizationId() pulumi.StringOutput {
+	return o.ApplyT(func(v UserOrganizationMembership) string { return v.OrganizationId }).(pulumi.StringOutput)
+}
+
+// The organization's name.
+func (o UserOrganizationMembershipOutput) OrganizationName() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v UserOrganizationMembership) *string { return v.OrganizationName }).(pulumi.StringPtrOutput)
+}
+
+// The sorted union of the roles' permissions.
+func (o UserOrganizationMembershipOutput) Permissions() pulumi.StringArrayOutput {
+	return o.ApplyT(func(v UserOrganizationMembership) []string { return v.Permissions }).(pulumi.StringArrayOutput)
+}
+
+// The membership's public metadata.
+func (o UserOrganizationMembershipOutput) PublicMetadata() pulumi.AnyOutput {
+	return o.ApplyT(func(v UserOrganizationMembership) interface{} { return v.PublicMetadata }).(pulumi.AnyOutput)
+}
+
+// The roles as { id, name, permissions }, sorted by name.
+func (o UserOrganizationMembershipOutput) RoleDetails() RoleDetailArrayOutput {
+	return o.ApplyT(func(v UserOrganizationMembership) []RoleDetail { return v.RoleDetails }).(RoleDetailArrayOutput)
+}
+
+// The role names, sorted.
+func (o UserOrganizationMembershipOutput) Roles() pulumi.StringArrayOutput {
+	return o.ApplyT(func(v UserOrganizationMembership) []string { return v.Roles }).(pulumi.StringArrayOutput)
+}
+
+type UserOrganizationMembershipArrayOutput struct{ *pulumi.OutputState }
+
+func (UserOrganizationMembershipArrayOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*[]UserOrganizationMembership)(nil)).Elem()
+}
+
+func (o UserOrganizationMembershipArrayOutput) ToUserOrganizationMembershipArrayOutput() UserOrganizationMembershipArrayOutput {
+	return o
+}
+
+func (o UserOrganizationMembershipArrayOutput) ToUserOrganizationMembershipArrayOutputWithContext(ctx context.Context) UserOrganizationMembershipArrayOutput {
+	return o
+}
+
+func (o UserOrganizationMembershipArrayOutput) Index(i pulumi.IntInput) UserOrganizationMembershipOutput {
+	return pulumi.All(o, i).ApplyT(func(vs []interface{}) UserOrganizationMembership {
+		return vs[0].([]UserOrganizationMembership)[vs[1].(int)]
+	}).(UserOrganizationMembershipOutput)
 }
 
 // A phone number of the user.
@@ -665,6 +880,101 @@ func (o UserSegmentArrayOutput) Index(i pulumi.IntInput) UserSegmentOutput {
 	}).(UserSegmentOutput)
 }
 
+// One of a user's workspace memberships.
+type UserWorkspaceMembership struct {
+	// Wacht's id of the workspace membership.
+	MembershipId string `pulumi:"membershipId"`
+	// The id of the workspace's organization.
+	OrganizationId string `pulumi:"organizationId"`
+	// The sorted union of the roles' permissions.
+	Permissions []string `pulumi:"permissions"`
+	// The membership's public metadata.
+	PublicMetadata interface{} `pulumi:"publicMetadata"`
+	// The roles as { id, name, permissions }, sorted by name.
+	RoleDetails []RoleDetail `pulumi:"roleDetails"`
+	// The role names, sorted.
+	Roles []string `pulumi:"roles"`
+	// The workspace's id.
+	WorkspaceId string `pulumi:"workspaceId"`
+	// The workspace's name.
+	WorkspaceName *string `pulumi:"workspaceName"`
+}
+
+// One of a user's workspace memberships.
+type UserWorkspaceMembershipOutput struct{ *pulumi.OutputState }
+
+func (UserWorkspaceMembershipOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*UserWorkspaceMembership)(nil)).Elem()
+}
+
+func (o UserWorkspaceMembershipOutput) ToUserWorkspaceMembershipOutput() UserWorkspaceMembershipOutput {
+	return o
+}
+
+func (o UserWorkspaceMembershipOutput) ToUserWorkspaceMembershipOutputWithContext(ctx context.Context) UserWorkspaceMembershipOutput {
+	return o
+}
+
+// Wacht's id of the workspace membership.
+func (o UserWorkspaceMembershipOutput) MembershipId() pulumi.StringOutput {
+	return o.ApplyT(func(v UserWorkspaceMembership) string { return v.MembershipId }).(pulumi.StringOutput)
+}
+
+// The id of the workspace's organization.
+func (o UserWorkspaceMembershipOutput) OrganizationId() pulumi.StringOutput {
+	return o.ApplyT(func(v UserWorkspaceMembership) string { return v.OrganizationId }).(pulumi.StringOutput)
+}
+
+// The sorted union of the roles' permissions.
+func (o UserWorkspaceMembershipOutput) Permissions() pulumi.StringArrayOutput {
+	return o.ApplyT(func(v UserWorkspaceMembership) []string { return v.Permissions }).(pulumi.StringArrayOutput)
+}
+
+// The membership's public metadata.
+func (o UserWorkspaceMembershipOutput) PublicMetadata() pulumi.AnyOutput {
+	return o.ApplyT(func(v UserWorkspaceMembership) interface{} { return v.PublicMetadata }).(pulumi.AnyOutput)
+}
+
+// The roles as { id, name, permissions }, sorted by name.
+func (o UserWorkspaceMembershipOutput) RoleDetails() RoleDetailArrayOutput {
+	return o.ApplyT(func(v UserWorkspaceMembership) []RoleDetail { return v.RoleDetails }).(RoleDetailArrayOutput)
+}
+
+// The role names, sorted.
+func (o UserWorkspaceMembershipOutput) Roles() pulumi.StringArrayOutput {
+	return o.ApplyT(func(v UserWorkspaceMembership) []string { return v.Roles }).(pulumi.StringArrayOutput)
+}
+
+// The workspace's id.
+func (o UserWorkspaceMembershipOutput) WorkspaceId() pulumi.StringOutput {
+	return o.ApplyT(func(v UserWorkspaceMembership) string { return v.WorkspaceId }).(pulumi.StringOutput)
+}
+
+// The workspace's name.
+func (o UserWorkspaceMembershipOutput) WorkspaceName() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v UserWorkspaceMembership) *string { return v.WorkspaceName }).(pulumi.StringPtrOutput)
+}
+
+type UserWorkspaceMembershipArrayOutput struct{ *pulumi.OutputState }
+
+func (UserWorkspaceMembershipArrayOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*[]UserWorkspaceMembership)(nil)).Elem()
+}
+
+func (o UserWorkspaceMembershipArrayOutput) ToUserWorkspaceMembershipArrayOutput() UserWorkspaceMembershipArrayOutput {
+	return o
+}
+
+func (o UserWorkspaceMembershipArrayOutput) ToUserWorkspaceMembershipArrayOutputWithContext(ctx context.Context) UserWorkspaceMembershipArrayOutput {
+	return o
+}
+
+func (o UserWorkspaceMembershipArrayOutput) Index(i pulumi.IntInput) UserWorkspaceMembershipOutput {
+	return pulumi.All(o, i).ApplyT(func(vs []interface{}) UserWorkspaceMembership {
+		return vs[0].([]UserWorkspaceMembership)[vs[1].(int)]
+	}).(UserWorkspaceMembershipOutput)
+}
+
 func init() {
 	pulumi.RegisterInputType(reflect.TypeOf((*AdoptKeyInput)(nil)).Elem(), AdoptKeyArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*AdoptKeyPtrInput)(nil)).Elem(), AdoptKeyArgs{})
@@ -678,10 +988,18 @@ func init() {
 	pulumi.RegisterOutputType(CensusMetadataSelectorOutput{})
 	pulumi.RegisterOutputType(CensusMetadataSelectorPtrOutput{})
 	pulumi.RegisterOutputType(CensusSelectorOutput{})
+	pulumi.RegisterOutputType(RoleOutput{})
+	pulumi.RegisterOutputType(RoleArrayOutput{})
+	pulumi.RegisterOutputType(RoleDetailOutput{})
+	pulumi.RegisterOutputType(RoleDetailArrayOutput{})
 	pulumi.RegisterOutputType(UserEmailOutput{})
 	pulumi.RegisterOutputType(UserEmailArrayOutput{})
+	pulumi.RegisterOutputType(UserOrganizationMembershipOutput{})
+	pulumi.RegisterOutputType(UserOrganizationMembershipArrayOutput{})
 	pulumi.RegisterOutputType(UserPhoneOutput{})
 	pulumi.RegisterOutputType(UserPhoneArrayOutput{})
 	pulumi.RegisterOutputType(UserSegmentOutput{})
 	pulumi.RegisterOutputType(UserSegmentArrayOutput{})
+	pulumi.RegisterOutputType(UserWorkspaceMembershipOutput{})
+	pulumi.RegisterOutputType(UserWorkspaceMembershipArrayOutput{})
 }

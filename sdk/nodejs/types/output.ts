@@ -70,6 +70,46 @@ export interface CensusSelector {
 }
 
 /**
+ * A role of an organization or workspace.
+ */
+export interface Role {
+    /**
+     * The role's id (ids differ per deployment).
+     */
+    id: string;
+    /**
+     * True for the deployment's own roles (Admin and Member), false for the organization's or workspace's custom roles.
+     */
+    isDeploymentLevel: boolean;
+    /**
+     * The role's name.
+     */
+    name: string;
+    /**
+     * The role's permissions, sorted.
+     */
+    permissions: string[];
+}
+
+/**
+ * A role a membership holds.
+ */
+export interface RoleDetail {
+    /**
+     * The role's id (ids differ per deployment).
+     */
+    id: string;
+    /**
+     * The role's name.
+     */
+    name: string;
+    /**
+     * The role's permissions, sorted.
+     */
+    permissions: string[];
+}
+
+/**
  * An email address of the user.
  */
 export interface UserEmail {
@@ -89,6 +129,40 @@ export interface UserEmail {
      * Whether it is verified.
      */
     verified?: boolean;
+}
+
+/**
+ * One of a user's organization memberships.
+ */
+export interface UserOrganizationMembership {
+    /**
+     * Wacht's id of the organization membership.
+     */
+    membershipId: string;
+    /**
+     * The organization's id.
+     */
+    organizationId: string;
+    /**
+     * The organization's name.
+     */
+    organizationName?: string;
+    /**
+     * The sorted union of the roles' permissions.
+     */
+    permissions: string[];
+    /**
+     * The membership's public metadata.
+     */
+    publicMetadata: any;
+    /**
+     * The roles as { id, name, permissions }, sorted by name.
+     */
+    roleDetails: outputs.RoleDetail[];
+    /**
+     * The role names, sorted.
+     */
+    roles: string[];
 }
 
 /**
@@ -133,5 +207,43 @@ export interface UserSegment {
      * organization, workspace or user.
      */
     type?: string;
+}
+
+/**
+ * One of a user's workspace memberships.
+ */
+export interface UserWorkspaceMembership {
+    /**
+     * Wacht's id of the workspace membership.
+     */
+    membershipId: string;
+    /**
+     * The id of the workspace's organization.
+     */
+    organizationId: string;
+    /**
+     * The sorted union of the roles' permissions.
+     */
+    permissions: string[];
+    /**
+     * The membership's public metadata.
+     */
+    publicMetadata: any;
+    /**
+     * The roles as { id, name, permissions }, sorted by name.
+     */
+    roleDetails: outputs.RoleDetail[];
+    /**
+     * The role names, sorted.
+     */
+    roles: string[];
+    /**
+     * The workspace's id.
+     */
+    workspaceId: string;
+    /**
+     * The workspace's name.
+     */
+    workspaceName?: string;
 }
 

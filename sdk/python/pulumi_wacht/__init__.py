@@ -6,10 +6,17 @@ import builtins as _builtins
 from . import _utilities
 import typing
 # Export this package's modules as members:
+from .get_organization_roles import *
 from .get_user import *
+from .get_user_memberships import *
+from .get_workspace_roles import *
+from .organization_member_role import *
+from .organization_membership import *
 from .provider import *
 from .user import *
 from .user_census import *
+from .workspace_member_role import *
+from .workspace_membership import *
 from ._inputs import *
 from . import outputs
 
@@ -28,8 +35,12 @@ _utilities.register(
   "mod": "index",
   "fqn": "pulumi_wacht",
   "classes": {
+   "wacht:index:OrganizationMemberRole": "OrganizationMemberRole",
+   "wacht:index:OrganizationMembership": "OrganizationMembership",
    "wacht:index:User": "User",
-   "wacht:index:UserCensus": "UserCensus"
+   "wacht:index:UserCensus": "UserCensus",
+   "wacht:index:WorkspaceMemberRole": "WorkspaceMemberRole",
+   "wacht:index:WorkspaceMembership": "WorkspaceMembership"
   }
  }
 ]

@@ -20,9 +20,13 @@ __all__ = [
     'CensusAccount',
     'CensusMetadataSelector',
     'CensusSelector',
+    'Role',
+    'RoleDetail',
     'UserEmail',
+    'UserOrganizationMembership',
     'UserPhone',
     'UserSegment',
+    'UserWorkspaceMembership',
 ]
 
 @pulumi.output_type
@@ -228,6 +232,107 @@ class CensusSelector(dict):
 
 
 @pulumi.output_type
+class Role(dict):
+    """
+    A role of an organization or workspace.
+    """
+    def __init__(__self__, *,
+                 id: _builtins.str,
+                 is_deployment_level: _builtins.bool,
+                 name: _builtins.str,
+                 permissions: Sequence[_builtins.str]):
+        """
+        A role of an organization or workspace.
+
+        :param _builtins.str id: The role's id (ids differ per deployment).
+        :param _builtins.bool is_deployment_level: True for the deployment's own roles (Admin and Member), false for the organization's or workspace's custom roles.
+        :param _builtins.str name: The role's name.
+        :param Sequence[_builtins.str] permissions: The role's permissions, sorted.
+        """
+        pulumi.set(__self__, "id", id)
+        pulumi.set(__self__, "is_deployment_level", is_deployment_level)
+        pulumi.set(__self__, "name", name)
+        pulumi.set(__self__, "permissions", permissions)
+
+    @_builtins.property
+    @pulumi.getter
+    def id(self) -> _builtins.str:
+        """
+        The role's id (ids differ per deployment).
+        """
+        return pulumi.get(self, "id")
+
+    @_builtins.property
+    @pulumi.getter(name="isDeploymentLevel")
+    def is_deployment_level(self) -> _builtins.bool:
+        """
+        True for the deployment's own roles (Admin and Member), false for the organization's or workspace's custom roles.
+        """
+        return pulumi.get(self, "is_deployment_level")
+
+    @_builtins.property
+    @pulumi.getter
+    def name(self) -> _builtins.str:
+        """
+        The role's name.
+        """
+        return pulumi.get(self, "name")
+
+    @_builtins.property
+    @pulumi.getter
+    def permissions(self) -> Sequence[_builtins.str]:
+        """
+        The role's permissions, sorted.
+        """
+        return pulumi.get(self, "permissions")
+
+
+@pulumi.output_type
+class RoleDetail(dict):
+    """
+    A role a membership holds.
+    """
+    def __init__(__self__, *,
+                 id: _builtins.str,
+                 name: _builtins.str,
+                 permissions: Sequence[_builtins.str]):
+        """
+        A role a membership holds.
+
+        :param _builtins.str id: The role's id (ids differ per deployment).
+        :param _builtins.str name: The role's name.
+        :param Sequence[_builtins.str] permissions: The role's permissions, sorted.
+        """
+        pulumi.set(__self__, "id", id)
+        pulumi.set(__self__, "name", name)
+        pulumi.set(__self__, "permissions", permissions)
+
+    @_builtins.property
+    @pulumi.getter
+    def id(self) -> _builtins.str:
+        """
+        The role's id (ids differ per deployment).
+        """
+        return pulumi.get(self, "id")
+
+    @_builtins.property
+    @pulumi.getter
+    def name(self) -> _builtins.str:
+        """
+        The role's name.
+        """
+        return pulumi.get(self, "name")
+
+    @_builtins.property
+    @pulumi.getter
+    def permissions(self) -> Sequence[_builtins.str]:
+        """
+        The role's permissions, sorted.
+        """
+        return pulumi.get(self, "permissions")
+
+
+@pulumi.output_type
 class UserEmail(dict):
     """
     An email address of the user.
@@ -302,6 +407,96 @@ class UserEmail(dict):
         Whether it is verified.
         """
         return pulumi.get(self, "verified")
+
+
+@pulumi.output_type
+class UserOrganizationMembership(dict):
+    """
+    One of a user's organization memberships.
+    """
+    def __init__(__self__, *,
+                 membership_id: _builtins.str,
+                 organization_id: _builtins.str,
+                 permissions: Sequence[_builtins.str],
+                 public_metadata: Any,
+                 role_details: Sequence['outputs.RoleDetail'],
+                 roles: Sequence[_builtins.str],
+                 organization_name: Optional[_builtins.str] = None):
+        """
+        One of a user's organization memberships.
+
+        :param _builtins.str membership_id: Wacht's id of the organization membership.
+        :param _builtins.str organization_id: The organization's id.
+        :param Sequence[_builtins.str] permissions: The sorted union of the roles' permissions.
+        :param Any public_metadata: The membership's public metadata.
+        :param Sequence['RoleDetail'] role_details: The roles as { id, name, permissions }, sorted by name.
+        :param Sequence[_builtins.str] roles: The role names, sorted.
+        :param _builtins.str organization_name: The organization's name.
+        """
+        pulumi.set(__self__, "membership_id", membership_id)
+        pulumi.set(__self__, "organization_id", organization_id)
+        pulumi.set(__self__, "permissions", permissions)
+        pulumi.set(__self__, "public_metadata", public_metadata)
+        pulumi.set(__self__, "role_details", role_details)
+        pulumi.set(__self__, "roles", roles)
+        if organization_name is not None:
+            pulumi.set(__self__, "organization_name", organization_name)
+
+    @_builtins.property
+    @pulumi.getter(name="membershipId")
+    def membership_id(self) -> _builtins.str:
+        """
+        Wacht's id of the organization membership.
+        """
+        return pulumi.get(self, "membership_id")
+
+    @_builtins.property
+    @pulumi.getter(name="organizationId")
+    def organization_id(self) -> _builtins.str:
+        """
+        The organization's id.
+        """
+        return pulumi.get(self, "organization_id")
+
+    @_builtins.property
+    @pulumi.getter
+    def permissions(self) -> Sequence[_builtins.str]:
+        """
+        The sorted union of the roles' permissions.
+        """
+        return pulumi.get(self, "permissions")
+
+    @_builtins.property
+    @pulumi.getter(name="publicMetadata")
+    def public_metadata(self) -> Any:
+        """
+        The membership's public metadata.
+        """
+        return pulumi.get(self, "public_metadata")
+
+    @_builtins.property
+    @pulumi.getter(name="roleDetails")
+    def role_details(self) -> Sequence['outputs.RoleDetail']:
+        """
+        The roles as { id, name, permissions }, sorted by name.
+        """
+        return pulumi.get(self, "role_details")
+
+    @_builtins.property
+    @pulumi.getter
+    def roles(self) -> Sequence[_builtins.str]:
+        """
+        The role names, sorted.
+        """
+        return pulumi.get(self, "roles")
+
+    @_builtins.property
+    @pulumi.getter(name="organizationName")
+    def organization_name(self) -> Optional[_builtins.str]:
+        """
+        The organization's name.
+        """
+        return pulumi.get(self, "organization_name")
 
 
 @pulumi.output_type
@@ -443,5 +638,106 @@ class UserSegment(dict):
         organization, workspace or user.
         """
         return pulumi.get(self, "type")
+
+
+@pulumi.output_type
+class UserWorkspaceMembership(dict):
+    """
+    One of a user's workspace memberships.
+    """
+    def __init__(__self__, *,
+                 membership_id: _builtins.str,
+                 organization_id: _builtins.str,
+                 permissions: Sequence[_builtins.str],
+                 public_metadata: Any,
+                 role_details: Sequence['outputs.RoleDetail'],
+                 roles: Sequence[_builtins.str],
+                 workspace_id: _builtins.str,
+                 workspace_name: Optional[_builtins.str] = None):
+        """
+        One of a user's workspace memberships.
+
+        :param _builtins.str membership_id: Wacht's id of the workspace membership.
+        :param _builtins.str organization_id: The id of the workspace's organization.
+        :param Sequence[_builtins.str] permissions: The sorted union of the roles' permissions.
+        :param Any public_metadata: The membership's public metadata.
+        :param Sequence['RoleDetail'] role_details: The roles as { id, name, permissions }, sorted by name.
+        :param Sequence[_builtins.str] roles: The role names, sorted.
+        :param _builtins.str workspace_id: The workspace's id.
+        :param _builtins.str workspace_name: The workspace's name.
+        """
+        pulumi.set(__self__, "membership_id", membership_id)
+        pulumi.set(__self__, "organization_id", organization_id)
+        pulumi.set(__self__, "permissions", permissions)
+        pulumi.set(__self__, "public_metadata", public_metadata)
+        pulumi.set(__self__, "role_details", role_details)
+        pulumi.set(__self__, "roles", roles)
+        pulumi.set(__self__, "workspace_id", workspace_id)
+        if workspace_name is not None:
+            pulumi.set(__self__, "workspace_name", workspace_name)
+
+    @_builtins.property
+    @pulumi.getter(name="membershipId")
+    def membership_id(self) -> _builtins.str:
+        """
+        Wacht's id of the workspace membership.
+        """
+        return pulumi.get(self, "membership_id")
+
+    @_builtins.property
+    @pulumi.getter(name="organizationId")
+    def organization_id(self) -> _builtins.str:
+        """
+        The id of the workspace's organization.
+        """
+        return pulumi.get(self, "organization_id")
+
+    @_builtins.property
+    @pulumi.getter
+    def permissions(self) -> Sequence[_builtins.str]:
+        """
+        The sorted union of the roles' permissions.
+        """
+        return pulumi.get(self, "permissions")
+
+    @_builtins.property
+    @pulumi.getter(name="publicMetadata")
+    def public_metadata(self) -> Any:
+        """
+        The membership's public metadata.
+        """
+        return pulumi.get(self, "public_metadata")
+
+    @_builtins.property
+    @pulumi.getter(name="roleDetails")
+    def role_details(self) -> Sequence['outputs.RoleDetail']:
+        """
+        The roles as { id, name, permissions }, sorted by name.
+        """
+        return pulumi.get(self, "role_details")
+
+    @_builtins.property
+    @pulumi.getter
+    def roles(self) -> Sequence[_builtins.str]:
+        """
+        The role names, sorted.
+        """
+        return pulumi.get(self, "roles")
+
+    @_builtins.property
+    @pulumi.getter(name="workspaceId")
+    def workspace_id(self) -> _builtins.str:
+        """
+        The workspace's id.
+        """
+        return pulumi.get(self, "workspace_id")
+
+    @_builtins.property
+    @pulumi.getter(name="workspaceName")
+    def workspace_name(self) -> Optional[_builtins.str]:
+        """
+        The workspace's name.
+        """
+        return pulumi.get(self, "workspace_name")
 
 

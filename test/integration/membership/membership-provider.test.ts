@@ -231,6 +231,7 @@ describe("create, update, read, delete", () => {
       changes: true,
       replaces: [],
       deleteBeforeReplace: false,
+      changedProperties: ["roles"],
     });
     emu.clearRequests();
     const updated = await next.update(made.id, refreshed.props, news);
@@ -411,6 +412,7 @@ describe("member roles (additive)", () => {
       changes: true,
       replaces: ["role"],
       deleteBeforeReplace: true,
+      changedProperties: ["role"],
     });
   });
 });
