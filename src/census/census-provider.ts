@@ -19,6 +19,7 @@ import {
 import { canonicalJson } from "../client/canonical-json";
 import { jsonEqual } from "../diff/json-equal";
 import type { DeploymentListing } from "../provider/deployment-listing";
+import { perProcess } from "../provider/engine-facing";
 import { processListings, RunListings } from "../provider/run-listings";
 import { UNKNOWN } from "../schema/user-fields";
 import {
@@ -267,7 +268,13 @@ export class WachtUserCensusProvider {
   }
 }
 
-/** Called by the shim, once per provider process: the census shares the process's listings. */
+/**
+ * Creates a census provider, sharing the process's listings. States written before the shim
+ * became a module reference (pulumi-wacht <= 0.1.0) call it once per provider process: keep it.
+ */
 export function createCensusProvider(): WachtUserCensusProvider {
   return new WachtUserCensusProvider(processListings());
 }
+
+/** The process's one census provider as the engine sees it: what ./shim.ts delegates to. */
+export const engineCensusProvider = perProcess(createCensusProvider);

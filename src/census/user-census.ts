@@ -8,7 +8,7 @@ import type {
   InspectedUser,
   UndeclaredPolicy,
 } from "./census-inputs";
-import { userCensusProviderShim } from "./shim";
+import userCensusProviderShim from "./shim";
 
 /** The declaration of a census. */
 export interface UserCensusArgs {

@@ -29,7 +29,7 @@ import { readUser } from "./read";
 import { RecentReads } from "./recent-reads";
 import { RecentUsers } from "./recent-users";
 import { processListings, RunListings } from "./run-listings";
-import type { ShimmedProvider } from "./shim";
+import { perProcess, type ShimmedProvider } from "./engine-facing";
 import { updateUser } from "./update";
 
 type Props = Record<string, unknown>;
@@ -197,7 +197,13 @@ export class WachtUserProvider implements ShimmedProvider<UserDeclaration, State
   }
 }
 
-/** Creates a provider instance (called by the shim, once per provider process and config). */
+/**
+ * Creates a provider instance. States written before the shim became a module reference
+ * (pulumi-wacht <= 0.1.0) call it once per provider process: keep it.
+ */
 export function createUserProvider(): WachtUserProvider {
   return new WachtUserProvider(processListings());
 }
+
+/** The process's one provider as the engine sees it: what ./shim.ts delegates to. */
+export const engineUserProvider = perProcess(createUserProvider);

@@ -20,7 +20,7 @@ import type {
   UserPhoneOutput,
   UserSegmentOutput,
 } from "../schema/user-state";
-import { userProviderShim } from "../provider/shim";
+import userProviderShim from "../provider/shim";
 
 /**
  * The declaration of a managed Wacht user. A field left out is not managed: never sent, never
