@@ -3,6 +3,7 @@
 // name, at call time, in the provider process. Nothing here is serialized by value in a user's
 // program: the shims are required from node_modules by path.
 import type * as pulumi from "@pulumi/pulumi";
+import { jsonEqual } from "../diff/json-equal";
 
 type Props = Record<string, unknown>;
 
@@ -30,6 +31,24 @@ function stateOf(props: Props): Props {
 }
 
 /**
+ * A refresh that finds the state unchanged returns no inputs, so the engine keeps the recorded ones
+ * (what `check` returned at the last `up`; docs/pulumi-engine.md §4). Inputs rebuilt from a state
+ * can differ from those where no plan shows it (a password declared without a version is not in
+ * the state), and the engine rewrites the whole checkpoint for every resource whose recorded
+ * inputs differ from the program's at its next same step: an `up --refresh` of N unchanged users
+ * wrote N checkpoints, O(N²) bytes (issue #19, bench:floor).
+ */
+function keepRecordedInputs(
+  result: pulumi.dynamic.ReadResult,
+  state: Props,
+): pulumi.dynamic.ReadResult {
+  if (result.inputs === undefined || !jsonEqual(result.props, state)) return result;
+  const kept = { ...result };
+  delete kept.inputs;
+  return kept;
+}
+
+/**
  * The engine's view of an implementation: untyped records in, cast to the implementation's types
  * HERE and nowhere else (inputs after `check` validated them; states the implementation wrote).
  */
@@ -39,7 +58,10 @@ export function engineFacing<I, S>(impl: ShimmedProvider<I, S>): ShimmedProvider
     check: (olds, news) => impl.check(olds, news),
     diff: (id, olds, news) => impl.diff(id, stateOf(olds) as S, news as I),
     create: (inputs) => impl.create(inputs as I),
-    read: (id, props) => impl.read(id, stateOf(props) as S),
+    read: async (id, props) => {
+      const state = stateOf(props);
+      return keepRecordedInputs(await impl.read(id, state as S), state);
+    },
     update: (id, olds, news) => impl.update(id, stateOf(olds) as S, news as I),
     delete: (id, props) => impl.delete(id, stateOf(props) as S),
   };

@@ -1,5 +1,5 @@
-// Engine path (ADR 0003, issue #19): every `__provider` text a state can hold runs in ONE real
-// dynamic-provider host process, against the installed implementation:
+// Engine path (src/provider/engine-facing.ts; ADR 0003, issue #19). Every `__provider` text a state
+// can hold runs in ONE real dynamic-provider host process, against the installed implementation:
 // - the text pulumi-wacht 0.1.0 wrote (its shim class copied by value: fixtures/provider-0.1.0-*.txt,
 //   captured from that version's tarball), which still holds every state written until now;
 // - the text a user's program writes now: the shim module is under node_modules, so the text is a
@@ -8,6 +8,8 @@
 // - the text a linked checkout writes (this repository: the shim module copied by value).
 // A run after an upgrade mixes them (a no-op keeps the old outputs), so each must configure,
 // check, create, diff, read and update, side by side.
+// And a refresh that finds a user unchanged returns no inputs (the engine keeps the recorded ones,
+// so its next same step writes no checkpoint); one that finds drift returns inputs that match it.
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { withEngine } from "../helpers/with-engine";
@@ -93,5 +95,40 @@ describe("one host process runs every __provider text a state can hold", () => {
       );
       expect(read.properties["undeclaredAccounts"]).toEqual([]);
     }
+  });
+});
+
+describe("a refresh keeps the recorded inputs unless it finds drift", () => {
+  it("unchanged: no inputs; drifted: the live values as inputs", async () => {
+    const { host } = engine;
+    const userId = engine.seed({
+      first_name: "Kept",
+      last_name: "Inputs",
+      email: "kept@example.com",
+    });
+    const urn = engine.urn();
+    // A password declared without a version: the one declaration a state cannot rebuild.
+    const declared = { userId, firstName: "Kept", password: "Pw-Kept-Inputs-Horse-11!" };
+    const checked = await host.check(urn, {}, { ...declared, __provider: engine.provider });
+    expect(checked.failures).toEqual([]);
+    expect(checked.inputs).toHaveProperty("passwordHandle");
+    const created = await host.create(urn, checked.inputs);
+
+    // Create's state predates setting the password (hasPassword, updatedAt): the first refresh
+    // brings them in, with inputs; the next one finds the state as recorded.
+    const first = await host.read(userId, urn, created.properties, checked.inputs);
+    const unchanged = await host.read(
+      userId,
+      urn,
+      first.properties,
+      first.inputs ?? checked.inputs,
+    );
+    expect(unchanged.properties).toEqual(first.properties);
+    expect(unchanged.inputs).toBeUndefined();
+
+    engine.emu.users.patch(userId, { first_name: "Dashboard" });
+    const drifted = await host.read(userId, urn, first.properties, checked.inputs);
+    expect(drifted.properties["firstName"]).toBe("Dashboard");
+    expect(drifted.inputs).toMatchObject({ userId, firstName: "Dashboard" });
   });
 });
