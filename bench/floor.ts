@@ -16,7 +16,8 @@
 //   FLOOR_BEFORE=/tmp/pulumi-wacht-old.tgz          adds variant "before": wacht.User of that
 //                                                   tarball (e.g. `npm pack` of main), same run
 //   FLOOR_PARALLEL=16                               pass --parallel (default: the CLI's default)
-//   FLOOR_PROFILE=1                                 --cpu-prof every Node process; top frames
+//   FLOOR_PROFILE=1                                 CPU profiles of the program and provider
+//                                                   processes (bench/lib/cpu-profile-preload.js)
 //   FLOOR_ENV='PULUMI_SKIP_CHECKPOINTS=true'        extra environment for every pulumi run
 //
 // Writes bench/floor-results.local.json (git ignores it).
@@ -47,7 +48,7 @@ const EXTRA_ENV = Object.fromEntries(
 );
 const PASSWORD = "Floor-Bench-Password-42!";
 const INLINE = path.join(REPO_ROOT, "scripts", "cli", "pulumi-inline.js");
-const SIGINT_PRELOAD = path.join(__dirname, "lib", "exit-on-sigint.js");
+const PROFILER_PRELOAD = path.join(__dirname, "lib", "cpu-profile-preload.js");
 const PROJECT = "wacht-floor";
 
 type VariantName = "user" | "before" | "null" | "native";
@@ -247,13 +248,7 @@ function summarizeProfiles(dir: string): ProfileRole[] {
   const out: ProfileRole[] = [];
   for (const f of fs.readdirSync(dir).filter((x) => x.endsWith(".cpuprofile"))) {
     const file = path.join(dir, f);
-    const text = fs.readFileSync(file, "utf8");
-    const role = text.includes("pulumi-inline.js")
-      ? "program"
-      : /dynamic-provider\/index\.js|native\/main\.js/.test(text)
-        ? "provider"
-        : undefined;
-    if (role === undefined) continue; // the launcher's one-line resolver
+    const role = f.startsWith("program-") ? "program" : "provider";
     out.push({ role, summary: summarizeProfile(file, { top: 15, inclusiveOf: INCLUSIVE }) });
   }
   return out;
@@ -359,7 +354,8 @@ async function runStep(
   const profileDir = path.join(profileRoot, `${n}-${variant}-${def.key}`);
   if (PROFILE) {
     fs.mkdirSync(profileDir, { recursive: true });
-    env["NODE_OPTIONS"] = `--cpu-prof --cpu-prof-dir=${profileDir} --require ${SIGINT_PRELOAD}`;
+    env["NODE_OPTIONS"] = `--require ${PROFILER_PRELOAD}`;
+    env["FLOOR_PROFILE_DIR"] = profileDir;
   }
   const args = [...def.args, "--non-interactive", ...(PARALLEL ? ["--parallel", PARALLEL] : [])];
   const loadBefore = os.loadavg();
