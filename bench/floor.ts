@@ -12,7 +12,11 @@
 // which serves the program to the CLI), the provider process and the engine, and the load average.
 //
 //   FLOOR_USERS=250,500 npm run bench:floor          sizes, run one after the other
-//   FLOOR_VARIANTS=user,null,native                 which resources (native: wacht:index:User)
+//   FLOOR_VARIANTS=user,null,native                 which resources (native: wacht:index:User);
+//                                                   a suffix runs a lane with a CLI option:
+//                                                   user@skip (PULUMI_SKIP_CHECKPOINTS=true),
+//                                                   user@p16 (--parallel 16)
+//   FLOOR_TARGET=1                                  adds `up --target <one user>` after no-op up
 //   FLOOR_BEFORE=/tmp/pulumi-wacht-old.tgz          adds variant "before": wacht.User of that
 //                                                   tarball (e.g. `npm pack` of main), same run
 //   FLOOR_PARALLEL=16                               pass --parallel (default: the CLI's default)
@@ -30,14 +34,16 @@ import { summarizeProfile, type ProfileSummary } from "./lib/cpu-profile";
 import { startEmulatorProcess, type EmulatorProcess } from "./lib/emulator-process";
 import { API_KEY } from "./lib/fixtures";
 import { packedModules } from "./lib/packed-install";
+import { cpuMs } from "./lib/proc";
 import { sampleTree, type TreeUsage } from "./lib/process-tree";
 
 const SIZES = (process.env["FLOOR_USERS"] ?? "250").split(",").map(Number);
 const BEFORE = process.env["FLOOR_BEFORE"];
-const VARIANTS = [
-  ...((process.env["FLOOR_VARIANTS"] ?? "user,null").split(",") as VariantName[]),
-  ...(BEFORE === undefined ? [] : (["before"] as const)),
+const VARIANTS: string[] = [
+  ...(process.env["FLOOR_VARIANTS"] ?? "user,null").split(","),
+  ...(BEFORE === undefined ? [] : ["before"]),
 ];
+const TARGET = process.env["FLOOR_TARGET"] === "1";
 const PARALLEL = process.env["FLOOR_PARALLEL"];
 const PROFILE = process.env["FLOOR_PROFILE"] === "1";
 const EXTRA_ENV = Object.fromEntries(
@@ -118,7 +124,7 @@ const TYPE: Record<VariantName, string> = {
 interface StepDef {
   key: string;
   label: string;
-  args: string[];
+  args: (lane: Lane, n: number) => string[];
   /** What the CLI's summary must say (checked, so a broken run is never measured). */
   expect: (n: number) => Partial<Record<"created" | "updated" | "deleted" | "same", number>>;
   drift?: boolean;
@@ -128,39 +134,59 @@ const STEPS: StepDef[] = [
   {
     key: "preview-new",
     label: "preview of a new stack",
-    args: ["preview"],
+    args: () => ["preview"],
     expect: (n) => ({ created: n }),
   },
   {
     key: "up-create",
     label: "up creating N",
-    args: ["up", "--yes"],
+    args: () => ["up", "--yes"],
     expect: (n) => ({ created: n }),
   },
-  { key: "noop-up", label: "no-op up", args: ["up", "--yes"], expect: (n) => ({ same: n }) },
+  { key: "noop-up", label: "no-op up", args: () => ["up", "--yes"], expect: (n) => ({ same: n }) },
+  ...(TARGET
+    ? [
+        {
+          key: "target-one",
+          label: "no-op up --target (1 user)",
+          args: (lane: Lane) => ["up", "--yes", "--target", urnOf(lane, "svc-0000")],
+          // The CLI counts every resource the program registered as unchanged.
+          expect: (n: number) => ({ same: n }),
+        },
+      ]
+    : []),
   {
     key: "noop-preview-refresh",
     label: "no-op preview --refresh",
-    args: ["preview", "--refresh"],
+    args: () => ["preview", "--refresh"],
     expect: (n) => ({ same: n }),
   },
   {
     key: "noop-up-refresh",
     label: "no-op up --refresh",
-    args: ["up", "--yes", "--refresh"],
+    args: () => ["up", "--yes", "--refresh"],
     expect: (n) => ({ same: n }),
   },
   {
     key: "drift-up-refresh",
     label: "up --refresh, 1% drifted",
-    args: ["up", "--yes", "--refresh"],
+    args: () => ["up", "--yes", "--refresh"],
     expect: (n) => ({ updated: drifted(n) }),
     drift: true,
   },
-  { key: "destroy", label: "destroy", args: ["destroy", "--yes"], expect: (n) => ({ deleted: n }) },
+  {
+    key: "destroy",
+    label: "destroy",
+    args: () => ["destroy", "--yes"],
+    expect: (n) => ({ deleted: n }),
+  },
 ];
 
 const drifted = (n: number) => Math.ceil(n / 100);
+
+function urnOf(lane: Lane, name: string): string {
+  return `urn:pulumi:${lane.project.stack}::${PROJECT}::${TYPE[lane.kind]}::${name}`;
+}
 
 const KINDS: Record<string, "created" | "updated" | "deleted" | "same"> = {
   "to create": "created",
@@ -256,7 +282,7 @@ function summarizeProfiles(dir: string): ProfileRole[] {
 
 interface StepResult {
   n: number;
-  variant: VariantName;
+  variant: string;
   step: string;
   label: string;
   order: number;
@@ -265,6 +291,8 @@ interface StepResult {
   byKind: Record<string, number>;
   state: StateSize;
   usage: TreeUsage;
+  /** CPU the emulator process spent during the step (the API's side; it shares the cores). */
+  emulatorCpuMs: number;
   loadBefore: number[];
   loadAfter: number[];
   summary: Record<string, number>;
@@ -306,16 +334,38 @@ function runPulumi(
 }
 
 interface Lane {
-  variant: VariantName;
+  /** The variant as named in FLOOR_VARIANTS, e.g. `user@skip`. */
+  variant: string;
+  kind: VariantName;
+  /** Environment and arguments of this lane's pulumi runs (its `@` options). */
+  env: NodeJS.ProcessEnv;
+  args: string[];
   project: E2eProject;
   emulator?: EmulatorProcess;
 }
 
-async function setUp(variant: VariantName, n: number, modulesDir: string): Promise<Lane> {
-  const emulator = variant === "null" ? undefined : await startEmulatorProcess(API_KEY);
+/** A variant's resource kind and CLI options: `user@skip@p16`. */
+function parseVariant(variant: string): Pick<Lane, "kind" | "env" | "args"> {
+  const [kind, ...options] = variant.split("@");
+  if (!["user", "before", "null", "native"].includes(kind!)) {
+    throw new Error(`unknown variant ${variant} (user, before, null, native; @skip, @p<N>)`);
+  }
+  const env: NodeJS.ProcessEnv = {};
+  const args: string[] = PARALLEL ? ["--parallel", PARALLEL] : [];
+  for (const o of options) {
+    if (o === "skip") env["PULUMI_SKIP_CHECKPOINTS"] = "true";
+    else if (/^p\d+$/.test(o)) args.splice(0, args.length, "--parallel", o.slice(1));
+    else throw new Error(`unknown option @${o} of ${variant} (@skip, @p<N>)`);
+  }
+  return { kind: kind as VariantName, env, args };
+}
+
+async function setUp(variant: string, n: number, modulesDir: string): Promise<Lane> {
+  const { kind, env, args } = parseVariant(variant);
+  const emulator = kind === "null" ? undefined : await startEmulatorProcess(API_KEY);
   const project = await E2eProject.create({
-    program: programFor(variant, n),
-    stack: `floor-${variant}-${n}`,
+    program: programFor(kind, n),
+    stack: `floor-${variant.replace(/@/g, "-")}-${n}`,
     projectName: PROJECT,
     nodeModulesFrom: modulesDir,
   });
@@ -325,7 +375,7 @@ async function setUp(variant: VariantName, n: number, modulesDir: string): Promi
   // The floor, not the API's rate limit: pacing off (the request counts do not depend on it).
   await project.config("wacht:requestsPerMinute", "100000000");
   await project.config("password", PASSWORD, true);
-  return { variant, project, emulator };
+  return { variant, kind, env, args, project, emulator };
 }
 
 async function runStep(
@@ -350,19 +400,21 @@ async function runStep(
     }
   }
   await emulator?.clearRequests();
-  const env: NodeJS.ProcessEnv = { ...EXTRA_ENV };
+  const env: NodeJS.ProcessEnv = { ...EXTRA_ENV, ...lane.env };
   const profileDir = path.join(profileRoot, `${n}-${variant}-${def.key}`);
   if (PROFILE) {
     fs.mkdirSync(profileDir, { recursive: true });
     env["NODE_OPTIONS"] = `--require ${PROFILER_PRELOAD}`;
     env["FLOOR_PROFILE_DIR"] = profileDir;
   }
-  const args = [...def.args, "--non-interactive", ...(PARALLEL ? ["--parallel", PARALLEL] : [])];
+  const args = [...def.args(lane, n), "--non-interactive", ...lane.args];
   const loadBefore = os.loadavg();
+  const emulatorCpu0 = emulator === undefined ? 0 : cpuMs(emulator.pid);
   const t0 = performance.now();
   const r = await runPulumi(project, args, env);
   const wallSeconds = (performance.now() - t0) / 1000;
   const loadAfter = os.loadavg();
+  const emulatorCpuMs = emulator === undefined ? 0 : cpuMs(emulator.pid) - emulatorCpu0;
   if (r.code !== 0) {
     throw new Error(
       `${variant} ${def.key} exited ${r.code}:\n${(r.stdout + r.stderr).slice(-4000)}`,
@@ -389,8 +441,9 @@ async function runStep(
     wallSeconds: Math.round(wallSeconds * 100) / 100,
     requests: log.length,
     byKind: byKind(log),
-    state: stateSize(project, project.stack, TYPE[variant]),
+    state: stateSize(project, project.stack, TYPE[lane.kind]),
     usage: r.usage,
+    emulatorCpuMs,
     loadBefore: loadBefore.map((x) => Math.round(x * 100) / 100),
     loadAfter: loadAfter.map((x) => Math.round(x * 100) / 100),
     summary,
@@ -414,7 +467,7 @@ function printTable(n: number, results: StepResult[]): void {
   ];
   console.log(head.join(" | "));
   for (const def of STEPS) {
-    const row = (v: VariantName) =>
+    const row = (v: string) =>
       results.find((r) => r.n === n && r.variant === v && r.step === def.key);
     const b = row(base);
     const cells = [def.label];
@@ -467,7 +520,7 @@ async function main(): Promise<void> {
                 `${String(r.requests).padStart(5)} req  state ${r.state.perResourceBytes} B/res (${r.state.fileBytes} B)  ` +
                 `prog ${fmt(r.usage.program.peakRssMiB, 0)} MiB ${fmt(r.usage.program.cpuMs / 1000)} s  ` +
                 `prov ${fmt(r.usage.provider.peakRssMiB, 0)} MiB ${fmt(r.usage.provider.cpuMs / 1000)} s  ` +
-                `engine ${fmt(r.usage.engine.cpuMs / 1000)} s  load ${r.loadBefore[0]}→${r.loadAfter[0]}`,
+                `engine ${fmt(r.usage.engine.cpuMs / 1000)} s  emulator ${fmt(r.emulatorCpuMs / 1000)} s  load ${r.loadBefore[0]}→${r.loadAfter[0]}`,
             );
           }
         }
