@@ -250,22 +250,34 @@ export class User<TPublic extends JsonValue = JsonValue, TPrivate extends JsonVa
     props["privateMetadataSchema"] =
       privateSchema === undefined ? undefined : pulumi.secret(privateSchema);
     props["profileImage"] = imagePath(profileImage);
-    super(
-      userProviderShim,
-      name,
-      props,
-      {
-        ...opts,
-        // Private metadata, and the names of its keys, are secret in state.
-        additionalSecretOutputs: [
-          ...(opts?.additionalSecretOutputs ?? []),
-          "privateMetadata",
-          "managedPrivateMetadataKeys",
-          "externalPrivateMetadataKeys",
-        ],
-      },
-      "wacht",
-      "User",
-    );
+    // The SDK stores `new Error().stack` on four promises of every registered property, for its
+    // promise-leak report; a User registers ~40 properties (every output), so those traces were
+    // most of a User's registration CPU and they stay in memory for the program's life (issue #19,
+    // BENCHMARKS.md "At the engine's floor"). None are taken while registering, unless
+    // PULUMI_DEBUG_PROMISE_LEAKS asks for that report. The limit is restored before anything else
+    // runs, whatever happens.
+    const stackTraceLimit = Error.stackTraceLimit;
+    if (process.env["PULUMI_DEBUG_PROMISE_LEAKS"] === undefined) Error.stackTraceLimit = 0;
+    try {
+      super(
+        userProviderShim,
+        name,
+        props,
+        {
+          ...opts,
+          // Private metadata, and the names of its keys, are secret in state.
+          additionalSecretOutputs: [
+            ...(opts?.additionalSecretOutputs ?? []),
+            "privateMetadata",
+            "managedPrivateMetadataKeys",
+            "externalPrivateMetadataKeys",
+          ],
+        },
+        "wacht",
+        "User",
+      );
+    } finally {
+      Error.stackTraceLimit = stackTraceLimit;
+    }
   }
 }
