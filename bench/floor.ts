@@ -15,7 +15,8 @@
 //   FLOOR_VARIANTS=user,null,native                 which resources (native: wacht:index:User);
 //                                                   a suffix runs a lane with a CLI option:
 //                                                   user@skip (PULUMI_SKIP_CHECKPOINTS=true),
-//                                                   user@p16 (--parallel 16)
+//                                                   user@p16 (--parallel 16),
+//                                                   user@sp (up --skip-preview)
 //   FLOOR_TARGET=1                                  adds `up --target <one user>` after no-op up
 //   FLOOR_BEFORE=/tmp/pulumi-wacht-old.tgz          adds variant "before": wacht.User of that
 //                                                   tarball (e.g. `npm pack` of main), same run
@@ -340,28 +341,32 @@ interface Lane {
   /** Environment and arguments of this lane's pulumi runs (its `@` options). */
   env: NodeJS.ProcessEnv;
   args: string[];
+  /** `up` runs with --skip-preview (the program and the refresh run once instead of twice). */
+  skipPreview: boolean;
   project: E2eProject;
   emulator?: EmulatorProcess;
 }
 
 /** A variant's resource kind and CLI options: `user@skip@p16`. */
-function parseVariant(variant: string): Pick<Lane, "kind" | "env" | "args"> {
+function parseVariant(variant: string): Pick<Lane, "kind" | "env" | "args" | "skipPreview"> {
   const [kind, ...options] = variant.split("@");
   if (!["user", "before", "null", "native"].includes(kind!)) {
     throw new Error(`unknown variant ${variant} (user, before, null, native; @skip, @p<N>)`);
   }
   const env: NodeJS.ProcessEnv = {};
   const args: string[] = PARALLEL ? ["--parallel", PARALLEL] : [];
+  let skipPreview = false;
   for (const o of options) {
     if (o === "skip") env["PULUMI_SKIP_CHECKPOINTS"] = "true";
     else if (/^p\d+$/.test(o)) args.splice(0, args.length, "--parallel", o.slice(1));
-    else throw new Error(`unknown option @${o} of ${variant} (@skip, @p<N>)`);
+    else if (o === "sp") skipPreview = true;
+    else throw new Error(`unknown option @${o} of ${variant} (@skip, @p<N>, @sp)`);
   }
-  return { kind: kind as VariantName, env, args };
+  return { kind: kind as VariantName, env, args, skipPreview };
 }
 
 async function setUp(variant: string, n: number, modulesDir: string): Promise<Lane> {
-  const { kind, env, args } = parseVariant(variant);
+  const { kind, env, args, skipPreview } = parseVariant(variant);
   const emulator = kind === "null" ? undefined : await startEmulatorProcess(API_KEY);
   const project = await E2eProject.create({
     program: programFor(kind, n),
@@ -375,7 +380,7 @@ async function setUp(variant: string, n: number, modulesDir: string): Promise<La
   // The floor, not the API's rate limit: pacing off (the request counts do not depend on it).
   await project.config("wacht:requestsPerMinute", "100000000");
   await project.config("password", PASSWORD, true);
-  return { variant, kind, env, args, project, emulator };
+  return { variant, kind, env, args, skipPreview, project, emulator };
 }
 
 async function runStep(
@@ -408,6 +413,7 @@ async function runStep(
     env["FLOOR_PROFILE_DIR"] = profileDir;
   }
   const args = [...def.args(lane, n), "--non-interactive", ...lane.args];
+  if (lane.skipPreview && args[0] === "up") args.push("--skip-preview");
   const loadBefore = os.loadavg();
   const emulatorCpu0 = emulator === undefined ? 0 : cpuMs(emulator.pid);
   const t0 = performance.now();
