@@ -1,10 +1,7 @@
-// The object Pulumi serializes into a wacht.UserCensus's state as `__provider`: the same shim as
-// the User provider's (src/provider/shim.ts, docs/decisions/0003), pointed at the census
-// implementation. It holds two strings and nothing else.
-import { ProviderShim } from "../provider/shim";
+// The object Pulumi serializes into a wacht.UserCensus's state as `__provider`: this module's
+// exports, the same kind of shim as the User's (src/provider/shim.ts, docs/decisions/0003),
+// pointed at the census implementation. A user's state holds
+// `require("pulumi-wacht/dist/census/shim.js")`: keep this file where it is.
+import { shimFor } from "../provider/engine-facing";
 
-/** The one shared instance (the SDK caches serialization per provider object). */
-export const userCensusProviderShim = new ProviderShim(
-  "pulumi-wacht/census-impl",
-  "createCensusProvider",
-);
+export = shimFor("pulumi-wacht/census-impl", "engineCensusProvider");

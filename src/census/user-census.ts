@@ -9,7 +9,7 @@ import {
   type UndeclaredPolicy,
 } from "./census-inputs";
 import { RESOURCE_URN_KEY, resourceUrnInput } from "../resource/resource-urn";
-import { userCensusProviderShim } from "./shim";
+import userCensusProviderShim from "./shim";
 
 /** The declaration of a census. */
 export interface UserCensusArgs {

@@ -5,7 +5,7 @@
 // context (src/provider/log.ts).
 import { watchEngineInDynamicHost } from "../provider/engine-watch";
 import { withResource } from "../provider/log";
-import type { ShimmedProvider } from "../provider/shim";
+import { perProcess, type ShimmedProvider } from "../provider/engine-facing";
 import { MemberRoleProvider } from "./member-role-provider";
 import { MembershipProvider } from "./membership-provider";
 import { processMemberships } from "./runtime";
@@ -41,6 +41,16 @@ export const createWorkspaceMembershipProvider = () => membership(WORKSPACE_SCOP
 export const createOrganizationMemberRoleProvider = () => memberRole(ORGANIZATION_SCOPE);
 /** `wacht.WorkspaceMemberRole`. */
 export const createWorkspaceMemberRoleProvider = () => memberRole(WORKSPACE_SCOPE);
+
+/** The process's one provider of each type as the engine sees it: what ./shims/ delegate to. */
+export const engineOrganizationMembershipProvider = perProcess(
+  createOrganizationMembershipProvider,
+);
+export const engineWorkspaceMembershipProvider = perProcess(createWorkspaceMembershipProvider);
+export const engineOrganizationMemberRoleProvider = perProcess(
+  createOrganizationMemberRoleProvider,
+);
+export const engineWorkspaceMemberRoleProvider = perProcess(createWorkspaceMemberRoleProvider);
 
 export { MembershipProvider, MemberRoleProvider, processMemberships };
 export { MembershipRuntime } from "./runtime";

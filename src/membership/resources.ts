@@ -8,12 +8,10 @@ import type { JsonValue } from "../schema/json";
 import type { RoleDetail } from "./declaration";
 import { memberRoleFields, membershipFields } from "./fields";
 import { ORGANIZATION_SCOPE, WORKSPACE_SCOPE } from "./scope";
-import {
-  organizationMemberRoleShim,
-  organizationMembershipShim,
-  workspaceMemberRoleShim,
-  workspaceMembershipShim,
-} from "./shim";
+import organizationMemberRoleShim from "./shims/organization-member-role";
+import organizationMembershipShim from "./shims/organization-membership";
+import workspaceMemberRoleShim from "./shims/workspace-member-role";
+import workspaceMembershipShim from "./shims/workspace-membership";
 
 export type { RoleDetail } from "./declaration";
 

@@ -10,7 +10,7 @@
 import { RESOURCE_URN_KEY } from "../resource/resource-urn";
 import { UNKNOWN } from "../schema/user-fields";
 import { connectEngine, refFromUrn, withResource as logContext } from "./log";
-import type { ShimmedProvider } from "./shim";
+import type { ShimmedProvider } from "./engine-facing";
 
 type Props = Record<string, unknown>;
 

@@ -6,7 +6,7 @@
 import { DECLARED_KEY } from "../census/census-inputs";
 import { createCensusProvider as censusImplementation } from "../census/census-provider";
 import { dynamicFrontDoor } from "./dynamic-front-door";
-import type { ShimmedProvider } from "./shim";
+import { perProcess, type ShimmedProvider } from "./engine-facing";
 import { createUserProvider as userImplementation } from "./user-provider";
 
 /** `wacht.User`'s provider, as the dynamic-provider host calls it. */
@@ -20,3 +20,9 @@ export function createCensusProvider(): ShimmedProvider {
     internalInputs: { [DECLARED_KEY]: "declaredUserIds" },
   });
 }
+
+/** The process's one provider of each type as the engine sees it: what the shims delegate to
+ * (src/provider/shim.ts, src/census/shim.ts). `createUserProvider` and `createCensusProvider` stay
+ * for states written by pulumi-wacht <= 0.1.0, whose by-value shim calls them once per process. */
+export const engineUserProvider = perProcess(createUserProvider);
+export const engineCensusProvider = perProcess(createCensusProvider);

@@ -25,7 +25,7 @@ import { LiveUsers } from "./live/live-users";
 import { processListings, RunListings } from "./live/run-listings";
 import { PasswordVault } from "./password-vault";
 import { readUser } from "./read";
-import type { ShimmedProvider } from "./shim";
+import type { ShimmedProvider } from "./engine-facing";
 import { updateUser } from "./update";
 
 type Props = Record<string, unknown>;

@@ -18,7 +18,7 @@ import type {
   UserPhoneOutput,
   UserSegmentOutput,
 } from "../schema/user-state";
-import { userProviderShim } from "../provider/shim";
+import userProviderShim from "../provider/shim";
 import { RESOURCE_URN_KEY, resourceUrnInput } from "./resource-urn";
 import { claimAccount } from "./same-account";
 
@@ -213,17 +213,29 @@ export class User<TPublic extends JsonValue = JsonValue, TPrivate extends JsonVa
     // (two resources for one account fail here, naming both: ./same-account.ts).
     const claimed = opts?.id === undefined ? claimAccount(name, args) : undefined;
     props[RESOURCE_URN_KEY] = resourceUrnInput(name, USER_TYPE, opts, claimed);
-    super(
-      userProviderShim,
-      name,
-      props,
-      {
-        ...opts,
-        // The table's secret outputs (private metadata, the names of its keys) are secret in state.
-        additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), ...SECRET_OUTPUTS],
-      },
-      "wacht",
-      "User",
-    );
+    // The SDK stores `new Error().stack` on four promises of every registered property, for its
+    // promise-leak report; a User registers ~40 properties (every output), so those traces were
+    // most of a User's registration CPU and they stay in memory for the program's life (issue #19,
+    // BENCHMARKS.md "At the engine's floor"). None are taken while registering, unless
+    // PULUMI_DEBUG_PROMISE_LEAKS asks for that report. The limit is restored before anything else
+    // runs, whatever happens.
+    const stackTraceLimit = Error.stackTraceLimit;
+    if (process.env["PULUMI_DEBUG_PROMISE_LEAKS"] === undefined) Error.stackTraceLimit = 0;
+    try {
+      super(
+        userProviderShim,
+        name,
+        props,
+        {
+          ...opts,
+          // The table's secret outputs (private metadata, the names of its keys) are secret in state.
+          additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), ...SECRET_OUTPUTS],
+        },
+        "wacht",
+        "User",
+      );
+    } finally {
+      Error.stackTraceLimit = stackTraceLimit;
+    }
   }
 }

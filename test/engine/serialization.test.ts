@@ -90,6 +90,33 @@ describe("wacht.User serializes a small __provider with no key that loads the im
     expect(other.inputs).toEqual({ userId: "42", username: "someone", onDelete: "delete" });
   });
 
+  it("registers without the SDK's per-property stack traces, and restores Error.stackTraceLimit", async () => {
+    const saved = Error.stackTraceLimit;
+    const seen: Record<string, number | undefined> = {};
+    // The options are read while the SDK registers the resource.
+    const probe = (label: string): pulumi.CustomResourceOptions =>
+      Object.defineProperty({}, "protect", {
+        enumerable: true,
+        get: () => {
+          seen[label] = Error.stackTraceLimit;
+          return undefined;
+        },
+      });
+    try {
+      Error.stackTraceLimit = 17;
+      await captureOne(() => new User("traces", { userId: "7" }, probe("default")));
+      expect(seen["default"]).toBe(0);
+      expect(Error.stackTraceLimit).toBe(17);
+      process.env.PULUMI_DEBUG_PROMISE_LEAKS = "1"; // the SDK's leak report wants its traces
+      await captureOne(() => new User("traced", { userId: "7" }, probe("debug")));
+      expect(seen["debug"]).toBe(17);
+      expect(Error.stackTraceLimit).toBe(17);
+    } finally {
+      delete process.env.PULUMI_DEBUG_PROMISE_LEAKS;
+      Error.stackTraceLimit = saved;
+    }
+  });
+
   it("sends a plain file path profileImage unchanged", async () => {
     const withPath = await captureOne(
       () => new User("imgpath", { userId: "42", profileImage: "assets/avatar.png" }),

@@ -1,6 +1,6 @@
 // Test helpers for calling the provider implementation in-process against an emulator: a
 // configured WachtUserProvider and a summary of the PATCH/POST bodies the emulator received.
-import { engineFacing, type ShimmedProvider } from "../../src/provider/shim";
+import { engineFacing, type ShimmedProvider } from "../../src/provider/engine-facing";
 import { WachtUserProvider } from "../../src/provider/user-provider";
 import type { EmulatorHandle } from "../../src/emulator";
 

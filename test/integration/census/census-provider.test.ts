@@ -6,7 +6,7 @@ import { startEmulator, type EmulatorHandle } from "../../../src/emulator";
 import { CENSUS_ID, WachtUserCensusProvider } from "../../../src/census/census-provider";
 import { DECLARED_KEY } from "../../../src/census/census-inputs";
 import { dynamicFrontDoor } from "../../../src/provider/dynamic-front-door";
-import type { ShimmedProvider } from "../../../src/provider/shim";
+import type { ShimmedProvider } from "../../../src/provider/engine-facing";
 import { calls } from "../../helpers/provider";
 import { seedUsers } from "../../helpers/seed";
 import { captureWarnings } from "../../helpers/warnings";

@@ -8,7 +8,7 @@ import { MembershipProvider } from "../../../src/membership/membership-provider"
 import { MemberRoleProvider } from "../../../src/membership/member-role-provider";
 import { dynamicFrontDoor } from "../../../src/membership/providers";
 import { MembershipRuntime } from "../../../src/membership/runtime";
-import type { ShimmedProvider } from "../../../src/provider/shim";
+import type { ShimmedProvider } from "../../../src/provider/engine-facing";
 import { ORGANIZATION_SCOPE, WORKSPACE_SCOPE } from "../../../src/membership/scope";
 import { UNKNOWN } from "../../../src/schema/user-fields";
 import { captureWarnings } from "../../helpers/warnings";

@@ -7,7 +7,7 @@ import {
   type WithResource,
 } from "../../../src/provider/dynamic-front-door";
 import { info, setLogSink, warn } from "../../../src/provider/log";
-import type { ShimmedProvider } from "../../../src/provider/shim";
+import type { ShimmedProvider } from "../../../src/provider/engine-facing";
 import { RESOURCE_URN_KEY } from "../../../src/resource/resource-urn";
 import { UNKNOWN } from "../../../src/schema/user-fields";
 

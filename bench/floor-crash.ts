@@ -1,0 +1,155 @@
+// What PULUMI_SKIP_CHECKPOINTS costs when `pulumi up` dies (docs/large-rosters.md): the real CLI
+// creates N users (default 100) against the emulator and is killed (SIGKILL: a crash, an OOM
+// kill, a lost CI runner) once half of them exist, with and without the setting. Reports what the
+// state holds afterwards and what the next `pulumi up` does: how many users it creates, how many
+// it finds (the provider's duplicate-free create), and whether any account exists twice.
+//
+//   node -r ts-node/register/transpile-only bench/floor-crash.ts      (after npm run build)
+import { spawn } from "node:child_process";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { E2eProject, REPO_ROOT, requireCli } from "../test/e2e/helpers/project";
+import { startEmulatorProcess, type EmulatorProcess } from "./lib/emulator-process";
+import { API_KEY } from "./lib/fixtures";
+import { packedModules } from "./lib/packed-install";
+
+const N = Number(process.env["FLOOR_CRASH_USERS"] ?? 100);
+const INLINE = path.join(REPO_ROOT, "scripts", "cli", "pulumi-inline.js");
+const PROJECT = "wacht-floor";
+
+const program = `const pulumi = require("@pulumi/pulumi");
+const wacht = require("pulumi-wacht");
+for (let i = 0; i < ${N}; i++) {
+  const n = String(i).padStart(4, "0");
+  new wacht.User("svc-" + n, { emailAddress: "svc-" + n + "@example.com", firstName: "Service", lastName: "Account" + n });
+}
+`;
+
+/** Every process under `pid` (children first listed through /proc). */
+function descendants(pid: number): number[] {
+  const out: number[] = [];
+  const visit = (p: number) => {
+    let tasks: string[] = [];
+    try {
+      tasks = fs.readdirSync(`/proc/${p}/task`);
+    } catch {
+      return;
+    }
+    for (const t of tasks) {
+      let text = "";
+      try {
+        text = fs.readFileSync(`/proc/${p}/task/${t}/children`, "utf8").trim();
+      } catch {
+        continue;
+      }
+      for (const c of text === "" ? [] : text.split(" ").map(Number)) {
+        out.push(c);
+        visit(c);
+      }
+    }
+  };
+  visit(pid);
+  return out;
+}
+
+interface Outcome {
+  setting: string;
+  usersWhenKilled: number;
+  stateUsers: number;
+  pendingOperations: number;
+  nextUp: { code: number; created: number; found: number; seconds: number };
+  accounts: number;
+  duplicates: number;
+}
+
+async function crashThenRecover(
+  modulesDir: string,
+  env: NodeJS.ProcessEnv,
+  setting: string,
+): Promise<Outcome> {
+  const emulator: EmulatorProcess = await startEmulatorProcess(API_KEY);
+  const project = await E2eProject.create({
+    program,
+    stack: `crash-${setting.replace(/\W/g, "")}`,
+    projectName: PROJECT,
+    nodeModulesFrom: modulesDir,
+  });
+  try {
+    await project.config("wacht:apiKey", API_KEY, true);
+    await project.config("wacht:baseUrl", emulator.url);
+    await project.config("wacht:requestsPerMinute", "100000000");
+    const child = spawn(
+      process.execPath,
+      [
+        INLINE,
+        "--program",
+        project.main,
+        "--",
+        "up",
+        "--yes",
+        "--skip-preview",
+        "--non-interactive",
+      ],
+      { cwd: project.dir, env: { ...project.env, ...env }, stdio: "ignore" },
+    );
+    let usersWhenKilled = 0;
+    for (;;) {
+      await new Promise((r) => setTimeout(r, 200));
+      usersWhenKilled = (await emulator.users()).length;
+      if (usersWhenKilled >= N / 2) break;
+    }
+    // A crash: every process of the run dies at once, with no chance to save anything.
+    for (const pid of [...descendants(child.pid!), child.pid!]) {
+      try {
+        process.kill(pid, "SIGKILL");
+      } catch {
+        // gone already
+      }
+    }
+    await new Promise((r) => child.once("exit", r));
+    const { deployment } = await project.exportState();
+    const stateUsers = deployment.resources.filter((r) => r.type.endsWith("wacht:User")).length;
+    const t0 = performance.now();
+    const next = await project.run(["up", "--yes", "--skip-preview", "--non-interactive"], {
+      timeoutMs: 1_800_000,
+    });
+    const seconds = Math.round((performance.now() - t0) / 100) / 10;
+    const created = Number(/\+ (\d+) created/.exec(next.stdout)?.[1] ?? 0);
+    const found = (next.all.match(/managing it instead of creating a duplicate/g) ?? []).length;
+    const emails = (await emulator.users()).map((u) => u.user.primary_email_address);
+    return {
+      setting,
+      usersWhenKilled,
+      stateUsers,
+      pendingOperations: deployment.pending_operations?.length ?? 0,
+      nextUp: { code: next.code, created, found, seconds },
+      accounts: emails.length,
+      duplicates: emails.length - new Set(emails).size,
+    };
+  } finally {
+    await emulator.close();
+    project.remove();
+  }
+}
+
+async function main(): Promise<void> {
+  const cli = requireCli();
+  const modules = packedModules();
+  try {
+    console.log(`Pulumi CLI ${cli.version}; ${N} users; the run is killed once ${N / 2} exist`);
+    for (const [setting, env] of [
+      ["default checkpoints", {}],
+      ["PULUMI_SKIP_CHECKPOINTS=true", { PULUMI_SKIP_CHECKPOINTS: "true" }],
+    ] as const) {
+      const o = await crashThenRecover(modules.dir, env, setting);
+      console.log(JSON.stringify(o));
+    }
+  } finally {
+    modules.remove();
+  }
+}
+
+main().catch((err: unknown) => {
+  console.error(err instanceof Error ? (err.stack ?? err.message) : String(err));
+  process.exit(1);
+});
