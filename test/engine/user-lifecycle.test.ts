@@ -449,7 +449,12 @@ describe("wacht.User through the real dynamic-provider host", () => {
       const { outs } = await checkAndCreate(host, "deleted", { userId: id, onDelete: "delete" });
       emu.clearRequests();
       await destroyHost.delete(id, urn, outs);
-      expect(requests().map((r) => `${r.method} ${r.path}`)).toEqual([`DELETE /users/${id}`]);
+      // The delete warning names the user's real memberships: read only when a delete is planned.
+      expect(requests().map((r) => `${r.method} ${r.path}`)).toEqual([
+        `GET /users/${id}/organization-memberships`,
+        `GET /users/${id}/workspace-memberships`,
+        `DELETE /users/${id}`,
+      ]);
       expect(emu.users.get(id)).toBeUndefined();
       await expect(destroyHost.delete(id, urn, outs)).resolves.toBeUndefined();
     });
