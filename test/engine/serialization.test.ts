@@ -14,6 +14,14 @@ import { User } from "../../src";
 const CONFIG_KEY = "sk_CONFIGSECRET_0123456789abcdefghijABCDEFGHIJ_xyz";
 const ENV_KEY = "sk_ENVSECRET_9876543210zyxwvutsrqZYXWVUTSRQ_abc";
 const MAX_PROVIDER_BYTES = 8 * 1024;
+const URN_PREFIX = "urn:pulumi:test::wacht-test::pulumi-nodejs:dynamic/wacht:User::";
+
+/** The inputs the user declared: everything but the resource's own URN (src/resource/resource-urn.ts), which is checked, then left out. */
+function declared(resource: CapturedResource): Record<string, unknown> {
+  const { __resourceUrn, ...rest } = resource.inputs;
+  expect(__resourceUrn).toBe(URN_PREFIX + resource.name);
+  return rest;
+}
 
 describe("wacht.User serializes a small __provider with no key that loads the implementation by name", () => {
   let captured: CapturedResource;
@@ -42,11 +50,13 @@ describe("wacht.User serializes a small __provider with no key that loads the im
     else process.env.WACHT_API_KEY = savedEnv;
   });
 
-  it("registers pulumi-nodejs:dynamic/wacht:User with only the declared inputs", () => {
+  it("registers pulumi-nodejs:dynamic/wacht:User with only the declared inputs and its URN", () => {
     expect(captured.type).toBe(USER_TYPE);
     expect(captured.name).toBe("svc");
-    // A field left out is not managed: it is not even sent.
-    expect(captured.inputs).toEqual({
+    // A field left out is not managed: it is not even sent. The URN is an internal input
+    // (its key starts with "__", so the engine never displays or diffs it).
+    expect(Object.keys(captured.inputs)).toContain("__resourceUrn");
+    expect(declared(captured)).toEqual({
       userId: "123456789012345678",
       firstName: "A",
       privateMetadata: { tier: "gold", nested: { flag: true } },
@@ -87,7 +97,7 @@ describe("wacht.User serializes a small __provider with no key that loads the im
       () => new User("other", { userId: "42", username: "someone", onDelete: "delete" }),
     );
     expect(other.providerText).toBe(captured.providerText);
-    expect(other.inputs).toEqual({ userId: "42", username: "someone", onDelete: "delete" });
+    expect(declared(other)).toEqual({ userId: "42", username: "someone", onDelete: "delete" });
   });
 
   it("registers without the SDK's per-property stack traces, and restores Error.stackTraceLimit", async () => {
@@ -121,7 +131,7 @@ describe("wacht.User serializes a small __provider with no key that loads the im
     const withPath = await captureOne(
       () => new User("imgpath", { userId: "42", profileImage: "assets/avatar.png" }),
     );
-    expect(withPath.inputs).toEqual({ userId: "42", profileImage: "assets/avatar.png" });
+    expect(declared(withPath)).toEqual({ userId: "42", profileImage: "assets/avatar.png" });
   });
 
   it("sends a FileAsset profileImage as its file path (the state keeps a hash, not bytes)", async () => {
@@ -132,7 +142,7 @@ describe("wacht.User serializes a small __provider with no key that loads the im
       const withImage = await captureOne(
         () => new User("img", { userId: "42", profileImage: new pulumi.asset.FileAsset(file) }),
       );
-      expect(withImage.inputs).toEqual({ userId: "42", profileImage: file });
+      expect(declared(withImage)).toEqual({ userId: "42", profileImage: file });
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
