@@ -12,7 +12,6 @@ import { userPatchSchema, type EmulatorRuntime } from "./runtime";
 import { seedFileSchema, seedUserSchema } from "./seed";
 import { seedOrganizationSchema, seedOrganizationsSchema } from "./b2b/seed";
 
-/** Paths starting with this prefix are control routes. */
 export const CONTROL_PREFIX = "/__emulator";
 
 type ControlHandler = (

@@ -16,7 +16,6 @@ const EXTENSIONS: Readonly<Record<string, string>> = {
   "image/vnd.microsoft.icon": "ico",
 };
 
-/** An accepted image upload. */
 export interface ImageUpload {
   extension: string;
   contentType: string;

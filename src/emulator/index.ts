@@ -31,7 +31,6 @@ export { defaultAuthSettings } from "./auth-settings";
 export { CONTROL_PREFIX } from "./control";
 export { DEFAULT_DEPLOYMENT_ID } from "./ids";
 
-/** A running emulator. */
 export interface EmulatorHandle {
   /** Base URL without trailing slash, e.g. `http://127.0.0.1:8787`. */
   readonly url: string;

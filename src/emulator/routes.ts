@@ -36,7 +36,6 @@ export function routeRows<H>(
   });
 }
 
-/** Every emulated route. */
 export const ROUTES: readonly Route[] = [
   ...routeRows<Handler>({
     "GET /users": listUsers,
@@ -64,7 +63,6 @@ export const ROUTES: readonly Route[] = [
   ...B2B_ROUTES,
 ];
 
-/** The outcome of matching a request against a table. */
 export type RouteMatch<H> =
   | { kind: "found"; handler: H; params: Record<string, string> }
   | { kind: "not-found" }
@@ -77,7 +75,6 @@ interface Compiled<H> {
   handler: H;
 }
 
-/** Compiles a table into a matcher function. */
 export function compileRoutes<H>(
   routes: ReadonlyArray<{ method: string; pattern: string; handler: H }>,
 ): (method: string, path: string) => RouteMatch<H> {
@@ -120,5 +117,4 @@ function safeDecode(segment: string): string {
   }
 }
 
-/** The matcher for the users API. */
 export const matchApiRoute = compileRoutes(ROUTES);

@@ -28,7 +28,6 @@ export const userFactFields = {
   sign_ins: z.number().int().nonnegative().optional(),
 };
 
-/** zod schema of one seed user. */
 export const seedUserSchema = z.strictObject({
   id: int64.optional(),
   deployment_id: int64.optional(),
@@ -49,7 +48,6 @@ export const seedUserSchema = z.strictObject({
 /** A user to create at start (or on reset). Every field is optional. */
 export type SeedUser = z.infer<typeof seedUserSchema>;
 
-/** zod schema of a seed file: an array of seed users. */
 export const seedFileSchema = z.array(seedUserSchema);
 
 /** Creates the seed users in the store (indexed for search at once) and returns them. */

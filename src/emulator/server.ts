@@ -23,7 +23,6 @@ type Outcome =
   | { kind: "html"; status: number }
   | { kind: "drop" };
 
-/** Creates the HTTP server for a runtime (not yet listening). */
 export function createEmulatorServer(rt: EmulatorRuntime): Server {
   return createServer((req, res) => {
     handle(rt, req, res).catch((err: unknown) => {
@@ -34,7 +33,6 @@ export function createEmulatorServer(rt: EmulatorRuntime): Server {
   });
 }
 
-/** Listens on 127.0.0.1 and resolves with the bound port. */
 export function listen(server: Server, port: number): Promise<number> {
   return new Promise((resolve, reject) => {
     server.once("error", reject);

@@ -25,7 +25,6 @@ export interface NewUserFields {
   hasPassword?: boolean;
 }
 
-/** A serialisable copy of the whole store. */
 export interface StoreSnapshot {
   version: 1;
   idsIssued: number;
@@ -45,12 +44,10 @@ export class UserStore {
 
   constructor(public searchIndexLagMs = 0) {}
 
-  /** The current time in µs (strictly increasing). */
   now(): EpochMicros {
     return this.clock.nowMicros();
   }
 
-  /** A fresh int64 id string. */
   nextId(): string {
     return this.ids.next();
   }
@@ -60,7 +57,6 @@ export class UserStore {
     this.listeners.push(listener);
   }
 
-  /** Tells listeners that the store changed. */
   changed(): void {
     for (const l of this.listeners) l();
   }

@@ -134,9 +134,7 @@ export function createdView(
   };
 }
 
-/** `UserEmailAddress` (§5). */
 export type UserEmailAddressJson = ReturnType<typeof emailView>;
-/** `UserPhoneNumber` (§5). */
 export type UserPhoneNumberJson = ReturnType<typeof phoneView>;
 /** `UserDetails` (§5), the body of GET /users/{id}/details and PATCH /users/{id}. */
 export type UserDetailsJson = ReturnType<typeof detailsView>;
