@@ -132,7 +132,6 @@ function sizeFailures(known: RawDeclaration, imageBytes: number | undefined): Ch
   ];
 }
 
-/** Options of {@link checkUser}. */
 export interface CheckUserOptions {
   /**
    * The declared image file's bytes (at most the limit + 1), read beforehand and asynchronously

@@ -17,7 +17,6 @@ export interface ReadResult {
   inputs?: Partial<UserInputs>;
 }
 
-/** Refresh: the live user, and inputs that match it. */
 export async function readUser(
   users: LiveUsers,
   id: string,
