@@ -31,6 +31,8 @@ the stack config: ${ENV_API_KEY}=$(pulumi config get wacht:apiKey) takes it from
                               roster in --out already declares
   --help                      show this help`;
 
+const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? "" : "s"}`;
+
 /** Where the command writes. */
 export interface CliIo {
   out: (line: string) => void;
@@ -112,16 +114,15 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       ...(onDelete === undefined ? {} : { onDelete: onDelete as OnDeletePolicy }),
     });
     for (const f of result.files) io.out(`wrote ${f.path}`);
-    if (result.skipped.length > 0) {
-      const n = result.skipped.length;
+    const { skipped, users, requests } = result;
+    if (skipped.length > 0) {
       io.out(
-        `skipped ${n} user${n === 1 ? "" : "s"} the roster in ${values["skip-declared"]} already declares`,
+        `skipped ${plural(skipped.length, "user")} the roster in ${values["skip-declared"]} already declares`,
       );
     }
-    const { list, details } = result.requests;
     io.out(
-      `exported ${result.users.length} user${result.users.length === 1 ? "" : "s"} to ${values.out} ` +
-        `(${list} list request${list === 1 ? "" : "s"}, ${details} user detail read${details === 1 ? "" : "s"})`,
+      `exported ${plural(users.length, "user")} to ${values.out} ` +
+        `(${plural(requests.list, "list request")}, ${plural(requests.details, "user detail read")})`,
     );
     if (result.configKeys.length > 0) {
       io.out(

@@ -7,10 +7,10 @@ import { fieldRow, type ManagedField } from "../schema/user-field-lists";
 import { jsonEqual } from "./json-equal";
 import { sameInstant } from "./timestamps";
 
-/** One field that changed on the server since the last read. */
 /** What an update does on someone else's edit when `onConflict` is not declared (check sets it). */
 export const DEFAULT_ON_CONFLICT: OnConflictPolicy = "fail";
 
+/** One field that changed on the server since the last read. */
 export interface FieldConflict {
   field: ManagedField;
   /** The value in state (what we last read). */
@@ -44,7 +44,7 @@ export function findConflicts(
   live: Snapshot,
   fields: readonly ManagedField[],
   declared: Record<string, unknown>,
-  metadataKeys: { publicMetadata: string[] | null; privateMetadata: string[] | null },
+  metadataKeys: Readonly<Record<string, readonly string[] | null>>,
 ): FieldConflict[] {
   // No read time in state (e.g. a placeholder after a failed create): nothing to compare with.
   if (!state.updatedAt || sameInstant(state.updatedAt, live.updatedAt)) return [];
@@ -61,8 +61,7 @@ export function findConflicts(
       }
       continue;
     }
-    const keys =
-      field === "publicMetadata" || field === "privateMetadata" ? metadataKeys[field] : null;
+    const keys = metadataKeys[field] ?? null;
     const before = pickKeys(state[field] ?? null, keys);
     const now = pickKeys(live[field] ?? null, keys);
     if (!jsonEqual(before, now)) {

@@ -11,7 +11,13 @@ import type {
   UserOutputs,
 } from "../schema/user-state";
 import type { MetadataOwnership, OnConflictPolicy, OnDeletePolicy } from "../schema/user-fields";
-import { RECORDED_CREATE_FIELDS, UPDATE_FIELDS } from "../schema/user-field-lists";
+import {
+  keyList,
+  keyLists,
+  RECORDED_CREATE_FIELDS,
+  UPDATE_FIELDS,
+  type KeyListName,
+} from "../schema/user-field-lists";
 import { DEFAULT_ON_CONFLICT } from "./conflicts";
 import { declaredKeys, externalKeys } from "./metadata-ownership";
 
@@ -32,14 +38,13 @@ export function defaultOnDelete(origin: UserOrigin): OnDeletePolicy {
 }
 
 /** The declaration-side values that the state keeps next to the live user. */
-export interface DeclarationState extends RecordedCreateOutputs {
+export interface DeclarationState
+  extends RecordedCreateOutputs, Record<KeyListName<"managed">, string[]> {
   origin: UserOrigin;
   adopt: AdoptKey | null;
   onDelete: OnDeletePolicy;
   onConflict: OnConflictPolicy;
   metadataOwnership: MetadataOwnership;
-  managedPublicMetadataKeys: string[];
-  managedPrivateMetadataKeys: string[];
   profileImage: string | null;
   profileImageSha256: string | null;
   /**
@@ -65,8 +70,7 @@ export function declarationOf(inputs: Partial<UserInputs>): DeclarationState {
     adopt: origin === "adopt" ? (inputs.adopt ?? null) : null,
     onDelete: inputs.onDelete ?? defaultOnDelete(origin),
     metadataOwnership: keysMode ? "keys" : "replace",
-    managedPublicMetadataKeys: keysMode ? declaredKeys(inputs.publicMetadata) : [],
-    managedPrivateMetadataKeys: keysMode ? declaredKeys(inputs.privateMetadata) : [],
+    ...keyLists("managed", (f) => (keysMode ? declaredKeys(inputs[f]) : [])),
     removeProfileImage: inputs.removeProfileImage === true,
     passwordVersion: inputs.passwordVersion !== undefined ? String(inputs.passwordVersion) : null,
     managedFields: UPDATE_FIELDS.filter((f) => inputs[f] !== undefined),
@@ -81,8 +85,7 @@ export function declarationFromState(state: Partial<UserOutputs>): DeclarationSt
     adopt: state.adopt ?? null,
     onDelete: state.onDelete ?? defaultOnDelete(state.origin ?? "userId"),
     metadataOwnership: state.metadataOwnership ?? "replace",
-    managedPublicMetadataKeys: state.managedPublicMetadataKeys ?? [],
-    managedPrivateMetadataKeys: state.managedPrivateMetadataKeys ?? [],
+    ...keyLists("managed", (f) => state[keyList("managed", f)] ?? []),
     removeProfileImage: state.removeProfileImage ?? false,
     passwordVersion: state.passwordVersion ?? null,
     managedFields: state.managedFields ?? [],
@@ -111,12 +114,9 @@ export function toOutputs(live: LiveUser, declaration: DeclarationState): UserOu
   return {
     ...live,
     ...declaration,
-    externalPublicMetadataKeys: keys
-      ? externalKeys(live.publicMetadata, declaration.managedPublicMetadataKeys)
-      : [],
-    externalPrivateMetadataKeys: keys
-      ? externalKeys(live.privateMetadata, declaration.managedPrivateMetadataKeys)
-      : [],
+    ...keyLists("external", (f) =>
+      keys ? externalKeys(live[f], declaration[keyList("managed", f)]) : [],
+    ),
   };
 }
 

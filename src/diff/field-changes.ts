@@ -1,6 +1,7 @@
 // Which managed fields a PATCH must send: the declared value differs from the user's (the state's
 // last read, or the live user the update plans against). Only declared fields are compared, so a
 // field left out of the declaration is never diffed. Pure.
+import { keyList } from "../schema/user-field-lists";
 import { PROFILE_FIELDS, UNKNOWN, type ManagedField } from "../schema/user-fields";
 import type { Previewable, UserDeclaration, UserOutputs } from "../schema/user-state";
 import { jsonEqual } from "./json-equal";
@@ -25,10 +26,7 @@ export function changedFields(user: DiffableState, news: DiffableDeclaration): M
     if (declared === UNKNOWN) {
       changed.push(field);
     } else if (field === "publicMetadata" || field === "privateMetadata") {
-      const managed =
-        (field === "publicMetadata"
-          ? user.managedPublicMetadataKeys
-          : user.managedPrivateMetadataKeys) ?? [];
+      const managed = user[keyList("managed", field)] ?? [];
       if (metadataDiffers(mode, declared, user[field], managed)) changed.push(field);
     } else if (!jsonEqual(declared, user[field] ?? null)) {
       changed.push(field);

@@ -3,7 +3,13 @@
 // about, and what state to keep if the PATCH fails. No request, no file, no clock: table-driven
 // tests cover it (test/unit/provider).
 import type { JsonValue } from "../schema/json";
-import type { ManagedField } from "../schema/user-field-lists";
+import {
+  keyList,
+  keyLists,
+  METADATA_FIELDS,
+  type ManagedField,
+  type MetadataField,
+} from "../schema/user-field-lists";
 import type { LiveUser, UserDeclaration, UserOutputs } from "../schema/user-state";
 import { findConflicts, type FieldConflict } from "./conflicts";
 import {
@@ -47,6 +53,10 @@ export function planUpdate(
   const declaration = declarationOf(news);
   const previous = declarationFromState(state);
   const keysMode = previous.metadataOwnership === "keys";
+  const managedBefore = (f: MetadataField) => previous[keyList("managed", f)];
+  // Keys managed before or now: the server may still hold keys the declaration removed.
+  const managedEver = (f: MetadataField) =>
+    union(managedBefore(f), declaration[keyList("managed", f)]);
   // Against the live user: a field already equal to the declaration (set by someone else, or by
   // an earlier attempt of ours whose answer was lost) is neither sent nor a conflict.
   const liveState = toOutputs(live, previous);
@@ -54,14 +64,13 @@ export function planUpdate(
   const conflicts =
     declaration.onConflict === "overwrite"
       ? []
-      : findConflicts(state as UserOutputs, liveState, patch, news, {
-          publicMetadata: keysMode
-            ? union(previous.managedPublicMetadataKeys, declaration.managedPublicMetadataKeys)
-            : null,
-          privateMetadata: keysMode
-            ? union(previous.managedPrivateMetadataKeys, declaration.managedPrivateMetadataKeys)
-            : null,
-        });
+      : findConflicts(
+          state as UserOutputs,
+          liveState,
+          patch,
+          news,
+          Object.fromEntries(METADATA_FIELDS.map((f) => [f, keysMode ? managedEver(f) : null])),
+        );
 
   const risk = patch.length > 0 ? lockoutRisk(live.userId, patch, news, live) : null;
   const refusal =
@@ -78,29 +87,19 @@ export function planUpdate(
   // Read-merge-write: keys written by others survive; keys we no longer declare are deleted.
   const merged: UpdatePlan["merged"] = {};
   if (declaration.metadataOwnership === "keys") {
-    for (const [field, managed] of [
-      ["publicMetadata", previous.managedPublicMetadataKeys],
-      ["privateMetadata", previous.managedPrivateMetadataKeys],
-    ] as const) {
+    for (const field of METADATA_FIELDS) {
       const declared = news[field];
       if (patch.includes(field) && declared !== undefined) {
-        merged[field] = mergeMetadata("keys", declared, liveState[field], managed);
+        merged[field] = mergeMetadata("keys", declared, liveState[field], managedBefore(field));
       }
     }
   }
 
-  // The server may still hold keys the declaration removed: keep them managed (the union), so
-  // the next `up` still deletes them; the image and the password are retried by the next `up`.
+  // Removed keys stay managed (the union), so the next `up` still deletes them; the image and
+  // the password are retried by the next `up`.
   const stateOnFailure: DeclarationState = {
     ...declaration,
-    managedPublicMetadataKeys: union(
-      previous.managedPublicMetadataKeys,
-      declaration.managedPublicMetadataKeys,
-    ),
-    managedPrivateMetadataKeys: union(
-      previous.managedPrivateMetadataKeys,
-      declaration.managedPrivateMetadataKeys,
-    ),
+    ...keyLists("managed", managedEver),
     profileImageSha256: previous.profileImageSha256,
     passwordVersion: previous.passwordVersion,
   };

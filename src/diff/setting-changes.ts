@@ -1,6 +1,7 @@
 // Declaration-side settings that changed without touching the user: no request sends them, but
 // the state must follow the declaration, so the plan shows the change and a refresh's inputs stay
 // right. Pure.
+import { keyList, METADATA_FIELDS } from "../schema/user-field-lists";
 import { UNKNOWN } from "../schema/user-fields";
 import { DEFAULT_ON_CONFLICT } from "./conflicts";
 import { jsonEqual } from "./json-equal";
@@ -17,10 +18,8 @@ export function changedSettings(olds: DiffableState, news: DiffableDeclaration):
     changed.push("metadataOwnership");
   }
   if (news.metadataOwnership === "keys") {
-    for (const [field, keys] of [
-      ["publicMetadata", olds.managedPublicMetadataKeys],
-      ["privateMetadata", olds.managedPrivateMetadataKeys],
-    ] as const) {
+    for (const field of METADATA_FIELDS) {
+      const keys = olds[keyList("managed", field)];
       const declared = news[field];
       if (
         declared !== undefined &&

@@ -13,7 +13,6 @@ export const PASSWORD_PENDING = "(password not set yet)";
 
 export type { DiffableDeclaration, DiffableState } from "./field-changes";
 
-/** The result of {@link diffUser}. */
 export interface UserDiff {
   /** True when an update (or replacement) is needed. */
   changes: boolean;

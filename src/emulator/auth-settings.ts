@@ -7,7 +7,6 @@ import { z } from "zod";
 const length = z.number().int().nonnegative().nullable();
 /** First and last name; `required: null` means "unset" (`Option<bool>::None`). */
 const name = z.strictObject({ enabled: z.boolean(), required: z.boolean().nullable() });
-/** Email address and phone number. */
 const identifier = z.strictObject({ enabled: z.boolean(), required: z.boolean() });
 /** Usernames; lengths are compared with the UTF-8 byte length. */
 const username = z.strictObject({
@@ -47,7 +46,6 @@ export interface AuthSettings {
 }
 export type AuthSettingsInput = z.infer<typeof authSettingsInputSchema>;
 
-/** A fresh copy of the real defaults. */
 export function defaultAuthSettings(): AuthSettings {
   return {
     firstName: { enabled: true, required: false },

@@ -2,7 +2,6 @@
 // `Bearer ` prefix (else 401 `Authorization header must be Bearer token`), then the key check
 // (else 401 `Authentication failed`) which also tells which deployment the request is for.
 
-/** How keys map to deployments. */
 export interface KeyConfig {
   /** Key → deployment id. Empty: any non-empty token is accepted for `defaultDeploymentId`. */
   keys: ReadonlyMap<string, string>;
@@ -11,10 +10,8 @@ export interface KeyConfig {
   enforceKeyFormat: boolean;
 }
 
-/** The result of authenticating one request. */
 export type AuthResult = { ok: true; deploymentId: string } | { ok: false; message: string };
 
-/** Authenticates an `Authorization` header value. */
 export function authenticate(header: string | undefined, config: KeyConfig): AuthResult {
   if (header === undefined || !header.startsWith("Bearer ")) {
     return { ok: false, message: "Authorization header must be Bearer token" };

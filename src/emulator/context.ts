@@ -7,7 +7,6 @@ import type { RateLimiter } from "./rate-limit";
 import type { RequestLog } from "./request-log";
 import type { UserStore } from "./store";
 
-/** Everything one emulator instance holds. */
 export interface EmulatorState {
   store: UserStore;
   authSettings: AuthSettings;
@@ -19,7 +18,6 @@ export interface EmulatorState {
   uniqueEmails: boolean;
 }
 
-/** What a handler knows about the request. */
 export interface RequestContext {
   method: string;
   path: string;

@@ -7,12 +7,11 @@ import { z } from "zod";
 import { authSettingsInputSchema } from "./auth-settings";
 import { ApiError, badRequest } from "./errors";
 import { faultRuleSchema, probabilitySchema } from "./faults";
-import { compileRoutes } from "./routes";
+import { compileRoutes, routeRows } from "./routes";
 import { userPatchSchema, type EmulatorRuntime } from "./runtime";
 import { seedFileSchema, seedUserSchema } from "./seed";
 import { seedOrganizationSchema, seedOrganizationsSchema } from "./b2b/seed";
 
-/** Paths starting with this prefix are control routes. */
 export const CONTROL_PREFIX = "/__emulator";
 
 type ControlHandler = (
@@ -37,113 +36,60 @@ function parse<T extends z.ZodType>(schema: T, body: unknown): z.infer<T> {
   return r.data;
 }
 
-const CONTROL_ROUTES: ReadonlyArray<{ method: string; pattern: string; handler: ControlHandler }> =
-  [
-    {
-      method: "GET",
-      pattern: "/__emulator/info",
-      handler: (rt) => ({
-        deployment_id: rt.deploymentId,
-        rate_limit_per_minute: rt.state.rateLimiter.perWindow,
-        auth_settings: rt.state.authSettings,
-        search_index_lag_ms: rt.state.store.searchIndexLagMs,
-      }),
-    },
-    {
-      method: "GET",
-      pattern: "/__emulator/requests",
-      handler: (rt) => ({ requests: rt.state.log.list() }),
-    },
-    {
-      method: "DELETE",
-      pattern: "/__emulator/requests",
-      handler: (rt) => {
-        rt.state.log.clear();
-        return {};
-      },
-    },
-    { method: "GET", pattern: "/__emulator/faults", handler: (rt) => rt.state.faults.state() },
-    {
-      method: "POST",
-      pattern: "/__emulator/faults",
-      handler: (rt, _p, body) => {
-        const req = parse(faultsBody, body);
-        if ("probability" in req) rt.state.faults.setProbability(req.probability);
-        else for (const rule of Array.isArray(req) ? req : [req]) rt.state.faults.enqueue(rule);
-        return rt.state.faults.state();
-      },
-    },
-    {
-      method: "DELETE",
-      pattern: "/__emulator/faults",
-      handler: (rt) => {
-        rt.state.faults.clear();
-        return rt.state.faults.state();
-      },
-    },
-    {
-      method: "POST",
-      pattern: "/__emulator/reset",
-      handler: (rt) => {
-        rt.reset();
-        return {};
-      },
-    },
-    { method: "GET", pattern: "/__emulator/users", handler: (rt) => ({ users: rt.dumpUsers() }) },
-    {
-      method: "POST",
-      pattern: "/__emulator/users",
-      handler: (rt, _p, body) => {
-        const users = Array.isArray(body)
-          ? parse(seedFileSchema, body)
-          : [parse(seedUserSchema, body)];
-        return { users: rt.seedUsers(users) };
-      },
-    },
-    {
-      method: "GET",
-      pattern: "/__emulator/users/{id}",
-      handler: (rt, p) => found(rt.dumpUser(p.id ?? "")),
-    },
-    {
-      method: "PATCH",
-      pattern: "/__emulator/users/{id}",
-      handler: (rt, p, body) => found(rt.patchUser(p.id ?? "", parse(userPatchSchema, body))),
-    },
-    {
-      method: "GET",
-      pattern: "/__emulator/organizations",
-      handler: (rt) => ({ organizations: rt.dumpOrganizations() }),
-    },
-    {
-      method: "POST",
-      pattern: "/__emulator/organizations",
-      handler: (rt, _p, body) => {
-        const orgs = Array.isArray(body)
-          ? parse(seedOrganizationsSchema, body)
-          : [parse(seedOrganizationSchema, body)];
-        try {
-          return { organizations: rt.seedOrganizations(orgs) };
-        } catch (err) {
-          throw new ApiError(400, `Invalid control request: ${String(err)}`);
-        }
-      },
-    },
-    { method: "GET", pattern: "/__emulator/auth-settings", handler: (rt) => rt.state.authSettings },
-    {
-      method: "PATCH",
-      pattern: "/__emulator/auth-settings",
-      handler: (rt, _p, body) => rt.setAuthSettings(parse(authSettingsInputSchema, body)),
-    },
-    {
-      method: "PUT",
-      pattern: "/__emulator/rate-limit",
-      handler: (rt, _p, body) => {
-        rt.state.rateLimiter.setLimit(parse(rateLimitBody, body).perMinute);
-        return { perMinute: rt.state.rateLimiter.perWindow };
-      },
-    },
-  ];
+const CONTROL_ROUTES = routeRows<ControlHandler>({
+  "GET /__emulator/info": (rt) => ({
+    deployment_id: rt.deploymentId,
+    rate_limit_per_minute: rt.state.rateLimiter.perWindow,
+    auth_settings: rt.state.authSettings,
+    search_index_lag_ms: rt.state.store.searchIndexLagMs,
+  }),
+  "GET /__emulator/requests": (rt) => ({ requests: rt.state.log.list() }),
+  "DELETE /__emulator/requests": (rt) => {
+    rt.state.log.clear();
+    return {};
+  },
+  "GET /__emulator/faults": (rt) => rt.state.faults.state(),
+  "POST /__emulator/faults": (rt, _p, body) => {
+    const req = parse(faultsBody, body);
+    if ("probability" in req) rt.state.faults.setProbability(req.probability);
+    else for (const rule of Array.isArray(req) ? req : [req]) rt.state.faults.enqueue(rule);
+    return rt.state.faults.state();
+  },
+  "DELETE /__emulator/faults": (rt) => {
+    rt.state.faults.clear();
+    return rt.state.faults.state();
+  },
+  "POST /__emulator/reset": (rt) => {
+    rt.reset();
+    return {};
+  },
+  "GET /__emulator/users": (rt) => ({ users: rt.dumpUsers() }),
+  "POST /__emulator/users": (rt, _p, body) => {
+    const users = Array.isArray(body) ? parse(seedFileSchema, body) : [parse(seedUserSchema, body)];
+    return { users: rt.seedUsers(users) };
+  },
+  "GET /__emulator/users/{id}": (rt, p) => found(rt.dumpUser(p.id ?? "")),
+  "PATCH /__emulator/users/{id}": (rt, p, body) =>
+    found(rt.patchUser(p.id ?? "", parse(userPatchSchema, body))),
+  "GET /__emulator/organizations": (rt) => ({ organizations: rt.dumpOrganizations() }),
+  "POST /__emulator/organizations": (rt, _p, body) => {
+    const orgs = Array.isArray(body)
+      ? parse(seedOrganizationsSchema, body)
+      : [parse(seedOrganizationSchema, body)];
+    try {
+      return { organizations: rt.seedOrganizations(orgs) };
+    } catch (err) {
+      throw new ApiError(400, `Invalid control request: ${String(err)}`);
+    }
+  },
+  "GET /__emulator/auth-settings": (rt) => rt.state.authSettings,
+  "PATCH /__emulator/auth-settings": (rt, _p, body) =>
+    rt.setAuthSettings(parse(authSettingsInputSchema, body)),
+  "PUT /__emulator/rate-limit": (rt, _p, body) => {
+    rt.state.rateLimiter.setLimit(parse(rateLimitBody, body).perMinute);
+    return { perMinute: rt.state.rateLimiter.perWindow };
+  },
+});
 
 const matchControl = compileRoutes(CONTROL_ROUTES);
 

@@ -2,7 +2,6 @@
 // the HTTP status, the default message per status, and `ApiError`, which handlers throw to produce
 // one. Nothing else ever appears in an error body.
 
-/** Body of every error response. */
 export interface ErrorEnvelope {
   errors: [{ message: string; code: number }];
 }
@@ -29,7 +28,6 @@ export function defaultMessage(status: number): string {
   }
 }
 
-/** Builds the envelope for a status and message. */
 export function envelope(status: number, message: string = defaultMessage(status)): ErrorEnvelope {
   return { errors: [{ message, code: status }] };
 }
@@ -52,5 +50,4 @@ export class ApiError extends Error {
 
 /** 400 `Bad request`, the message of every extractor rejection. */
 export const badRequest = (): ApiError => new ApiError(400);
-/** 500 `Something went wrong`. */
 export const internalError = (): ApiError => new ApiError(500);

@@ -29,7 +29,6 @@ export const faultRuleSchema = z.discriminatedUnion("kind", [
   z.strictObject({ kind: z.literal("imageUploadFailure"), ...common }),
 ]);
 
-/** zod schema of the probability mode. */
 export const probabilitySchema = z.strictObject({
   seed: z.number().int(),
   match: matchSchema.optional(),
@@ -81,7 +80,6 @@ interface QueuedRule {
   remaining: number;
 }
 
-/** The fault queue and probability mode of one emulator. */
 export class FaultInjector {
   private queue: QueuedRule[] = [];
   private probability: { config: ProbabilityFaults; random: () => number } | undefined;
@@ -105,10 +103,7 @@ export class FaultInjector {
   }
 
   /** The queued rules with their remaining counts, and the probability mode. */
-  state(): {
-    queue: Array<FaultRule & { remaining: number }>;
-    probability: ProbabilityFaults | null;
-  } {
+  state() {
     return {
       queue: this.queue.map((q) => ({ ...q.rule, remaining: q.remaining })),
       probability: this.probability?.config ?? null,

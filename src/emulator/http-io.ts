@@ -3,7 +3,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { envelope } from "./errors";
 
-/** axum's default request body limit. */
 export const BODY_LIMIT_BYTES = 2 * 1024 * 1024;
 
 const EMPTY = Buffer.alloc(0);
@@ -38,7 +37,6 @@ export function readBody(req: IncomingMessage, limit = BODY_LIMIT_BYTES): Promis
   });
 }
 
-/** Writes a JSON response with an explicit Content-Length. */
 export function sendJson(res: ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body);
   res.writeHead(status, {

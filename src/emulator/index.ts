@@ -2,7 +2,7 @@
 // the local Wacht users API on 127.0.0.1 and returns a handle with the URL, `close()` and helpers
 // for tests (request log, faults, stored users, reset). See docs/emulator.md.
 import type { AuthSettings, AuthSettingsInput } from "./auth-settings";
-import type { FaultRule, ProbabilityFaults } from "./faults";
+import type { FaultInjector, FaultRule } from "./faults";
 import type { EmulatorOptions } from "./options";
 import type { RequestLogEntry } from "./request-log";
 import { EmulatorRuntime, type InternalUserPatch, type UserDump } from "./runtime";
@@ -31,7 +31,6 @@ export { defaultAuthSettings } from "./auth-settings";
 export { CONTROL_PREFIX } from "./control";
 export { DEFAULT_DEPLOYMENT_ID } from "./ids";
 
-/** A running emulator. */
 export interface EmulatorHandle {
   /** Base URL without trailing slash, e.g. `http://127.0.0.1:8787`. */
   readonly url: string;
@@ -45,14 +44,8 @@ export interface EmulatorHandle {
   /** The request log, oldest first. */
   requests(): RequestLogEntry[];
   clearRequests(): void;
-  readonly faults: {
+  readonly faults: Pick<FaultInjector, "setProbability" | "clear" | "state"> & {
     enqueue(rule: FaultRule | readonly FaultRule[]): void;
-    setProbability(config: ProbabilityFaults | null): void;
-    clear(): void;
-    state(): {
-      queue: Array<FaultRule & { remaining: number }>;
-      probability: ProbabilityFaults | null;
-    };
   };
   readonly users: {
     list(): UserDump[];

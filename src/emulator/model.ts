@@ -1,11 +1,9 @@
 // The emulator's stored records: what a row set of the real database holds for one user, in a
 // JSON-friendly form (µs timestamps as numbers, ids as decimal strings) so the whole store can be
 // written to a state file and read back unchanged.
+import type { JsonValue } from "../schema/json";
+import type { SecondFactorPolicy } from "../schema/user-field-table";
 import type { EpochMicros } from "./clock";
-import type { JsonValue } from "./json";
-
-/** `none` | `optional` | `enforced` (docs/wacht-api.md §9). */
-export type SecondFactorPolicy = "none" | "optional" | "enforced";
 
 /** A row of `user_email_addresses`. */
 export interface StoredEmail {

@@ -10,7 +10,6 @@ export type LoggedPart =
   | { name: string | null; invalidUtf8: true; size: number }
   | { name: string | null; filename: string | null; contentType: string; size: number };
 
-/** One API request as the emulator saw it. */
 export interface RequestLogEntry {
   seq: number;
   /** RFC 3339 time the request arrived. */
@@ -61,7 +60,6 @@ export function describeParts(parts: MultipartPart[]): LoggedPart[] {
   });
 }
 
-/** Redacts password fields of a JSON body. */
 export function redactJson(value: JsonValue): JsonValue {
   if (value === null || typeof value !== "object" || Array.isArray(value)) return value;
   const out: { [key: string]: JsonValue } = {};
@@ -69,7 +67,6 @@ export function redactJson(value: JsonValue): JsonValue {
   return out;
 }
 
-/** A bounded, in-order log of requests. */
 export class RequestLog {
   private entries: RequestLogEntry[] = [];
   private seq = 0;

@@ -21,54 +21,48 @@ import {
 
 /** One row of the table: `{name}` segments capture a non-empty path segment. */
 export interface Route {
-  method: "GET" | "POST" | "PATCH" | "DELETE";
+  method: string;
   pattern: string;
   handler: Handler;
 }
 
-/** Every emulated route. */
+/** The rows of `"METHOD /pattern": handler` entries, in order. */
+export function routeRows<H>(
+  entries: Record<string, H>,
+): { method: string; pattern: string; handler: H }[] {
+  return Object.entries(entries).map(([row, handler]) => {
+    const [method = "", pattern = ""] = row.split(" ");
+    return { method, pattern, handler };
+  });
+}
+
 export const ROUTES: readonly Route[] = [
-  { method: "GET", pattern: "/users", handler: listUsers },
-  { method: "POST", pattern: "/users", handler: createUser },
-  { method: "GET", pattern: "/users/{user_id}/details", handler: getUserDetails },
-  { method: "PATCH", pattern: "/users/{user_id}", handler: updateUser },
-  { method: "DELETE", pattern: "/users/{user_id}", handler: deleteUser },
-  { method: "PATCH", pattern: "/users/{user_id}/password", handler: setPassword },
-  { method: "DELETE", pattern: "/users/{user_id}/password", handler: removePassword },
-  { method: "POST", pattern: "/users/{user_id}/emails", handler: addEmail },
-  { method: "PATCH", pattern: "/users/{user_id}/emails/{email_id}", handler: updateEmail },
-  { method: "DELETE", pattern: "/users/{user_id}/emails/{email_id}", handler: deleteEmail },
-  {
-    method: "POST",
-    pattern: "/users/{user_id}/emails/{email_id}/make-primary",
-    handler: makeEmailPrimary,
-  },
-  { method: "POST", pattern: "/users/{user_id}/phones", handler: addPhone },
-  { method: "PATCH", pattern: "/users/{user_id}/phones/{phone_id}", handler: updatePhone },
-  { method: "DELETE", pattern: "/users/{user_id}/phones/{phone_id}", handler: deletePhone },
-  {
-    method: "POST",
-    pattern: "/users/{user_id}/phones/{phone_id}/make-primary",
-    handler: makePhonePrimary,
-  },
-  { method: "GET", pattern: "/users/{user_id}/social-connections", handler: listSocialConnections },
-  {
-    method: "DELETE",
-    pattern: "/users/{user_id}/social-connections/{connection_id}",
-    handler: deleteSocialConnection,
-  },
-  { method: "GET", pattern: "/users/{user_id}/passkeys", handler: emptyList },
-  { method: "GET", pattern: "/users/{user_id}/sessions", handler: listSessions },
-  { method: "POST", pattern: "/users/{user_id}/sessions/revoke-all", handler: revokeAllSessions },
-  {
-    method: "POST",
-    pattern: "/users/{user_id}/sessions/{signin_id}/revoke",
-    handler: revokeSession,
-  },
+  ...routeRows<Handler>({
+    "GET /users": listUsers,
+    "POST /users": createUser,
+    "GET /users/{user_id}/details": getUserDetails,
+    "PATCH /users/{user_id}": updateUser,
+    "DELETE /users/{user_id}": deleteUser,
+    "PATCH /users/{user_id}/password": setPassword,
+    "DELETE /users/{user_id}/password": removePassword,
+    "POST /users/{user_id}/emails": addEmail,
+    "PATCH /users/{user_id}/emails/{email_id}": updateEmail,
+    "DELETE /users/{user_id}/emails/{email_id}": deleteEmail,
+    "POST /users/{user_id}/emails/{email_id}/make-primary": makeEmailPrimary,
+    "POST /users/{user_id}/phones": addPhone,
+    "PATCH /users/{user_id}/phones/{phone_id}": updatePhone,
+    "DELETE /users/{user_id}/phones/{phone_id}": deletePhone,
+    "POST /users/{user_id}/phones/{phone_id}/make-primary": makePhonePrimary,
+    "GET /users/{user_id}/social-connections": listSocialConnections,
+    "DELETE /users/{user_id}/social-connections/{connection_id}": deleteSocialConnection,
+    "GET /users/{user_id}/passkeys": emptyList,
+    "GET /users/{user_id}/sessions": listSessions,
+    "POST /users/{user_id}/sessions/revoke-all": revokeAllSessions,
+    "POST /users/{user_id}/sessions/{signin_id}/revoke": revokeSession,
+  }),
   ...B2B_ROUTES,
 ];
 
-/** The outcome of matching a request against a table. */
 export type RouteMatch<H> =
   | { kind: "found"; handler: H; params: Record<string, string> }
   | { kind: "not-found" }
@@ -81,7 +75,6 @@ interface Compiled<H> {
   handler: H;
 }
 
-/** Compiles a table into a matcher function. */
 export function compileRoutes<H>(
   routes: ReadonlyArray<{ method: string; pattern: string; handler: H }>,
 ): (method: string, path: string) => RouteMatch<H> {
@@ -124,5 +117,4 @@ function safeDecode(segment: string): string {
   }
 }
 
-/** The matcher for the users API. */
 export const matchApiRoute = compileRoutes(ROUTES);

@@ -2,7 +2,8 @@
 // snake_case vocabulary plus a few internal facts (sign-ins, second factors) that the public API
 // cannot set. Validated with zod, then created in the store with their emails and phones.
 import { z } from "zod";
-import { jsonSchema } from "./json";
+import { JsonValueSchema as jsonSchema } from "../schema/json";
+import { SECOND_FACTOR_POLICIES } from "../schema/user-field-table";
 import type { StoredUser } from "./model";
 import type { UserStore } from "./store";
 import { DEFAULT_DEPLOYMENT_ID } from "./ids";
@@ -18,7 +19,7 @@ export const userFactFields = {
   public_metadata: jsonSchema.optional(),
   private_metadata: jsonSchema.optional(),
   disabled: z.boolean().optional(),
-  second_factor_policy: z.enum(["none", "optional", "enforced"]).optional(),
+  second_factor_policy: z.enum(SECOND_FACTOR_POLICIES).optional(),
   availability: z.string().optional(),
   profile_picture_url: z.string().optional(),
   has_password: z.boolean().optional(),
@@ -27,7 +28,6 @@ export const userFactFields = {
   sign_ins: z.number().int().nonnegative().optional(),
 };
 
-/** zod schema of one seed user. */
 export const seedUserSchema = z.strictObject({
   id: int64.optional(),
   deployment_id: int64.optional(),
@@ -48,7 +48,6 @@ export const seedUserSchema = z.strictObject({
 /** A user to create at start (or on reset). Every field is optional. */
 export type SeedUser = z.infer<typeof seedUserSchema>;
 
-/** zod schema of a seed file: an array of seed users. */
 export const seedFileSchema = z.array(seedUserSchema);
 
 /** Creates the seed users in the store (indexed for search at once) and returns them. */
@@ -72,19 +71,7 @@ export function applySeed(
       secondFactorPolicy: s.second_factor_policy ?? "optional",
       hasPassword: s.has_password ?? false,
     });
-    for (const email of s.extra_emails ?? []) {
-      const now = store.now();
-      user.emails.push({
-        id: store.nextId(),
-        createdAt: now,
-        updatedAt: now,
-        email,
-        isPrimary: false,
-        verified: true,
-        verifiedAt: now,
-        verificationStrategy: "otp",
-      });
-    }
+    for (const email of s.extra_emails ?? []) user.emails.push(store.newEmail(email, false));
     user.availability = s.availability ?? user.availability;
     user.profilePictureUrl = s.profile_picture_url ?? "";
     user.hasBackupCodes = s.has_backup_codes ?? false;

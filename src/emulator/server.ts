@@ -23,7 +23,6 @@ type Outcome =
   | { kind: "html"; status: number }
   | { kind: "drop" };
 
-/** Creates the HTTP server for a runtime (not yet listening). */
 export function createEmulatorServer(rt: EmulatorRuntime): Server {
   return createServer((req, res) => {
     handle(rt, req, res).catch((err: unknown) => {
@@ -34,7 +33,6 @@ export function createEmulatorServer(rt: EmulatorRuntime): Server {
   });
 }
 
-/** Listens on 127.0.0.1 and resolves with the bound port. */
 export function listen(server: Server, port: number): Promise<number> {
   return new Promise((resolve, reject) => {
     server.once("error", reject);
@@ -124,23 +122,24 @@ async function handle(
   else if (outcome.kind === "html") sendHtmlError(res, outcome.status);
   else sendJson(res, outcome.status, outcome.body);
 
-  state.log.add(
-    await logEntry({
-      at,
-      method,
-      path,
-      rawQuery,
-      contentType,
-      userAgent: req.headers["user-agent"] ?? null,
-      deploymentId,
-      outcome,
-      handled: handled === outcome ? undefined : handled,
-      fault,
-      body,
-      multipart,
-      durationMs: Math.round((performance.now() - started) * 1000) / 1000,
-    }),
-  );
+  // The handler's own outcome, when an `after` fault replaced or dropped it.
+  const hidden = handled === outcome ? undefined : handled;
+  state.log.add({
+    at,
+    method,
+    path,
+    query: rawQuery === "" ? {} : Object.fromEntries(new URLSearchParams(rawQuery)),
+    rawQuery,
+    contentType: contentType ?? null,
+    userAgent: req.headers["user-agent"] ?? null,
+    deploymentId,
+    status: outcome.kind === "drop" ? null : outcome.status,
+    handledStatus: !hidden || hidden.kind === "drop" ? null : hidden.status,
+    errorMessage: messageOf(outcome) ?? (hidden ? messageOf(hidden) : null),
+    fault,
+    ...(await loggedBody(contentType, body, multipart)),
+    durationMs: Math.round((performance.now() - started) * 1000) / 1000,
+  });
 }
 
 function errorOutcome(status: number, message?: string): Outcome {
@@ -159,55 +158,24 @@ function terminal(decision: FaultDecision, phase: "before" | "after"): Outcome |
   );
 }
 
-interface LogInput {
-  at: string;
-  method: string;
-  path: string;
-  rawQuery: string;
-  contentType: string | undefined;
-  userAgent: string | null;
-  deploymentId: string | null;
-  outcome: Outcome;
-  /** The handler's own outcome when an `after` fault replaced or dropped it. */
-  handled: Outcome | undefined;
-  fault: string | null;
-  body: Buffer;
-  multipart: () => Promise<MultipartPart[]>;
-  durationMs: number;
-}
-
-async function logEntry(i: LogInput): Promise<Omit<RequestLogEntry, "seq">> {
-  const status = i.outcome.kind === "drop" ? null : i.outcome.status;
-  const handledStatus = !i.handled || i.handled.kind === "drop" ? null : i.handled.status;
-  const errorMessage = messageOf(i.outcome) ?? (i.handled ? messageOf(i.handled) : null);
-  let multipart: RequestLogEntry["multipart"] = null;
+/** A request body as the log shows it: its parts, or its JSON (passwords redacted). */
+async function loggedBody(
+  contentType: string | undefined,
+  body: Buffer,
+  multipart: () => Promise<MultipartPart[]>,
+): Promise<Pick<RequestLogEntry, "multipart" | "json">> {
+  if (isMultipart(contentType)) {
+    return { multipart: await multipart().then(describeParts, () => null), json: null };
+  }
   let json: JsonValue | null = null;
-  if (isMultipart(i.contentType)) {
-    multipart = await i.multipart().then(describeParts, () => null);
-  } else if (i.body.length > 0 && /json/i.test(i.contentType ?? "")) {
+  if (body.length > 0 && /json/i.test(contentType ?? "")) {
     try {
-      json = redactJson(JSON.parse(i.body.toString("utf8")) as JsonValue);
+      json = redactJson(JSON.parse(body.toString("utf8")) as JsonValue);
     } catch {
       json = null;
     }
   }
-  return {
-    at: i.at,
-    method: i.method,
-    path: i.path,
-    query: i.rawQuery === "" ? {} : Object.fromEntries(new URLSearchParams(i.rawQuery)),
-    rawQuery: i.rawQuery,
-    contentType: i.contentType ?? null,
-    userAgent: i.userAgent,
-    deploymentId: i.deploymentId,
-    status,
-    handledStatus,
-    errorMessage,
-    fault: i.fault,
-    multipart,
-    json,
-    durationMs: i.durationMs,
-  };
+  return { multipart: null, json };
 }
 
 function messageOf(o: Outcome): string | null {

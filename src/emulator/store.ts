@@ -3,8 +3,9 @@
 // lag. Handlers mutate `StoredUser` records through it and call `touch`/`changed` afterwards.
 import { MicroClock, type EpochMicros } from "./clock";
 import { IdGenerator } from "./ids";
-import type { JsonValue } from "./json";
-import type { SecondFactorPolicy, StoredUser } from "./model";
+import type { JsonValue } from "../schema/json";
+import type { SecondFactorPolicy } from "../schema/user-field-table";
+import type { StoredEmail, StoredUser } from "./model";
 import { scheduleReindex } from "./search";
 import { B2bStore, type B2bSnapshot } from "./b2b/b2b-store";
 
@@ -24,7 +25,6 @@ export interface NewUserFields {
   hasPassword?: boolean;
 }
 
-/** A serialisable copy of the whole store. */
 export interface StoreSnapshot {
   version: 1;
   idsIssued: number;
@@ -44,12 +44,10 @@ export class UserStore {
 
   constructor(public searchIndexLagMs = 0) {}
 
-  /** The current time in µs (strictly increasing). */
   now(): EpochMicros {
     return this.clock.nowMicros();
   }
 
-  /** A fresh int64 id string. */
   nextId(): string {
     return this.ids.next();
   }
@@ -59,7 +57,6 @@ export class UserStore {
     this.listeners.push(listener);
   }
 
-  /** Tells listeners that the store changed. */
   changed(): void {
     for (const l of this.listeners) l();
   }
@@ -134,18 +131,9 @@ export class UserStore {
       pendingSearch: null,
     };
     if (fields.email) {
-      const id = this.nextId();
-      user.emails.push({
-        id,
-        createdAt: now,
-        updatedAt: now,
-        email: fields.email,
-        isPrimary: true,
-        verified: true,
-        verifiedAt: now,
-        verificationStrategy: "otp",
-      });
-      user.primaryEmailAddressId = id;
+      const email = this.newEmail(fields.email, true, true, now);
+      user.emails.push(email);
+      user.primaryEmailAddressId = email.id;
     }
     if (fields.phoneNumber) {
       const id = this.nextId();
@@ -164,6 +152,21 @@ export class UserStore {
     this.reindex(user);
     this.changed();
     return user;
+  }
+
+  /** A new verified (otp) email row; `verified_at` is the creation time. */
+  newEmail(email: string, isPrimary: boolean, verified = true, now = this.now()): StoredEmail {
+    const id = this.nextId();
+    return {
+      id,
+      createdAt: now,
+      updatedAt: now,
+      email,
+      isPrimary,
+      verified,
+      verifiedAt: now,
+      verificationStrategy: "otp",
+    };
   }
 
   /** Drops every user (the id sequence keeps going, so ids are never reused). */

@@ -2,21 +2,13 @@
 // present, username null when "", verified_at never null, social tokens included),
 // `UserWithIdentifiers` for list items (username "" when unset, phone = country_code||phone) and
 // for the create response (built "in memory": 9 fractional digits, profile_picture_url "").
+import type { z } from "zod";
+import type { ApiUserSummarySchema } from "../schema/wire";
 import { formatTimestamp, type EpochMicros } from "./clock";
 import type { StoredEmail, StoredPhone, StoredUser } from "./model";
 
 /** `UserWithIdentifiers` (§5): list items and the POST /users response. */
-export interface UserWithIdentifiersJson {
-  id: string;
-  created_at: string;
-  updated_at: string;
-  first_name: string;
-  last_name: string;
-  username: string | null;
-  profile_picture_url: string;
-  primary_email_address: string | null;
-  primary_phone_number: string | null;
-}
+export type UserWithIdentifiersJson = Required<z.input<typeof ApiUserSummarySchema>>;
 
 const ts = (micros: EpochMicros): string => formatTimestamp(micros);
 
@@ -142,9 +134,7 @@ export function createdView(
   };
 }
 
-/** `UserEmailAddress` (§5). */
 export type UserEmailAddressJson = ReturnType<typeof emailView>;
-/** `UserPhoneNumber` (§5). */
 export type UserPhoneNumberJson = ReturnType<typeof phoneView>;
 /** `UserDetails` (§5), the body of GET /users/{id}/details and PATCH /users/{id}. */
 export type UserDetailsJson = ReturnType<typeof detailsView>;

@@ -5,6 +5,7 @@ import { hash } from "node:crypto";
 import { sniffImageType } from "../client/image-type";
 import { z } from "zod";
 import { toCheckFailures, type CheckFailure } from "../schema/check-failures";
+import { deeperThan, MAX_JSON_DEPTH } from "../schema/json";
 import { userInputsSchemaFor, type UserValidationLimits } from "../schema/user-inputs";
 import { humanBytes, REQUEST_PARTS_LIMIT_BYTES, UNKNOWN } from "../schema/user-fields";
 import {
@@ -25,31 +26,6 @@ import { oversizedParts, oversizedRequest, partBytes, type PartSizes } from "./r
 /** Parts of the create POST and of the update PATCH (docs/wacht-api.md §3, §4), for the size limits. */
 const CREATE_PARTS = CREATE_FIELDS.filter((f) => fieldRow(f).kind !== "bool");
 const UPDATE_PARTS = UPDATE_FIELDS.filter((f) => !["bool", "image"].includes(fieldRow(f).kind));
-
-/**
- * Wacht parses metadata with serde_json, whose default recursion limit is 128: deeper JSON is
- * "invalid" and silently ignored by the server (docs/wacht-api.md §3). Checked without recursion, so
- * a hostile 10,000-level value cannot overflow the stack.
- */
-export const MAX_METADATA_DEPTH = 128;
-
-/** True when `value` nests arrays/objects more than `limit` levels deep. */
-export function deeperThan(value: unknown, limit: number): boolean {
-  let level: unknown[] = [value];
-  for (let depth = 0; level.length > 0; depth++) {
-    const next: unknown[] = [];
-    for (const v of level) {
-      if (v !== null && typeof v === "object") {
-        if (depth >= limit) return true;
-        next.push(
-          ...(Array.isArray(v) ? (v as unknown[]) : Object.values(v as Record<string, unknown>)),
-        );
-      }
-    }
-    level = next;
-  }
-  return false;
-}
 
 function checkImageFile(
   path: string,
@@ -156,7 +132,6 @@ function sizeFailures(known: RawDeclaration, imageBytes: number | undefined): Ch
   ];
 }
 
-/** Options of {@link checkUser}. */
 export interface CheckUserOptions {
   /**
    * The declared image file's bytes (at most the limit + 1), read beforehand and asynchronously
@@ -226,10 +201,10 @@ export function checkUser(
 
   const failures: CheckFailure[] = [];
   for (const field of METADATA_FIELDS) {
-    if (known[field] !== undefined && deeperThan(known[field], MAX_METADATA_DEPTH)) {
+    if (known[field] !== undefined && deeperThan(known[field], MAX_JSON_DEPTH)) {
       failures.push({
         property: field,
-        reason: `${field} nests more than ${MAX_METADATA_DEPTH} levels deep; Wacht's JSON parser rejects it and silently keeps the old value`,
+        reason: `${field} nests more than ${MAX_JSON_DEPTH} levels deep; Wacht's JSON parser rejects it and silently keeps the old value`,
       });
       delete known[field]; // never hand it to a recursive validator
       delete inputs[`${field}Schema`];

@@ -7,17 +7,14 @@ export class GuardRailError extends Error {
   override name = "GuardRailError";
 }
 
-/** The message of anything thrown. */
 export function messageOf(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
 
-/** True for the client's 404. */
 export function isNotFound(err: unknown): boolean {
   return isWachtError(err) && (err as { status?: unknown }).status === 404;
 }
 
-/** True for the client's 401. */
 export function isUnauthorized(err: unknown): boolean {
   return isWachtError(err) && (err as { status?: unknown }).status === 401;
 }

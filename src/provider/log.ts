@@ -16,7 +16,6 @@ import type * as grpcT from "@grpc/grpc-js";
 import type * as engineRpcT from "@pulumi/pulumi/proto/engine_grpc_pb";
 import type * as enginePbT from "@pulumi/pulumi/proto/engine_pb";
 
-/** The resource a message concerns. */
 export interface ResourceRef {
   /** The resource's URN, when the front door knows it. */
   urn?: string;

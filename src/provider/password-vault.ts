@@ -12,7 +12,6 @@ import { canonicalJson } from "../client/canonical-json";
 /** The value of `passwordHandle` in checked inputs: a password is declared and held in memory. */
 export const PASSWORD_HELD = "held in memory by this run's provider";
 
-/** What a lookup finds. */
 export type Held = { password: string } | { ambiguous: true } | undefined;
 
 const AMBIGUOUS = Symbol("ambiguous");

@@ -3,7 +3,7 @@
 // (delta refresh, live/live-users.ts), else from a GET.
 import { declarationFromState, toOutputs } from "../diff/declaration-state";
 import type { JsonObject, JsonValue } from "../schema/json";
-import { RECORDED_CREATE_FIELDS } from "../schema/user-field-lists";
+import { keyList, RECORDED_CREATE_FIELDS } from "../schema/user-field-lists";
 import type { UserInputs, UserOutputs } from "../schema/user-state";
 import { isNotFound, isUnauthorized, REFRESH_KEY_HINT, withContext } from "./errors";
 import type { Live, LiveUsers } from "./live/live-users";
@@ -17,7 +17,6 @@ export interface ReadResult {
   inputs?: Partial<UserInputs>;
 }
 
-/** Refresh: the live user, and inputs that match it. */
 export async function readUser(
   users: LiveUsers,
   id: string,
@@ -72,10 +71,7 @@ function inputsFromState(outs: UserOutputs): Partial<UserInputs> {
       (field === "publicMetadata" || field === "privateMetadata") &&
       outs.metadataOwnership === "keys"
     ) {
-      const keys =
-        field === "publicMetadata"
-          ? outs.managedPublicMetadataKeys
-          : outs.managedPrivateMetadataKeys;
+      const keys = outs[keyList("managed", field)];
       const live = (outs[field] ?? {}) as JsonObject;
       const kept: JsonObject = {};
       for (const k of keys) if (k in live) kept[k] = live[k] as JsonValue;

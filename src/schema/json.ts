@@ -38,3 +38,25 @@ export function firstNonJson(value: unknown): { path: (string | number)[]; what:
   }
   return null;
 }
+
+/**
+ * Wacht parses metadata with serde_json, whose default recursion limit is 128: deeper JSON is
+ * "invalid" and silently ignored by the server (docs/wacht-api.md §3).
+ */
+export const MAX_JSON_DEPTH = 128;
+
+/** True when `value` nests arrays/objects more than `limit` levels deep (iterative). */
+export function deeperThan(value: unknown, limit: number): boolean {
+  let level: unknown[] = [value];
+  for (let depth = 0; level.length > 0; depth++) {
+    const next: unknown[] = [];
+    for (const v of level) {
+      if (v !== null && typeof v === "object") {
+        if (depth >= limit) return true;
+        next.push(...Object.values(v as Record<string, unknown>));
+      }
+    }
+    level = next;
+  }
+  return false;
+}

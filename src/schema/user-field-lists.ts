@@ -58,6 +58,29 @@ export type MetadataField = {
   [K in UserFieldName]: Table[K]["kind"] extends "json" ? K : never;
 }[UserFieldName];
 
+/** The state's key list of a metadata field: `managedPublicMetadataKeys`, `externalPrivateMetadataKeys`, … */
+export type KeyListName<
+  W extends "managed" | "external",
+  F extends MetadataField = MetadataField,
+> = `${W}${Capitalize<F>}Keys`;
+
+/** The name of the key list `whose` of `field` (the table's companions, user-field-table.ts). */
+export function keyList<W extends "managed" | "external", F extends MetadataField>(
+  whose: W,
+  field: F,
+): KeyListName<W, F> {
+  return `${whose}${field.charAt(0).toUpperCase()}${field.slice(1)}Keys` as KeyListName<W, F>;
+}
+
+/** The key lists `whose` of every metadata field, each given by `keys`. */
+export function keyLists<W extends "managed" | "external">(
+  whose: W,
+  keys: (field: MetadataField) => string[],
+): Record<KeyListName<W>, string[]> {
+  const lists = METADATA_FIELDS.map((field) => [keyList(whose, field), keys(field)]);
+  return Object.fromEntries(lists) as Record<KeyListName<W>, string[]>;
+}
+
 /** The names of the rows that satisfy `test`, in table order. */
 function names(test: (row: FieldRow) => boolean): UserFieldName[] {
   return (Object.entries(USER_FIELDS) as [UserFieldName, FieldRow][])

@@ -59,6 +59,11 @@ export function passwordProblem(password: string): string | null {
     : `password does not meet Wacht's default rules: it needs ${missing.join(", ")} (set skipPasswordCheck to bypass them)`;
 }
 
+/** One of `values`, by a message that lists them. */
+function oneOf<const V extends readonly [string, ...string[]]>(name: string, values: V) {
+  return z.enum(values, { error: `${name} must be one of: ${values.join(", ")}` }).optional();
+}
+
 function nameSchema(label: string) {
   return z.string({ error: `${label} must be a string` }).superRefine((value, ctx) => {
     if (value === "") {
@@ -85,10 +90,7 @@ function flagAndEnumSchemas() {
     if (row.kind === "bool") {
       out[name] = z.boolean({ error: `${name} must be true or false` }).optional();
     } else if (row.kind === "enum" && row.values !== undefined) {
-      const values = row.values as [string, ...string[]];
-      out[name] = z
-        .enum(values, { error: `${name} must be one of: ${values.join(", ")}` })
-        .optional();
+      out[name] = oneOf(name, row.values as [string, ...string[]]);
     }
   }
   return out as {
@@ -116,17 +118,13 @@ function usernameSchema(limits: UserValidationLimits) {
     }
     // The server compares the trimmed UTF-8 byte length (docs/wacht-api.md §3).
     const bytes = Buffer.byteLength(value.trim(), "utf8");
-    if (bytes < limits.usernameMinLength) {
-      ctx.addIssue({
-        code: "custom",
-        message: `username must be at least ${limits.usernameMinLength} characters (got ${bytes} bytes); Wacht would answer "Username must be at least ${limits.usernameMinLength} characters"`,
-      });
-    } else if (bytes > limits.usernameMaxLength) {
-      ctx.addIssue({
-        code: "custom",
-        message: `username must be at most ${limits.usernameMaxLength} characters (got ${bytes} bytes); Wacht would answer "Username must be at most ${limits.usernameMaxLength} characters"`,
-      });
-    }
+    const { usernameMinLength: min, usernameMaxLength: max } = limits;
+    const bound = bytes < min ? `at least ${min}` : bytes > max ? `at most ${max}` : undefined;
+    if (bound === undefined) return;
+    ctx.addIssue({
+      code: "custom",
+      message: `username must be ${bound} characters (got ${bytes} bytes); Wacht would answer "Username must be ${bound} characters"`,
+    });
   });
 }
 
@@ -207,16 +205,8 @@ export function buildUserInputsSchema(limits: UserValidationLimits) {
       passwordVersion: z
         .union([z.string(), z.number()], { error: "passwordVersion must be a string or a number" })
         .optional(),
-      metadataOwnership: z
-        .enum(METADATA_OWNERSHIP_MODES, {
-          error: `metadataOwnership must be one of: ${METADATA_OWNERSHIP_MODES.join(", ")}`,
-        })
-        .optional(),
-      onConflict: z
-        .enum(ON_CONFLICT_POLICIES, {
-          error: `onConflict must be one of: ${ON_CONFLICT_POLICIES.join(", ")}`,
-        })
-        .optional(),
+      metadataOwnership: oneOf("metadataOwnership", METADATA_OWNERSHIP_MODES),
+      onConflict: oneOf("onConflict", ON_CONFLICT_POLICIES),
       allowLockout: z.boolean({ error: "allowLockout must be true or false" }).optional(),
       disableAfter: z.iso
         .datetime({
@@ -233,11 +223,7 @@ export function buildUserInputsSchema(limits: UserValidationLimits) {
         .string({ error: "profileImage must be a file path or a pulumi.asset.FileAsset" })
         .min(1, { message: "profileImage must be a file path or a pulumi.asset.FileAsset" })
         .optional(),
-      onDelete: z
-        .enum(ON_DELETE_POLICIES, {
-          error: `onDelete must be one of: ${ON_DELETE_POLICIES.join(", ")}`,
-        })
-        .optional(),
+      onDelete: oneOf("onDelete", ON_DELETE_POLICIES),
     })
     .strict()
     .superRefine((value, ctx) => {

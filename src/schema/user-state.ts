@@ -2,7 +2,7 @@
 // the engine stores as inputs) and outputs (state). Plain JSON only: no `undefined` anywhere,
 // since the engine's Struct encoding rejects it (docs/pulumi-engine.md §5). Never a password.
 import type { z } from "zod";
-import type { MetadataField, ProfileField, RecordedCreateField } from "./user-field-lists";
+import type { KeyListName, ProfileField, RecordedCreateField } from "./user-field-lists";
 import type { USER_FIELDS } from "./user-field-table";
 import type { ApiUserDetails } from "./wire";
 import type { buildUserInputsSchema } from "./user-inputs";
@@ -120,9 +120,7 @@ export type LiveUser = ScalarOutputs & Pick<UserOutputs, LiveKey>;
  * With `metadataOwnership: "keys"`, per metadata field of the table: the top-level keys this
  * resource manages, and those written by someone else (apps, admins), left alone.
  */
-export type MetadataKeyLists = {
-  [F in MetadataField as `managed${Capitalize<F>}Keys` | `external${Capitalize<F>}Keys`]: string[];
-};
+export type MetadataKeyLists = Record<KeyListName<"managed" | "external">, string[]>;
 
 /** State of a `wacht.User`: the live user as last read, plus what the declaration said. */
 export interface UserOutputs extends ScalarOutputs, RecordedCreateOutputs, MetadataKeyLists {

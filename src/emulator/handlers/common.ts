@@ -10,7 +10,6 @@ import type { StoredUser } from "../model";
 /** `200 {}`: what every unit-returning endpoint sends. */
 export const unit = (): HandlerResult => ({ status: 200, body: {} });
 
-/** `200 <body>`. */
 export const ok = (body: object): HandlerResult => ({ status: 200, body });
 
 /** A validated int64 path parameter in canonical decimal form; 400 `Bad request` otherwise. */
@@ -30,6 +29,34 @@ export function requireUser(
   const user = state.store.get(ctx.deploymentId, userId);
   if (!user) throw new ApiError(404, message);
   return user;
+}
+
+/**
+ * Validates the path ids `user_id` and `param` now (a 400 comes before any body error), and
+ * returns the lookup of the user and its row of `rows` (emails, phones) with that id, which
+ * throws a 404 with `message` when either is missing.
+ */
+export function rowLookup<R extends { id: string }>(
+  state: EmulatorState,
+  ctx: RequestContext,
+  rows: (user: StoredUser) => R[],
+  param: string,
+  message: string,
+): () => { user: StoredUser; row: R } {
+  const userId = pathId(ctx, "user_id");
+  const id = pathId(ctx, param);
+  return () => {
+    const user = state.store.get(ctx.deploymentId, userId);
+    const row = user && rows(user).find((r) => r.id === id);
+    if (!user || !row) throw new ApiError(404, message);
+    return { user, row };
+  };
+}
+
+/** After a change to a user's emails or phones: re-index for search, persist. */
+export function changed(state: EmulatorState, user: StoredUser): void {
+  state.store.reindex(user);
+  state.store.changed();
 }
 
 /** True for `application/json` and `application/*+json`, as axum's `Json` extractor checks. */

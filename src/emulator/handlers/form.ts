@@ -6,7 +6,6 @@ import { ApiError, badRequest } from "../errors";
 import { imageFromPart, type ImageUpload } from "../image";
 import { utf8 } from "../multipart";
 
-/** The interesting content of a user form. */
 export interface UserForm {
   /** Last non-empty value of each known text part. */
   text: Map<string, string>;

@@ -3,7 +3,7 @@
 // username null when none, profile_picture_url "" even when an image was uploaded).
 import type { Handler } from "../context";
 import { ApiError } from "../errors";
-import { imageUrl, sha256 } from "../image";
+import { storeImage } from "../image";
 import {
   validateCreateFirstStage,
   validateCreateSecondStage,
@@ -23,7 +23,6 @@ const FIELDS = new Set([
   "skip_password_check",
 ]);
 
-/** Handles POST /users. */
 export const createUser: Handler = async (state, ctx) => {
   const form = await readUserForm(ctx, FIELDS);
   const trimmed = (name: string): string | undefined => {
@@ -59,13 +58,7 @@ export const createUser: Handler = async (state, ctx) => {
     hasPassword: req.password !== undefined,
   });
   if (form.image) {
-    user.profilePictureUrl = imageUrl(user.deploymentId, user.id, form.image.extension);
-    user.image = {
-      contentType: form.image.contentType,
-      size: form.image.data.length,
-      sha256: sha256(form.image.data),
-      uploads: 1,
-    };
+    storeImage(user, form.image);
     state.store.changed();
   }
   const extraNanos = 1 + Math.floor(Math.random() * 999);

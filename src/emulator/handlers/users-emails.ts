@@ -2,56 +2,38 @@
 // otp), COALESCE update (is_primary:true moves only the user's pointer — the server's bug — and
 // 404 `Email not found`), delete (always `200 {}`), make-primary (404 / must be verified).
 import { z } from "zod";
-import type { EmulatorState, Handler } from "../context";
+import type { Handler } from "../context";
 import { ApiError } from "../errors";
 import type { StoredUser } from "../model";
 import { emailView } from "../views";
-import { ok, pathId, readJson, requireUser, unit } from "./common";
+import { changed, ok, pathId, readJson, requireUser, rowLookup, unit } from "./common";
 
-const addBody = z.object({
-  email: z.string(),
-  verified: z.boolean().nullish(),
-  is_primary: z.boolean().nullish(),
-});
 const updateBody = z.object({
   email: z.string().nullish(),
   verified: z.boolean().nullish(),
   is_primary: z.boolean().nullish(),
 });
+const addBody = updateBody.extend({ email: z.string() });
+const emails = (user: StoredUser) => user.emails;
 
-/** Handles POST /users/{user_id}/emails. */
 export const addEmail: Handler = async (state, ctx) => {
   const userId = pathId(ctx, "user_id");
   const req = readJson(ctx, addBody);
   const user = requireUser(state, ctx, "Related resource not found", userId);
-  const now = state.store.now();
-  const email = {
-    id: state.store.nextId(),
-    createdAt: now,
-    updatedAt: now,
-    email: req.email,
-    isPrimary: req.is_primary === true,
-    verified: req.verified === true,
-    verifiedAt: now,
-    verificationStrategy: "otp",
-  };
+  const email = state.store.newEmail(req.email, req.is_primary === true, req.verified === true);
   if (email.isPrimary) {
     for (const e of user.emails) e.isPrimary = false;
     user.primaryEmailAddressId = email.id;
   }
   user.emails.push(email);
   changed(state, user);
-  return ok(emailView(user, email, now));
+  return ok(emailView(user, email, email.createdAt));
 };
 
-/** Handles PATCH /users/{user_id}/emails/{email_id}. */
 export const updateEmail: Handler = async (state, ctx) => {
-  const userId = pathId(ctx, "user_id");
-  const emailId = pathId(ctx, "email_id");
+  const lookup = rowLookup(state, ctx, emails, "email_id", "Email not found");
   const req = readJson(ctx, updateBody);
-  const user = state.store.get(ctx.deploymentId, userId);
-  const email = user?.emails.find((e) => e.id === emailId);
-  if (!user || !email) throw new ApiError(404, "Email not found");
+  const { user, row: email } = lookup();
   const now = state.store.now();
   if (req.email != null) email.email = req.email;
   if (req.verified != null) {
@@ -64,7 +46,7 @@ export const updateEmail: Handler = async (state, ctx) => {
   return ok(emailView(user, email, now));
 };
 
-/** Handles DELETE /users/{user_id}/emails/{email_id}; also drops linked social connections. */
+/** Also drops the social connections linked to the email. */
 export const deleteEmail: Handler = async (state, ctx) => {
   const userId = pathId(ctx, "user_id");
   const emailId = pathId(ctx, "email_id");
@@ -78,23 +60,13 @@ export const deleteEmail: Handler = async (state, ctx) => {
   return unit();
 };
 
-/** Handles POST /users/{user_id}/emails/{email_id}/make-primary. */
 export const makeEmailPrimary: Handler = async (state, ctx) => {
-  const userId = pathId(ctx, "user_id");
-  const emailId = pathId(ctx, "email_id");
-  const user = state.store.get(ctx.deploymentId, userId);
-  const email = user?.emails.find((e) => e.id === emailId);
-  if (!user || !email) throw new ApiError(404, "email not found");
+  const { user, row: email } = rowLookup(state, ctx, emails, "email_id", "email not found")();
   if (!email.verified) {
     throw new ApiError(400, "email must be verified before it can be marked primary");
   }
-  for (const e of user.emails) e.isPrimary = e.id === emailId;
-  user.primaryEmailAddressId = emailId;
+  for (const e of user.emails) e.isPrimary = e === email;
+  user.primaryEmailAddressId = email.id;
   changed(state, user);
   return unit();
 };
-
-function changed(state: EmulatorState, user: StoredUser): void {
-  state.store.reindex(user);
-  state.store.changed();
-}

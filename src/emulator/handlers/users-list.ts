@@ -13,7 +13,6 @@ const KNOWN = ["limit", "offset", "sort_key", "sort_order", "search"] as const;
 const SORT_KEYS = new Set(["created_at", "username", "email", "phone_number"]);
 const U64_MAX = 18_446_744_073_709_551_615n;
 
-/** Handles GET /users. */
 export const listUsers: Handler = async (state, ctx) => {
   const q = readQuery(ctx.query);
   const limit = q.limit === undefined ? 10 : parseLimit(q.limit);

@@ -11,7 +11,6 @@ const body = z.object({
   skip_password_check: z.boolean().nullish(),
 });
 
-/** Handles PATCH /users/{user_id}/password. */
 export const setPassword: Handler = async (state, ctx) => {
   const userId = pathId(ctx, "user_id");
   const req = readJson(ctx, body);
@@ -27,7 +26,6 @@ export const setPassword: Handler = async (state, ctx) => {
   return unit();
 };
 
-/** Handles DELETE /users/{user_id}/password. */
 export const removePassword: Handler = async (state, ctx) => {
   const user = requireUser(state, ctx, "user not found");
   user.hasPassword = false;

@@ -2,26 +2,21 @@
 // unverified phone has a NULL verified_at, shown as "now"), COALESCE update (404 `Phone number not
 // found`), delete (always `200 {}`), make-primary (404 `phone not found` / must be verified).
 import { z } from "zod";
-import type { EmulatorState, Handler } from "../context";
+import type { Handler } from "../context";
 import { ApiError } from "../errors";
 import type { StoredUser } from "../model";
 import { phoneView } from "../views";
-import { ok, pathId, readJson, requireUser, unit } from "./common";
+import { changed, ok, pathId, readJson, requireUser, rowLookup, unit } from "./common";
 
-const addBody = z.object({
-  phone_number: z.string(),
-  country_code: z.string(),
-  verified: z.boolean().nullish(),
-  is_primary: z.boolean().nullish(),
-});
 const updateBody = z.object({
   phone_number: z.string().nullish(),
   country_code: z.string().nullish(),
   verified: z.boolean().nullish(),
   is_primary: z.boolean().nullish(),
 });
+const addBody = updateBody.extend({ phone_number: z.string(), country_code: z.string() });
+const phones = (user: StoredUser) => user.phones;
 
-/** Handles POST /users/{user_id}/phones. */
 export const addPhone: Handler = async (state, ctx) => {
   const userId = pathId(ctx, "user_id");
   const req = readJson(ctx, addBody);
@@ -43,14 +38,10 @@ export const addPhone: Handler = async (state, ctx) => {
   return ok(phoneView(user, phone, now));
 };
 
-/** Handles PATCH /users/{user_id}/phones/{phone_id}. */
 export const updatePhone: Handler = async (state, ctx) => {
-  const userId = pathId(ctx, "user_id");
-  const phoneId = pathId(ctx, "phone_id");
+  const lookup = rowLookup(state, ctx, phones, "phone_id", "Phone number not found");
   const req = readJson(ctx, updateBody);
-  const user = state.store.get(ctx.deploymentId, userId);
-  const phone = user?.phones.find((p) => p.id === phoneId);
-  if (!user || !phone) throw new ApiError(404, "Phone number not found");
+  const { user, row: phone } = lookup();
   const now = state.store.now();
   if (req.phone_number != null) phone.phoneNumber = req.phone_number;
   if (req.country_code != null) phone.countryCode = req.country_code;
@@ -64,7 +55,6 @@ export const updatePhone: Handler = async (state, ctx) => {
   return ok(phoneView(user, phone, now));
 };
 
-/** Handles DELETE /users/{user_id}/phones/{phone_id}. */
 export const deletePhone: Handler = async (state, ctx) => {
   const userId = pathId(ctx, "user_id");
   const phoneId = pathId(ctx, "phone_id");
@@ -77,22 +67,12 @@ export const deletePhone: Handler = async (state, ctx) => {
   return unit();
 };
 
-/** Handles POST /users/{user_id}/phones/{phone_id}/make-primary. */
 export const makePhonePrimary: Handler = async (state, ctx) => {
-  const userId = pathId(ctx, "user_id");
-  const phoneId = pathId(ctx, "phone_id");
-  const user = state.store.get(ctx.deploymentId, userId);
-  const phone = user?.phones.find((p) => p.id === phoneId);
-  if (!user || !phone) throw new ApiError(404, "phone not found");
+  const { user, row: phone } = rowLookup(state, ctx, phones, "phone_id", "phone not found")();
   if (!phone.verified) {
     throw new ApiError(400, "phone must be verified before it can be marked primary");
   }
-  user.primaryPhoneNumberId = phoneId;
+  user.primaryPhoneNumberId = phone.id;
   changed(state, user);
   return unit();
 };
-
-function changed(state: EmulatorState, user: StoredUser): void {
-  state.store.reindex(user);
-  state.store.changed();
-}

@@ -6,13 +6,11 @@ import { ApiError } from "../errors";
 import { detailsView } from "../views";
 import { ok, pathId, requireUser, unit } from "./common";
 
-/** Handles GET /users/{user_id}/details. */
 export const getUserDetails: Handler = async (state, ctx) => {
   const user = requireUser(state, ctx, "Resource not found");
   return ok(detailsView(user, state.store.now()));
 };
 
-/** Handles DELETE /users/{user_id}. */
 export const deleteUser: Handler = async (state, ctx) => {
   if (!state.store.delete(ctx.deploymentId, pathId(ctx, "user_id"))) {
     throw new ApiError(404, "User not found");

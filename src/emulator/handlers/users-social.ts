@@ -5,14 +5,12 @@ import type { Handler } from "../context";
 import { detailsView } from "../views";
 import { ok, pathId, unit } from "./common";
 
-/** Handles GET /users/{user_id}/social-connections. */
 export const listSocialConnections: Handler = async (state, ctx) => {
   const user = state.store.get(ctx.deploymentId, pathId(ctx, "user_id"));
   const data = user ? detailsView(user, state.store.now()).social_connections : [];
   return ok({ data, has_more: false });
 };
 
-/** Handles DELETE /users/{user_id}/social-connections/{connection_id}. */
 export const deleteSocialConnection: Handler = async (state, ctx) => {
   const user = state.store.get(ctx.deploymentId, pathId(ctx, "user_id"));
   const connectionId = pathId(ctx, "connection_id");

@@ -4,10 +4,11 @@
 // 500 after the field changes were applied.
 import type { AuthSettings } from "../auth-settings";
 import type { EmulatorState, Handler } from "../context";
+import { deeperThan, firstNonJson, MAX_JSON_DEPTH, type JsonValue } from "../../schema/json";
+import { SECOND_FACTOR_POLICIES, type SecondFactorPolicy } from "../../schema/user-field-table";
 import { ApiError, internalError } from "../errors";
-import { imageUrl, sha256 } from "../image";
-import type { JsonValue } from "../json";
-import type { SecondFactorPolicy, StoredUser } from "../model";
+import { storeImage } from "../image";
+import type { StoredUser } from "../model";
 import { detailsView } from "../views";
 import { ok, pathId, requireUser } from "./common";
 import { readUserForm, type UserForm } from "./form";
@@ -22,15 +23,15 @@ const FIELDS = new Set([
   "second_factor_policy",
   "remove_profile_image",
 ]);
-const POLICIES: ReadonlySet<string> = new Set(["none", "optional", "enforced"]);
-
-/** Handles PATCH /users/{user_id}. */
 export const updateUser: Handler = async (state, ctx) => {
   const userId = pathId(ctx, "user_id");
   const form = await readUserForm(ctx, FIELDS);
   const policy = form.text.get("second_factor_policy");
-  if (policy !== undefined && !POLICIES.has(policy)) {
-    throw new ApiError(400, "second_factor_policy must be one of: none, optional, enforced");
+  if (policy !== undefined && !(SECOND_FACTOR_POLICIES as readonly string[]).includes(policy)) {
+    throw new ApiError(
+      400,
+      `second_factor_policy must be one of: ${SECOND_FACTOR_POLICIES.join(", ")}`,
+    );
   }
   validateUpdate(form, state.authSettings);
   const user = requireUser(state, ctx, "Resource not found", userId);
@@ -42,13 +43,7 @@ export const updateUser: Handler = async (state, ctx) => {
     user.image = null;
   } else if (form.image) {
     if (ctx.imageUploadFails()) throw internalError();
-    user.profilePictureUrl = imageUrl(user.deploymentId, user.id, form.image.extension);
-    user.image = {
-      contentType: form.image.contentType,
-      size: form.image.data.length,
-      sha256: sha256(form.image.data),
-      uploads: (user.image?.uploads ?? 0) + 1,
-    };
+    storeImage(user, form.image);
   }
   state.store.changed();
   return ok(detailsView(user, state.store.now()));
@@ -122,30 +117,12 @@ function applyFields(state: EmulatorState, user: StoredUser, form: UserForm): vo
  */
 function metadata(raw: string | undefined, current: JsonValue): JsonValue {
   if (raw === undefined || raw.trim() === "") return current;
-  let parsed: JsonValue;
+  let parsed: unknown;
   try {
-    parsed = JSON.parse(raw) as JsonValue;
+    parsed = JSON.parse(raw);
   } catch {
     return current;
   }
-  return serdeAccepts(parsed) ? parsed : current;
-}
-
-/** False for values serde_json would not have parsed: non-finite numbers, depth > 128. */
-function serdeAccepts(value: JsonValue): boolean {
-  let level: unknown[] = [value];
-  for (let depth = 0; level.length > 0; depth++) {
-    const next: unknown[] = [];
-    for (const v of level) {
-      if (typeof v === "number" && !Number.isFinite(v)) return false;
-      if (v !== null && typeof v === "object") {
-        if (depth >= 128) return false;
-        next.push(
-          ...(Array.isArray(v) ? (v as unknown[]) : Object.values(v as Record<string, unknown>)),
-        );
-      }
-    }
-    level = next;
-  }
-  return true;
+  const accepted = firstNonJson(parsed) === null && !deeperThan(parsed, MAX_JSON_DEPTH);
+  return accepted ? (parsed as JsonValue) : current;
 }
