@@ -74,7 +74,7 @@ export function parseMembershipsNode(
     if (!isScalar(keyNode) || !isUserId(written)) {
       problems.push({
         ...at,
-        message: `${key}: ${JSON.stringify(written)} is not a ${label} id: give the ${label}'s Wacht id, a decimal int64 such as "540000000000000001"`,
+        message: `${key}: ${JSON.stringify(written)} is not ${label === "organization" ? "an" : "a"} ${label} id: give the ${label}'s Wacht id, a decimal int64 such as "540000000000000001"`,
       });
       continue;
     }
