@@ -199,7 +199,7 @@ describe("memberships through the real pulumi CLI", () => {
   test("a roster file with organizations: makes its account an org Admin, a child of its user", async () => {
     s.project.writeFile(
       "users/ops-bot.yaml",
-      `username: ops_bot\nemailAddress: ops-bot@example.com\norganizations:\n  ${ORG}: [Admin]\n`,
+      `username: ops_bot\nemailAddress: ops-bot@example.com\nskipPasswordCheck: true\norganizations:\n  ${ORG}: [Admin]\n`,
     );
     s.project.setProgram(base + more + roster);
     s.emulator.clearRequests();
