@@ -41,6 +41,10 @@ export class UserCensus extends pulumi.CustomResource {
      */
     declare public readonly allowlist: pulumi.Output<string[]>;
     /**
+     * The organization memberships this stack declares, as organizationId/userId: what a permission selector judges by.
+     */
+    declare public readonly declaredMemberships: pulumi.Output<string[] | undefined>;
+    /**
      * The ids of the users this stack declares.
      */
     declare public readonly declaredUserIds: pulumi.Output<string[]>;
@@ -53,7 +57,7 @@ export class UserCensus extends pulumi.CustomResource {
      */
     declare public /*out*/ readonly disabledCount: pulumi.Output<number>;
     /**
-     * Which accounts must be declared: { all: true }, { emailDomains } or { publicMetadata: { key, in } }.
+     * Which accounts must be declared: { all: true }, { emailDomains }, { publicMetadata: { key, in } } or { permission, organizations? }.
      */
     declare public readonly selector: pulumi.Output<outputs.CensusSelector>;
     /**
@@ -87,6 +91,7 @@ export class UserCensus extends pulumi.CustomResource {
                 throw new Error("Missing required property 'selector'");
             }
             resourceInputs["allowlist"] = args?.allowlist;
+            resourceInputs["declaredMemberships"] = args?.declaredMemberships;
             resourceInputs["declaredUserIds"] = args?.declaredUserIds;
             resourceInputs["selector"] = args?.selector;
             resourceInputs["undeclared"] = args?.undeclared;
@@ -96,6 +101,7 @@ export class UserCensus extends pulumi.CustomResource {
             resourceInputs["undeclaredCount"] = undefined /*out*/;
         } else {
             resourceInputs["allowlist"] = undefined /*out*/;
+            resourceInputs["declaredMemberships"] = undefined /*out*/;
             resourceInputs["declaredUserIds"] = undefined /*out*/;
             resourceInputs["disabledAccounts"] = undefined /*out*/;
             resourceInputs["disabledCount"] = undefined /*out*/;
@@ -118,11 +124,15 @@ export interface UserCensusArgs {
      */
     allowlist?: pulumi.Input<pulumi.Input<string>[] | undefined>;
     /**
+     * The organization memberships this stack declares, as organizationId/userId: what a permission selector judges by.
+     */
+    declaredMemberships?: pulumi.Input<pulumi.Input<string>[] | undefined>;
+    /**
      * The ids of the users this stack declares.
      */
     declaredUserIds: pulumi.Input<pulumi.Input<string>[]>;
     /**
-     * Which accounts must be declared: { all: true }, { emailDomains } or { publicMetadata: { key, in } }.
+     * Which accounts must be declared: { all: true }, { emailDomains }, { publicMetadata: { key, in } } or { permission, organizations? }.
      */
     selector: pulumi.Input<inputs.CensusSelectorArgs>;
     /**

@@ -11,10 +11,29 @@ import { checkedFromInspected } from "./checked-cache";
  * primary email is in one of the domains (decided from the list alone). `{ publicMetadata: { key,
  * in } }`: users whose public metadata has `key` equal to one of the values (e.g. kind in
  * ["admin", "service"]); this needs each candidate's details, read once and then cached by
- * `updated_at` in the census state.
+ * `updated_at` in the census state. `{ permission, organizations? }`: users whose membership in an
+ * organization (every organization of the deployment, or those listed) has a role carrying the
+ * permission (e.g. `organization:admin`); judged by membership, against `declaredMemberships`
+ * (./take-permission-census.ts).
  */
 export type CensusSelector =
-  { all: true } | { emailDomains: string[] } | { publicMetadata: { key: string; in: JsonValue[] } };
+  | { all: true }
+  | { emailDomains: string[] }
+  | { publicMetadata: { key: string; in: JsonValue[] } }
+  | PermissionSelector;
+
+/** `{ permission: "organization:admin" }`, optionally limited to some organizations. */
+export interface PermissionSelector {
+  /** A permission string roles carry, e.g. `organization:admin` (compared exactly). */
+  permission: string;
+  /** The organizations to look in (ids); default: every organization of the deployment. */
+  organizations?: string[];
+}
+
+/** True for a `{ permission }` selector. */
+export function isPermissionSelector(selector: CensusSelector): selector is PermissionSelector {
+  return "permission" in selector;
+}
 
 /** What `up` does about undeclared accounts. */
 export const UNDECLARED_POLICIES = ["report", "disable"] as const;
@@ -38,6 +57,11 @@ export const REPORTED_ACCOUNTS_MAX = 20;
 export interface CensusInputs {
   selector: CensusSelector;
   declaredUserIds: string[];
+  /**
+   * The organization memberships the stack declares, `<organizationId>/<userId>` (the roster's
+   * `memberships`): what a `{ permission }` selector judges by. Absent: none.
+   */
+  declaredMemberships?: string[];
   allowlist: string[];
   undeclared: UndeclaredPolicy;
 }
@@ -49,6 +73,9 @@ export interface CensusInputs {
  * state keeps them as the `declaredUserIds` output too (refresh reads them there).
  */
 export const DECLARED_KEY = "__declaredUserIds";
+
+/** The internal input key of `declaredMemberships`, for the same reason. */
+export const DECLARED_MEMBERSHIPS_KEY = "__declaredMemberships";
 
 /** The internal state key of the census's cache of checked candidates (./checked-cache.ts). */
 export const CHECKED_KEY = "__checked";
@@ -94,12 +121,31 @@ const selectorSchema = z.union(
           .strict(),
       })
       .strict(),
+    z
+      .object({
+        permission: z.string().min(1),
+        organizations: z
+          .array(
+            z.string().refine(isUserId, {
+              message: "selector.organizations must hold organization ids (decimal int64 strings)",
+            }),
+          )
+          .min(1)
+          .optional(),
+      })
+      .strict(),
   ],
   {
     error:
-      'selector must be { all: true }, { emailDomains: ["example.com"] } or { publicMetadata: { key: "kind", in: ["admin"] } }',
+      'selector must be { all: true }, { emailDomains: ["example.com"] }, { publicMetadata: { key: "kind", in: ["admin"] } } or { permission: "organization:admin" }',
   },
 );
+
+/** `<organizationId>/<userId>`, both Wacht ids. */
+function isMembershipPair(value: string): boolean {
+  const parts = value.split("/");
+  return parts.length === 2 && parts.every(isUserId);
+}
 
 /** The zod schema of the census declaration (after preview unknowns were set aside). */
 export function buildCensusInputsSchema() {
@@ -112,6 +158,15 @@ export function buildCensusInputsSchema() {
         }),
         { error: "declaredUserIds must be a list of user ids, e.g. the roster's userIds" },
       ),
+      declaredMemberships: z
+        .array(
+          z.string().refine(isMembershipPair, {
+            message:
+              "declaredMemberships must hold <organizationId>/<userId> pairs, e.g. the roster's memberships",
+          }),
+          { error: "declaredMemberships must be a list of <organizationId>/<userId> pairs" },
+        )
+        .optional(),
       allowlist: z
         .array(z.string().min(1), {
           error: "allowlist must be a list of user ids, emails or usernames",
@@ -144,6 +199,7 @@ export function buildRecordedCensusSchema() {
   return z
     .object({
       declaredUserIds: z.array(z.string()).catch([]),
+      declaredMemberships: z.array(z.string()).catch([]),
       undeclared: z.enum(UNDECLARED_POLICIES).catch("report"),
       undeclaredAccounts: accounts,
       undeclaredCount: z.number().int().nonnegative().optional().catch(undefined),
@@ -160,6 +216,7 @@ export function buildRecordedCensusSchema() {
     })
     .transform((r) => ({
       declaredUserIds: r.declaredUserIds,
+      declaredMemberships: r.declaredMemberships,
       undeclared: r.undeclared,
       undeclaredAccounts: r.undeclaredAccounts,
       undeclaredCount: r.undeclaredCount ?? r.undeclaredAccounts.length,

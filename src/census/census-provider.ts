@@ -25,11 +25,13 @@ import {
   RunListings,
   type DeploymentListing,
 } from "../provider/live/run-listings";
+import { MembershipRuntime, processMemberships } from "../membership/runtime";
 import { UNKNOWN } from "../schema/user-fields";
 import {
   buildCensusInputsSchema,
   buildRecordedCensusSchema,
   CHECKED_KEY,
+  isPermissionSelector,
   REPORTED_ACCOUNTS_MAX,
   type CensusAccount,
   type CensusInputs,
@@ -38,7 +40,8 @@ import {
 } from "./census-inputs";
 import { CheckedCache } from "./checked-cache";
 import { disabledNotice, undeclaredReport, undeclaredWarning } from "./messages";
-import { disableAccounts, takeCensus } from "./take-census";
+import { disableAccounts, takeCensus, type CensusResult } from "./take-census";
+import { takePermissionCensus } from "./take-permission-census";
 import { withoutValues } from "../schema/check-failures";
 
 type Props = Record<string, unknown>;
@@ -46,7 +49,13 @@ type Props = Record<string, unknown>;
 /** The id of a census resource (one per stack is the intended use; the id is not an account). */
 export const CENSUS_ID = "wacht-user-census";
 
-const INPUT_KEYS = ["selector", "declaredUserIds", "allowlist", "undeclared"] as const;
+const INPUT_KEYS = [
+  "selector",
+  "declaredUserIds",
+  "declaredMemberships",
+  "allowlist",
+  "undeclared",
+] as const;
 
 /** True when the value is, or contains, the engine's preview unknown. */
 function hasUnknown(value: unknown): boolean {
@@ -109,8 +118,13 @@ export class WachtUserCensusProvider {
    * @param listings the run's deployment listings, shared with the User provider
    *   (run-listings.ts): the shim's factory passes the process's; an instance built directly gets
    *   its own (a new run).
+   * @param memberships the run's member listings, shared with the membership providers
+   *   (src/membership/runtime.ts), for a census by permission; likewise.
    */
-  constructor(private readonly listings: RunListings = new RunListings()) {}
+  constructor(
+    private readonly listings: RunListings = new RunListings(),
+    private readonly memberships: MembershipRuntime = new MembershipRuntime(),
+  ) {}
 
   async configure(req: pulumi.dynamic.ConfigureRequest): Promise<void> {
     this.stack = readStackConfig((key) => req.config.get(key));
@@ -121,6 +135,7 @@ export class WachtUserCensusProvider {
     client: WachtClient;
     listing: DeploymentListing;
     run: DeploymentListing;
+    memberClient: WachtClient;
   } {
     const s = resolveProviderSettings(this.stack);
     const key = JSON.stringify([
@@ -148,7 +163,25 @@ export class WachtUserCensusProvider {
       client,
       listing: this.listings.forCensus(s, client),
       run: this.listings.run(s, client),
+      memberClient: this.memberships.client(s),
     };
+  }
+
+  /**
+   * The census for `inputs`: by permission from the organizations' member listings
+   * (./take-permission-census.ts), else from the deployment's user listing (./take-census.ts).
+   */
+  private async take(
+    step: ReturnType<WachtUserCensusProvider["censusStep"]>,
+    inputs: CensusInputs,
+    previous: Readonly<Record<string, string>>,
+  ): Promise<CensusResult> {
+    if (isPermissionSelector(inputs.selector)) {
+      return takePermissionCensus(step.memberClient, this.memberships, inputs.selector, inputs);
+    }
+    const found = await takeCensus(step.client, step.listing, inputs, previous);
+    this.listings.judged(step.listing);
+    return found;
   }
 
   /** Validates the declaration and applies the defaults; no request. Unknowns pass through. */
@@ -163,6 +196,7 @@ export class WachtUserCensusProvider {
     const placeholders = { ...known };
     // A preview unknown is valid in the place it stands; check the rest with a stand-in.
     if (unknown.includes("declaredUserIds")) placeholders["declaredUserIds"] = [];
+    if (unknown.includes("declaredMemberships")) placeholders["declaredMemberships"] = [];
     if (unknown.includes("selector")) placeholders["selector"] = { all: true };
     if (unknown.includes("allowlist")) placeholders["allowlist"] = [];
     if (unknown.includes("undeclared")) placeholders["undeclared"] = "report";
@@ -176,7 +210,7 @@ export class WachtUserCensusProvider {
             issue.code === "unrecognized_keys"
               ? issue.keys.map((k) => ({
                   property: k,
-                  reason: `unknown property ${JSON.stringify(k)}: wacht.UserCensus takes selector, declaredUserIds, allowlist and undeclared`,
+                  reason: `unknown property ${JSON.stringify(k)}: wacht.UserCensus takes selector, declaredUserIds, declaredMemberships, allowlist and undeclared`,
                 }))
               : [
                   {
@@ -205,9 +239,9 @@ export class WachtUserCensusProvider {
     const before = recordedOf(olds);
     const after = recordedOf(news);
     const changed = INPUT_KEYS.filter((k) => {
-      if (k === "declaredUserIds") {
+      if (k === "declaredUserIds" || k === "declaredMemberships") {
         if (hasUnknown(news[k])) return false;
-        return !jsonEqual([...before.declaredUserIds].sort(), [...after.declaredUserIds].sort());
+        return !jsonEqual([...before[k]].sort(), [...after[k]].sort());
       }
       if (hasUnknown(news[k])) return true;
       return !jsonEqual(olds[k], news[k]);
@@ -246,19 +280,30 @@ export class WachtUserCensusProvider {
   private async enforce(
     props: Props,
     previous: Readonly<Record<string, string>>,
-    leaving: readonly string[] = [],
+    leaving: { declaredUserIds: readonly string[]; declaredMemberships: readonly string[] } = {
+      declaredUserIds: [],
+      declaredMemberships: [],
+    },
   ): Promise<RecordedCensusState> {
     const inputs = inputsOf(props);
-    const { client, listing, run } = this.censusStep();
-    const judged = { ...inputs, declaredUserIds: [...inputs.declaredUserIds, ...leaving] };
-    const found = await takeCensus(client, listing, judged, previous);
-    this.listings.judged(listing);
+    const step = this.censusStep();
+    const { client, run } = step;
+    const judged = {
+      ...inputs,
+      declaredUserIds: [...inputs.declaredUserIds, ...leaving.declaredUserIds],
+      declaredMemberships: [...(inputs.declaredMemberships ?? []), ...leaving.declaredMemberships],
+    };
+    const found = await this.take(step, judged, previous);
     this.stats.listRequests += found.listRequests;
     this.stats.detailRequests += found.detailRequests;
     const undeclared = found.undeclaredAccounts;
     if (undeclared.length > 0 && inputs.undeclared === "report")
       throw new Error(
-        undeclaredReport(undeclared.slice(0, REPORTED_ACCOUNTS_MAX), undeclared.length),
+        undeclaredReport(
+          undeclared.slice(0, REPORTED_ACCOUNTS_MAX),
+          undeclared.length,
+          inputs.selector,
+        ),
       );
     const disabled = new CheckedCache();
     if (undeclared.length > 0) {
@@ -276,16 +321,14 @@ export class WachtUserCensusProvider {
 
   async update(_id: string, olds: Props, news: Props): Promise<pulumi.dynamic.UpdateResult> {
     const before = recordedOf(olds);
-    return { outs: await this.enforce(news, before.checked, before.declaredUserIds) };
+    return { outs: await this.enforce(news, before.checked, before) };
   }
 
   /** Refresh: records the undeclared accounts (no write). The declaration is kept as it was. */
   async read(id: string, props: Props): Promise<pulumi.dynamic.ReadResult> {
     const inputs = inputsOf(props);
     const recorded = recordedOf(props);
-    const { client, listing } = this.censusStep();
-    const found = await takeCensus(client, listing, inputs, recorded.checked);
-    this.listings.judged(listing);
+    const found = await this.take(this.censusStep(), inputs, recorded.checked);
     this.stats.listRequests += found.listRequests;
     this.stats.detailRequests += found.detailRequests;
     const state = stateOf(inputs, found.undeclaredAccounts, [], found.checked);
@@ -312,5 +355,5 @@ export class WachtUserCensusProvider {
  */
 export function createCensusProvider(): WachtUserCensusProvider {
   watchEngineInDynamicHost();
-  return new WachtUserCensusProvider(processListings());
+  return new WachtUserCensusProvider(processListings(), processMemberships());
 }

@@ -1,6 +1,6 @@
 // What the census tells people: the count, one line per named account (at most
 // REPORTED_ACCOUNTS_MAX, the state's own list), and what to do about it.
-import type { CensusAccount } from "./census-inputs";
+import { isPermissionSelector, type CensusAccount, type CensusSelector } from "./census-inputs";
 
 /** `123 (eve@example.com, username eve)`. */
 export function describeAccount(a: CensusAccount): string {
@@ -18,14 +18,26 @@ function more(named: readonly CensusAccount[], count: number): string[] {
   return count > named.length ? [`and ${count - named.length} more`] : [];
 }
 
+/** How to declare what a census found: the account, or (by permission) its membership. */
+function declareIt(named: readonly CensusAccount[], selector?: CensusSelector): string {
+  if (selector !== undefined && isPermissionSelector(selector)) {
+    return `  - declare its membership: in its roster file, \`organizations: { "<organizationId>": [<role names>] }\` for each organization where it holds ${selector.permission} (and give the roster's \`memberships\` to the census's declaredMemberships), or remove the role in Wacht, or`;
+  }
+  return `  - declare it: add a roster file with its userId (\`npx pulumi-wacht export --select id:${named.map((a) => a.id).join(",")} --out users/\` writes them; \`--skip-declared users/\` exports every account the roster does not declare yet), or`;
+}
+
 /** The failure of `up` in report mode. */
-export function undeclaredReport(named: readonly CensusAccount[], count: number): string {
+export function undeclaredReport(
+  named: readonly CensusAccount[],
+  count: number,
+  selector?: CensusSelector,
+): string {
   return [
     `wacht.UserCensus: ${plural(count, "account")} in the deployment ${count === 1 ? "is" : "are"} selected by the census but not declared by this stack:`,
     ...named.map((a) => `  - ${describeAccount(a)}`),
     ...more(named, count).map((m) => `  - ${m}`),
     "For each one, either:",
-    `  - declare it: add a roster file with its userId (\`npx pulumi-wacht export --select id:${named.map((a) => a.id).join(",")} --out users/\` writes them; \`--skip-declared users/\` exports every account the roster does not declare yet), or`,
+    declareIt(named, selector),
     "  - allowlist it: add its id, email or username to the census allowlist, or",
     '  - opt in to undeclared: "disable" so that `pulumi up` disables such accounts (it never deletes them).',
   ].join("\n");

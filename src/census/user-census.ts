@@ -4,6 +4,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import {
   DECLARED_KEY,
+  DECLARED_MEMBERSHIPS_KEY,
   type CensusAccount,
   type CensusSelector,
   type UndeclaredPolicy,
@@ -13,10 +14,21 @@ import userCensusProviderShim from "./shim";
 
 /** The declaration of a census. */
 export interface UserCensusArgs {
-  /** Which accounts must be declared: `{ all: true }`, `{ emailDomains }` or `{ publicMetadata: { key, in } }`. */
+  /**
+   * Which accounts must be declared: `{ all: true }`, `{ emailDomains }`,
+   * `{ publicMetadata: { key, in } }`, or `{ permission: "organization:admin" }` (every enabled
+   * user holding it in an organization, optionally `organizations: [ids]`, through a membership
+   * not in `declaredMemberships`).
+   */
   selector: pulumi.Input<CensusSelector>;
   /** The ids of the users this stack declares, e.g. `loadRoster(...).userIds`. */
   declaredUserIds: pulumi.Input<pulumi.Input<string>[]>;
+  /**
+   * The organization memberships this stack declares, `<organizationId>/<userId>`, e.g.
+   * `loadRoster(...).memberships`: a `{ permission }` selector names holders of the permission
+   * whose membership is not among them. @default []
+   */
+  declaredMemberships?: pulumi.Input<pulumi.Input<string>[]>;
   /** Accounts that may exist undeclared: ids, emails or usernames. @default [] */
   allowlist?: pulumi.Input<pulumi.Input<string>[]>;
   /** `report` (default): `up` fails naming them. `disable`: `up` disables them (never deletes). */
@@ -27,6 +39,7 @@ export interface UserCensusArgs {
 export class UserCensus extends pulumi.dynamic.Resource {
   declare readonly selector: pulumi.Output<CensusSelector>;
   declare readonly declaredUserIds: pulumi.Output<string[]>;
+  declare readonly declaredMemberships: pulumi.Output<string[] | undefined>;
   declare readonly allowlist: pulumi.Output<string[]>;
   declare readonly undeclared: pulumi.Output<UndeclaredPolicy>;
   /** How many selected, enabled accounts the stack does not declare, as of the last refresh. */
@@ -47,7 +60,9 @@ export class UserCensus extends pulumi.dynamic.Resource {
         allowlist: args.allowlist,
         undeclared: args.undeclared,
         [DECLARED_KEY]: args.declaredUserIds,
+        [DECLARED_MEMBERSHIPS_KEY]: args.declaredMemberships,
         declaredUserIds: undefined,
+        declaredMemberships: undefined,
         undeclaredCount: undefined,
         undeclaredAccounts: undefined,
         disabledCount: undefined,

@@ -10,7 +10,13 @@ export {
   type MemberUpdate,
   type MembershipScope,
 } from "./b2b/memberships-api";
-export type { ApiMember, ApiMemberPage, ApiRole, ApiUserMembership } from "./b2b/membership-wire";
+export type {
+  ApiMember,
+  ApiMemberPage,
+  ApiParent,
+  ApiRole,
+  ApiUserMembership,
+} from "./b2b/membership-wire";
 export type { RetryInfo } from "./runner";
 export type { RetryReason, RetryDelaySource } from "./retry";
 export type {

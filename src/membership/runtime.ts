@@ -145,6 +145,25 @@ export class MembershipRuntime {
     return (await listing.members).get(userId) ?? this.lookup(client, spec, parentId, userId);
   }
 
+  /**
+   * Every member of the parent, by user id: the run's listing (the one a refresh reads), with the
+   * memberships this process wrote since it started read afresh from their users' lists.
+   */
+  async members(
+    client: WachtClient,
+    spec: ScopeSpec,
+    parentId: string,
+  ): Promise<Map<string, LiveMembership>> {
+    const listing = this.listing(client, spec, parentId);
+    const members = new Map(await listing.members);
+    for (const userId of listing.written) {
+      const live = await this.lookup(client, spec, parentId, userId);
+      if (live === undefined) members.delete(userId);
+      else members.set(userId, live);
+    }
+    return members;
+  }
+
   /** The user's membership in the parent, read now from the user's own list (one request). */
   async lookup(
     client: WachtClient,

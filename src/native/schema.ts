@@ -120,9 +120,13 @@ const USER_SEGMENT: Record<keyof UserSegmentOutput, Row> = {
 const CENSUS: Record<keyof CensusState, Row> = {
   selector: [
     "CensusSelector",
-    "Which accounts must be declared: { all: true }, { emailDomains } or { publicMetadata: { key, in } }.",
+    "Which accounts must be declared: { all: true }, { emailDomains }, { publicMetadata: { key, in } } or { permission, organizations? }.",
   ],
   declaredUserIds: ["string[]", "The ids of the users this stack declares."],
+  declaredMemberships: [
+    "string[]",
+    "The organization memberships this stack declares, as organizationId/userId: what a permission selector judges by.",
+  ],
   allowlist: ["string[]", "Accounts that may exist undeclared: ids, emails or usernames."],
   undeclared: [
     "string",
@@ -136,13 +140,30 @@ const CENSUS: Record<keyof CensusState, Row> = {
   disabledCount: ["integer", "How many accounts the last up disabled."],
   disabledAccounts: ["CensusAccount[]", "The first 20 of them."],
 };
-const CENSUS_INPUTS = ["selector", "declaredUserIds", "allowlist", "undeclared"] as const;
-const CENSUS_SELECTOR: Record<"all" | "emailDomains" | "publicMetadata", Row> = {
+const CENSUS_INPUTS = [
+  "selector",
+  "declaredUserIds",
+  "declaredMemberships",
+  "allowlist",
+  "undeclared",
+] as const;
+const CENSUS_SELECTOR: Record<
+  "all" | "emailDomains" | "publicMetadata" | "permission" | "organizations",
+  Row
+> = {
   all: ["boolean", "true: every user."],
   emailDomains: ["string[]", "Users whose primary email is in one of these domains."],
   publicMetadata: [
     "CensusMetadataSelector",
     "Users whose public metadata has key equal to one of the values.",
+  ],
+  permission: [
+    "string",
+    "Users holding this permission (e.g. organization:admin) through an organization membership the stack does not declare.",
+  ],
+  organizations: [
+    "string[]",
+    "With permission: the organizations to look in (default: every organization).",
   ],
 };
 const CENSUS_ACCOUNT: Record<keyof CensusAccount, Row> = {
@@ -230,7 +251,7 @@ export function packageSchema(version: string) {
         inputProperties: Object.fromEntries(CENSUS_INPUTS.map((k) => [k, property(CENSUS[k])])),
         requiredInputs: ["selector", "declaredUserIds"],
         properties: properties(CENSUS),
-        required: Object.keys(CENSUS),
+        required: Object.keys(CENSUS).filter((k) => k !== "declaredMemberships"),
       },
       ...memberships.resources,
     },
@@ -260,7 +281,7 @@ export function packageSchema(version: string) {
       "wacht:index:UserPhone": object("A phone number of the user.", USER_PHONE),
       "wacht:index:UserSegment": object("A segment the user belongs to.", USER_SEGMENT),
       "wacht:index:CensusSelector": object(
-        "Which accounts the census looks at (exactly one).",
+        "Which accounts the census looks at: exactly one of all, emailDomains, publicMetadata and permission (organizations only beside permission).",
         CENSUS_SELECTOR,
       ),
       "wacht:index:CensusMetadataSelector": {

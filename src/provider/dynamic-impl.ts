@@ -3,7 +3,7 @@
 // the serialized shims never change): each implementation behind the dynamic front door
 // (./dynamic-front-door.ts). The native front door builds the implementations itself, from the same
 // factories (src/native).
-import { DECLARED_KEY } from "../census/census-inputs";
+import { DECLARED_KEY, DECLARED_MEMBERSHIPS_KEY } from "../census/census-inputs";
 import { createCensusProvider as censusImplementation } from "../census/census-provider";
 import { dynamicFrontDoor } from "./dynamic-front-door";
 import { perProcess, type ShimmedProvider } from "./engine-facing";
@@ -17,7 +17,10 @@ export function createUserProvider(): ShimmedProvider {
 /** `wacht.UserCensus`'s provider, as the dynamic-provider host calls it. */
 export function createCensusProvider(): ShimmedProvider {
   return dynamicFrontDoor(censusImplementation(), "wacht.UserCensus", {
-    internalInputs: { [DECLARED_KEY]: "declaredUserIds" },
+    internalInputs: {
+      [DECLARED_KEY]: "declaredUserIds",
+      [DECLARED_MEMBERSHIPS_KEY]: "declaredMemberships",
+    },
   });
 }
 

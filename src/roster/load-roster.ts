@@ -5,6 +5,7 @@ import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { readProgramConfig } from "../config/program-config";
 import { resolveLimits } from "../config/provider-config";
+import { OrganizationMembership, WorkspaceMembership } from "../membership/resources";
 import { User, type UserArgs } from "../resource/user";
 import type { JsonValue } from "../schema/json";
 import { ON_DELETE_POLICIES, type OnDeletePolicy } from "../schema/user-fields";
@@ -34,6 +35,61 @@ export interface Roster {
   users: Record<string, User>;
   /** The ids of every declared user: give it to `UserCensus.declaredUserIds`. */
   userIds: pulumi.Output<string[]>;
+  /**
+   * The organization memberships the files declare (`organizations:`), by resource name
+   * (`<file>@<organizationId>`).
+   */
+  organizationMemberships: Record<string, OrganizationMembership>;
+  /** The workspace memberships the files declare (`workspaces:`), `<file>@<workspaceId>`. */
+  workspaceMemberships: Record<string, WorkspaceMembership>;
+  /**
+   * `<organizationId>/<userId>` of every declared organization membership: give it to
+   * `UserCensus.declaredMemberships` (a census by permission names the others).
+   */
+  memberships: pulumi.Output<string[]>;
+}
+
+/** The resource name of a membership a roster file declares: `<file>@<parentId>`. */
+export function rosterMembershipName(fileName: string, parentId: string): string {
+  // Starting with the user's name, it follows the user's aliases (Pulumi derives a child's alias
+  // from its parent's when the child's name starts with the parent's), so renaming a file with
+  // `aliases` keeps its memberships too.
+  return `${fileName}@${parentId}`;
+}
+
+/**
+ * Declares the memberships of one entry, children of its user (deleting the file deletes them
+ * before the user); each workspace membership depends on the entry's organization memberships, so
+ * Wacht never creates one implicitly with its default role and destroy removes it first.
+ */
+function declareMemberships(
+  entry: RosterEntry,
+  user: User,
+  options: LoadRosterOptions,
+  roster: Pick<Roster, "organizationMemberships" | "workspaceMemberships">,
+): OrganizationMembership[] {
+  const inherited: pulumi.CustomResourceOptions = { parent: user };
+  if (options.resourceOptions?.retainOnDelete !== undefined)
+    inherited.retainOnDelete = options.resourceOptions.retainOnDelete;
+  const orgs = Object.entries(entry.memberships?.organizations ?? {}).map(([id, roles]) => {
+    const name = rosterMembershipName(entry.name, id);
+    const m = new OrganizationMembership(
+      name,
+      { organizationId: id, userId: user.userId, roles },
+      inherited,
+    );
+    roster.organizationMemberships[name] = m;
+    return m;
+  });
+  for (const [id, roles] of Object.entries(entry.memberships?.workspaces ?? {})) {
+    const name = rosterMembershipName(entry.name, id);
+    roster.workspaceMemberships[name] = new WorkspaceMembership(
+      name,
+      { workspaceId: id, userId: user.userId, roles },
+      orgs.length > 0 ? { ...inherited, dependsOn: orgs } : inherited,
+    );
+  }
+  return orgs;
 }
 
 function secretString(ref: ConfigRef): pulumi.Output<string> {
@@ -76,6 +132,11 @@ export function loadRoster(dir: string, options: LoadRosterOptions = {}): Roster
   const missing = referenceProblems(entries);
   if (missing.length > 0) throw new RosterError(missing);
   const users: Record<string, User> = {};
+  const declared: Pick<Roster, "organizationMemberships" | "workspaceMemberships"> = {
+    organizationMemberships: {},
+    workspaceMemberships: {},
+  };
+  const pairs: pulumi.Output<string>[] = [];
   for (const entry of entries) {
     const opts: pulumi.CustomResourceOptions = { ...options.resourceOptions };
     if (entry.aliases.length > 0) {
@@ -84,8 +145,12 @@ export function loadRoster(dir: string, options: LoadRosterOptions = {}): Roster
         ...entry.aliases.map((name) => ({ name })),
       ];
     }
-    users[entry.name] = new User(entry.name, userArgsOf(entry, dir, options.onDelete), opts);
+    const user = new User(entry.name, userArgsOf(entry, dir, options.onDelete), opts);
+    users[entry.name] = user;
+    for (const id of Object.keys(entry.memberships?.organizations ?? {}))
+      pairs.push(user.userId.apply((userId) => `${id}/${userId}`));
+    declareMemberships(entry, user, options, declared);
   }
   const userIds = pulumi.all(Object.values(users).map((u) => u.userId));
-  return { users, userIds };
+  return { users, userIds, ...declared, memberships: pulumi.all(pairs) };
 }

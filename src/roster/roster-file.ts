@@ -20,6 +20,11 @@ import { toCheckFailures } from "../schema/check-failures";
 import { userInputsSchemaFor, type UserValidationLimits } from "../schema/user-inputs";
 import { configRefSchema, type ConfigRef } from "./config-ref";
 import { strictJsonError } from "./strict-json";
+import {
+  parseMembershipsNode,
+  type MembershipKey,
+  type RosterMemberships,
+} from "./roster-memberships";
 
 /** File name endings a roster directory is read for. */
 export const ROSTER_EXTENSIONS = [".yaml", ".yml", ".json"] as const;
@@ -85,6 +90,11 @@ export interface RosterEntry {
   privateMetadata?: ConfigRef;
   /** Previous resource names of this account (`aliases`), so a renamed file does not replace. */
   aliases: string[];
+  /**
+   * The account's memberships (`organizations`, `workspaces`: role names by id); absent when the
+   * file declares none (./roster-memberships.ts).
+   */
+  memberships?: RosterMemberships;
 }
 
 /** Keys of a `wacht.User` a file cannot give: they take zod schemas, which are code. */
@@ -231,8 +241,27 @@ export function parseRosterFile(
     );
     throw new RosterError(problems);
   }
-  const { aliases, password, privateMetadata, ...rest } = data as Record<string, unknown>;
+  const { aliases, password, privateMetadata, organizations, workspaces, ...rest } = data as Record<
+    string,
+    unknown
+  >;
   const entry: RosterEntry = { name: rosterName(file), file, args: {}, aliases: [] };
+  const memberships: RosterMemberships = {};
+  for (const [key, given] of [
+    ["organizations", organizations],
+    ["workspaces", workspaces],
+  ] as [MembershipKey, unknown][]) {
+    if (given === undefined) continue;
+    const parsed = parseMembershipsNode(
+      key,
+      doc.get(key, true),
+      lines,
+      positionOf(doc, lines, [], key),
+    );
+    for (const p of parsed.problems) add({ line: p.line, column: p.column }, p.message);
+    memberships[key] = parsed.value;
+  }
+  if (Object.keys(memberships).length > 0) entry.memberships = memberships;
 
   const refOrProblem = (key: string, value: unknown): ConfigRef | undefined => {
     if (value === undefined) return undefined;

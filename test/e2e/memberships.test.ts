@@ -5,7 +5,9 @@ jest.setTimeout(600_000);
 // output), a dashboard role change seen as drift and reverted by one PATCH, an additive role
 // beside a role someone added by hand (which stays), an existing membership brought under
 // management by declaring its ids (`pulumi import` cannot import a dynamic resource,
-// pulumi/pulumi#16175) with a no-op after, and destroy in dependency order with the cascade.
+// pulumi/pulumi#16175) with a no-op after, a roster file whose `organizations:` makes its account
+// an org Admin, the census by permission naming an admin made by hand, and destroy in dependency
+// order with the cascade.
 import { writeFileSync } from "node:fs";
 import { expectSuccess, stage, writes, E2E_API_KEY, type Stage } from "./helpers/fixtures";
 
@@ -14,6 +16,7 @@ const PROD = "540000000000000011";
 const STAGING = "540000000000000012";
 const CAROL = "440000000000000001";
 const DANA = "440000000000000002";
+const MAL = "440000000000000003";
 
 const base = `
 const wacht = require("pulumi-wacht");
@@ -45,10 +48,25 @@ new wacht.OrganizationMemberRole("carol-auditor", {
   userId: "${CAROL}",
   role: "Auditor",
 });
-new wacht.OrganizationMembership("dana-acme", {
+const dana = new wacht.OrganizationMembership("dana-acme", {
   organizationId: "${ORG}",
   userId: "${DANA}",
   roles: ["Admin"],
+});
+`;
+
+// A roster beside the program's own declarations, and a census of organization admins: the
+// memberships the stack declares are the roster's and the program's (a membership's id is the
+// <organizationId>/<userId> pair the census takes).
+const roster = `
+const pulumi = require("@pulumi/pulumi");
+const roster = wacht.loadRoster(require("path").join(__dirname, "users"));
+new wacht.UserCensus("org-admins", {
+  selector: { permission: "organization:admin" },
+  declaredUserIds: roster.userIds,
+  declaredMemberships: pulumi
+    .all([roster.memberships, acme.id, dana.id])
+    .apply(([declared, ...own]) => [...declared, ...own]),
 });
 `;
 
@@ -87,6 +105,7 @@ describe("memberships through the real pulumi CLI", () => {
       seed: [
         { id: CAROL, first_name: "Carol", email: "carol@example.com" },
         { id: DANA, first_name: "Dana", email: "dana@example.com" },
+        { id: MAL, username: "mallory", email: "mallory@example.com" },
       ],
     });
     s.emulator.organizations.seed([
@@ -175,6 +194,41 @@ describe("memberships through the real pulumi CLI", () => {
     expect(rolesOf(DANA)).toEqual(["Admin"]);
     const after = expectSuccess(await run(DRIFT));
     expect(after.stdout).toMatch(/6 unchanged/);
+  });
+
+  test("a roster file with organizations: makes its account an org Admin, a child of its user", async () => {
+    s.project.writeFile(
+      "users/ops-bot.yaml",
+      `username: ops_bot\nemailAddress: ops-bot@example.com\nskipPasswordCheck: true\norganizations:\n  ${ORG}: [Admin]\n`,
+    );
+    s.project.setProgram(base + more + roster);
+    s.emulator.clearRequests();
+    const up = expectSuccess(await run(UP));
+    expect(up.stdout).toMatch(/\+ 3 created/); // the user, its membership, the census
+    const ops = s.emulator.users.list().find((u) => u.user.username === "ops_bot")!;
+    expect(rolesOf(ops.user.id)).toEqual(["Admin"]);
+    const { deployment } = await s.project.exportState();
+    expect(deployment.resources.map((r) => r.urn)).toContainEqual(
+      expect.stringMatching(
+        new RegExp(
+          `wacht:User\\$pulumi-nodejs:dynamic/wacht:OrganizationMembership::ops-bot@${ORG}$`,
+        ),
+      ),
+    );
+  });
+
+  test("the census by permission names an admin made by hand, and no declared one", async () => {
+    await api("POST", `/organizations/${ORG}/members`, {
+      user_id: MAL,
+      role_ids: [await roleId("Admin")],
+    });
+    const drift = await run(DRIFT);
+    expect(drift.code).not.toBe(0);
+    expect(drift.all).toContain(
+      `warning: wacht.UserCensus "org-admins": 1 undeclared account: ${MAL} (mallory@example.com, username mallory)`,
+    );
+    // The bot, Dana (the program's) and ops-bot (the roster's) are declared admins.
+    expect(drift.stdout).toMatch(/~ 1 to update/);
   });
 
   test("destroy goes in dependency order; the org membership's delete names the cascade", async () => {

@@ -391,12 +391,16 @@ func (o CensusMetadataSelectorPtrOutput) Key() pulumi.StringPtrOutput {
 	}).(pulumi.StringPtrOutput)
 }
 
-// Which accounts the census looks at (exactly one).
+// Which accounts the census looks at: exactly one of all, emailDomains, publicMetadata and permission (organizations only beside permission).
 type CensusSelector struct {
 	// true: every user.
 	All *bool `pulumi:"all"`
 	// Users whose primary email is in one of these domains.
 	EmailDomains []string `pulumi:"emailDomains"`
+	// With permission: the organizations to look in (default: every organization).
+	Organizations []string `pulumi:"organizations"`
+	// Users holding this permission (e.g. organization:admin) through an organization membership the stack does not declare.
+	Permission *string `pulumi:"permission"`
 	// Users whose public metadata has key equal to one of the values.
 	PublicMetadata *CensusMetadataSelector `pulumi:"publicMetadata"`
 }
@@ -412,12 +416,16 @@ type CensusSelectorInput interface {
 	ToCensusSelectorOutputWithContext(context.Context) CensusSelectorOutput
 }
 
-// Which accounts the census looks at (exactly one).
+// Which accounts the census looks at: exactly one of all, emailDomains, publicMetadata and permission (organizations only beside permission).
 type CensusSelectorArgs struct {
 	// true: every user.
 	All pulumi.BoolPtrInput `pulumi:"all"`
 	// Users whose primary email is in one of these domains.
 	EmailDomains pulumi.StringArrayInput `pulumi:"emailDomains"`
+	// With permission: the organizations to look in (default: every organization).
+	Organizations pulumi.StringArrayInput `pulumi:"organizations"`
+	// Users holding this permission (e.g. organization:admin) through an organization membership the stack does not declare.
+	Permission pulumi.StringPtrInput `pulumi:"permission"`
 	// Users whose public metadata has key equal to one of the values.
 	PublicMetadata CensusMetadataSelectorPtrInput `pulumi:"publicMetadata"`
 }
@@ -434,7 +442,7 @@ func (i CensusSelectorArgs) ToCensusSelectorOutputWithContext(ctx context.Contex
 	return pulumi.ToOutputWithContext(ctx, i).(CensusSelectorOutput)
 }
 
-// Which accounts the census looks at (exactly one).
+// Which accounts the census looks at: exactly one of all, emailDomains, publicMetadata and permission (organizations only beside permission).
 type CensusSelectorOutput struct{ *pulumi.OutputState }
 
 func (CensusSelectorOutput) ElementType() reflect.Type {
@@ -457,6 +465,16 @@ func (o CensusSelectorOutput) All() pulumi.BoolPtrOutput {
 // Users whose primary email is in one of these domains.
 func (o CensusSelectorOutput) EmailDomains() pulumi.StringArrayOutput {
 	return o.ApplyT(func(v CensusSelector) []string { return v.EmailDomains }).(pulumi.StringArrayOutput)
+}
+
+// With permission: the organizations to look in (default: every organization).
+func (o CensusSelectorOutput) Organizations() pulumi.StringArrayOutput {
+	return o.ApplyT(func(v CensusSelector) []string { return v.Organizations }).(pulumi.StringArrayOutput)
+}
+
+// Users holding this permission (e.g. organization:admin) through an organization membership the stack does not declare.
+func (o CensusSelectorOutput) Permission() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v CensusSelector) *string { return v.Permission }).(pulumi.StringPtrOutput)
 }
 
 // Users whose public metadata has key equal to one of the values.

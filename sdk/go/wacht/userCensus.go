@@ -18,13 +18,15 @@ type UserCensus struct {
 
 	// Accounts that may exist undeclared: ids, emails or usernames.
 	Allowlist pulumi.StringArrayOutput `pulumi:"allowlist"`
+	// The organization memberships this stack declares, as organizationId/userId: what a permission selector judges by.
+	DeclaredMemberships pulumi.StringArrayOutput `pulumi:"declaredMemberships"`
 	// The ids of the users this stack declares.
 	DeclaredUserIds pulumi.StringArrayOutput `pulumi:"declaredUserIds"`
 	// The first 20 of them.
 	DisabledAccounts CensusAccountArrayOutput `pulumi:"disabledAccounts"`
 	// How many accounts the last up disabled.
 	DisabledCount pulumi.IntOutput `pulumi:"disabledCount"`
-	// Which accounts must be declared: { all: true }, { emailDomains } or { publicMetadata: { key, in } }.
+	// Which accounts must be declared: { all: true }, { emailDomains }, { publicMetadata: { key, in } } or { permission, organizations? }.
 	Selector CensusSelectorOutput `pulumi:"selector"`
 	// "report" (default): up fails naming them. "disable": up disables them (never deletes).
 	Undeclared pulumi.StringOutput `pulumi:"undeclared"`
@@ -82,9 +84,11 @@ func (UserCensusState) ElementType() reflect.Type {
 type userCensusArgs struct {
 	// Accounts that may exist undeclared: ids, emails or usernames.
 	Allowlist []string `pulumi:"allowlist"`
+	// The organization memberships this stack declares, as organizationId/userId: what a permission selector judges by.
+	DeclaredMemberships []string `pulumi:"declaredMemberships"`
 	// The ids of the users this stack declares.
 	DeclaredUserIds []string `pulumi:"declaredUserIds"`
-	// Which accounts must be declared: { all: true }, { emailDomains } or { publicMetadata: { key, in } }.
+	// Which accounts must be declared: { all: true }, { emailDomains }, { publicMetadata: { key, in } } or { permission, organizations? }.
 	Selector CensusSelector `pulumi:"selector"`
 	// "report" (default): up fails naming them. "disable": up disables them (never deletes).
 	Undeclared *string `pulumi:"undeclared"`
@@ -94,9 +98,11 @@ type userCensusArgs struct {
 type UserCensusArgs struct {
 	// Accounts that may exist undeclared: ids, emails or usernames.
 	Allowlist pulumi.StringArrayInput
+	// The organization memberships this stack declares, as organizationId/userId: what a permission selector judges by.
+	DeclaredMemberships pulumi.StringArrayInput
 	// The ids of the users this stack declares.
 	DeclaredUserIds pulumi.StringArrayInput
-	// Which accounts must be declared: { all: true }, { emailDomains } or { publicMetadata: { key, in } }.
+	// Which accounts must be declared: { all: true }, { emailDomains }, { publicMetadata: { key, in } } or { permission, organizations? }.
 	Selector CensusSelectorInput
 	// "report" (default): up fails naming them. "disable": up disables them (never deletes).
 	Undeclared pulumi.StringPtrInput
@@ -194,6 +200,11 @@ func (o UserCensusOutput) Allowlist() pulumi.StringArrayOutput {
 	return o.ApplyT(func(v *UserCensus) pulumi.StringArrayOutput { return v.Allowlist }).(pulumi.StringArrayOutput)
 }
 
+// The organization memberships this stack declares, as organizationId/userId: what a permission selector judges by.
+func (o UserCensusOutput) DeclaredMemberships() pulumi.StringArrayOutput {
+	return o.ApplyT(func(v *UserCensus) pulumi.StringArrayOutput { return v.DeclaredMemberships }).(pulumi.StringArrayOutput)
+}
+
 // The ids of the users this stack declares.
 func (o UserCensusOutput) DeclaredUserIds() pulumi.StringArrayOutput {
 	return o.ApplyT(func(v *UserCensus) pulumi.StringArrayOutput { return v.DeclaredUserIds }).(pulumi.StringArrayOutput)
@@ -209,7 +220,7 @@ func (o UserCensusOutput) DisabledCount() pulumi.IntOutput {
 	return o.ApplyT(func(v *UserCensus) pulumi.IntOutput { return v.DisabledCount }).(pulumi.IntOutput)
 }
 
-// Which accounts must be declared: { all: true }, { emailDomains } or { publicMetadata: { key, in } }.
+// Which accounts must be declared: { all: true }, { emailDomains }, { publicMetadata: { key, in } } or { permission, organizations? }.
 func (o UserCensusOutput) Selector() CensusSelectorOutput {
 	return o.ApplyT(func(v *UserCensus) CensusSelectorOutput { return v.Selector }).(CensusSelectorOutput)
 }

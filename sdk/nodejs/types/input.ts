@@ -34,7 +34,7 @@ export interface CensusMetadataSelectorArgs {
 }
 
 /**
- * Which accounts the census looks at (exactly one).
+ * Which accounts the census looks at: exactly one of all, emailDomains, publicMetadata and permission (organizations only beside permission).
  */
 export interface CensusSelectorArgs {
     /**
@@ -45,6 +45,14 @@ export interface CensusSelectorArgs {
      * Users whose primary email is in one of these domains.
      */
     emailDomains?: pulumi.Input<pulumi.Input<string>[] | undefined>;
+    /**
+     * With permission: the organizations to look in (default: every organization).
+     */
+    organizations?: pulumi.Input<pulumi.Input<string>[] | undefined>;
+    /**
+     * Users holding this permission (e.g. organization:admin) through an organization membership the stack does not declare.
+     */
+    permission?: pulumi.Input<string | undefined>;
     /**
      * Users whose public metadata has key equal to one of the values.
      */

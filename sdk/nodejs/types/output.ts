@@ -52,7 +52,7 @@ export interface CensusMetadataSelector {
 }
 
 /**
- * Which accounts the census looks at (exactly one).
+ * Which accounts the census looks at: exactly one of all, emailDomains, publicMetadata and permission (organizations only beside permission).
  */
 export interface CensusSelector {
     /**
@@ -63,6 +63,14 @@ export interface CensusSelector {
      * Users whose primary email is in one of these domains.
      */
     emailDomains?: string[];
+    /**
+     * With permission: the organizations to look in (default: every organization).
+     */
+    organizations?: string[];
+    /**
+     * Users holding this permission (e.g. organization:admin) through an organization membership the stack does not declare.
+     */
+    permission?: string;
     /**
      * Users whose public metadata has key equal to one of the values.
      */

@@ -131,7 +131,7 @@ class CensusMetadataSelectorArgs:
 
 class CensusSelectorArgsDict(TypedDict):
     """
-    Which accounts the census looks at (exactly one).
+    Which accounts the census looks at: exactly one of all, emailDomains, publicMetadata and permission (organizations only beside permission).
     """
     all: NotRequired[pulumi.Input[Optional[_builtins.bool]]]
     """
@@ -140,6 +140,14 @@ class CensusSelectorArgsDict(TypedDict):
     email_domains: NotRequired[pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]]]
     """
     Users whose primary email is in one of these domains.
+    """
+    organizations: NotRequired[pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]]]
+    """
+    With permission: the organizations to look in (default: every organization).
+    """
+    permission: NotRequired[pulumi.Input[Optional[_builtins.str]]]
+    """
+    Users holding this permission (e.g. organization:admin) through an organization membership the stack does not declare.
     """
     public_metadata: NotRequired[pulumi.Input[Optional['CensusMetadataSelectorArgsDict']]]
     """
@@ -151,18 +159,26 @@ class CensusSelectorArgs:
     def __init__(__self__, *,
                  all: pulumi.Input[Optional[_builtins.bool]] = None,
                  email_domains: pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]] = None,
+                 organizations: pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]] = None,
+                 permission: pulumi.Input[Optional[_builtins.str]] = None,
                  public_metadata: pulumi.Input[Optional['CensusMetadataSelectorArgs']] = None):
         """
-        Which accounts the census looks at (exactly one).
+        Which accounts the census looks at: exactly one of all, emailDomains, publicMetadata and permission (organizations only beside permission).
 
         :param pulumi.Input[_builtins.bool] all: true: every user.
         :param pulumi.Input[Sequence[pulumi.Input[_builtins.str]]] email_domains: Users whose primary email is in one of these domains.
+        :param pulumi.Input[Sequence[pulumi.Input[_builtins.str]]] organizations: With permission: the organizations to look in (default: every organization).
+        :param pulumi.Input[_builtins.str] permission: Users holding this permission (e.g. organization:admin) through an organization membership the stack does not declare.
         :param pulumi.Input['CensusMetadataSelectorArgs'] public_metadata: Users whose public metadata has key equal to one of the values.
         """
         if all is not None:
             pulumi.set(__self__, "all", all)
         if email_domains is not None:
             pulumi.set(__self__, "email_domains", email_domains)
+        if organizations is not None:
+            pulumi.set(__self__, "organizations", organizations)
+        if permission is not None:
+            pulumi.set(__self__, "permission", permission)
         if public_metadata is not None:
             pulumi.set(__self__, "public_metadata", public_metadata)
 
@@ -189,6 +205,30 @@ class CensusSelectorArgs:
     @email_domains.setter
     def email_domains(self, value: pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]]):
         pulumi.set(self, "email_domains", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def organizations(self) -> pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]]:
+        """
+        With permission: the organizations to look in (default: every organization).
+        """
+        return pulumi.get(self, "organizations")
+
+    @organizations.setter
+    def organizations(self, value: pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]]):
+        pulumi.set(self, "organizations", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def permission(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        Users holding this permission (e.g. organization:admin) through an organization membership the stack does not declare.
+        """
+        return pulumi.get(self, "permission")
+
+    @permission.setter
+    def permission(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "permission", value)
 
     @_builtins.property
     @pulumi.getter(name="publicMetadata")

@@ -167,7 +167,7 @@ class CensusMetadataSelector(dict):
 @pulumi.output_type
 class CensusSelector(dict):
     """
-    Which accounts the census looks at (exactly one).
+    Which accounts the census looks at: exactly one of all, emailDomains, publicMetadata and permission (organizations only beside permission).
     """
     @staticmethod
     def __key_warning(key: str):
@@ -191,18 +191,26 @@ class CensusSelector(dict):
     def __init__(__self__, *,
                  all: Optional[_builtins.bool] = None,
                  email_domains: Optional[Sequence[_builtins.str]] = None,
+                 organizations: Optional[Sequence[_builtins.str]] = None,
+                 permission: Optional[_builtins.str] = None,
                  public_metadata: Optional['outputs.CensusMetadataSelector'] = None):
         """
-        Which accounts the census looks at (exactly one).
+        Which accounts the census looks at: exactly one of all, emailDomains, publicMetadata and permission (organizations only beside permission).
 
         :param _builtins.bool all: true: every user.
         :param Sequence[_builtins.str] email_domains: Users whose primary email is in one of these domains.
+        :param Sequence[_builtins.str] organizations: With permission: the organizations to look in (default: every organization).
+        :param _builtins.str permission: Users holding this permission (e.g. organization:admin) through an organization membership the stack does not declare.
         :param 'CensusMetadataSelector' public_metadata: Users whose public metadata has key equal to one of the values.
         """
         if all is not None:
             pulumi.set(__self__, "all", all)
         if email_domains is not None:
             pulumi.set(__self__, "email_domains", email_domains)
+        if organizations is not None:
+            pulumi.set(__self__, "organizations", organizations)
+        if permission is not None:
+            pulumi.set(__self__, "permission", permission)
         if public_metadata is not None:
             pulumi.set(__self__, "public_metadata", public_metadata)
 
@@ -221,6 +229,22 @@ class CensusSelector(dict):
         Users whose primary email is in one of these domains.
         """
         return pulumi.get(self, "email_domains")
+
+    @_builtins.property
+    @pulumi.getter
+    def organizations(self) -> Optional[Sequence[_builtins.str]]:
+        """
+        With permission: the organizations to look in (default: every organization).
+        """
+        return pulumi.get(self, "organizations")
+
+    @_builtins.property
+    @pulumi.getter
+    def permission(self) -> Optional[_builtins.str]:
+        """
+        Users holding this permission (e.g. organization:admin) through an organization membership the stack does not declare.
+        """
+        return pulumi.get(self, "permission")
 
     @_builtins.property
     @pulumi.getter(name="publicMetadata")

@@ -24,19 +24,23 @@ class UserCensusArgs:
                  declared_user_ids: pulumi.Input[Sequence[pulumi.Input[_builtins.str]]],
                  selector: pulumi.Input['CensusSelectorArgs'],
                  allowlist: pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]] = None,
+                 declared_memberships: pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]] = None,
                  undeclared: pulumi.Input[Optional[_builtins.str]] = None):
         """
         The set of arguments for constructing a UserCensus resource.
 
         :param pulumi.Input[Sequence[pulumi.Input[_builtins.str]]] declared_user_ids: The ids of the users this stack declares.
-        :param pulumi.Input['CensusSelectorArgs'] selector: Which accounts must be declared: { all: true }, { emailDomains } or { publicMetadata: { key, in } }.
+        :param pulumi.Input['CensusSelectorArgs'] selector: Which accounts must be declared: { all: true }, { emailDomains }, { publicMetadata: { key, in } } or { permission, organizations? }.
         :param pulumi.Input[Sequence[pulumi.Input[_builtins.str]]] allowlist: Accounts that may exist undeclared: ids, emails or usernames.
+        :param pulumi.Input[Sequence[pulumi.Input[_builtins.str]]] declared_memberships: The organization memberships this stack declares, as organizationId/userId: what a permission selector judges by.
         :param pulumi.Input[_builtins.str] undeclared: "report" (default): up fails naming them. "disable": up disables them (never deletes).
         """
         pulumi.set(__self__, "declared_user_ids", declared_user_ids)
         pulumi.set(__self__, "selector", selector)
         if allowlist is not None:
             pulumi.set(__self__, "allowlist", allowlist)
+        if declared_memberships is not None:
+            pulumi.set(__self__, "declared_memberships", declared_memberships)
         if undeclared is not None:
             pulumi.set(__self__, "undeclared", undeclared)
 
@@ -56,7 +60,7 @@ class UserCensusArgs:
     @pulumi.getter
     def selector(self) -> pulumi.Input['CensusSelectorArgs']:
         """
-        Which accounts must be declared: { all: true }, { emailDomains } or { publicMetadata: { key, in } }.
+        Which accounts must be declared: { all: true }, { emailDomains }, { publicMetadata: { key, in } } or { permission, organizations? }.
         """
         return pulumi.get(self, "selector")
 
@@ -75,6 +79,18 @@ class UserCensusArgs:
     @allowlist.setter
     def allowlist(self, value: pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]]):
         pulumi.set(self, "allowlist", value)
+
+    @_builtins.property
+    @pulumi.getter(name="declaredMemberships")
+    def declared_memberships(self) -> pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]]:
+        """
+        The organization memberships this stack declares, as organizationId/userId: what a permission selector judges by.
+        """
+        return pulumi.get(self, "declared_memberships")
+
+    @declared_memberships.setter
+    def declared_memberships(self, value: pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]]):
+        pulumi.set(self, "declared_memberships", value)
 
     @_builtins.property
     @pulumi.getter
@@ -96,6 +112,7 @@ class UserCensus(pulumi.CustomResource):
                  resource_name: str,
                  opts: Optional[pulumi.ResourceOptions] = None,
                  allowlist: pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]] = None,
+                 declared_memberships: pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]] = None,
                  declared_user_ids: pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]] = None,
                  selector: pulumi.Input[Optional[Union['CensusSelectorArgs', 'CensusSelectorArgsDict']]] = None,
                  undeclared: pulumi.Input[Optional[_builtins.str]] = None,
@@ -106,8 +123,9 @@ class UserCensus(pulumi.CustomResource):
         :param str resource_name: The name of the resource.
         :param pulumi.ResourceOptions opts: Options for the resource.
         :param pulumi.Input[Sequence[pulumi.Input[_builtins.str]]] allowlist: Accounts that may exist undeclared: ids, emails or usernames.
+        :param pulumi.Input[Sequence[pulumi.Input[_builtins.str]]] declared_memberships: The organization memberships this stack declares, as organizationId/userId: what a permission selector judges by.
         :param pulumi.Input[Sequence[pulumi.Input[_builtins.str]]] declared_user_ids: The ids of the users this stack declares.
-        :param pulumi.Input[Union['CensusSelectorArgs', 'CensusSelectorArgsDict']] selector: Which accounts must be declared: { all: true }, { emailDomains } or { publicMetadata: { key, in } }.
+        :param pulumi.Input[Union['CensusSelectorArgs', 'CensusSelectorArgsDict']] selector: Which accounts must be declared: { all: true }, { emailDomains }, { publicMetadata: { key, in } } or { permission, organizations? }.
         :param pulumi.Input[_builtins.str] undeclared: "report" (default): up fails naming them. "disable": up disables them (never deletes).
         """
         ...
@@ -135,6 +153,7 @@ class UserCensus(pulumi.CustomResource):
                  resource_name: str,
                  opts: Optional[pulumi.ResourceOptions] = None,
                  allowlist: pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]] = None,
+                 declared_memberships: pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]] = None,
                  declared_user_ids: pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]] = None,
                  selector: pulumi.Input[Optional[Union['CensusSelectorArgs', 'CensusSelectorArgsDict']]] = None,
                  undeclared: pulumi.Input[Optional[_builtins.str]] = None,
@@ -148,6 +167,7 @@ class UserCensus(pulumi.CustomResource):
             __props__ = UserCensusArgs.__new__(UserCensusArgs)
 
             __props__.__dict__["allowlist"] = allowlist
+            __props__.__dict__["declared_memberships"] = declared_memberships
             if declared_user_ids is None and not opts.urn:
                 raise TypeError("Missing required property 'declared_user_ids'")
             __props__.__dict__["declared_user_ids"] = declared_user_ids
@@ -182,6 +202,7 @@ class UserCensus(pulumi.CustomResource):
         __props__ = UserCensusArgs.__new__(UserCensusArgs)
 
         __props__.__dict__["allowlist"] = None
+        __props__.__dict__["declared_memberships"] = None
         __props__.__dict__["declared_user_ids"] = None
         __props__.__dict__["disabled_accounts"] = None
         __props__.__dict__["disabled_count"] = None
@@ -198,6 +219,14 @@ class UserCensus(pulumi.CustomResource):
         Accounts that may exist undeclared: ids, emails or usernames.
         """
         return pulumi.get(self, "allowlist")
+
+    @_builtins.property
+    @pulumi.getter(name="declaredMemberships")
+    def declared_memberships(self) -> pulumi.Output[Optional[Sequence[_builtins.str]]]:
+        """
+        The organization memberships this stack declares, as organizationId/userId: what a permission selector judges by.
+        """
+        return pulumi.get(self, "declared_memberships")
 
     @_builtins.property
     @pulumi.getter(name="declaredUserIds")
@@ -227,7 +256,7 @@ class UserCensus(pulumi.CustomResource):
     @pulumi.getter
     def selector(self) -> pulumi.Output['outputs.CensusSelector']:
         """
-        Which accounts must be declared: { all: true }, { emailDomains } or { publicMetadata: { key, in } }.
+        Which accounts must be declared: { all: true }, { emailDomains }, { publicMetadata: { key, in } } or { permission, organizations? }.
         """
         return pulumi.get(self, "selector")
 

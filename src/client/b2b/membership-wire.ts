@@ -48,6 +48,14 @@ export type ApiMemberPage = z.infer<typeof ApiMemberPageSchema>;
 /** The organization or workspace embedded in a per-user membership: id and name only. */
 const ParentSchema = z.object({ id: Id, name: z.string() });
 
+/**
+ * A page of `GET /organizations` (`{data: Organization[], has_more, …}`), each organization
+ * trimmed to its id and name (its metadata, private included, is dropped at parse time).
+ */
+export const ApiParentPageSchema = z.object({ data: z.array(ParentSchema), has_more: z.boolean() });
+/** An organization (or workspace) as its list shows it, trimmed (wire shape). */
+export type ApiParent = z.infer<typeof ParentSchema>;
+
 /** `UserOrganizationMembership` / `UserWorkspaceMembership`, trimmed (roles ordered by name). */
 export const ApiUserMembershipSchema = z.object({
   id: Id,

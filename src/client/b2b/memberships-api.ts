@@ -9,11 +9,13 @@ import { WachtValidationError } from "../errors";
 import type { CallSpec } from "../runner";
 import {
   ApiMemberPageSchema,
+  ApiParentPageSchema,
   ApiMemberSchema,
   ApiRoleListSchema,
   ApiUserMembershipListSchema,
   type ApiMember,
   type ApiMemberPage,
+  type ApiParent,
   type ApiRole,
   type ApiUserMembership,
 } from "./membership-wire";
@@ -144,6 +146,39 @@ export class MembershipsApi {
       for (const m of page.data) seen.set(m.id, m);
       if (!page.has_more || page.data.length === 0)
         return { members: [...seen.values()], requests };
+      offset += page.data.length;
+    }
+  }
+
+  /**
+   * GET /organizations: every organization of the deployment (id and name), oldest first, page by
+   * page until `has_more` is false, with the request count (docs/wacht-memberships.md §2). Only
+   * the organization scope has this list in the contract.
+   */
+  async listAll(pageSize = MEMBER_PAGE_SIZE): Promise<{ parents: ApiParent[]; requests: number }> {
+    if (this.#scope !== "organization") {
+      throw new WachtValidationError("scope", "only organizations can be listed");
+    }
+    const seen = new Map<string, ApiParent>();
+    let requests = 0;
+    for (let offset = 0; ;) {
+      const q = new URLSearchParams({
+        limit: String(pageSize),
+        offset: String(offset),
+        sort_key: "created_at",
+        sort_order: "asc",
+      });
+      const page = await this.#execute({
+        method: "GET",
+        path: "/organizations",
+        query: `?${q.toString()}`,
+        idempotent: true,
+        schema: ApiParentPageSchema,
+      });
+      requests += 1;
+      for (const p of page.data) seen.set(p.id, p);
+      if (!page.has_more || page.data.length === 0)
+        return { parents: [...seen.values()], requests };
       offset += page.data.length;
     }
   }

@@ -347,3 +347,36 @@ export const deleteRole =
     state.store.changed();
     return unit();
   };
+
+/**
+ * GET /organizations: the deployment's organizations, `{data, has_more, limit, offset}`, newest
+ * first unless `sort_order=asc` (`sort_key` `created_at` or `name`); `limit` defaults to 10 with no
+ * maximum (docs/wacht-memberships.md §2). The census by permission lists them.
+ */
+export const listOrganizations: Handler = async (state, ctx) => {
+  const limit = queryInt(ctx, "limit", 10);
+  const offset = queryInt(ctx, "offset", 0);
+  const byName = ctx.query.get("sort_key") === "name";
+  const rows = state.store.b2b
+    .allParents(ctx.deploymentId)
+    .filter((p) => p.scope === "organization")
+    .sort((a, b) => {
+      const [x, y] = byName ? [a.name, b.name] : [a.createdAt, b.createdAt];
+      return x < y ? -1 : x > y ? 1 : a.id < b.id ? -1 : 1;
+    });
+  if (ctx.query.get("sort_order") !== "asc") rows.reverse();
+  const page = rows.slice(offset, offset + limit + 1);
+  return ok({
+    data: page.slice(0, limit).map((p) => ({
+      id: p.id,
+      created_at: formatTimestamp(p.createdAt),
+      updated_at: formatTimestamp(p.updatedAt),
+      name: p.name,
+      public_metadata: p.publicMetadata,
+      private_metadata: p.privateMetadata,
+    })),
+    has_more: page.length > limit,
+    limit,
+    offset,
+  });
+};

@@ -8,6 +8,7 @@ import {
   deleteRole,
   listDeploymentRoles,
   listMembers,
+  listOrganizations,
   listRoles,
   listUserMemberships,
   ORGANIZATION,
@@ -43,6 +44,7 @@ function scopeRoutes(r: typeof ORGANIZATION): Route[] {
 
 /** Every B2B route. */
 export const B2B_ROUTES: readonly Route[] = [
+  { method: "GET", pattern: "/organizations", handler: listOrganizations },
   ...scopeRoutes(ORGANIZATION),
   ...scopeRoutes(WORKSPACE),
 ];
