@@ -2,7 +2,7 @@
 // it in-process). The key comes from WACHT_API_KEY, the base URL from --base-url or
 // WACHT_BASE_URL (./cli-credentials.ts). Exit codes: 0 done, 1 failed, 2 bad usage.
 import { parseArgs } from "node:util";
-import { DEFAULT_BASE_URL } from "../client/config";
+import { DEFAULT_BASE_URL, DEFAULT_REQUESTS_PER_MINUTE } from "../client/config";
 import { ENV_API_KEY, ENV_BASE_URL } from "../client/env";
 import { WachtClient } from "../client/wacht-client";
 import { EXPORT_FORMATS, exportUsers, type ExportFormat } from "../export/export-users";
@@ -29,6 +29,8 @@ the stack config: ${ENV_API_KEY}=$(pulumi config get wacht:apiKey) takes it from
                               (never the value; reads each user's details)
   --force                     overwrite existing files, and replace the files of accounts the
                               roster in --out already declares
+  --requests-per-minute N     the deployment's rate limit, which the requests are paced to
+                              (default ${DEFAULT_REQUESTS_PER_MINUTE}, Wacht's; as wacht:requestsPerMinute)
   --help                      show this help`;
 
 const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? "" : "s"}`;
@@ -65,6 +67,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
         "on-delete": { type: "string" },
         "with-details": { type: "boolean", default: false },
         force: { type: "boolean", default: false },
+        "requests-per-minute": { type: "string" },
         help: { type: "boolean", default: false },
       },
       strict: true,
@@ -90,6 +93,17 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     io.err(`--on-delete must be one of ${ON_DELETE_POLICIES.join(", ")}`);
     return 2;
   }
+  const rpmFlag = values["requests-per-minute"];
+  const requestsPerMinute = rpmFlag === undefined ? undefined : Number(rpmFlag);
+  if (
+    requestsPerMinute !== undefined &&
+    !(Number.isFinite(requestsPerMinute) && requestsPerMinute > 0)
+  ) {
+    io.err(
+      `--requests-per-minute must be a positive number (the deployment's rate limit, default ${DEFAULT_REQUESTS_PER_MINUTE}), not ${JSON.stringify(rpmFlag)}`,
+    );
+    return 2;
+  }
   let select;
   try {
     select = parseSelect(values.select);
@@ -99,9 +113,10 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   }
   let baseUrl: string | undefined;
   try {
-    const client = new WachtClient(
-      cliClientOptions({ baseUrl: values["base-url"] }, io.env ?? process.env),
-    );
+    const client = new WachtClient({
+      ...cliClientOptions({ baseUrl: values["base-url"] }, io.env ?? process.env),
+      ...(requestsPerMinute === undefined ? {} : { requestsPerMinute }),
+    });
     baseUrl = client.baseUrl;
     const result = await exportUsers(client, {
       select,

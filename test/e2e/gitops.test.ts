@@ -238,11 +238,16 @@ describe("the GitOps workflows through the real CLI", () => {
           "meta.kind:admin,service",
           "--out",
           out,
+          "--requests-per-minute",
+          "100000",
         ],
         { env: { ...process.env, ...env } },
       );
       expect(cli.stdout).toMatch(/exported \d+ users/);
       await exported.config("undeclared", "disable");
+      // As the main project: the emulator has no rate limit to pace for (the 1,000 customers'
+      // details reads, by export's meta. selector and by the census).
+      await exported.config("wacht:requestsPerMinute", "100000");
       emulator.clearRequests();
       const up = expectSuccess(await exported.run(MERGE_UP, { env }));
       expect(up.stdout).toMatch(/created/);

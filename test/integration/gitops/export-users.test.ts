@@ -345,6 +345,16 @@ it("the CLI reads WACHT_API_KEY / WACHT_BASE_URL and reports usage errors with e
   expect(err.pop()).toContain('--select "kind=admin" is not understood; use all | id:<id>');
   expect(await runCli(["export"], io)).toBe(2);
   expect(err.pop()).toContain("--out DIR is required");
+  for (const bad of ["0", "-5", "fast", ""]) {
+    expect(await runCli(["export", "--out", dir, `--requests-per-minute=${bad}`], io)).toBe(2);
+    expect(err.pop()).toBe(
+      `--requests-per-minute must be a positive number (the deployment's rate limit, default 1000), not ${JSON.stringify(bad)}`,
+    );
+  }
+  expect(
+    await runCli(["export", "--out", dir, "--force", "--requests-per-minute", "6000"], io),
+  ).toBe(0);
+  expect(out.pop()).toMatch(/^exported 3 users to /);
   expect(await runCli(["export", "--out", dir, "--select", "id:999999999"], io)).toBe(1);
   expect(err.pop()).toMatch(/^pulumi-wacht export failed: .*not found/i);
   const noKey = { ...io, env: { WACHT_BASE_URL: emulator.url } };
