@@ -105,23 +105,29 @@ async function doPackAndInstall(): Promise<ScratchInstall> {
   const packedTarball = path.join(packDir, packed[0]!.filename);
 
   const sha = createHash("sha256").update(fs.readFileSync(packedTarball)).digest("hex");
-  const dir = path.join(SCRATCH_BASE, `${sha.slice(0, 16)}-pulumi-${SCRATCH_PULUMI_VERSION}`);
-  const tarball = path.join(dir, "pulumi-wacht.tgz");
+  const key = `${sha.slice(0, 16)}-pulumi-${SCRATCH_PULUMI_VERSION}`;
+  const dir = path.join(SCRATCH_BASE, key);
+  const tarball = path.join(SCRATCH_BASE, `${key}.tgz`);
   const marker = path.join(dir, ".installed");
   if (fs.existsSync(marker)) {
     fs.rmSync(packDir, { recursive: true, force: true });
     return { dir, tarball, packMs, installMs: 0, reused: true };
   }
 
-  // A fresh install: drop stale scratch programs of older tarballs, then install this one.
+  // A fresh install. Jest workers may pack and install the same tarball side by side: each
+  // installs into its own staging folder and renames it into place (the first rename wins, the
+  // others use the winner's). Scratch programs of older tarballs are dropped, never this one's.
   for (const old of fs.readdirSync(SCRATCH_BASE)) {
-    fs.rmSync(path.join(SCRATCH_BASE, old), { recursive: true, force: true });
+    if (!old.startsWith(key))
+      fs.rmSync(path.join(SCRATCH_BASE, old), { recursive: true, force: true });
   }
-  fs.mkdirSync(dir, { recursive: true });
-  fs.renameSync(packedTarball, tarball);
+  fs.renameSync(packedTarball, tarball); // byte-identical whoever renames last
   fs.rmSync(packDir, { recursive: true, force: true });
+  const staging = `${dir}.${process.pid}.staging`;
+  fs.rmSync(staging, { recursive: true, force: true });
+  fs.mkdirSync(staging, { recursive: true });
   fs.writeFileSync(
-    path.join(dir, "package.json"),
+    path.join(staging, "package.json"),
     JSON.stringify(
       {
         name: "wacht-scratch-program",
@@ -138,9 +144,18 @@ async function doPackAndInstall(): Promise<ScratchInstall> {
     ),
   );
   const t1 = Date.now();
-  await run("npm", ["install", "--no-audit", "--no-fund", "--prefer-offline"], dir);
+  await run("npm", ["install", "--no-audit", "--no-fund", "--prefer-offline"], staging);
   const installMs = Date.now() - t1;
-  fs.writeFileSync(marker, new Date().toISOString());
+  fs.writeFileSync(path.join(staging, ".installed"), new Date().toISOString());
+  if (fs.existsSync(dir) && !fs.existsSync(marker))
+    fs.rmSync(dir, { recursive: true, force: true }); // an interrupted run's
+  try {
+    fs.renameSync(staging, dir);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if ((code !== "ENOTEMPTY" && code !== "EEXIST") || !fs.existsSync(marker)) throw e;
+    fs.rmSync(staging, { recursive: true, force: true }); // another worker's install won
+  }
   return { dir, tarball, packMs, installMs, reused: false };
 }
 
