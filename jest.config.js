@@ -10,6 +10,11 @@ const common = {
 
 /** @type {import('jest').Config} */
 module.exports = {
+  // Two test files at a time on the 2-core machines this runs on (jest's default there is one):
+  // the e2e files spend much of their time waiting on the CLI's own processes. Measured with
+  // `.ci/run` in a fresh clone: jest 960 s in band, 534 s with two workers and the gitops e2e's
+  // export no longer paced to a rate limit the emulator does not have (-110 s; docs/testing.md).
+  maxWorkers: 2,
   // v8 coverage keeps istanbul counters out of the serialized provider (pulumi-dynamic.md §1).
   coverageProvider: "v8",
   projects: [
