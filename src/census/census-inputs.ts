@@ -66,6 +66,15 @@ export interface CensusInputs {
   undeclared: UndeclaredPolicy;
 }
 
+/** The census's inputs, in the order the provider and the native schema list them. */
+export const CENSUS_INPUT_KEYS = [
+  "selector",
+  "declaredUserIds",
+  "declaredMemberships",
+  "allowlist",
+  "undeclared",
+] as const satisfies readonly (keyof CensusInputs)[];
+
 /**
  * The internal input key the program passes `declaredUserIds` under. The ids are bookkeeping, not
  * something a reviewer reads: as a plain input, a plan that removed one file printed the stack's

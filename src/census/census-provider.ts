@@ -29,6 +29,7 @@ import { MembershipRuntime, processMemberships } from "../membership/runtime";
 import { UNKNOWN } from "../schema/user-fields";
 import {
   buildCensusInputsSchema,
+  CENSUS_INPUT_KEYS,
   buildRecordedCensusSchema,
   CHECKED_KEY,
   isPermissionSelector,
@@ -49,14 +50,6 @@ type Props = Record<string, unknown>;
 /** The id of a census resource (one per stack is the intended use; the id is not an account). */
 export const CENSUS_ID = "wacht-user-census";
 
-const INPUT_KEYS = [
-  "selector",
-  "declaredUserIds",
-  "declaredMemberships",
-  "allowlist",
-  "undeclared",
-] as const;
-
 /** True when the value is, or contains, the engine's preview unknown. */
 function hasUnknown(value: unknown): boolean {
   if (value === UNKNOWN) return true;
@@ -67,7 +60,9 @@ function hasUnknown(value: unknown): boolean {
 
 function inputsOf(props: Props): CensusInputs {
   return buildCensusInputsSchema().parse(
-    Object.fromEntries(INPUT_KEYS.filter((k) => props[k] !== undefined).map((k) => [k, props[k]])),
+    Object.fromEntries(
+      CENSUS_INPUT_KEYS.filter((k) => props[k] !== undefined).map((k) => [k, props[k]]),
+    ),
   );
 }
 
@@ -77,7 +72,9 @@ function inputsOf(props: Props): CensusInputs {
  */
 function declarationKey(props: Props): string {
   return canonicalJson(
-    Object.fromEntries(INPUT_KEYS.filter((k) => props[k] !== undefined).map((k) => [k, props[k]])),
+    Object.fromEntries(
+      CENSUS_INPUT_KEYS.filter((k) => props[k] !== undefined).map((k) => [k, props[k]]),
+    ),
   );
 }
 
@@ -187,7 +184,7 @@ export class WachtUserCensusProvider {
   /** Validates the declaration and applies the defaults; no request. Unknowns pass through. */
   async check(_olds: Props, news: Props): Promise<pulumi.dynamic.CheckResult> {
     resolveProviderSettings(this.stack); // a missing key is reported at preview
-    const unknown = INPUT_KEYS.filter((k) => hasUnknown(news[k]));
+    const unknown = CENSUS_INPUT_KEYS.filter((k) => hasUnknown(news[k]));
     const known = Object.fromEntries(
       Object.entries(news).filter(
         ([k, v]) => k !== "__provider" && !unknown.includes(k as never) && v !== undefined,
@@ -238,7 +235,7 @@ export class WachtUserCensusProvider {
   async diff(_id: string, olds: Props, news: Props): Promise<pulumi.dynamic.DiffResult> {
     const before = recordedOf(olds);
     const after = recordedOf(news);
-    const changed = INPUT_KEYS.filter((k) => {
+    const changed = CENSUS_INPUT_KEYS.filter((k) => {
       if (k === "declaredUserIds" || k === "declaredMemberships") {
         if (hasUnknown(news[k])) return false;
         return !jsonEqual([...before[k]].sort(), [...after[k]].sort());

@@ -3,7 +3,7 @@
 // inputs and outputs), the census, `getUser` and the provider config from the types they
 // describe (each map below is keyed by that type's keys, so a missing or extra key fails the
 // build). `npm run gen:schema` writes it to sdk/schema.json; GetSchema serves the same object.
-import type { CensusAccount, CensusState } from "../census/census-inputs";
+import { CENSUS_INPUT_KEYS, type CensusAccount, type CensusState } from "../census/census-inputs";
 import type { CONFIG_KEYS } from "../config/provider-config";
 import type { LookedUpUser } from "../lookup/lookup-user";
 import { membershipSchema } from "./membership-schema";
@@ -140,13 +140,6 @@ const CENSUS: Record<keyof CensusState, Row> = {
   disabledCount: ["integer", "How many accounts the last up disabled."],
   disabledAccounts: ["CensusAccount[]", "The first 20 of them."],
 };
-const CENSUS_INPUTS = [
-  "selector",
-  "declaredUserIds",
-  "declaredMemberships",
-  "allowlist",
-  "undeclared",
-] as const;
 const CENSUS_SELECTOR: Record<
   "all" | "emailDomains" | "publicMetadata" | "permission" | "organizations",
   Row
@@ -248,7 +241,7 @@ export function packageSchema(version: string) {
       [TOKENS.census]: {
         description:
           "A census of undeclared Wacht accounts: report or disable accounts the stack does not declare. Run pulumi up --refresh to take it.",
-        inputProperties: Object.fromEntries(CENSUS_INPUTS.map((k) => [k, property(CENSUS[k])])),
+        inputProperties: Object.fromEntries(CENSUS_INPUT_KEYS.map((k) => [k, property(CENSUS[k])])),
         requiredInputs: ["selector", "declaredUserIds"],
         properties: properties(CENSUS),
         required: Object.keys(CENSUS).filter((k) => k !== "declaredMemberships"),
