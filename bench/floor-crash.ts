@@ -57,7 +57,7 @@ interface Outcome {
   usersWhenKilled: number;
   stateUsers: number;
   pendingOperations: number;
-  nextUp: { code: number; created: number; found: number; seconds: number };
+  nextUp: { code: number; created: number; found: number; seconds: number; tail?: string };
   accounts: number;
   duplicates: number;
 }
@@ -93,8 +93,8 @@ async function crashThenRecover(
       { cwd: project.dir, env: { ...project.env, ...env }, stdio: ["ignore", "pipe", "pipe"] },
     );
     let output = "";
-    child.stdout!.setEncoding("utf8").on("data", (d: string) => (output += d));
-    child.stderr!.setEncoding("utf8").on("data", (d: string) => (output += d));
+    child.stdout.setEncoding("utf8").on("data", (d: string) => (output += d));
+    child.stderr.setEncoding("utf8").on("data", (d: string) => (output += d));
     let exited: number | null | undefined;
     child.once("exit", (code) => (exited = code));
     let usersWhenKilled = 0;
@@ -133,7 +133,14 @@ async function crashThenRecover(
       usersWhenKilled,
       stateUsers,
       pendingOperations: deployment.pending_operations?.length ?? 0,
-      nextUp: { code: next.code, created, found, seconds },
+      // A failed recovery says why (the project folder is removed below).
+      nextUp: {
+        code: next.code,
+        created,
+        found,
+        seconds,
+        ...(next.code === 0 ? {} : { tail: next.all.trim().slice(-2000) }),
+      },
       accounts: emails.length,
       duplicates: emails.length - new Set(emails).size,
     };
