@@ -5,6 +5,7 @@
 // it finds (the provider's duplicate-free create), and whether any account exists twice.
 //
 //   node -r ts-node/register/transpile-only bench/floor-crash.ts      (after npm run build)
+//   FLOOR_CRASH_USERS=200 node -r ts-node/register/transpile-only bench/floor-crash.ts   (N users)
 import { spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
