@@ -5,6 +5,7 @@
 // it finds (the provider's duplicate-free create), and whether any account exists twice.
 //
 //   node -r ts-node/register/transpile-only bench/floor-crash.ts      (after npm run build)
+//   FLOOR_CRASH_USERS=200 node -r ts-node/register/transpile-only bench/floor-crash.ts   (N users)
 import { spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -21,7 +22,7 @@ const program = `const pulumi = require("@pulumi/pulumi");
 const wacht = require("pulumi-wacht");
 for (let i = 0; i < ${N}; i++) {
   const n = String(i).padStart(4, "0");
-  new wacht.User("svc-" + n, { emailAddress: "svc-" + n + "@example.com", firstName: "Service", lastName: "Account" + n });
+  new wacht.User("svc-" + n, { emailAddress: "svc-" + n + "@example.com", firstName: "Service", lastName: "Account" + n, password: "Floor-Crash-Password-42!" });
 }
 `;
 
@@ -57,7 +58,7 @@ interface Outcome {
   usersWhenKilled: number;
   stateUsers: number;
   pendingOperations: number;
-  nextUp: { code: number; created: number; found: number; seconds: number };
+  nextUp: { code: number; created: number; found: number; seconds: number; tail?: string };
   accounts: number;
   duplicates: number;
 }
@@ -90,13 +91,24 @@ async function crashThenRecover(
         "--skip-preview",
         "--non-interactive",
       ],
-      { cwd: project.dir, env: { ...project.env, ...env }, stdio: "ignore" },
+      { cwd: project.dir, env: { ...project.env, ...env }, stdio: ["ignore", "pipe", "pipe"] },
     );
+    let output = "";
+    child.stdout.setEncoding("utf8").on("data", (d: string) => (output += d));
+    child.stderr.setEncoding("utf8").on("data", (d: string) => (output += d));
+    let exited: number | null | undefined;
+    child.once("exit", (code) => (exited = code));
     let usersWhenKilled = 0;
     for (;;) {
       await new Promise((r) => setTimeout(r, 200));
       usersWhenKilled = (await emulator.users()).length;
       if (usersWhenKilled >= N / 2) break;
+      // An `up` that ended before half the users existed is no crash to measure.
+      if (exited !== undefined) {
+        throw new Error(
+          `${setting}: pulumi up exited ${exited} with ${usersWhenKilled} of ${N} users, before the kill:\n${output.slice(-3000)}`,
+        );
+      }
     }
     // A crash: every process of the run dies at once, with no chance to save anything.
     for (const pid of [...descendants(child.pid!), child.pid!]) {
@@ -106,7 +118,7 @@ async function crashThenRecover(
         // gone already
       }
     }
-    await new Promise((r) => child.once("exit", r));
+    if (exited === undefined) await new Promise((r) => child.once("exit", r));
     const { deployment } = await project.exportState();
     const stateUsers = deployment.resources.filter((r) => r.type.endsWith("wacht:User")).length;
     const t0 = performance.now();
@@ -122,7 +134,14 @@ async function crashThenRecover(
       usersWhenKilled,
       stateUsers,
       pendingOperations: deployment.pending_operations?.length ?? 0,
-      nextUp: { code: next.code, created, found, seconds },
+      // A failed recovery says why (the project folder is removed below).
+      nextUp: {
+        code: next.code,
+        created,
+        found,
+        seconds,
+        ...(next.code === 0 ? {} : { tail: next.all.trim().slice(-2000) }),
+      },
       accounts: emails.length,
       duplicates: emails.length - new Set(emails).size,
     };

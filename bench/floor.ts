@@ -24,8 +24,13 @@
 //   FLOOR_PROFILE=1                                 CPU profiles of the program and provider
 //                                                   processes (bench/lib/cpu-profile-preload.js)
 //   FLOOR_ENV='PULUMI_SKIP_CHECKPOINTS=true'        extra environment for every pulumi run
+//   FLOOR_OUT=/tmp/floor-1000.json                  the results file (default below)
+//   FLOOR_FAST_CHANGES=1                            up creating N and destroy run with
+//                                                   PULUMI_SKIP_CHECKPOINTS=true (large N)
 //
-// Writes bench/floor-results.local.json (git ignores it).
+// The native lane uses the generated Node.js SDK (sdk/nodejs, built with tsc as its postinstall
+// does) and the packed package's plugin, named in the project's Pulumi.yaml.
+// Writes bench/floor-results.local.json (git ignores it) after every N.
 import { spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
@@ -34,7 +39,7 @@ import { E2eProject, REPO_ROOT, requireCli } from "../test/e2e/helpers/project";
 import { summarizeProfile, type ProfileSummary } from "./lib/cpu-profile";
 import { startEmulatorProcess, type EmulatorProcess } from "./lib/emulator-process";
 import { API_KEY } from "./lib/fixtures";
-import { packedModules } from "./lib/packed-install";
+import { addNodeSdk, packedModules } from "./lib/packed-install";
 import { cpuMs } from "./lib/proc";
 import { sampleTree, type TreeUsage } from "./lib/process-tree";
 
@@ -47,11 +52,19 @@ const VARIANTS: string[] = [
 const TARGET = process.env["FLOOR_TARGET"] === "1";
 const PARALLEL = process.env["FLOOR_PARALLEL"];
 const PROFILE = process.env["FLOOR_PROFILE"] === "1";
+// The steps that create and delete every resource run with PULUMI_SKIP_CHECKPOINTS=true: at
+// N = 2,000 the file backend's checkpoint per step makes them take most of an hour, and the
+// no-op steps (the per-user-cost goal) do not depend on how the stack was made.
+const FAST_CHANGES = process.env["FLOOR_FAST_CHANGES"] === "1";
+const FAST_STEPS = new Set(["up-create", "destroy"]);
 const EXTRA_ENV = Object.fromEntries(
   (process.env["FLOOR_ENV"] ?? "")
     .split(/\s+/)
     .filter((kv) => kv.includes("="))
     .map((kv) => [kv.slice(0, kv.indexOf("=")), kv.slice(kv.indexOf("=") + 1)]),
+);
+const OUT = path.resolve(
+  process.env["FLOOR_OUT"] ?? path.join(__dirname, "floor-results.local.json"),
 );
 const PASSWORD = "Floor-Bench-Password-42!";
 const INLINE = path.join(REPO_ROOT, "scripts", "cli", "pulumi-inline.js");
@@ -219,6 +232,8 @@ interface StateSize {
   perResourceBytes: number;
   /** Bytes of `__provider` in that resource (inputs + outputs). */
   providerBytes: number;
+  /** Bytes of that resource's inputs and outputs without `__provider` (the user's own data). */
+  dataBytes?: { inputs: number; outputs: number };
 }
 
 function stateSize(project: E2eProject, stack: string, type: string): StateSize {
@@ -237,11 +252,14 @@ function stateSize(project: E2eProject, stack: string, type: string): StateSize 
   const providerBytes = [one?.inputs?.["__provider"], one?.outputs?.["__provider"]]
     .map((p) => (p === undefined ? 0 : Buffer.byteLength(JSON.stringify(p))))
     .reduce((a, b) => a + b, 0);
+  const without = (o: Record<string, unknown> | undefined) =>
+    o === undefined ? 0 : Buffer.byteLength(JSON.stringify({ ...o, __provider: undefined }));
   return {
     fileBytes: Buffer.byteLength(text),
     resources: ours.length,
     perResourceBytes: sizes.length === 0 ? 0 : sizes[Math.floor(sizes.length / 2)]!,
     providerBytes,
+    dataBytes: { inputs: without(one?.inputs), outputs: without(one?.outputs) },
   };
 }
 
@@ -365,7 +383,12 @@ function parseVariant(variant: string): Pick<Lane, "kind" | "env" | "args" | "sk
   return { kind: kind as VariantName, env, args, skipPreview };
 }
 
-async function setUp(variant: string, n: number, modulesDir: string): Promise<Lane> {
+async function setUp(
+  variant: string,
+  n: number,
+  modulesDir: string,
+  pluginDir: string | undefined,
+): Promise<Lane> {
   const { kind, env, args, skipPreview } = parseVariant(variant);
   const emulator = kind === "null" ? undefined : await startEmulatorProcess(API_KEY);
   const project = await E2eProject.create({
@@ -373,6 +396,15 @@ async function setUp(variant: string, n: number, modulesDir: string): Promise<La
     stack: `floor-${variant.replace(/@/g, "-")}-${n}`,
     projectName: PROJECT,
     nodeModulesFrom: modulesDir,
+    // The native provider's plugin: the packed package's, named in the project as a user does
+    // without `pulumi plugin install` (the engine downloads nothing here).
+    ...(kind === "native"
+      ? {
+          files: {
+            "Pulumi.yaml": `name: ${PROJECT}\nruntime: nodejs\nplugins:\n  providers:\n    - name: wacht\n      path: ${pluginDir!}\n`,
+          },
+        }
+      : {}),
   });
   // The same stack config everywhere (the engine stores it in the default provider's entry).
   await project.config("wacht:apiKey", API_KEY, true);
@@ -405,7 +437,11 @@ async function runStep(
     }
   }
   await emulator?.clearRequests();
-  const env: NodeJS.ProcessEnv = { ...EXTRA_ENV, ...lane.env };
+  const env: NodeJS.ProcessEnv = {
+    ...EXTRA_ENV,
+    ...(FAST_CHANGES && FAST_STEPS.has(def.key) ? { PULUMI_SKIP_CHECKPOINTS: "true" } : {}),
+    ...lane.env,
+  };
   const profileDir = path.join(profileRoot, `${n}-${variant}-${def.key}`);
   if (PROFILE) {
     fs.mkdirSync(profileDir, { recursive: true });
@@ -501,19 +537,43 @@ async function main(): Promise<void> {
   const cli = requireCli();
   const modules = packedModules();
   const before = BEFORE === undefined ? undefined : packedModules(BEFORE);
+  const pluginDir = VARIANTS.some((v) => v.startsWith("native")) ? addNodeSdk(modules) : undefined;
   const profileRoot = fs.mkdtempSync(path.join(os.tmpdir(), "wacht-floor-profiles-"));
   console.log(
     `Pulumi CLI ${cli.version} (${cli.source}); N = ${SIZES.join(", ")}; variants ${VARIANTS.join(", ")}; ` +
-      `--parallel ${PARALLEL ?? "(CLI default)"}; ${modules.tarball}${before ? ` (before: ${before.tarball})` : ""}; extra env ${JSON.stringify(EXTRA_ENV)}; profile ${PROFILE}`,
+      `--parallel ${PARALLEL ?? "(CLI default)"}; ${modules.tarball}${before ? ` (before: ${before.tarball})` : ""}; extra env ${JSON.stringify(EXTRA_ENV)}; profile ${PROFILE}${FAST_CHANGES ? `; ${[...FAST_STEPS].join(", ")} with PULUMI_SKIP_CHECKPOINTS=true` : ""}`,
   );
   const results: StepResult[] = [];
   const started = new Date().toISOString();
+  const file = OUT;
+  // Written after every N (a long run that dies later keeps the sizes it finished).
+  const write = (finished: boolean) =>
+    fs.writeFileSync(
+      file,
+      JSON.stringify(
+        {
+          cli: cli.version,
+          started,
+          finished: finished ? new Date().toISOString() : null,
+          sizes: SIZES,
+          variants: VARIANTS,
+          parallel: PARALLEL ?? null,
+          extraEnv: EXTRA_ENV,
+          profile: PROFILE,
+          profileDir: PROFILE ? profileRoot : null,
+          cpus: os.cpus().length,
+          results,
+        },
+        null,
+        2,
+      ),
+    );
   try {
     for (const n of SIZES) {
       const lanes: Lane[] = [];
       try {
         for (const v of VARIANTS) {
-          lanes.push(await setUp(v, n, v === "before" ? before!.dir : modules.dir));
+          lanes.push(await setUp(v, n, v === "before" ? before!.dir : modules.dir, pluginDir));
         }
         for (let s = 0; s < STEPS.length; s++) {
           const def = STEPS[s]!;
@@ -537,32 +597,13 @@ async function main(): Promise<void> {
         }
       }
       printTable(n, results);
+      write(false);
     }
   } finally {
     modules.remove();
     before?.remove();
   }
-  const file = path.join(__dirname, "floor-results.local.json");
-  fs.writeFileSync(
-    file,
-    JSON.stringify(
-      {
-        cli: cli.version,
-        started,
-        finished: new Date().toISOString(),
-        sizes: SIZES,
-        variants: VARIANTS,
-        parallel: PARALLEL ?? null,
-        extraEnv: EXTRA_ENV,
-        profile: PROFILE,
-        profileDir: PROFILE ? profileRoot : null,
-        cpus: os.cpus().length,
-        results,
-      },
-      null,
-      2,
-    ),
-  );
+  write(true);
   console.log(`wrote ${file}${PROFILE ? `; profiles in ${profileRoot}` : ""}`);
   if (!PROFILE) fs.rmSync(profileRoot, { recursive: true, force: true });
 }

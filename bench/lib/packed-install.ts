@@ -49,3 +49,26 @@ export function packedModules(given?: string): PackedModules {
     remove: () => fs.rmSync(dir, { recursive: true, force: true }),
   };
 }
+
+/**
+ * Adds the generated Node.js SDK (sdk/nodejs, `@wacht/pulumi`) to a node_modules made by
+ * packedModules, built as its own postinstall script builds it (`tsc` into bin/, package.json
+ * copied beside), so a program can `require("@wacht/pulumi")`; it resolves `@pulumi/pulumi` from
+ * the same node_modules as the program. Returns the plugin directory of the packed package
+ * (`plugin/pulumi-resource-wacht`, which runs the package's dist/native/main.js), for a
+ * project's `plugins.providers` path.
+ */
+export function addNodeSdk(modules: PackedModules): string {
+  const sdk = path.join(REPO_ROOT, "sdk", "nodejs");
+  const pkg = path.join(modules.dir, "node_modules", "@wacht", "pulumi");
+  fs.mkdirSync(pkg, { recursive: true });
+  for (const entry of fs.readdirSync(sdk)) {
+    if (entry === "node_modules" || entry === "bin") continue;
+    fs.cpSync(path.join(sdk, entry), path.join(pkg, entry), { recursive: true });
+  }
+  const tsc = path.join(REPO_ROOT, "node_modules", "typescript", "bin", "tsc");
+  // The SDK's own compiler options; @pulumi/pulumi and @types/node resolve from node_modules.
+  execFileSync(process.execPath, [tsc, "-p", pkg], { cwd: pkg, stdio: ["ignore", "pipe", "pipe"] });
+  fs.copyFileSync(path.join(pkg, "package.json"), path.join(pkg, "bin", "package.json"));
+  return path.join(modules.dir, "node_modules", "pulumi-wacht", "plugin");
+}
