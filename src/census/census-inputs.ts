@@ -132,14 +132,23 @@ const selectorSchema = z.union(
       .strict(),
     z
       .object({
-        permission: z.string().min(1),
+        permission: z
+          .string()
+          .min(1, { message: 'give a permission, such as "organization:admin"' })
+          .refine((p) => !p.startsWith("workspace:"), {
+            message:
+              'the census reads organizations\' member listings, where workspace roles do not show: give an organization permission, such as "organization:admin"',
+          }),
         organizations: z
           .array(
             z.string().refine(isUserId, {
               message: "selector.organizations must hold organization ids (decimal int64 strings)",
             }),
           )
-          .min(1)
+          .min(1, {
+            message:
+              "list at least one organization id, or leave organizations out to look in every organization",
+          })
           .optional(),
       })
       .strict(),

@@ -5,11 +5,14 @@
 // so declaring the user is not enough: its membership must be declared (`declaredMemberships`,
 // the roster's `memberships`).
 //
-// Requests: ⌈organizations/500⌉ to list the organizations (none when the selector lists them),
-// Σ⌈members of each organization/500⌉ for their members — the run's member listing, shared with
-// the membership resources' refresh (src/membership/runtime.ts) — and one details read per
-// undeclared holder not allowlisted by id (to learn `disabled`, the email and username). A census
-// where every holder is declared costs the list requests only.
+// Requests: ⌈organizations/500⌉ to list the organizations and one for the deployment-level roles
+// (when the selector lists organizations instead: one roles read per organization listed, which
+// also proves it exists), Σ max(1, ⌈members/500⌉) for their members (an empty organization costs
+// one) — the run's listings, shared with the membership resources' refresh
+// (src/membership/runtime.ts) — and one details read per undeclared holder not allowlisted by id
+// (to learn `disabled`, the email and username). A census where every holder is declared costs
+// the list requests only. A permission no role carries fails instead of reporting nobody.
+import type { ApiRole } from "../client/b2b/membership-wire";
 import { isWachtError } from "../client/errors";
 import type { WachtClient } from "../client/wacht-client";
 import type { MembershipRuntime } from "../membership/runtime";
@@ -19,6 +22,10 @@ import type { ApiUserDetails } from "../schema/wire";
 import type { CensusAccount, CensusInputs, PermissionSelector } from "./census-inputs";
 import type { CensusResult } from "./take-census";
 import { accountOf, allowlisted } from "./take-census";
+
+function addAll(into: Set<string>, values: readonly string[]): void {
+  for (const v of values) into.add(v);
+}
 
 /** `<organizationId>/<userId>` in canonical form. */
 export function membershipPair(organizationId: string, userId: string): string {
@@ -46,24 +53,53 @@ export async function takePermissionCensus(
   );
   const before = { ...memberships.stats };
   let listRequests = 0;
+  // A census that cannot see anything must not pass as "no admins": the organizations it was
+  // given must exist and, with the roles they offer, one must carry the permission.
+  const carried = new Set<string>();
   let organizations = selector.organizations?.map(canonicalUserId);
   if (organizations === undefined) {
     const { parents, requests } = await client.organizations.listAll();
     listRequests += requests;
     organizations = parents.map((p) => canonicalUserId(p.id));
+    listRequests += 1;
+    for (const r of await client.organizations.deploymentRoles()) addAll(carried, r.permissions);
+  } else {
+    for (const organizationId of new Set(organizations)) {
+      let roles: ApiRole[];
+      try {
+        roles = await memberships.roles(client, ORGANIZATION_SCOPE, organizationId);
+      } catch (err) {
+        if (isWachtError(err) && (err as { status?: unknown }).status === 404) {
+          throw new Error(
+            `wacht.UserCensus: selector.organizations: organization ${organizationId} does not exist in this deployment (GET /organizations/${organizationId}/roles answered 404): give the id of an existing organization, or leave organizations out to look in every one`,
+          );
+        }
+        throw err;
+      }
+      for (const r of roles) addAll(carried, r.permissions);
+    }
   }
   // Holders of the permission through a membership nobody declared, in listing order, once each.
   const holders: string[] = [];
   for (const organizationId of new Set(organizations)) {
     const members = await memberships.members(client, ORGANIZATION_SCOPE, organizationId);
     for (const [userId, m] of members) {
+      for (const r of m.roles) addAll(carried, r.permissions);
       if (!m.roles.some((r) => r.permissions.includes(selector.permission))) continue;
       if (declared.has(membershipPair(organizationId, userId))) continue;
       const id = canonicalUserId(userId);
       if (!holders.includes(id) && !allow.has(id)) holders.push(id);
     }
   }
+  if (!carried.has(selector.permission)) {
+    const known = [...carried].sort().join(", ") || "none";
+    throw new Error(
+      `wacht.UserCensus: selector.permission: no role ${selector.organizations === undefined ? "of the deployment, and none a member holds," : "of the organizations listed"} carries ${JSON.stringify(selector.permission)}, so the census could not find a holder if there were one: check its spelling (the roles carry: ${known})${selector.organizations === undefined ? "; a custom role's permission that no member holds yet is checked once its organizations are listed in selector.organizations" : ""}`,
+    );
+  }
   listRequests +=
+    memberships.stats.roleListRequests -
+    before.roleListRequests +
     memberships.stats.memberListRequests -
     before.memberListRequests +
     (memberships.stats.userListRequests - before.userListRequests);

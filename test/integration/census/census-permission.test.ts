@@ -144,12 +144,13 @@ describe("census by permission", () => {
         "GET /organizations",
         "GET /organizations/:id/members",
         "GET /organizations/:id/members",
+        "GET /settings/b2b/organization-roles",
         "GET /users/:id/details", // EVE
         "GET /users/:id/details", // DAN: is it enabled?
         "GET /users/:id/details", // OPS: its email, for the allowlist
       ].sort(),
     );
-    expect(p.stats).toMatchObject({ listRequests: 3, detailRequests: 3 });
+    expect(p.stats).toMatchObject({ listRequests: 4, detailRequests: 3 });
     // The diff of the program's declaration warns, naming EVE, in the user census's words.
     const warnings = captureWarnings();
     try {
@@ -172,7 +173,58 @@ describe("census by permission", () => {
     emulator.clearRequests();
     const { props } = await p.read("wacht-user-census", inputs);
     expect(props).toMatchObject({ undeclaredCount: 0, undeclaredAccounts: [] });
-    expect(requests()).toEqual(["GET /organizations/:id/members", "GET /users/:id/details"]);
+    // The organization's roles prove it exists and that a role carries the permission.
+    expect(requests()).toEqual([
+      "GET /organizations/:id/roles",
+      "GET /organizations/:id/members",
+      "GET /users/:id/details",
+    ]);
+  });
+
+  it("a census that could not see a holder fails instead of reporting nobody", async () => {
+    const p = await provider();
+    // A workspace permission: the organizations' member listings do not show workspace roles.
+    const workspace = await p.check(
+      {},
+      declaration({ selector: { permission: "workspace:admin" } }),
+    );
+    expect(workspace.failures).toEqual([
+      {
+        property: "",
+        reason:
+          'selector.permission: the census reads organizations\' member listings, where workspace roles do not show: give an organization permission, such as "organization:admin"',
+      },
+    ]);
+    const empty = await p.check(
+      {},
+      declaration({ selector: { permission: "", organizations: [] } }),
+    );
+    expect(empty.failures?.map((f) => f.reason)).toEqual([
+      'selector.permission: give a permission, such as "organization:admin"',
+      "selector.organizations: list at least one organization id, or leave organizations out to look in every organization",
+    ]);
+    // An organization that does not exist (its member listing would be an empty 200).
+    const unknown = await checked(
+      p,
+      declaration({
+        selector: { permission: "organization:admin", organizations: ["999999999999999999"] },
+      }),
+    );
+    await expect(p.read("wacht-user-census", unknown)).rejects.toThrow(
+      "wacht.UserCensus: selector.organizations: organization 999999999999999999 does not exist in this deployment (GET /organizations/999999999999999999/roles answered 404): give the id of an existing organization, or leave organizations out to look in every one",
+    );
+    // A permission no role carries (a typo): in every organization, and in the ones listed.
+    const typo = await checked(p, declaration({ selector: { permission: "organization:Admin" } }));
+    await expect(p.read("wacht-user-census", typo)).rejects.toThrow(
+      'wacht.UserCensus: selector.permission: no role of the deployment, and none a member holds, carries "organization:Admin", so the census could not find a holder if there were one: check its spelling (the roles carry: organization:admin, organization:member)',
+    );
+    const listed = await checked(
+      p,
+      declaration({ selector: { permission: "organization:Admin", organizations: [ACME] } }),
+    );
+    await expect(p.read("wacht-user-census", listed)).rejects.toThrow(
+      'no role of the organizations listed carries "organization:Admin"',
+    );
   });
 
   it("a declared admin membership is never named; the user alone does not declare it", async () => {
