@@ -12,6 +12,8 @@ import {
   parseDocument,
   visit,
   type Document,
+  type ParsedNode,
+  type Scalar,
   type YAMLError,
 } from "yaml";
 import { z } from "zod";
@@ -166,6 +168,27 @@ function toPosition(lines: LineCounter, offset: number): { line: number; column:
   return { line, column: col };
 }
 
+/** A key as written: a scalar's source text (an 18-digit id keeps all its digits). */
+function keyAsWritten(key: Scalar.Parsed): string {
+  return key.source ?? String(key.value);
+}
+
+/**
+ * Whether two keys of one mapping are the same key (the parser's `uniqueKeys` check). The
+ * parser's own check compares scalar values, so two different unquoted 18-digit ids, numbers past
+ * 2^53 that lose their last digits, would be one key; keys are compared as written instead. Keys
+ * written differently that read as the same exact value (`0x10` and `16`) are still one key, as
+ * they are one key of the parsed object.
+ */
+function sameKey(a: ParsedNode, b: ParsedNode): boolean {
+  if (a === b) return true;
+  if (!isScalar(a) || !isScalar(b)) return false;
+  if (a.source !== undefined && a.source === b.source) return true;
+  const lostDigits =
+    typeof a.value === "number" && Number.isInteger(a.value) && !Number.isSafeInteger(a.value);
+  return a.value === b.value && !lostDigits;
+}
+
 /**
  * The parser's message for a syntax error, which it reports where it noticed the problem (for an
  * unclosed quote or `{`, the end of what it read), plus where the unclosed value opened.
@@ -193,10 +216,10 @@ function syntaxMessage(doc: Document.Parsed, lines: LineCounter, err: YAMLError)
     let first: { key: string; offset: number } | undefined;
     visit(doc, {
       Map(_key, map) {
-        const keys = map.items.map((p) => p.key).filter(isScalar);
+        const keys = map.items.map((p) => p.key).filter((k): k is Scalar.Parsed => isScalar(k));
         const dup = keys.find((k) => k.range?.[0] === at);
-        const original = keys.find((k) => k !== dup && k.value === dup?.value);
-        if (dup && original?.range) first = { key: String(dup.value), offset: original.range[0] };
+        const original = dup && keys.find((k) => k !== dup && sameKey(k, dup));
+        if (dup && original?.range) first = { key: keyAsWritten(dup), offset: original.range[0] };
       },
     });
     if (first !== undefined) {
@@ -219,7 +242,11 @@ export function parseRosterFile(
   limits: UserValidationLimits,
 ): RosterEntry {
   const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false });
+  const doc = parseDocument(text, {
+    lineCounter: lines,
+    prettyErrors: false,
+    uniqueKeys: sameKey,
+  });
   const problems: RosterProblem[] = [];
   const add = (pos: { line: number; column: number }, message: string): void => {
     problems.push({ file, ...pos, message });

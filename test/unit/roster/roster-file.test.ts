@@ -167,6 +167,10 @@ describe("parseRosterFile", () => {
     expect(at("username: bob\npublicMetadata:\n  kind: a\n  kind: b\n")).toEqual([
       "4:3: Map keys must be unique: kind is already given at line 3, column 3",
     ]);
+    // Keys are compared as written, and also by value where the value is exact: 0x10 is 16.
+    expect(at("username: bob\npublicMetadata:\n  16: a\n  0x10: b\n")).toEqual([
+      "4:3: Map keys must be unique: 0x10 is already given at line 3, column 3",
+    ]);
   });
 
   it("parses a .json file as strict JSON: a trailing comma, a comment or a single quote is refused where it is", () => {

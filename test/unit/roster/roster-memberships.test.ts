@@ -50,6 +50,66 @@ describe("organizations: and workspaces: in a roster file", () => {
     });
   });
 
+  it("reads two different unquoted 18-digit ids as two ids, though their YAML numbers are equal", () => {
+    // As numbers both are 540000000000000000: the parser's duplicate-key check compared those.
+    expect(Number(ORG)).toBe(Number(ORG2));
+    const entry = parseRosterFile(
+      "users/x.yaml",
+      ["username: xavier", "organizations:", `  ${ORG}: [Admin]`, `  ${ORG2}: [Member]`, ""].join(
+        "\n",
+      ),
+      LIMITS,
+    );
+    expect(entry.memberships).toEqual({
+      organizations: { [ORG]: ["Admin"], [ORG2]: ["Member"] },
+    });
+    const flow = parseRosterFile(
+      "users/y.yaml",
+      `username: yves\nworkspaces: { ${WS}: [Member], 540000000000000012: [Admin] }\n`,
+      LIMITS,
+    );
+    expect(flow.memberships).toEqual({
+      workspaces: { [WS]: ["Member"], "540000000000000012": ["Admin"] },
+    });
+  });
+
+  it("still refuses the same unquoted id twice, at the second, naming the first as written", () => {
+    expect(
+      problemsOf(
+        "users/x.yaml",
+        [
+          "username: xavier", // 1
+          "organizations:", // 2
+          `  ${ORG}: [Admin]`, // 3
+          `  ${ORG2}: [Member]`, // 4
+          `  ${ORG}: [Billing]`, // 5: the id of line 3 again
+          "",
+        ].join("\n"),
+      ),
+    ).toEqual([
+      {
+        line: 5,
+        column: 3,
+        message: `Map keys must be unique: ${ORG} is already given at line 3, column 3`,
+      },
+    ]);
+    // Written differently, one id: our own check names it (as for "042" and "42").
+    expect(
+      problemsOf(
+        "users/x.yaml",
+        ["username: xavier", "organizations:", `  ${ORG}: [Admin]`, `  0${ORG}: [Member]`, ""].join(
+          "\n",
+        ),
+      ),
+    ).toEqual([
+      {
+        line: 4,
+        column: 3,
+        message: `organizations: organization ${ORG} is already given at line 3, column 3: list each organization once, with all its roles`,
+      },
+    ]);
+  });
+
   it("accepts JSON and canonical ids, and a file without memberships has none", () => {
     const entry = parseRosterFile(
       "users/bot.json",
