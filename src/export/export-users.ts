@@ -8,6 +8,7 @@ import type { WachtClient } from "../client/wacht-client";
 import { isWachtError } from "../client/errors";
 import { excludedByList, selectedByDetails } from "../census/take-census";
 import { readRoster, DEFAULT_ROSTER_LIMITS } from "../roster/read-roster";
+import type { ConfigRef } from "../roster/config-ref";
 import { parseRosterFile, RosterError, type RosterEntry } from "../roster/roster-file";
 import { accountClaims } from "../schema/account-claims";
 import type { OnDeletePolicy } from "../schema/user-fields";
@@ -15,7 +16,7 @@ import type { UserValidationLimits } from "../schema/user-inputs";
 import type { ExportSelector } from "./export-selector";
 import {
   baseName,
-  privateMetadataKey,
+  exportedKeys,
   renderJson,
   renderProgram,
   renderYaml,
@@ -23,6 +24,7 @@ import {
   type ExportedFacts,
   type RosterDocument,
 } from "./render";
+import { rewriteDeclared } from "./rewrite-declared";
 
 /** Output formats: one file per account (yaml, json) or one program (ts). */
 export const EXPORT_FORMATS = ["yaml", "json", "ts"] as const;
@@ -40,7 +42,11 @@ export interface ExportOptions {
    * hold, whatever its extension.
    */
   outDir?: string;
-  /** Replace the files of accounts the roster in `outDir` already declares. @default false */
+  /**
+   * Replace the files of accounts the roster in `outDir` already declares, keeping every key of
+   * the file export does not decide (`aliases`, `organizations`, `workspaces`, references, …).
+   * @default false
+   */
   force?: boolean;
   /** Declare non-empty private metadata as a config reference (`<name>-privateMetadata`). @default false */
   includePrivateMetadata?: boolean;
@@ -242,14 +248,29 @@ export async function exportUsers(
         return;
       }
     }
-    const doc = rosterDocument(
+    const exportedDoc = rosterDocument(
       user,
       name,
       options.includePrivateMetadata === true,
       options.onDelete,
     );
     fileName ??= `${name}.${fileFormat}`;
-    const content = fileFormat === "json" ? renderJson(doc) : renderYaml(doc, source);
+    // Replacing a declared account's file keeps every key export does not decide (memberships,
+    // aliases, references, settings): ./rewrite-declared.ts.
+    const { doc, content } =
+      existing === undefined
+        ? {
+            doc: exportedDoc,
+            content:
+              fileFormat === "json" ? renderJson(exportedDoc) : renderYaml(exportedDoc, source),
+          }
+        : rewriteDeclared(
+            existing,
+            exportedDoc,
+            exportedKeys(user, options.onDelete),
+            fileFormat,
+            source,
+          );
     // The live values may break a rule of the User schema (e.g. a username shorter than the
     // deployment's minimum, made before the limit): fail here, naming the user, not at preview.
     try {
@@ -263,9 +284,10 @@ export async function exportUsers(
     }
     entries.push({ name, userId: user.id, doc });
     if (format !== "ts") files.push({ path: fileName, content });
-    // A reference only where the document has one (a user with private metadata).
-    if (doc["privateMetadata"] !== undefined)
-      configKeys.push({ key: privateMetadataKey(name), userId: user.id });
+    // A reference only where export declared one (a user with private metadata), with the key
+    // written (a replaced file's own reference keeps its key).
+    if (exportedDoc["privateMetadata"] !== undefined)
+      configKeys.push({ key: (doc["privateMetadata"] as ConfigRef).config, userId: user.id });
   });
   if (conflicts.length > 0) {
     throw new Error(

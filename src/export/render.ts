@@ -2,7 +2,7 @@
 // program. Only the fields a `wacht.User` given by `userId` would compare are written, each with
 // the live value, so the first `pulumi up` over the result has nothing to write. Private metadata
 // is written only when asked for, and then only as a config reference.
-import { Document, isScalar, Scalar, visit } from "yaml";
+import { Document, isScalar, Scalar, visit, type Pair, type YAMLMap } from "yaml";
 import type { JsonValue } from "../schema/json";
 import { fieldRow, PROFILE_FIELDS } from "../schema/user-field-lists";
 import type { OnDeletePolicy } from "../schema/user-fields";
@@ -76,6 +76,23 @@ export function rosterDocument(
 }
 
 /**
+ * The keys {@link rosterDocument} decides from `user`: `userId`, every non-secret profile field
+ * the facts hold (written, or left out because the live value cannot be declared), and `onDelete`
+ * when given. A field the facts do not hold (a list item has no `disabled`) is not decided: export
+ * knows nothing of it. Secret fields are never decided from Wacht: only a config reference.
+ */
+export function exportedKeys(user: ExportedFacts, onDelete?: OnDeletePolicy): Set<string> {
+  const keys = new Set<string>(["userId"]);
+  const wire = user as unknown as Record<string, unknown>;
+  for (const field of PROFILE_FIELDS) {
+    const row = fieldRow(field);
+    if (!row.secret && wire[row.read as string] !== undefined) keys.add(field);
+  }
+  if (onDelete !== undefined) keys.add("onDelete");
+  return keys;
+}
+
+/**
  * The patterns by which a YAML 1.1 or 1.2 reader takes a plain (unquoted) scalar for something
  * other than a string: the implicit tags of the `yaml` package's 1.1 and core schemas (`yes`,
  * `no`, `on`, `off`, `y`, `n`, `~`, `0755`, `0o17`, `1:20`, `2026-01-31`, `.inf`, a `<<` merge
@@ -92,12 +109,24 @@ const NOT_A_STRING: readonly RegExp[] = [
 ];
 
 /**
- * YAML with a header comment saying where it came from. Every string, key or value, that a YAML
+ * YAML with a header comment saying where it came from (`carried`: pairs of the file it replaces,
+ * kept as written). Every string, key or value, that a YAML
  * 1.1 or 1.2 reader would take for something else is double-quoted, so every tool reads the same
  * document; the others stay plain, as people write them.
  */
-export function renderYaml(doc: RosterDocument, source: string): string {
+export function renderYaml(
+  doc: RosterDocument,
+  source: string,
+  carried: readonly Pair[] = [],
+): string {
   const document = new Document(doc);
+  if (carried.length > 0) {
+    // Nodes carried over from the file being replaced (`--force`), as written there: after
+    // export's own keys, before `onDelete` when export writes it (always last).
+    const map = document.contents as YAMLMap;
+    const at = map.items.findIndex((p) => isScalar(p.key) && p.key.value === "onDelete");
+    map.items.splice(at < 0 ? map.items.length : at, 0, ...carried);
+  }
   visit(document, {
     Scalar(_key, node) {
       if (

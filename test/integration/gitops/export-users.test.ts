@@ -247,6 +247,113 @@ it("beside a roster: no second file for a declared account, whatever the extensi
   ]);
 });
 
+it("--force keeps the keys export does not decide: memberships, aliases, references, settings", async () => {
+  const ORG = "540000000000000001";
+  const WS = "540000000000000011";
+  // Ada's file (YAML) and Cal's (JSON) declare memberships, aliases and settings export never
+  // writes; Cal's was a created account (emailAddress, create-only), now found by username.
+  fs.writeFileSync(
+    path.join(dir, "ada.yaml"),
+    [
+      `userId: "${ADA}"`,
+      "firstName: Augusta",
+      "username: ada-old",
+      "# the on-call bot's old name",
+      "aliases: [bot]",
+      `organizations: { "${ORG}": [Admin] }`,
+      "password: { config: ada-password }",
+      "passwordVersion: 2",
+      "privateMetadata: { config: ada-vault }",
+      "onDelete: disable",
+      "",
+    ].join("\n"),
+  );
+  fs.writeFileSync(
+    path.join(dir, "cal.json"),
+    `${JSON.stringify(
+      {
+        username: "cal",
+        emailAddress: "cal@gmail.example",
+        firstName: "Calvin",
+        disabled: true,
+        workspaces: { [WS]: ["Member"] },
+        aliases: ["cally"],
+      },
+      null,
+      2,
+    )}\n`,
+  );
+  // From the listing: names and username are export's (updated); `disabled`, which the listing
+  // does not hold, stays as the file declares it; `emailAddress` (create-only) cannot stay.
+  const listed = await exportUsers(client, { outDir: dir, force: true });
+  expect(listed.files.map((f) => f.path)).toEqual(["ada.yaml", "bob-builder.yaml", "cal.json"]);
+  const adaText = fs.readFileSync(path.join(dir, "ada.yaml"), "utf8");
+  expect(YAML.parse(adaText)).toEqual({
+    userId: ADA,
+    firstName: "Ada",
+    lastName: "Lovelace",
+    username: "ada",
+    aliases: ["bot"],
+    organizations: { [ORG]: ["Admin"] },
+    password: { config: "ada-password" },
+    passwordVersion: 2,
+    privateMetadata: { config: "ada-vault" },
+    onDelete: "disable",
+  });
+  // Export's keys first, then the file's others in its order (onDelete last); one export
+  // header; the file's comment and its quoted id as written.
+  expect(adaText.match(/^[A-Za-z]+(?=:)/gm)).toEqual([
+    "userId",
+    "firstName",
+    "lastName",
+    "username",
+    "aliases",
+    "organizations",
+    "password",
+    "passwordVersion",
+    "privateMetadata",
+    "onDelete",
+  ]);
+  expect(adaText.match(/Exported by/g)).toHaveLength(1);
+  expect(adaText).toContain(
+    `# the on-call bot's old name\naliases: [ bot ]\norganizations: { "${ORG}": [ Admin ] }\n`,
+  );
+  const cal = JSON.parse(fs.readFileSync(path.join(dir, "cal.json"), "utf8")) as object;
+  expect(Object.entries(cal)).toEqual([
+    ["userId", CAL],
+    ["firstName", "Cal"],
+    ["username", "cal"],
+    ["disabled", true],
+    ["workspaces", { [WS]: ["Member"] }],
+    ["aliases", ["cally"]],
+  ]);
+  const entries = readRoster(dir, LIMITS);
+  expect(entries.map((e) => [e.name, e.aliases, e.memberships])).toEqual([
+    ["ada", ["bot"], { organizations: { [ORG]: ["Admin"] } }],
+    ["bob-builder", [], undefined],
+    ["cal", ["cally"], { workspaces: { [WS]: ["Member"] } }],
+  ]);
+  expect(entries[0]!.password).toEqual({ config: "ada-password" });
+
+  // Private metadata asked for (details read): the file's reference, the key the stack holds,
+  // is kept and listed; --on-delete is export's, so it replaces the file's; `disabled` is read.
+  const all = await exportUsers(client, {
+    outDir: dir,
+    force: true,
+    includePrivateMetadata: true,
+    onDelete: "retain",
+  });
+  expect(all.configKeys).toEqual([{ key: "ada-vault", userId: ADA }]);
+  const again = readRoster(dir, LIMITS);
+  expect(again.map((e) => [e.name, e.aliases, e.memberships, e.args["onDelete"]])).toEqual([
+    ["ada", ["bot"], { organizations: { [ORG]: ["Admin"] } }, "retain"],
+    ["bob-builder", [], undefined, "retain"],
+    ["cal", ["cally"], { workspaces: { [WS]: ["Member"] } }, "retain"],
+  ]);
+  expect(again[0]!.privateMetadata).toEqual({ config: "ada-vault" });
+  expect(again[2]!.args).toMatchObject({ userId: CAL, disabled: false, firstName: "Cal" });
+});
+
 it("--on-delete writes onDelete into each file, so deleting the file disables the account", async () => {
   await exportUsers(client, { outDir: dir, onDelete: "disable" });
   const entries = readRoster(dir, LIMITS);
