@@ -44,6 +44,8 @@ export interface CensusAccount {
   id: string;
   email: string | null;
   username: string | null;
+  /** By permission only: the organizations where it holds the permission undeclared. */
+  organizationIds?: string[];
 }
 
 /**
@@ -203,6 +205,7 @@ const accountSchema = z.object({
   id: z.string(),
   email: z.string().nullable(),
   username: z.string().nullable(),
+  organizationIds: z.array(z.string()).optional(),
 });
 
 /**

@@ -2,13 +2,17 @@
 // REPORTED_ACCOUNTS_MAX, the state's own list), and what to do about it.
 import { isPermissionSelector, type CensusAccount, type CensusSelector } from "./census-inputs";
 
-/** `123 (eve@example.com, username eve)`. */
+/** `123 (eve@example.com, username eve)`; by permission `…, username eve; in organization 540…)`. */
 export function describeAccount(a: CensusAccount): string {
   const facts = [
     a.email ?? "no email",
     a.username === null ? "no username" : `username ${a.username}`,
   ];
-  return `${a.id} (${facts.join(", ")})`;
+  const where =
+    a.organizationIds === undefined || a.organizationIds.length === 0
+      ? ""
+      : `; in ${a.organizationIds.length === 1 ? "organization" : "organizations"} ${a.organizationIds.join(", ")}`;
+  return `${a.id} (${facts.join(", ")}${where})`;
 }
 
 const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? "" : "s"}`;

@@ -80,7 +80,7 @@ export async function takePermissionCensus(
     }
   }
   // Holders of the permission through a membership nobody declared, in listing order, once each.
-  const holders: string[] = [];
+  const holders = new Map<string, string[]>(); // user id → the organizations it holds it in
   for (const organizationId of new Set(organizations)) {
     const members = await memberships.members(client, ORGANIZATION_SCOPE, organizationId);
     for (const [userId, m] of members) {
@@ -88,7 +88,10 @@ export async function takePermissionCensus(
       if (!m.roles.some((r) => r.permissions.includes(selector.permission))) continue;
       if (declared.has(membershipPair(organizationId, userId))) continue;
       const id = canonicalUserId(userId);
-      if (!holders.includes(id) && !allow.has(id)) holders.push(id);
+      if (allow.has(id)) continue;
+      const where = holders.get(id) ?? [];
+      if (!where.includes(organizationId)) where.push(organizationId);
+      holders.set(id, where);
     }
   }
   if (!carried.has(selector.permission)) {
@@ -105,7 +108,7 @@ export async function takePermissionCensus(
     (memberships.stats.userListRequests - before.userListRequests);
   const undeclaredAccounts: CensusAccount[] = [];
   let detailRequests = 0;
-  for (const id of holders) {
+  for (const [id, organizationIds] of holders) {
     let details: ApiUserDetails;
     try {
       detailRequests += 1;
@@ -115,7 +118,7 @@ export async function takePermissionCensus(
       throw err;
     }
     if (details.disabled || allowlisted(details, allow)) continue;
-    undeclaredAccounts.push(accountOf(details));
+    undeclaredAccounts.push({ ...accountOf(details), organizationIds });
   }
   return { undeclaredAccounts, checked: {}, listRequests, detailRequests };
 }

@@ -163,6 +163,10 @@ const CENSUS_ACCOUNT: Record<keyof CensusAccount, Row> = {
   id: ["string", "The user's id."],
   email: ["string", "The primary email address, or null."],
   username: ["string", "The username, or null."],
+  organizationIds: [
+    "string[]",
+    "By permission: the organizations where it holds the permission through an undeclared membership.",
+  ],
 };
 
 /** `getUser`: exactly one key in, `lookupUser`'s result out (src/lookup/lookup-user.ts). */

@@ -225,7 +225,7 @@ describe("memberships through the real pulumi CLI", () => {
     const drift = await run(DRIFT);
     expect(drift.code).not.toBe(0);
     expect(drift.all).toContain(
-      `warning: wacht.UserCensus "org-admins": 1 undeclared account: ${MAL} (mallory@example.com, username mallory)`,
+      `warning: wacht.UserCensus "org-admins": 1 undeclared account: ${MAL} (mallory@example.com, username mallory; in organization ${ORG})`,
     );
     // The bot, Dana (the program's) and ops-bot (the roster's) are declared admins.
     expect(drift.stdout).toMatch(/~ 1 to update/);

@@ -178,6 +178,8 @@ type CensusAccount struct {
 	Email *string `pulumi:"email"`
 	// The user's id.
 	Id *string `pulumi:"id"`
+	// By permission: the organizations where it holds the permission through an undeclared membership.
+	OrganizationIds []string `pulumi:"organizationIds"`
 	// The username, or null.
 	Username *string `pulumi:"username"`
 }
@@ -205,6 +207,11 @@ func (o CensusAccountOutput) Email() pulumi.StringPtrOutput {
 // The user's id.
 func (o CensusAccountOutput) Id() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v CensusAccount) *string { return v.Id }).(pulumi.StringPtrOutput)
+}
+
+// By permission: the organizations where it holds the permission through an undeclared membership.
+func (o CensusAccountOutput) OrganizationIds() pulumi.StringArrayOutput {
+	return o.ApplyT(func(v CensusAccount) []string { return v.OrganizationIds }).(pulumi.StringArrayOutput)
 }
 
 // The username, or null.

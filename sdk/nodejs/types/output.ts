@@ -32,6 +32,10 @@ export interface CensusAccount {
      */
     id?: string;
     /**
+     * By permission: the organizations where it holds the permission through an undeclared membership.
+     */
+    organizationIds?: string[];
+    /**
      * The username, or null.
      */
     username?: string;

@@ -70,21 +70,42 @@ class CensusAccount(dict):
     """
     An account the census names: what a reviewer needs to find it (never metadata).
     """
+    @staticmethod
+    def __key_warning(key: str):
+        suggest = None
+        if key == "organizationIds":
+            suggest = "organization_ids"
+
+        if suggest:
+            pulumi.log.warn(f"Key '{key}' not found in CensusAccount. Access the value via the '{suggest}' property getter instead.")
+
+    def __getitem__(self, key: str) -> Any:
+        CensusAccount.__key_warning(key)
+        return super().__getitem__(key)
+
+    def get(self, key: str, default = None) -> Any:
+        CensusAccount.__key_warning(key)
+        return super().get(key, default)
+
     def __init__(__self__, *,
                  email: Optional[_builtins.str] = None,
                  id: Optional[_builtins.str] = None,
+                 organization_ids: Optional[Sequence[_builtins.str]] = None,
                  username: Optional[_builtins.str] = None):
         """
         An account the census names: what a reviewer needs to find it (never metadata).
 
         :param _builtins.str email: The primary email address, or null.
         :param _builtins.str id: The user's id.
+        :param Sequence[_builtins.str] organization_ids: By permission: the organizations where it holds the permission through an undeclared membership.
         :param _builtins.str username: The username, or null.
         """
         if email is not None:
             pulumi.set(__self__, "email", email)
         if id is not None:
             pulumi.set(__self__, "id", id)
+        if organization_ids is not None:
+            pulumi.set(__self__, "organization_ids", organization_ids)
         if username is not None:
             pulumi.set(__self__, "username", username)
 
@@ -103,6 +124,14 @@ class CensusAccount(dict):
         The user's id.
         """
         return pulumi.get(self, "id")
+
+    @_builtins.property
+    @pulumi.getter(name="organizationIds")
+    def organization_ids(self) -> Optional[Sequence[_builtins.str]]:
+        """
+        By permission: the organizations where it holds the permission through an undeclared membership.
+        """
+        return pulumi.get(self, "organization_ids")
 
     @_builtins.property
     @pulumi.getter

@@ -135,7 +135,9 @@ describe("census by permission", () => {
     const { props } = await p.read("wacht-user-census", inputs);
     expect(props).toMatchObject({
       undeclaredCount: 1,
-      undeclaredAccounts: [{ id: EVE, email: "eve@corp.example", username: "eve" }],
+      undeclaredAccounts: [
+        { id: EVE, email: "eve@corp.example", username: "eve", organizationIds: [BETA] },
+      ],
       declaredMemberships: [`${ACME}/${ADA}`],
     });
     // ADA's Acme admin membership is declared; DAN is disabled; MIA is a member; OPS is allowlisted.
@@ -158,7 +160,7 @@ describe("census by permission", () => {
     } finally {
       expect(warnings.done()).toEqual([
         expect.stringContaining(
-          `wacht.UserCensus: 1 undeclared account: ${EVE} (eve@corp.example, username eve); \`pulumi up\` will fail`,
+          `wacht.UserCensus: 1 undeclared account: ${EVE} (eve@corp.example, username eve; in organization ${BETA}); \`pulumi up\` will fail`,
         ),
       ]);
     }
@@ -243,7 +245,7 @@ describe("census by permission", () => {
     await expect(p.create(inputs)).rejects.toThrow(
       [
         "wacht.UserCensus: 1 account in the deployment is selected by the census but not declared by this stack:",
-        `  - ${EVE} (eve@corp.example, username eve)`,
+        `  - ${EVE} (eve@corp.example, username eve; in organization ${BETA})`,
         "For each one, either:",
         '  - declare its membership: in its roster file, `organizations: { "<organizationId>": [<role names>] }` for each organization where it holds organization:admin',
       ].join("\n"),
