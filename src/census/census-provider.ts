@@ -40,7 +40,13 @@ import {
   type RecordedCensusState,
 } from "./census-inputs";
 import { CheckedCache } from "./checked-cache";
-import { disabledNotice, undeclaredReport, undeclaredWarning } from "./messages";
+import { canonicalUserId } from "../schema/user-id";
+import {
+  declaredHoldersReport,
+  disabledNotice,
+  undeclaredReport,
+  undeclaredWarning,
+} from "./messages";
 import { disableAccounts, takeCensus, type CensusResult } from "./take-census";
 import { takePermissionCensus } from "./take-permission-census";
 import { withoutValues } from "../schema/check-failures";
@@ -302,6 +308,19 @@ export class WachtUserCensusProvider {
           inputs.selector,
         ),
       );
+    // By permission, a holder may be an account the stack declares (only its membership is not):
+    // disabling it would fight its own resource, so disable mode fails naming those instead.
+    const declaredIds = new Set(judged.declaredUserIds.map(canonicalUserId));
+    const own = undeclared.filter((a) => declaredIds.has(canonicalUserId(a.id)));
+    if (own.length > 0 && isPermissionSelector(inputs.selector)) {
+      throw new Error(
+        declaredHoldersReport(
+          own.slice(0, REPORTED_ACCOUNTS_MAX),
+          own.length,
+          inputs.selector.permission,
+        ),
+      );
+    }
     const disabled = new CheckedCache();
     if (undeclared.length > 0) {
       this.stats.disableRequests += undeclared.length;

@@ -30,6 +30,23 @@ function declareIt(named: readonly CensusAccount[], selector?: CensusSelector): 
   return `  - declare it: add a roster file with its userId (\`npx pulumi-wacht export --select id:${named.map((a) => a.id).join(",")} --out users/\` writes them; \`--skip-declared users/\` exports every account the roster does not declare yet), or`;
 }
 
+/**
+ * The failure of `up` in disable mode when holders of the permission are accounts the stack
+ * declares: disabling one would fight its own resource (which keeps it enabled), so none is.
+ */
+export function declaredHoldersReport(
+  named: readonly CensusAccount[],
+  count: number,
+  permission: string,
+): string {
+  return [
+    `wacht.UserCensus: ${plural(count, "account")} this stack declares ${count === 1 ? "holds" : "hold"} ${permission} through a membership it does not declare, and disable mode does not disable a declared account (its own resource keeps it enabled); nothing was disabled:`,
+    ...named.map((a) => `  - ${describeAccount(a)}`),
+    ...more(named, count).map((m) => `  - ${m}`),
+    `For each one, either declare its membership (in its roster file, \`organizations: { "<organizationId>": [<role names>] }\`), remove the role in Wacht, or allowlist it.`,
+  ].join("\n");
+}
+
 /** The failure of `up` in report mode. */
 export function undeclaredReport(
   named: readonly CensusAccount[],

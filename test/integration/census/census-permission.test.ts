@@ -252,9 +252,26 @@ describe("census by permission", () => {
     );
   });
 
+  it("disable mode never disables an account the stack declares: it fails naming it, writing nothing", async () => {
+    const p = await provider();
+    const inputs = await checked(p, declaration({ undeclared: "disable" })); // EVE is declared
+    emulator.clearRequests();
+    await expect(p.create(inputs)).rejects.toThrow(
+      [
+        "wacht.UserCensus: 1 account this stack declares holds organization:admin through a membership it does not declare, and disable mode does not disable a declared account (its own resource keeps it enabled); nothing was disabled:",
+        `  - ${EVE} (eve@corp.example, username eve; in organization ${BETA})`,
+      ].join("\n"),
+    );
+    expect(emulator.requests().filter((r) => r.method !== "GET")).toEqual([]);
+  });
+
   it("disable mode disables the undeclared admin with one PATCH and nothing else", async () => {
     const p = await provider();
-    const inputs = await checked(p, declaration({ undeclared: "disable" }));
+    // EVE's account is not declared here: only its membership would make it so.
+    const inputs = await checked(
+      p,
+      declaration({ undeclared: "disable", __declaredUserIds: [ADA] }),
+    );
     emulator.clearRequests();
     const info = jest.spyOn(console, "log").mockImplementation(() => undefined);
     let printed: string;
