@@ -64,12 +64,15 @@ function hasUnknown(value: unknown): boolean {
   return false;
 }
 
-function inputsOf(props: Props): CensusInputs {
-  return buildCensusInputsSchema().parse(
-    Object.fromEntries(
-      CENSUS_INPUT_KEYS.filter((k) => props[k] !== undefined).map((k) => [k, props[k]]),
-    ),
+/** The census's input keys that `props` holds, and nothing else. */
+function declaredInputs(props: Props): Props {
+  return Object.fromEntries(
+    CENSUS_INPUT_KEYS.filter((k) => props[k] !== undefined).map((k) => [k, props[k]]),
   );
+}
+
+function inputsOf(props: Props): CensusInputs {
+  return buildCensusInputsSchema().parse(declaredInputs(props));
 }
 
 /**
@@ -77,11 +80,7 @@ function inputsOf(props: Props): CensusInputs {
  * may send the keys in another order than `check` returned them).
  */
 function declarationKey(props: Props): string {
-  return canonicalJson(
-    Object.fromEntries(
-      CENSUS_INPUT_KEYS.filter((k) => props[k] !== undefined).map((k) => [k, props[k]]),
-    ),
-  );
+  return canonicalJson(declaredInputs(props));
 }
 
 /** The recorded parts of a state (or of checked news), typed; a malformed part reads as empty. */
@@ -310,16 +309,18 @@ export class WachtUserCensusProvider {
       );
     // By permission, a holder may be an account the stack declares (only its membership is not):
     // disabling it would fight its own resource, so disable mode fails naming those instead.
-    const declaredIds = new Set(judged.declaredUserIds.map(canonicalUserId));
-    const own = undeclared.filter((a) => declaredIds.has(canonicalUserId(a.id)));
-    if (own.length > 0 && isPermissionSelector(inputs.selector)) {
-      throw new Error(
-        declaredHoldersReport(
-          own.slice(0, REPORTED_ACCOUNTS_MAX),
-          own.length,
-          inputs.selector.permission,
-        ),
-      );
+    if (undeclared.length > 0 && isPermissionSelector(inputs.selector)) {
+      const declaredIds = new Set(judged.declaredUserIds.map(canonicalUserId));
+      const own = undeclared.filter((a) => declaredIds.has(canonicalUserId(a.id)));
+      if (own.length > 0) {
+        throw new Error(
+          declaredHoldersReport(
+            own.slice(0, REPORTED_ACCOUNTS_MAX),
+            own.length,
+            inputs.selector.permission,
+          ),
+        );
+      }
     }
     const disabled = new CheckedCache();
     if (undeclared.length > 0) {

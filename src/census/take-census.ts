@@ -30,6 +30,11 @@ function emailDomain(email: string | null | undefined): string | undefined {
   return at < 0 ? undefined : (email as string).slice(at + 1).toLowerCase();
 }
 
+/** The allowlist as `allowlisted` compares it: ids canonical, emails and usernames lower-cased. */
+export function allowlistSet(allowlist: readonly string[]): Set<string> {
+  return new Set(allowlist.map((e) => (/^[0-9]+$/.test(e) ? canonicalUserId(e) : e.toLowerCase())));
+}
+
 /** True when `entry` (an id, email or username) names `user`. */
 export function allowlisted(user: ApiUserSummary, allowlist: ReadonlySet<string>): boolean {
   if (allowlist.has(canonicalUserId(user.id))) return true;
@@ -77,9 +82,7 @@ export async function takeCensus(
   previous: Readonly<Record<string, string>> = {},
 ): Promise<CensusResult> {
   const declared = new Set(inputs.declaredUserIds.map(canonicalUserId));
-  const allow = new Set(
-    inputs.allowlist.map((e) => (/^[0-9]+$/.test(e) ? canonicalUserId(e) : e.toLowerCase())),
-  );
+  const allow = allowlistSet(inputs.allowlist);
   const before = listing.listRequests;
   const users = await listing.all();
   const requests = listing.listRequests - before;

@@ -21,7 +21,7 @@ import { canonicalUserId } from "../schema/user-id";
 import type { ApiUserDetails } from "../schema/wire";
 import type { CensusAccount, CensusInputs, PermissionSelector } from "./census-inputs";
 import type { CensusResult } from "./take-census";
-import { accountOf, allowlisted } from "./take-census";
+import { accountOf, allowlisted, allowlistSet } from "./take-census";
 
 function addAll(into: Set<string>, values: readonly string[]): void {
   for (const v of values) into.add(v);
@@ -48,9 +48,7 @@ export async function takePermissionCensus(
       return membershipPair(org, user);
     }),
   );
-  const allow = new Set(
-    inputs.allowlist.map((e) => (/^[0-9]+$/.test(e) ? canonicalUserId(e) : e.toLowerCase())),
-  );
+  const allow = allowlistSet(inputs.allowlist);
   const before = { ...memberships.stats };
   let listRequests = 0;
   // A census that cannot see anything must not pass as "no admins": the organizations it was
