@@ -60,6 +60,25 @@ function idSegment(field: string, id: unknown): string {
   return encodeURIComponent(id);
 }
 
+/**
+ * Every item of an offset-paged list, page by page until `has_more` is false, with the request
+ * count. Read oldest first, an item added meanwhile lands on the last page; one removed meanwhile
+ * can shift a later item onto a page already read, and an item seen twice is kept once.
+ */
+async function pageAll<T extends { id: string }>(
+  page: (offset: number) => Promise<{ data: T[]; has_more: boolean }>,
+): Promise<{ items: T[]; requests: number }> {
+  const seen = new Map<string, T>();
+  let requests = 0;
+  for (let offset = 0; ;) {
+    const { data, has_more } = await page(offset);
+    requests += 1;
+    for (const item of data) seen.set(item.id, item);
+    if (!has_more || data.length === 0) return { items: [...seen.values()], requests };
+    offset += data.length;
+  }
+}
+
 /** Membership and role calls of one scope. Ids are decimal int64 strings. */
 export class MembershipsApi {
   readonly #execute: Execute;
@@ -123,64 +142,47 @@ export class MembershipsApi {
     });
   }
 
-  /**
-   * Every member, page by page until `has_more` is false (§3.8), with the request count. Oldest
-   * first, so a membership added meanwhile lands on the last page instead of shifting the pages;
-   * a membership removed meanwhile can still shift a later one onto a page already read (offset
-   * paging), and any membership seen twice is kept once.
-   */
+  /** Every member, oldest first, with the request count (§3.8; paging as {@link pageAll}). */
   async listAllMembers(
     parentId: string,
     pageSize = MEMBER_PAGE_SIZE,
   ): Promise<{ members: ApiMember[]; requests: number }> {
-    const seen = new Map<string, ApiMember>();
-    let requests = 0;
-    for (let offset = 0; ;) {
-      const page = await this.listMembers(parentId, {
+    const { items, requests } = await pageAll((offset) =>
+      this.listMembers(parentId, {
         limit: pageSize,
         offset,
         sortKey: "created_at",
         sortOrder: "asc",
-      });
-      requests += 1;
-      for (const m of page.data) seen.set(m.id, m);
-      if (!page.has_more || page.data.length === 0)
-        return { members: [...seen.values()], requests };
-      offset += page.data.length;
-    }
+      }),
+    );
+    return { members: items, requests };
   }
 
   /**
-   * GET /organizations: every organization of the deployment (id and name), oldest first, page by
-   * page until `has_more` is false, with the request count (docs/wacht-memberships.md §2). Only
-   * the organization scope has this list in the contract.
+   * GET /organizations: every organization of the deployment (id and name), oldest first, with
+   * the request count (docs/wacht-memberships.md §2; paging as {@link pageAll}). Only the
+   * organization scope has this list in the contract.
    */
   async listAll(pageSize = MEMBER_PAGE_SIZE): Promise<{ parents: ApiParent[]; requests: number }> {
     if (this.#scope !== "organization") {
       throw new WachtValidationError("scope", "only organizations can be listed");
     }
-    const seen = new Map<string, ApiParent>();
-    let requests = 0;
-    for (let offset = 0; ;) {
+    const { items, requests } = await pageAll((offset) => {
       const q = new URLSearchParams({
         limit: String(pageSize),
         offset: String(offset),
         sort_key: "created_at",
         sort_order: "asc",
       });
-      const page = await this.#execute({
+      return this.#execute({
         method: "GET",
         path: "/organizations",
         query: `?${q.toString()}`,
         idempotent: true,
         schema: ApiParentPageSchema,
       });
-      requests += 1;
-      for (const p of page.data) seen.set(p.id, p);
-      if (!page.has_more || page.data.length === 0)
-        return { parents: [...seen.values()], requests };
-      offset += page.data.length;
-    }
+    });
+    return { parents: items, requests };
   }
 
   /**
