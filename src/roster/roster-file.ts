@@ -22,6 +22,7 @@ import { toCheckFailures } from "../schema/check-failures";
 import { userInputsSchemaFor, type UserValidationLimits } from "../schema/user-inputs";
 import { configRefSchema, type ConfigRef } from "./config-ref";
 import { strictJsonError } from "./strict-json";
+import { keyAsWritten, toPosition } from "./yaml-nodes";
 import {
   parseMembershipsNode,
   type MembershipKey,
@@ -161,16 +162,6 @@ function positionOf(
     if (range) return toPosition(lines, range[0]);
   }
   return { line: 1, column: 1 };
-}
-
-function toPosition(lines: LineCounter, offset: number): { line: number; column: number } {
-  const { line, col } = lines.linePos(offset);
-  return { line, column: col };
-}
-
-/** A key as written: a scalar's source text (an 18-digit id keeps all its digits). */
-function keyAsWritten(key: Scalar.Parsed): string {
-  return key.source ?? String(key.value);
 }
 
 /**

@@ -9,6 +9,7 @@
 // loses digits, so the id is taken from the text as written. No Pulumi import.
 import { isMap, isScalar, isSeq, type LineCounter } from "yaml";
 import { canonicalUserId, isUserId } from "../schema/user-id";
+import { keyAsWritten, toPosition } from "./yaml-nodes";
 
 /** The roster keys that declare memberships, with the word their messages use. */
 export const MEMBERSHIP_KEYS = { organizations: "organization", workspaces: "workspace" } as const;
@@ -35,9 +36,7 @@ function positionOf(
   fallback: { line: number; column: number },
 ): { line: number; column: number } {
   const range = (node as { range?: Range } | null | undefined)?.range;
-  if (range === undefined) return fallback;
-  const { line, col } = lines.linePos(range[0]);
-  return { line, column: col };
+  return range === undefined ? fallback : toPosition(lines, range[0]);
 }
 
 /**
@@ -68,9 +67,7 @@ export function parseMembershipsNode(
     const at = positionOf(lines, pair.key, keyPos);
     const keyNode = pair.key;
     // The text as written: a plain 18-digit id is a YAML number whose value lost digits.
-    const written = isScalar(keyNode)
-      ? (keyNode.source ?? String(keyNode.value))
-      : JSON.stringify(keyNode);
+    const written = isScalar(keyNode) ? keyAsWritten(keyNode) : JSON.stringify(keyNode);
     if (!isScalar(keyNode) || !isUserId(written)) {
       problems.push({
         ...at,
