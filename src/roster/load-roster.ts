@@ -5,6 +5,7 @@ import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { readProgramConfig } from "../config/program-config";
 import { resolveLimits } from "../config/provider-config";
+import { membershipPair } from "../census/take-permission-census";
 import { OrganizationMembership, WorkspaceMembership } from "../membership/resources";
 import { User, type UserArgs } from "../resource/user";
 import type { JsonValue } from "../schema/json";
@@ -148,7 +149,7 @@ export function loadRoster(dir: string, options: LoadRosterOptions = {}): Roster
     const user = new User(entry.name, userArgsOf(entry, dir, options.onDelete), opts);
     users[entry.name] = user;
     for (const id of Object.keys(entry.memberships?.organizations ?? {}))
-      pairs.push(user.userId.apply((userId) => `${id}/${userId}`));
+      pairs.push(user.userId.apply((userId) => membershipPair(id, userId)));
     declareMemberships(entry, user, options, declared);
   }
   const userIds = pulumi.all(Object.values(users).map((u) => u.userId));
