@@ -71,11 +71,15 @@ function isPlain(value: unknown): boolean {
 
 /**
  * Registers the account keys of resource `name`. When they are plain values it throws at once (a
- * `pulumi.RunError`, printed as its message alone); otherwise it returns an Output that resolves
- * once they are known and rejects, naming both resources, on a conflict: the caller makes the
- * resource's registration wait for it. Keys unknown at preview are compared at `up`.
+ * `pulumi.RunError`, printed as its message alone) and returns undefined: nothing to wait for.
+ * Otherwise it returns an Output that resolves once they are known and rejects, naming both
+ * resources, on a conflict: the caller makes the resource's registration wait for it. Keys
+ * unknown at preview are compared at `up`.
  */
-export function claimAccount(name: string, fields: AccountKeyFields): pulumi.Output<void> {
+export function claimAccount(
+  name: string,
+  fields: AccountKeyFields,
+): pulumi.Output<void> | undefined {
   const values = [
     fields.userId,
     fields.adopt,
@@ -86,7 +90,7 @@ export function claimAccount(name: string, fields: AccountKeyFields): pulumi.Out
   if (values.every(isPlain)) {
     const message = conflict(name, fields);
     if (message !== undefined) throw new SameAccountError(message);
-    return pulumi.output(undefined);
+    return undefined;
   }
   return pulumi.unsecret(
     pulumi.all(values).apply(([userId, adopt, emailAddress, username, phoneNumber]) => {
