@@ -8,6 +8,7 @@
 // and provider processes and the load average; then the per-user wall time at each N.
 import * as fs from "node:fs";
 import type { ProfileSummary } from "./lib/cpu-profile";
+import type { HeapSummary } from "./lib/heap-profile";
 import type { TreeUsage } from "./lib/process-tree";
 
 interface Result {
@@ -21,7 +22,7 @@ interface Result {
   usage: TreeUsage;
   emulatorCpuMs?: number;
   loadBefore: number[];
-  profiles?: { role: string; summary: ProfileSummary }[];
+  profiles?: { role: string; summary?: ProfileSummary; heap?: HeapSummary }[];
 }
 
 interface Run {
@@ -115,7 +116,25 @@ function tables(runs: Run[]): void {
 function profiles(run: Run): void {
   for (const r of run.results) {
     for (const p of r.profiles ?? []) {
+      if (p.heap !== undefined) {
+        console.log(
+          `\n${r.variant}, ${r.label} (N = ${r.n}), ${p.role} process: ${p.heap.totalMib} MiB (live at exit, or allocated with FLOOR_PROFILE=alloc)`,
+        );
+        for (const [title, rows] of [
+          ["by package", p.heap.packages],
+          ["top self frames", p.heap.top],
+          ["by our innermost frame", p.heap.ours],
+        ] as const) {
+          console.log(`  ${title}:`);
+          for (const f of rows.slice(0, 8))
+            console.log(
+              `  ${String(f.mib).padStart(7)} MiB ${f.pct.toFixed(1).padStart(5)}%  ${f.frame}`,
+            );
+        }
+        continue;
+      }
       const s = p.summary;
+      if (s === undefined) continue;
       console.log(
         `\n${r.variant}, ${r.label} (N = ${r.n}), ${p.role} process: ${s.busyMs.toFixed(0)} ms busy of ${s.totalMs.toFixed(0)} ms`,
       );

@@ -23,6 +23,10 @@
 //   FLOOR_PARALLEL=16                               pass --parallel (default: the CLI's default)
 //   FLOOR_PROFILE=1                                 CPU profiles of the program and provider
 //                                                   processes (bench/lib/cpu-profile-preload.js)
+//   FLOOR_PROFILE=heap                              heap profiles instead: what each process
+//                                                   still holds when it exits, by allocation site
+//   FLOOR_PROFILE=alloc                             the same, counting what was freed too: all
+//                                                   that each process allocated, by site
 //   FLOOR_ENV='PULUMI_SKIP_CHECKPOINTS=true'        extra environment for every pulumi run
 //   FLOOR_OUT=/tmp/floor-1000.json                  the results file (default below)
 //   FLOOR_FAST_CHANGES=1                            up creating N and destroy run with
@@ -37,6 +41,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { E2eProject, REPO_ROOT, requireCli } from "../test/e2e/helpers/project";
 import { summarizeProfile, type ProfileSummary } from "./lib/cpu-profile";
+import { summarizeHeapProfile, type HeapSummary } from "./lib/heap-profile";
 import { startEmulatorProcess, type EmulatorProcess } from "./lib/emulator-process";
 import { API_KEY } from "./lib/fixtures";
 import { addNodeSdk, packedModules } from "./lib/packed-install";
@@ -51,7 +56,8 @@ const VARIANTS: string[] = [
 ];
 const TARGET = process.env["FLOOR_TARGET"] === "1";
 const PARALLEL = process.env["FLOOR_PARALLEL"];
-const PROFILE = process.env["FLOOR_PROFILE"] === "1";
+const PROFILE_KIND = process.env["FLOOR_PROFILE"];
+const PROFILE = PROFILE_KIND === "1" || PROFILE_KIND === "heap" || PROFILE_KIND === "alloc";
 // The steps that create and delete every resource run with PULUMI_SKIP_CHECKPOINTS=true: at
 // N = 2,000 the file backend's checkpoint per step makes them take most of an hour, and the
 // no-op steps (the per-user-cost goal) do not depend on how the stack was made.
@@ -265,7 +271,10 @@ function stateSize(project: E2eProject, stack: string, type: string): StateSize 
 
 interface ProfileRole {
   role: "program" | "provider";
-  summary: ProfileSummary;
+  /** A CPU profile's summary (FLOOR_PROFILE=1). */
+  summary?: ProfileSummary;
+  /** A heap profile's summary (FLOOR_PROFILE=heap). */
+  heap?: HeapSummary;
 }
 
 const INCLUSIVE = [
@@ -291,10 +300,14 @@ const INCLUSIVE = [
 function summarizeProfiles(dir: string): ProfileRole[] {
   if (!fs.existsSync(dir)) return [];
   const out: ProfileRole[] = [];
-  for (const f of fs.readdirSync(dir).filter((x) => x.endsWith(".cpuprofile"))) {
+  for (const f of fs.readdirSync(dir)) {
     const file = path.join(dir, f);
     const role = f.startsWith("program-") ? "program" : "provider";
-    out.push({ role, summary: summarizeProfile(file, { top: 15, inclusiveOf: INCLUSIVE }) });
+    if (f.endsWith(".cpuprofile")) {
+      out.push({ role, summary: summarizeProfile(file, { top: 15, inclusiveOf: INCLUSIVE }) });
+    } else if (f.endsWith(".heapprofile")) {
+      out.push({ role, heap: summarizeHeapProfile(file) });
+    }
   }
   return out;
 }
@@ -447,6 +460,7 @@ async function runStep(
     fs.mkdirSync(profileDir, { recursive: true });
     env["NODE_OPTIONS"] = `--require ${PROFILER_PRELOAD}`;
     env["FLOOR_PROFILE_DIR"] = profileDir;
+    if (PROFILE_KIND !== "1") env["FLOOR_PROFILE_KIND"] = PROFILE_KIND;
   }
   const args = [...def.args(lane, n), "--non-interactive", ...lane.args];
   if (lane.skipPreview && args[0] === "up") args.push("--skip-preview");

@@ -4,6 +4,11 @@
 // plugin) it starts V8's sampling profiler and writes FLOOR_PROFILE_DIR/<role>-<pid>.cpuprofile
 // when the process exits. The engine stops a provider with SIGINT, whose default action would end
 // the process without an exit event: a provider exits normally on SIGINT instead.
+// With FLOOR_PROFILE_KIND=heap it runs V8's sampling heap profiler instead and writes
+// <role>-<pid>.heapprofile: the allocation sites of what is still live when the process exits
+// (for the program process, every registered resource; bench/lib/heap-profile.ts sums them).
+// With FLOOR_PROFILE_KIND=alloc the same profile also counts what the garbage collector freed:
+// everything allocated, by site (the garbage that drives the peak RSS and the GC time).
 "use strict";
 const script = process.argv[1] || "";
 const dir = process.env.FLOOR_PROFILE_DIR;
@@ -18,20 +23,29 @@ if (dir && role) {
   const inspector = require("node:inspector");
   const session = new inspector.Session();
   session.connect();
-  session.post("Profiler.enable");
-  session.post("Profiler.setSamplingInterval", { interval: 1000 });
-  session.post("Profiler.start");
+  const kind = process.env.FLOOR_PROFILE_KIND;
+  const heap = kind === "heap" || kind === "alloc";
+  if (heap) {
+    session.post("HeapProfiler.enable");
+    session.post("HeapProfiler.startSampling", {
+      samplingInterval: 16384,
+      includeObjectsCollectedByMajorGC: kind === "alloc",
+      includeObjectsCollectedByMinorGC: kind === "alloc",
+    });
+  } else {
+    session.post("Profiler.enable");
+    session.post("Profiler.setSamplingInterval", { interval: 1000 });
+    session.post("Profiler.start");
+  }
   let written = false;
   process.on("exit", () => {
     if (written) return;
     written = true;
     // An in-thread session answers synchronously, so this runs before the process ends.
-    session.post("Profiler.stop", (err, result) => {
+    const file = path.join(dir, `${role}-${process.pid}.${heap ? "heapprofile" : "cpuprofile"}`);
+    session.post(heap ? "HeapProfiler.stopSampling" : "Profiler.stop", (err, result) => {
       if (err) return;
-      fs.writeFileSync(
-        path.join(dir, `${role}-${process.pid}.cpuprofile`),
-        JSON.stringify(result.profile),
-      );
+      fs.writeFileSync(file, JSON.stringify(result.profile));
     });
   });
   if (role === "provider") process.once("SIGINT", () => process.exit(0));
