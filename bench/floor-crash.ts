@@ -1,8 +1,10 @@
 // What PULUMI_SKIP_CHECKPOINTS costs when `pulumi up` dies (docs/large-rosters.md): the real CLI
 // creates N users (default 100) against the emulator and is killed (SIGKILL: a crash, an OOM
 // kill, a lost CI runner) once half of them exist, with and without the setting. Reports what the
-// state holds afterwards and what the next `pulumi up` does: how many users it creates, how many
-// it finds (the provider's duplicate-free create), and whether any account exists twice.
+// state holds afterwards, then follows docs/lifecycle.md's recovery (`cancel`, `refresh
+// --clear-pending-creates`, `up`), timing each step: how many users the last step creates, how
+// many it takes over (the provider's duplicate-free create), whether any account exists twice and
+// whether a preview afterwards is a no-op.
 //
 //   node -r ts-node/register/transpile-only bench/floor-crash.ts      (after npm run build)
 //   FLOOR_CRASH_USERS=200 node -r ts-node/register/transpile-only bench/floor-crash.ts   (N users)
@@ -53,12 +55,36 @@ function descendants(pid: number): number[] {
   return out;
 }
 
+/** docs/lifecycle.md's recovery, in order. */
+const RECOVERY: readonly (readonly string[])[] = [
+  ["cancel", "--yes"],
+  ["refresh", "--clear-pending-creates", "--yes"],
+  ["up", "--yes", "--skip-preview"],
+];
+
+interface RecoveryStep {
+  command: string;
+  code: number;
+  seconds: number;
+  tail?: string;
+}
+
 interface Outcome {
   setting: string;
   usersWhenKilled: number;
   stateUsers: number;
   pendingOperations: number;
-  nextUp: { code: number; created: number; found: number; seconds: number; tail?: string };
+  /** The checkpoint's metadata file was left empty by the kill (and was removed, as documented). */
+  emptyAttrs: boolean;
+  recovery: RecoveryStep[];
+  /** Accounts once every process of the run was dead. */
+  accountsAfterKill: number;
+  /** Accounts the recovery created, and those it took over instead of creating a duplicate. */
+  created: number;
+  found: number;
+  stateUsersAfter: number;
+  /** `pulumi preview --expect-no-changes` after the recovery succeeded. */
+  noChangesAfter: boolean;
   accounts: number;
   duplicates: number;
 }
@@ -119,29 +145,56 @@ async function crashThenRecover(
       }
     }
     if (exited === undefined) await new Promise((r) => child.once("exit", r));
+    const accountsAfterKill = (await emulator.users()).length;
     const { deployment } = await project.exportState();
     const stateUsers = deployment.resources.filter((r) => r.type.endsWith("wacht:User")).length;
-    const t0 = performance.now();
-    const next = await project.run(["up", "--yes", "--skip-preview", "--non-interactive"], {
-      timeoutMs: 1_800_000,
-    });
-    const seconds = Math.round((performance.now() - t0) / 100) / 10;
-    const created = Number(/\+ (\d+) created/.exec(next.stdout)?.[1] ?? 0);
-    const found = (next.all.match(/managing it instead of creating a duplicate/g) ?? []).length;
+    // The recovery docs/lifecycle.md ("Recovering from an interrupted run") gives, step by step.
+    const steps: RecoveryStep[] = [];
+    const attrs = path.join(
+      project.dir,
+      ".pulumi",
+      "stacks",
+      PROJECT,
+      `${project.stack}.json.attrs`,
+    );
+    const emptyAttrs = fs.existsSync(attrs) && fs.statSync(attrs).size === 0;
+    if (emptyAttrs) fs.rmSync(attrs); // the documented fix for `failed to load checkpoint: EOF`
+    let last = { code: 0, stdout: "", all: "" };
+    for (const args of RECOVERY) {
+      const t0 = performance.now();
+      last = await project.run([...args, "--non-interactive"], { timeoutMs: 1_800_000 });
+      steps.push({
+        command: `pulumi ${args.join(" ")}`,
+        code: last.code,
+        seconds: Math.round((performance.now() - t0) / 100) / 10,
+        ...(last.code === 0 ? {} : { tail: last.all.trim().slice(-1500) }),
+      });
+    }
+    // The provider's warning names each user it took over (the CLI prints it more than once).
+    const found = new Set(
+      [
+        ...last.all.matchAll(
+          /within the last hour \((\d+)\)[^\n]*instead of creating a duplicate/g,
+        ),
+      ].map((m) => m[1]),
+    ).size;
+    const again = await project.run(["preview", "--non-interactive", "--expect-no-changes"]);
     const emails = (await emulator.users()).map((u) => u.user.primary_email_address);
+    const after = (await project.exportState()).deployment.resources.filter((r) =>
+      r.type.endsWith("wacht:User"),
+    ).length;
     return {
       setting,
       usersWhenKilled,
       stateUsers,
       pendingOperations: deployment.pending_operations?.length ?? 0,
-      // A failed recovery says why (the project folder is removed below).
-      nextUp: {
-        code: next.code,
-        created,
-        found,
-        seconds,
-        ...(next.code === 0 ? {} : { tail: next.all.trim().slice(-2000) }),
-      },
+      emptyAttrs,
+      recovery: steps,
+      accountsAfterKill,
+      created: emails.length - accountsAfterKill,
+      found,
+      stateUsersAfter: after,
+      noChangesAfter: again.code === 0,
       accounts: emails.length,
       duplicates: emails.length - new Set(emails).size,
     };
