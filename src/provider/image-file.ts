@@ -90,7 +90,8 @@ export async function preloadImage(
   limit: number,
 ): Promise<(file: string) => Buffer> {
   const file = normalizeImage(declared);
-  let loaded: { bytes: Buffer } | { error: unknown } = { error: new ImageFileError("not read") };
+  // Most declarations name no image: the "not read" error is made only if check asks anyway.
+  let loaded: { bytes: Buffer } | { error: unknown } | undefined;
   if (typeof file === "string" && file !== "" && file !== UNKNOWN) {
     loaded = await readImageFile(file, limit).then(
       (bytes) => ({ bytes }),
@@ -98,6 +99,7 @@ export async function preloadImage(
     );
   }
   return () => {
+    if (loaded === undefined) throw new ImageFileError("not read");
     if ("error" in loaded) throw loaded.error;
     return loaded.bytes;
   };
