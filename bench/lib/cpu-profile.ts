@@ -2,7 +2,7 @@
 // inclusive time of named functions. Used by bench/floor.ts to say where a step's time goes.
 import { readFileSync } from "node:fs";
 
-interface CallFrame {
+export interface CallFrame {
   functionName: string;
   url: string;
   lineNumber: number;
@@ -59,7 +59,8 @@ export function packageOf(url: string, functionName: string): string {
   return "(program)";
 }
 
-function frameName(cf: CallFrame): string {
+/** A frame as `name file:line`, the file relative to node_modules or the repository. */
+export function frameName(cf: CallFrame): string {
   const name = cf.functionName === "" ? "(anonymous)" : cf.functionName;
   if (cf.url === "") return name;
   const file = cf.url.includes("node_modules/")

@@ -1,14 +1,9 @@
 // Summaries of V8 sampling heap profiles (bench/lib/cpu-profile-preload.js with
-// FLOOR_PROFILE_KIND=heap): the bytes still live when the process exited, by allocating frame
-// (self), by package, and by the first frame of our own code or the program on the stack.
+// FLOOR_PROFILE_KIND=heap, or =alloc to count what was freed too): the bytes by allocating frame
+// (self), by package, and by the innermost frame of our own code or the program on the stack.
+// Alone: `node -r ts-node/register/transpile-only bench/lib/heap-profile.ts FILE.heapprofile...`
 import { readFileSync } from "node:fs";
-import { packageOf } from "./cpu-profile";
-
-interface CallFrame {
-  functionName: string;
-  url: string;
-  lineNumber: number;
-}
+import { frameName, packageOf, type CallFrame } from "./cpu-profile";
 
 interface HeapNode {
   callFrame: CallFrame;
@@ -30,19 +25,10 @@ export interface HeapSummary {
   ours: HeapFrame[];
 }
 
-function frameName(cf: CallFrame): string {
-  const name = cf.functionName === "" ? "(anonymous)" : cf.functionName;
-  if (cf.url === "") return name;
-  const file = cf.url.includes("node_modules/")
-    ? cf.url.slice(cf.url.lastIndexOf("node_modules/") + "node_modules/".length)
-    : cf.url.replace(/^file:\/\/.*?\/(dist|src|scripts|bench)\//, "$1/");
-  return `${name} ${file}:${cf.lineNumber + 1}`;
-}
-
 const MIB = 1024 * 1024;
 
 export function summarizeHeapProfile(file: string, limit = 12): HeapSummary {
-  const { head } = { head: (JSON.parse(readFileSync(file, "utf8")) as { head: HeapNode }).head };
+  const { head } = JSON.parse(readFileSync(file, "utf8")) as { head: HeapNode };
   const top = new Map<string, number>();
   const packages = new Map<string, number>();
   const ours = new Map<string, number>();
