@@ -4,6 +4,7 @@
 // the per-user lists order roles by name, as the real query does.
 import { formatTimestamp } from "../clock";
 import type { StoredUser } from "../model";
+import { primaryEmail, primaryPhone } from "../views";
 import type { B2bStore, StoredMembership, StoredParent, StoredRole } from "./b2b-store";
 
 const ts = formatTimestamp;
@@ -43,8 +44,8 @@ export function memberView(
   const roles = rolesOf(store, parent.deploymentId, m).sort(
     (a, b) => scramble(m.id, a.id) - scramble(m.id, b.id),
   );
-  const email = user?.emails.find((e) => e.id === user.primaryEmailAddressId)?.email ?? null;
-  const phone = user?.phones.find((p) => p.id === user.primaryPhoneNumberId)?.phoneNumber ?? null;
+  const email = user ? primaryEmail(user) : null;
+  const phone = (user && primaryPhone(user)?.phoneNumber) ?? null;
   return {
     id: m.id,
     created_at: ts(m.createdAt),
