@@ -4,6 +4,7 @@
 // Every API request is logged with its outcome.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { setTimeout as sleep } from "node:timers/promises";
 import { authenticate } from "./auth";
 import { isoNow } from "./clock";
 import type { RequestContext } from "./context";
@@ -181,8 +182,4 @@ async function loggedBody(
 function messageOf(o: Outcome): string | null {
   if (o.kind !== "json" || o.status < 400) return null;
   return (o.body as ReturnType<typeof envelope>).errors[0].message;
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }

@@ -12,9 +12,9 @@
 // - update sends ONE PATCH with the whole role set (ids) and/or the metadata.
 // - delete removes the membership; an organization's takes the user's workspace memberships in
 //   it along (§3.4), which the warning names.
+import { setTimeout as sleep } from "node:timers/promises";
 import type * as pulumi from "@pulumi/pulumi";
 import type { WachtClient } from "../client/wacht-client";
-import type { ApiRole } from "../client/b2b/membership-wire";
 import { classifyCreateFailure, CREATE_RETRY } from "../client/retry";
 import {
   readStackConfig,
@@ -48,8 +48,6 @@ type Props = Record<string, unknown>;
 /** A diff with the names of the properties that change. */
 export type ChangeSet = pulumi.dynamic.DiffResult & { changedProperties: string[] };
 
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
 /** True for Wacht's 400 `User is already a member of this …`. */
 function alreadyMember(err: unknown): boolean {
   const e = err as { status?: unknown; serverMessage?: unknown };
@@ -81,11 +79,6 @@ export class MembershipProvider {
   /** `organization 123`, for messages. */
   private where(parentId: string): string {
     return `${this.spec.label} ${parentId}`;
-  }
-
-  /** The parent's roles (listed once per run); a 404 says the parent does not exist. */
-  roles(parentId: string): Promise<ApiRole[]> {
-    return this.runtime.roles(this.client(), this.spec, parentId);
   }
 
   private resolve(parentId: string, names: readonly string[]): Promise<RoleDetail[]> {
