@@ -247,13 +247,6 @@ export class B2bStore {
     }
   }
 
-  /** Drops everything. */
-  clear(): void {
-    this.parents.clear();
-    this.roles.clear();
-    this.memberships.clear();
-  }
-
   snapshot(): B2bSnapshot {
     return structuredClone({
       parents: [...this.parents.values()],
