@@ -26,7 +26,7 @@ import {
   type DeploymentListing,
 } from "../provider/live/run-listings";
 import { MembershipRuntime, processMemberships } from "../membership/runtime";
-import { UNKNOWN } from "../schema/user-fields";
+import { hasUnknown } from "../schema/user-fields";
 import {
   buildCensusInputsSchema,
   CENSUS_INPUT_KEYS,
@@ -55,14 +55,6 @@ type Props = Record<string, unknown>;
 
 /** The id of a census resource (one per stack is the intended use; the id is not an account). */
 export const CENSUS_ID = "wacht-user-census";
-
-/** True when the value is, or contains, the engine's preview unknown. */
-function hasUnknown(value: unknown): boolean {
-  if (value === UNKNOWN) return true;
-  if (Array.isArray(value)) return value.some(hasUnknown);
-  if (value !== null && typeof value === "object") return Object.values(value).some(hasUnknown);
-  return false;
-}
 
 /** The census's input keys that `props` holds, and nothing else. */
 function declaredInputs(props: Props): Props {

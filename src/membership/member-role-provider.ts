@@ -13,10 +13,10 @@ import {
 import { isNotFound, withContext } from "../provider/errors";
 import { warn } from "../provider/log";
 import { withoutValues } from "../schema/check-failures";
+import { hasUnknown } from "../schema/user-fields";
 import { isUserId } from "../schema/user-id";
 import {
   checkRecord,
-  hasUnknown,
   keysOf,
   memberRoleSchema,
   sameKey,

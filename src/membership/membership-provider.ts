@@ -25,10 +25,10 @@ import { jsonEqual } from "../diff/json-equal";
 import { isNotFound, messageOf, withContext } from "../provider/errors";
 import { info, warn } from "../provider/log";
 import { withoutValues } from "../schema/check-failures";
+import { hasUnknown } from "../schema/user-fields";
 import type { JsonValue } from "../schema/json";
 import {
   checkRecord,
-  hasUnknown,
   keysOf,
   membershipDeclaration,
   membershipResourceId,
