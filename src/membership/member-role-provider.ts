@@ -5,11 +5,6 @@
 // resource depend on it. Not to be mixed with the membership resource's `roles` for the same
 // member: that set is exhaustive and would remove this role again.
 import type * as pulumi from "@pulumi/pulumi";
-import {
-  readStackConfig,
-  resolveProviderSettings,
-  type StackConfigValues,
-} from "../config/provider-config";
 import { isNotFound, withContext } from "../provider/errors";
 import { warn } from "../provider/log";
 import { withoutValues } from "../schema/check-failures";
@@ -25,28 +20,12 @@ import {
   type MemberRoleState,
 } from "./declaration";
 import type { ChangeSet } from "./membership-provider";
-import { MembershipRuntime } from "./runtime";
-import type { ScopeSpec } from "./scope";
+import { ScopedProvider } from "./runtime";
 
 type Props = Record<string, unknown>;
 
 /** The member-role provider of one scope. */
-export class MemberRoleProvider {
-  private stack: StackConfigValues = {};
-
-  constructor(
-    readonly spec: ScopeSpec,
-    readonly runtime: MembershipRuntime = new MembershipRuntime(),
-  ) {}
-
-  async configure(req: pulumi.dynamic.ConfigureRequest): Promise<void> {
-    this.stack = readStackConfig((key) => req.config.get(key));
-  }
-
-  private client() {
-    return this.runtime.client(resolveProviderSettings(this.stack));
-  }
-
+export class MemberRoleProvider extends ScopedProvider {
   private declaration(props: Props): MemberRoleDeclaration {
     return {
       parentId: String(props[this.spec.parentKey]),

@@ -14,13 +14,7 @@
 //   it along (§3.4), which the warning names.
 import { setTimeout as sleep } from "node:timers/promises";
 import type * as pulumi from "@pulumi/pulumi";
-import type { WachtClient } from "../client/wacht-client";
 import { classifyCreateFailure, CREATE_RETRY } from "../client/retry";
-import {
-  readStackConfig,
-  resolveProviderSettings,
-  type StackConfigValues,
-} from "../config/provider-config";
 import { jsonEqual } from "../diff/json-equal";
 import { isNotFound, messageOf, withContext } from "../provider/errors";
 import { info, warn } from "../provider/log";
@@ -40,8 +34,7 @@ import {
   type RoleDetail,
 } from "./declaration";
 import { describeRoleChange, roleOutputs, sameSet } from "./roles";
-import { MembershipRuntime, type LiveMembership } from "./runtime";
-import type { ScopeSpec } from "./scope";
+import { ScopedProvider, type LiveMembership } from "./runtime";
 
 type Props = Record<string, unknown>;
 
@@ -59,23 +52,7 @@ function alreadyMember(err: unknown): boolean {
 }
 
 /** The membership provider of one scope. */
-export class MembershipProvider {
-  private stack: StackConfigValues = {};
-
-  constructor(
-    readonly spec: ScopeSpec,
-    readonly runtime: MembershipRuntime = new MembershipRuntime(),
-  ) {}
-
-  async configure(req: pulumi.dynamic.ConfigureRequest): Promise<void> {
-    this.stack = readStackConfig((key) => req.config.get(key));
-  }
-
-  /** The client for this call's settings (throws the config error naming the key). */
-  client(): WachtClient {
-    return this.runtime.client(resolveProviderSettings(this.stack));
-  }
-
+export class MembershipProvider extends ScopedProvider {
   /** `organization 123`, for messages. */
   private where(parentId: string): string {
     return `${this.spec.label} ${parentId}`;
