@@ -34,6 +34,24 @@ export class MemberRoleProvider extends ScopedProvider {
     };
   }
 
+  /** The resource id `{parentId}/{userId}/{roleId}` and the state of `role` on the membership. */
+  private stateOf(
+    decl: MemberRoleDeclaration,
+    membershipId: string,
+    role: { id: string; permissions: readonly string[] },
+  ): { id: string; props: Props } {
+    const state: MemberRoleState = {
+      ...decl,
+      membershipId,
+      roleId: role.id,
+      permissions: [...role.permissions].sort(),
+    };
+    return {
+      id: `${decl.parentId}/${decl.userId}/${role.id}`,
+      props: stateRecord(this.spec, state),
+    };
+  }
+
   /** Validates the declaration and resolves the role name in the parent. */
   async check(_olds: Props, news: Props): Promise<pulumi.dynamic.CheckResult> {
     this.client();
@@ -92,16 +110,8 @@ export class MemberRoleProvider extends ScopedProvider {
       }
       this.runtime.wrote(client, this.spec, decl.parentId, decl.userId);
       await this.spec.api(client).addMemberRole(decl.parentId, membership.id, role.id);
-      const state: MemberRoleState = {
-        ...decl,
-        membershipId: membership.id,
-        roleId: role.id,
-        permissions: [...role.permissions].sort(),
-      };
-      return {
-        id: `${decl.parentId}/${decl.userId}/${role.id}`,
-        outs: stateRecord(this.spec, state),
-      };
+      const { id, props } = this.stateOf(decl, membership.id, role);
+      return { id, outs: props };
     } catch (err) {
       withContext(`adding ${where} failed`, err);
     }
@@ -136,15 +146,8 @@ export class MemberRoleProvider extends ScopedProvider {
     const role = live?.roles.find((r) => r.id === roleId);
     if (live === undefined || role === undefined) return { id: "" };
     const decl = { parentId, userId, role: imported ? role.name : String(props["role"]) };
-    const state: MemberRoleState = {
-      ...decl,
-      membershipId: live.id,
-      roleId: role.id,
-      permissions: [...role.permissions].sort(),
-    };
     return {
-      id: `${parentId}/${userId}/${role.id}`,
-      props: stateRecord(this.spec, state),
+      ...this.stateOf(decl, live.id, role),
       ...(imported && { inputs: { [this.spec.parentKey]: parentId, userId, role: role.name } }),
     };
   }
