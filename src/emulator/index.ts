@@ -13,7 +13,7 @@ import { createEmulatorServer, listen } from "./server";
 
 export type { AuthSettings, AuthSettingsInput } from "./auth-settings";
 export type { FaultMatch, FaultRule, ProbabilityFaults } from "./faults";
-export type { JsonValue } from "./json";
+export type { JsonValue } from "../schema/json";
 export type { EmulatorOptions } from "./options";
 export type { LoggedPart, RequestLogEntry } from "./request-log";
 export type { InternalUserPatch, UserDump } from "./runtime";

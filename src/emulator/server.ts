@@ -12,7 +12,7 @@ import { CONTROL_PREFIX, handleControl } from "./control";
 import { ApiError, envelope, rateLimitMessage } from "./errors";
 import type { FaultDecision } from "./faults";
 import { readBody, sendError, sendHtmlError, sendJson } from "./http-io";
-import type { JsonValue } from "./json";
+import type { JsonValue } from "../schema/json";
 import { isMultipart, parseMultipart, type MultipartPart } from "./multipart";
 import { describeParts, redactJson, type RequestLogEntry } from "./request-log";
 import { matchApiRoute } from "./routes";

@@ -3,7 +3,7 @@
 // organization, workspace or role of another deployment is "not found", unlike the backend's
 // tenant-scoping holes (§3.10). Each deployment gets its four deployment-level roles on first use.
 import type { EpochMicros } from "../clock";
-import type { JsonValue } from "../json";
+import type { JsonValue } from "../../schema/json";
 
 /** `organization` or `workspace`: the two kinds of membership, role and parent. */
 export type Scope = "organization" | "workspace";

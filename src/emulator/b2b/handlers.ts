@@ -10,7 +10,7 @@ import type { EmulatorState, Handler, RequestContext } from "../context";
 import { ApiError, badRequest } from "../errors";
 import { parseInt64 } from "../ids";
 import { formatTimestamp } from "../clock";
-import { jsonSchema } from "../json";
+import { JsonValueSchema } from "../../schema/json";
 import { offsetPage, ok, pathId, readJson, unit } from "../handlers/common";
 import type { Scope, StoredMembership, StoredParent } from "./b2b-store";
 import { primaryEmail } from "../views";
@@ -62,7 +62,7 @@ const lenientId = z.union([
 const addMemberBody = z.object({ user_id: lenientId, role_ids: z.array(lenientId) });
 const patchMemberBody = z.object({
   role_ids: z.array(lenientId).nullish(),
-  public_metadata: jsonSchema.optional(),
+  public_metadata: JsonValueSchema.optional(),
 });
 const createRoleBody = z.object({ name: z.string(), permissions: z.array(z.string()) });
 const patchRoleBody = z.object({
