@@ -52,7 +52,6 @@ export function excludedByList(selector: CensusSelector, user: ApiUserSummary): 
   return domain === undefined || !selector.emailDomains.some((d) => d.toLowerCase() === domain);
 }
 
-/** Whether the details match the selector. */
 export function selectedByDetails(selector: CensusSelector, details: ApiUserDetails): boolean {
   if (!("publicMetadata" in selector)) return true;
   const meta = details.public_metadata;

@@ -24,7 +24,6 @@ import { ScopedProvider } from "./runtime";
 
 type Props = Record<string, unknown>;
 
-/** The member-role provider of one scope. */
 export class MemberRoleProvider extends ScopedProvider {
   private declaration(props: Props): MemberRoleDeclaration {
     return {

@@ -51,7 +51,6 @@ function alreadyMember(err: unknown): boolean {
   );
 }
 
-/** The membership provider of one scope. */
 export class MembershipProvider extends ScopedProvider {
   /** `organization 123`, for messages. */
   private where(parentId: string): string {

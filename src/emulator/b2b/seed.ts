@@ -27,7 +27,6 @@ const parentFields = {
   members: z.array(memberSeed).default([]),
 };
 
-/** zod schema of one seed organization. */
 export const seedOrganizationSchema = z.strictObject({
   ...parentFields,
   deployment_id: int64.optional(),
@@ -37,7 +36,6 @@ export const seedOrganizationSchema = z.strictObject({
 /** An organization to create at start (or on reset), with roles, workspaces and members. */
 export type SeedOrganization = z.input<typeof seedOrganizationSchema>;
 
-/** zod schema of a seed file of organizations. */
 export const seedOrganizationsSchema = z.array(seedOrganizationSchema);
 
 type ParentSeed = z.output<typeof seedOrganizationSchema>["workspaces"][number];
