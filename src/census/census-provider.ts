@@ -10,7 +10,7 @@
 // the same process (src/provider/live/run-listings.ts): the first census step of a run uses it, a
 // later step of the same process lists anew.
 import type * as pulumi from "@pulumi/pulumi";
-import { WachtClient } from "../client/wacht-client";
+import type { WachtClient } from "../client/wacht-client";
 import {
   readStackConfig,
   resolveProviderSettings,
@@ -100,7 +100,6 @@ function stateOf(
 /** The census provider the shim delegates to. */
 export class WachtUserCensusProvider {
   private stack: StackConfigValues = {};
-  private client: { key: string; client: WachtClient } | undefined;
   /** Requests made by this process (for tests and benchmarks). */
   readonly stats = { listRequests: 0, detailRequests: 0, disableRequests: 0 };
   /** The declarations `check` accepted in this process (declarationKey), i.e. the program's. */
@@ -129,35 +128,15 @@ export class WachtUserCensusProvider {
     client: WachtClient;
     listing: DeploymentListing;
     run: DeploymentListing;
-    memberClient: WachtClient;
   } {
     const s = resolveProviderSettings(this.stack);
-    const key = JSON.stringify([
-      s.baseUrl,
-      s.apiKey,
-      s.maxRetries,
-      s.timeoutMs,
-      s.requestsPerMinute,
-    ]);
-    if (this.client?.key !== key) {
-      this.client = {
-        key,
-        client: new WachtClient({
-          apiKey: s.apiKey,
-          baseUrl: s.baseUrl,
-          maxRetries: s.maxRetries,
-          timeoutMs: s.timeoutMs,
-          requestsPerMinute: s.requestsPerMinute,
-        }),
-      };
-    }
-    const client = this.client.client;
+    // The membership providers' client of these settings (one per distinct settings).
+    const client = this.memberships.client(s);
     // `run` is the run's listing (this step's writes invalidate it); `listing` may be it.
     return {
       client,
       listing: this.listings.forCensus(s, client),
       run: this.listings.run(s, client),
-      memberClient: this.memberships.client(s),
     };
   }
 
@@ -171,7 +150,7 @@ export class WachtUserCensusProvider {
     previous: Readonly<Record<string, string>>,
   ): Promise<CensusResult> {
     if (isPermissionSelector(inputs.selector)) {
-      return takePermissionCensus(step.memberClient, this.memberships, inputs.selector, inputs);
+      return takePermissionCensus(step.client, this.memberships, inputs.selector, inputs);
     }
     const found = await takeCensus(step.client, step.listing, inputs, previous);
     this.listings.judged(step.listing);
