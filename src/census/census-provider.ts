@@ -25,6 +25,7 @@ import {
   RunListings,
   type DeploymentListing,
 } from "../provider/live/run-listings";
+import { checkRecord } from "../membership/declaration";
 import { MembershipRuntime, processMemberships } from "../membership/runtime";
 import { hasUnknown } from "../schema/user-fields";
 import {
@@ -49,7 +50,6 @@ import {
 } from "./messages";
 import { disableAccounts, takeCensus, type CensusResult } from "./take-census";
 import { takePermissionCensus } from "./take-permission-census";
-import { withoutValues } from "../schema/check-failures";
 
 type Props = Record<string, unknown>;
 
@@ -160,43 +160,22 @@ export class WachtUserCensusProvider {
   /** Validates the declaration and applies the defaults; no request. Unknowns pass through. */
   async check(_olds: Props, news: Props): Promise<pulumi.dynamic.CheckResult> {
     resolveProviderSettings(this.stack); // a missing key is reported at preview
-    const unknown = CENSUS_INPUT_KEYS.filter((k) => hasUnknown(news[k]));
-    const known = Object.fromEntries(
-      Object.entries(news).filter(
-        ([k, v]) => k !== "__provider" && !unknown.includes(k as never) && v !== undefined,
-      ),
+    // A preview unknown is valid in the place it stands: it is checked as its stand-in. Output-only
+    // keys registered as undefined never reach check; anything else is a typo.
+    const checked = checkRecord(
+      buildCensusInputsSchema(),
+      news,
+      {
+        declaredUserIds: [],
+        declaredMemberships: [],
+        selector: { all: true },
+        allowlist: [],
+        undeclared: "report",
+      },
+      "wacht.UserCensus takes selector, declaredUserIds, declaredMemberships, allowlist and undeclared",
     );
-    const placeholders = { ...known };
-    // A preview unknown is valid in the place it stands; check the rest with a stand-in.
-    if (unknown.includes("declaredUserIds")) placeholders["declaredUserIds"] = [];
-    if (unknown.includes("declaredMemberships")) placeholders["declaredMemberships"] = [];
-    if (unknown.includes("selector")) placeholders["selector"] = { all: true };
-    if (unknown.includes("allowlist")) placeholders["allowlist"] = [];
-    if (unknown.includes("undeclared")) placeholders["undeclared"] = "report";
-    // Output-only keys registered as undefined never reach check; anything else is a typo.
-    const parsed = buildCensusInputsSchema().safeParse(placeholders);
-    if (!parsed.success) {
-      return {
-        // No engine property: the CLI would print its value (schema/check-failures.ts).
-        failures: withoutValues(
-          parsed.error.issues.flatMap((issue) =>
-            issue.code === "unrecognized_keys"
-              ? issue.keys.map((k) => ({
-                  property: k,
-                  reason: `unknown property ${JSON.stringify(k)}: wacht.UserCensus takes selector, declaredUserIds, declaredMemberships, allowlist and undeclared`,
-                }))
-              : [
-                  {
-                    property: issue.path.map(String).join(".") || "(resource)",
-                    reason: issue.message,
-                  },
-                ],
-          ),
-        ),
-      };
-    }
-    const inputs: Props = { ...parsed.data };
-    for (const k of unknown) inputs[k] = news[k];
+    if (checked.failures) return { failures: checked.failures };
+    const { inputs } = checked;
     this.declarations.add(declarationKey(inputs));
     return { inputs };
   }
