@@ -44,8 +44,6 @@ export function memberView(
   const roles = rolesOf(store, parent.deploymentId, m).sort(
     (a, b) => scramble(m.id, a.id) - scramble(m.id, b.id),
   );
-  const email = user ? primaryEmail(user) : null;
-  const phone = (user && primaryPhone(user)?.phoneNumber) ?? null;
   return {
     id: m.id,
     created_at: ts(m.createdAt),
@@ -60,8 +58,8 @@ export function memberView(
     last_name: user?.lastName ?? "",
     // `null` on POST (username_or_none), raw in the list (§3.3).
     username: answer === "post" && user?.username === "" ? null : (user?.username ?? null),
-    primary_email_address: email,
-    primary_phone_number: phone,
+    primary_email_address: user ? primaryEmail(user) : null,
+    primary_phone_number: (user && primaryPhone(user)?.phoneNumber) ?? null,
     user_created_at: ts(user?.createdAt ?? m.createdAt),
   };
 }
