@@ -96,11 +96,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     clearRequests: () => state.log.clear(),
     faults: {
       enqueue: (rule) => {
-        for (const r of Array.isArray(rule)
-          ? (rule as readonly FaultRule[])
-          : [rule as FaultRule]) {
-          state.faults.enqueue(r);
-        }
+        for (const r of [rule].flat()) state.faults.enqueue(r);
       },
       setProbability: (config) => state.faults.setProbability(config),
       clear: () => state.faults.clear(),
