@@ -6,6 +6,7 @@ import { withoutValues, type CheckFailure } from "../schema/check-failures";
 import { JsonValueSchema, type JsonValue } from "../schema/json";
 import { isUserId } from "../schema/user-id";
 import { hasUnknown } from "../schema/user-fields";
+import type { RoleOutputs } from "./roles";
 import type { ScopeSpec } from "./scope";
 
 /** A role as the outputs show it. */
@@ -26,13 +27,10 @@ export interface MembershipDeclaration {
 }
 
 /** What a membership resource records (the parent again under its own key). */
-export interface MembershipState {
+export interface MembershipState extends RoleOutputs {
   parentId: string;
   userId: string;
   membershipId: string;
-  roles: string[];
-  roleDetails: RoleDetail[];
-  permissions: string[];
   publicMetadata: JsonValue;
 }
 
