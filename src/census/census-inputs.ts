@@ -30,7 +30,6 @@ export interface PermissionSelector {
   organizations?: string[];
 }
 
-/** True for a `{ permission }` selector. */
 export function isPermissionSelector(selector: CensusSelector): selector is PermissionSelector {
   return "permission" in selector;
 }

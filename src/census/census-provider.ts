@@ -10,7 +10,7 @@
 // the same process (src/provider/live/run-listings.ts): the first census step of a run uses it, a
 // later step of the same process lists anew.
 import type * as pulumi from "@pulumi/pulumi";
-import { WachtClient } from "../client/wacht-client";
+import type { WachtClient } from "../client/wacht-client";
 import {
   readStackConfig,
   resolveProviderSettings,
@@ -25,8 +25,9 @@ import {
   RunListings,
   type DeploymentListing,
 } from "../provider/live/run-listings";
+import { checkRecord } from "../membership/declaration";
 import { MembershipRuntime, processMemberships } from "../membership/runtime";
-import { UNKNOWN } from "../schema/user-fields";
+import { hasUnknown } from "../schema/user-fields";
 import {
   buildCensusInputsSchema,
   CENSUS_INPUT_KEYS,
@@ -49,20 +50,11 @@ import {
 } from "./messages";
 import { disableAccounts, takeCensus, type CensusResult } from "./take-census";
 import { takePermissionCensus } from "./take-permission-census";
-import { withoutValues } from "../schema/check-failures";
 
 type Props = Record<string, unknown>;
 
 /** The id of a census resource (one per stack is the intended use; the id is not an account). */
 export const CENSUS_ID = "wacht-user-census";
-
-/** True when the value is, or contains, the engine's preview unknown. */
-function hasUnknown(value: unknown): boolean {
-  if (value === UNKNOWN) return true;
-  if (Array.isArray(value)) return value.some(hasUnknown);
-  if (value !== null && typeof value === "object") return Object.values(value).some(hasUnknown);
-  return false;
-}
 
 /** The census's input keys that `props` holds, and nothing else. */
 function declaredInputs(props: Props): Props {
@@ -108,7 +100,6 @@ function stateOf(
 /** The census provider the shim delegates to. */
 export class WachtUserCensusProvider {
   private stack: StackConfigValues = {};
-  private client: { key: string; client: WachtClient } | undefined;
   /** Requests made by this process (for tests and benchmarks). */
   readonly stats = { listRequests: 0, detailRequests: 0, disableRequests: 0 };
   /** The declarations `check` accepted in this process (declarationKey), i.e. the program's. */
@@ -137,35 +128,15 @@ export class WachtUserCensusProvider {
     client: WachtClient;
     listing: DeploymentListing;
     run: DeploymentListing;
-    memberClient: WachtClient;
   } {
     const s = resolveProviderSettings(this.stack);
-    const key = JSON.stringify([
-      s.baseUrl,
-      s.apiKey,
-      s.maxRetries,
-      s.timeoutMs,
-      s.requestsPerMinute,
-    ]);
-    if (this.client?.key !== key) {
-      this.client = {
-        key,
-        client: new WachtClient({
-          apiKey: s.apiKey,
-          baseUrl: s.baseUrl,
-          maxRetries: s.maxRetries,
-          timeoutMs: s.timeoutMs,
-          requestsPerMinute: s.requestsPerMinute,
-        }),
-      };
-    }
-    const client = this.client.client;
+    // The membership providers' client of these settings (one per distinct settings).
+    const client = this.memberships.client(s);
     // `run` is the run's listing (this step's writes invalidate it); `listing` may be it.
     return {
       client,
       listing: this.listings.forCensus(s, client),
       run: this.listings.run(s, client),
-      memberClient: this.memberships.client(s),
     };
   }
 
@@ -179,7 +150,7 @@ export class WachtUserCensusProvider {
     previous: Readonly<Record<string, string>>,
   ): Promise<CensusResult> {
     if (isPermissionSelector(inputs.selector)) {
-      return takePermissionCensus(step.memberClient, this.memberships, inputs.selector, inputs);
+      return takePermissionCensus(step.client, this.memberships, inputs.selector, inputs);
     }
     const found = await takeCensus(step.client, step.listing, inputs, previous);
     this.listings.judged(step.listing);
@@ -189,43 +160,22 @@ export class WachtUserCensusProvider {
   /** Validates the declaration and applies the defaults; no request. Unknowns pass through. */
   async check(_olds: Props, news: Props): Promise<pulumi.dynamic.CheckResult> {
     resolveProviderSettings(this.stack); // a missing key is reported at preview
-    const unknown = CENSUS_INPUT_KEYS.filter((k) => hasUnknown(news[k]));
-    const known = Object.fromEntries(
-      Object.entries(news).filter(
-        ([k, v]) => k !== "__provider" && !unknown.includes(k as never) && v !== undefined,
-      ),
+    // A preview unknown is valid in the place it stands: it is checked as its stand-in. Output-only
+    // keys registered as undefined never reach check; anything else is a typo.
+    const checked = checkRecord(
+      buildCensusInputsSchema(),
+      news,
+      {
+        declaredUserIds: [],
+        declaredMemberships: [],
+        selector: { all: true },
+        allowlist: [],
+        undeclared: "report",
+      },
+      "wacht.UserCensus takes selector, declaredUserIds, declaredMemberships, allowlist and undeclared",
     );
-    const placeholders = { ...known };
-    // A preview unknown is valid in the place it stands; check the rest with a stand-in.
-    if (unknown.includes("declaredUserIds")) placeholders["declaredUserIds"] = [];
-    if (unknown.includes("declaredMemberships")) placeholders["declaredMemberships"] = [];
-    if (unknown.includes("selector")) placeholders["selector"] = { all: true };
-    if (unknown.includes("allowlist")) placeholders["allowlist"] = [];
-    if (unknown.includes("undeclared")) placeholders["undeclared"] = "report";
-    // Output-only keys registered as undefined never reach check; anything else is a typo.
-    const parsed = buildCensusInputsSchema().safeParse(placeholders);
-    if (!parsed.success) {
-      return {
-        // No engine property: the CLI would print its value (schema/check-failures.ts).
-        failures: withoutValues(
-          parsed.error.issues.flatMap((issue) =>
-            issue.code === "unrecognized_keys"
-              ? issue.keys.map((k) => ({
-                  property: k,
-                  reason: `unknown property ${JSON.stringify(k)}: wacht.UserCensus takes selector, declaredUserIds, declaredMemberships, allowlist and undeclared`,
-                }))
-              : [
-                  {
-                    property: issue.path.map(String).join(".") || "(resource)",
-                    reason: issue.message,
-                  },
-                ],
-          ),
-        ),
-      };
-    }
-    const inputs: Props = { ...parsed.data };
-    for (const k of unknown) inputs[k] = news[k];
+    if (checked.failures) return { failures: checked.failures };
+    const { inputs } = checked;
     this.declarations.add(declarationKey(inputs));
     return { inputs };
   }

@@ -6,7 +6,7 @@
 // (src/provider/live/run-listings.ts). It never writes; `disableAccounts` does, and only PATCHes
 // `disabled: true`.
 import type { WachtClient } from "../client/wacht-client";
-import { isWachtError } from "../client/errors";
+import { isNotFound } from "../provider/errors";
 import { jsonEqual } from "../diff/json-equal";
 import type { DeploymentListing } from "../provider/live/run-listings";
 import type { ApiUserDetails, ApiUserSummary } from "../schema/wire";
@@ -52,7 +52,6 @@ export function excludedByList(selector: CensusSelector, user: ApiUserSummary): 
   return domain === undefined || !selector.emailDomains.some((d) => d.toLowerCase() === domain);
 }
 
-/** Whether the details match the selector. */
 export function selectedByDetails(selector: CensusSelector, details: ApiUserDetails): boolean {
   if (!("publicMetadata" in selector)) return true;
   const meta = details.public_metadata;
@@ -104,7 +103,7 @@ export async function takeCensus(
         detailRequests += 1;
         details = await client.users.get(user.id);
       } catch (err) {
-        if (isWachtError(err) && (err as { status?: unknown }).status === 404) continue; // deleted meanwhile
+        if (isNotFound(err)) continue; // deleted meanwhile
         throw err;
       }
       updatedAt = details.updated_at;

@@ -13,7 +13,7 @@
 // (to learn `disabled`, the email and username). A census where every holder is declared costs
 // the list requests only. A permission no role carries fails instead of reporting nobody.
 import type { ApiRole } from "../client/b2b/membership-wire";
-import { isWachtError } from "../client/errors";
+import { isNotFound } from "../provider/errors";
 import type { WachtClient } from "../client/wacht-client";
 import type { MembershipRuntime } from "../membership/runtime";
 import { ORGANIZATION_SCOPE } from "../membership/scope";
@@ -67,7 +67,7 @@ export async function takePermissionCensus(
       try {
         roles = await memberships.roles(client, ORGANIZATION_SCOPE, organizationId);
       } catch (err) {
-        if (isWachtError(err) && (err as { status?: unknown }).status === 404) {
+        if (isNotFound(err)) {
           throw new Error(
             `wacht.UserCensus: selector.organizations: organization ${organizationId} does not exist in this deployment (GET /organizations/${organizationId}/roles answered 404): give the id of an existing organization, or leave organizations out to look in every one`,
           );
@@ -112,7 +112,7 @@ export async function takePermissionCensus(
       detailRequests += 1;
       details = await client.users.get(id);
     } catch (err) {
-      if (isWachtError(err) && (err as { status?: unknown }).status === 404) continue; // deleted meanwhile
+      if (isNotFound(err)) continue; // deleted meanwhile
       throw err;
     }
     if (details.disabled || allowlisted(details, allow)) continue;

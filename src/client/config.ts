@@ -21,8 +21,6 @@ export const DEFAULT_REQUESTS_PER_MINUTE = 1000;
 /** Cap on a single wait between attempts (also caps a server's Retry-After). */
 export const DEFAULT_MAX_RETRY_WAIT_MS = 60_000;
 
-export { ENV_API_KEY, ENV_BASE_URL } from "./env";
-
 /** The package version for the User-Agent; works from src/client and dist/client alike. */
 export const CLIENT_VERSION: string = readVersion();
 

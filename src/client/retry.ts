@@ -13,7 +13,6 @@ export type RetryReason = "connection" | "timeout" | "rate-limit" | "server-erro
 /** Where a wait came from. */
 export type RetryDelaySource = RetryHintSource | "backoff";
 
-/** First backoff step. */
 const BASE_DELAY_MS = 500;
 /** Largest exponential backoff step (before jitter). */
 const MAX_BACKOFF_MS = 8_000;

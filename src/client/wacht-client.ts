@@ -2,6 +2,7 @@
 // process-wide pacing bucket, and exposes `users`. The API key lives only inside a closure: it is not a
 // property of the client, so inspecting or serializing the client cannot reveal it.
 
+import { setTimeout as sleep } from "node:timers/promises";
 import type { Dispatcher } from "undici";
 import { CLIENT_VERSION, resolveConfig } from "./config";
 import { sharedDispatcher } from "./dispatchers";
@@ -48,8 +49,6 @@ export interface WachtClientOptions {
   env?: NodeJS.ProcessEnv;
 }
 
-const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
 /** A typed Wacht backend API client (users), usable with or without Pulumi. */
 export class WachtClient {
   /** The resolved base URL (no trailing slash, path prefix kept). */
@@ -80,7 +79,7 @@ export class WachtClient {
       totalTimeoutMs: cfg.totalTimeoutMs,
       maxRetries: cfg.maxRetries,
       maxRetryWaitMs: cfg.maxRetryWaitMs,
-      sleep: options.sleep ?? realSleep,
+      sleep: options.sleep ?? sleep,
       random: options.random ?? Math.random,
       onRetry: options.onRetry,
     };

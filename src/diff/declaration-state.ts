@@ -3,14 +3,13 @@
 // With provider/expand.ts (declaration → request) and provider/live/live-user.ts (wire → live
 // user), the only place that maps declaration and state. Pure.
 import type {
-  AdoptKey,
   LiveUser,
   RecordedCreateOutputs,
   UserInputs,
   UserOrigin,
   UserOutputs,
 } from "../schema/user-state";
-import type { MetadataOwnership, OnConflictPolicy, OnDeletePolicy } from "../schema/user-fields";
+import type { OnDeletePolicy } from "../schema/user-fields";
 import {
   keyList,
   keyLists,
@@ -37,28 +36,13 @@ export function defaultOnDelete(origin: UserOrigin): OnDeletePolicy {
   return origin === "create" ? "delete" : "retain";
 }
 
-/** The declaration-side values that the state keeps next to the live user. */
-export interface DeclarationState
-  extends RecordedCreateOutputs, Record<KeyListName<"managed">, string[]> {
-  origin: UserOrigin;
-  adopt: AdoptKey | null;
-  onDelete: OnDeletePolicy;
-  onConflict: OnConflictPolicy;
-  metadataOwnership: MetadataOwnership;
-  profileImage: string | null;
-  profileImageSha256: string | null;
-  /**
-   * Declared values that no request reads back (create-only parts and check-only settings): kept
-   * so a refresh's inputs still carry them (read.ts), or a plan after a refresh would show each as
-   * newly added. `null` when not declared. The create-only fields too (RecordedCreateOutputs).
-   */
-  allowLockout: boolean | null;
-  disableAfter: string | null;
-  publicMetadataSchema: Record<string, unknown> | null;
-  removeProfileImage: boolean;
-  passwordVersion: string | null;
-  managedFields: string[];
-}
+/**
+ * The declaration-side values that the state keeps next to the live user: the state without the
+ * live user and the key lists of others' metadata keys. Declared values that no request reads
+ * back (create-only parts and check-only settings) are among them, so a refresh's inputs still
+ * carry them (read.ts), or a plan after a refresh would show each as newly added.
+ */
+export type DeclarationState = Omit<UserOutputs, keyof LiveUser | KeyListName<"external">>;
 
 /** Reads the declaration-side values out of checked inputs. */
 export function declarationOf(inputs: Partial<UserInputs>): DeclarationState {

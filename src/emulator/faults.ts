@@ -84,7 +84,6 @@ export class FaultInjector {
   private queue: QueuedRule[] = [];
   private probability: { config: ProbabilityFaults; random: () => number } | undefined;
 
-  /** Adds a rule at the end of the queue. */
   enqueue(rule: FaultRule): void {
     this.queue.push({ rule: faultRuleSchema.parse(rule), remaining: rule.count ?? 1 });
   }

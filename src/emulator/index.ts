@@ -13,7 +13,7 @@ import { createEmulatorServer, listen } from "./server";
 
 export type { AuthSettings, AuthSettingsInput } from "./auth-settings";
 export type { FaultMatch, FaultRule, ProbabilityFaults } from "./faults";
-export type { JsonValue } from "./json";
+export type { JsonValue } from "../schema/json";
 export type { EmulatorOptions } from "./options";
 export type { LoggedPart, RequestLogEntry } from "./request-log";
 export type { InternalUserPatch, UserDump } from "./runtime";
@@ -96,11 +96,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     clearRequests: () => state.log.clear(),
     faults: {
       enqueue: (rule) => {
-        for (const r of Array.isArray(rule)
-          ? (rule as readonly FaultRule[])
-          : [rule as FaultRule]) {
-          state.faults.enqueue(r);
-        }
+        for (const r of [rule].flat()) state.faults.enqueue(r);
       },
       setProbability: (config) => state.faults.setProbability(config),
       clear: () => state.faults.clear(),

@@ -47,7 +47,6 @@ export class StateFileWriter {
     private readonly debounceMs = 25,
   ) {}
 
-  /** Schedules a write soon. */
   schedule(): void {
     if (this.timer) return;
     this.timer = setTimeout(() => {

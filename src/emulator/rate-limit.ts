@@ -39,12 +39,10 @@ export class RateLimiter {
     this.reset();
   }
 
-  /** The current budget. */
   get perWindow(): number | false {
     return this.limit;
   }
 
-  /** Forgets every window. */
   reset(): void {
     this.windows.clear();
   }

@@ -1,7 +1,7 @@
 // The request log behind GET /__emulator/requests: one entry per API request (control routes are
 // not logged) with what the client sent (method, path, query, content type, multipart parts or
 // JSON body, secrets redacted) and what happened (status, error message, injected fault).
-import type { JsonValue } from "./json";
+import type { JsonValue } from "../schema/json";
 import { utf8, type MultipartPart } from "./multipart";
 
 /** A logged multipart part: text parts with their value, file parts with their metadata. */

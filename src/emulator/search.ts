@@ -2,11 +2,11 @@
 // the asynchronous index update (a configurable lag), and Postgres `ILIKE '%term%'` matching with
 // `%`, `_` and `\` keeping their LIKE meaning because the server does not escape them.
 import type { StoredUser } from "./model";
+import { primaryEmail } from "./views";
 
 /** first_name, last_name, username, primary email, all emails, every phone as cc+phone and phone. */
 export function indexText(user: StoredUser): string {
-  const primary = user.emails.find((e) => e.id === user.primaryEmailAddressId)?.email ?? "";
-  const parts = [user.firstName, user.lastName, user.username, primary];
+  const parts = [user.firstName, user.lastName, user.username, primaryEmail(user) ?? ""];
   for (const e of user.emails) parts.push(e.email);
   for (const p of user.phones) parts.push(`${p.countryCode ?? ""}${p.phoneNumber}`, p.phoneNumber);
   return parts.join(" ").toLowerCase();

@@ -4,6 +4,7 @@
 // Every API request is logged with its outcome.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { setTimeout as sleep } from "node:timers/promises";
 import { authenticate } from "./auth";
 import { isoNow } from "./clock";
 import type { RequestContext } from "./context";
@@ -11,7 +12,7 @@ import { CONTROL_PREFIX, handleControl } from "./control";
 import { ApiError, envelope, rateLimitMessage } from "./errors";
 import type { FaultDecision } from "./faults";
 import { readBody, sendError, sendHtmlError, sendJson } from "./http-io";
-import type { JsonValue } from "./json";
+import type { JsonValue } from "../schema/json";
 import { isMultipart, parseMultipart, type MultipartPart } from "./multipart";
 import { describeParts, redactJson, type RequestLogEntry } from "./request-log";
 import { matchApiRoute } from "./routes";
@@ -181,8 +182,4 @@ async function loggedBody(
 function messageOf(o: Outcome): string | null {
   if (o.kind !== "json" || o.status < 400) return null;
   return (o.body as ReturnType<typeof envelope>).errors[0].message;
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }

@@ -169,12 +169,6 @@ export class UserStore {
     };
   }
 
-  /** Drops every user (the id sequence keeps going, so ids are never reused). */
-  clear(): void {
-    this.users.clear();
-    this.b2b.clear();
-  }
-
   /** A deep copy of the store for the state file. */
   snapshot(): StoreSnapshot {
     return {

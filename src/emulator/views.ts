@@ -42,11 +42,12 @@ export function phoneView(user: StoredUser, p: StoredPhone, now: EpochMicros) {
   };
 }
 
-function primaryEmail(user: StoredUser): string | null {
+/** The address of the user's primary email, as the list, search and member answers show it. */
+export function primaryEmail(user: StoredUser): string | null {
   return user.emails.find((e) => e.id === user.primaryEmailAddressId)?.email ?? null;
 }
 
-function primaryPhone(user: StoredUser): StoredPhone | undefined {
+export function primaryPhone(user: StoredUser): StoredPhone | undefined {
   return user.phones.find((p) => p.id === user.primaryPhoneNumberId);
 }
 

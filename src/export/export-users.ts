@@ -5,7 +5,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import type { WachtClient } from "../client/wacht-client";
-import { isWachtError } from "../client/errors";
+import { isNotFound } from "../provider/errors";
 import { excludedByList, selectedByDetails } from "../census/take-census";
 import { readRoster, DEFAULT_ROSTER_LIMITS } from "../roster/read-roster";
 import type { ConfigRef } from "../roster/config-ref";
@@ -124,7 +124,7 @@ async function selectedUsers(
       try {
         user = await read(summary.id);
       } catch (err) {
-        if (isWachtError(err) && (err as { status?: unknown }).status === 404) continue; // deleted meanwhile
+        if (isNotFound(err)) continue; // deleted meanwhile
         throw err;
       }
       if (selectedByDetails(select, user)) users.push(user);

@@ -7,7 +7,7 @@
 // and never private metadata.
 import { readProgramConfig } from "../config/program-config";
 import { resolveProviderSettings } from "../config/provider-config";
-import { isWachtError } from "../client/errors";
+import { isNotFound } from "../provider/errors";
 import { WachtClient, type WachtClientOptions } from "../client/wacht-client";
 import { describeKey, findByNaturalKey } from "../provider/live/users-by-key";
 import { scalarOutputs } from "../provider/live/live-user";
@@ -108,7 +108,7 @@ export async function lookupUser(
       updatedAt: u.updated_at,
     };
   } catch (err) {
-    if (isWachtError(err) && (err as { status?: unknown }).status === 404) {
+    if (isNotFound(err)) {
       throw new Error(`lookupUser: no Wacht user has ${keyText(key)}`, { cause: err });
     }
     throw err;

@@ -5,7 +5,8 @@ import { z } from "zod";
 import { withoutValues, type CheckFailure } from "../schema/check-failures";
 import { JsonValueSchema, type JsonValue } from "../schema/json";
 import { isUserId } from "../schema/user-id";
-import { UNKNOWN } from "../schema/user-fields";
+import { hasUnknown } from "../schema/user-fields";
+import type { RoleOutputs } from "./roles";
 import type { ScopeSpec } from "./scope";
 
 /** A role as the outputs show it. */
@@ -26,13 +27,10 @@ export interface MembershipDeclaration {
 }
 
 /** What a membership resource records (the parent again under its own key). */
-export interface MembershipState {
+export interface MembershipState extends RoleOutputs {
   parentId: string;
   userId: string;
   membershipId: string;
-  roles: string[];
-  roleDetails: RoleDetail[];
-  permissions: string[];
   publicMetadata: JsonValue;
 }
 
@@ -60,14 +58,6 @@ export function sameKey(a: unknown, b: unknown): boolean {
   return typeof a === "string" && typeof b === "string"
     ? canonicalId(a) === canonicalId(b)
     : a === b;
-}
-
-/** True when the value is, or holds, the engine's preview unknown. */
-export function hasUnknown(value: unknown): boolean {
-  if (value === UNKNOWN) return true;
-  if (Array.isArray(value)) return value.some(hasUnknown);
-  if (value !== null && typeof value === "object") return Object.values(value).some(hasUnknown);
-  return false;
 }
 
 function idField(name: string) {

@@ -5,7 +5,7 @@
 import type { WachtClient } from "../client/wacht-client";
 import { isNotFound } from "../provider/errors";
 import type { CheckFailure } from "../schema/check-failures";
-import { checkRecord, idArgumentSchema } from "./declaration";
+import { checkRecord, idArgumentSchema, type RoleDetail } from "./declaration";
 import { missingParent, type MembershipRuntime } from "./runtime";
 import type { ScopeSpec } from "./scope";
 import { userMemberships, type UserMemberships } from "./user-memberships";
@@ -13,10 +13,7 @@ import { userMemberships, type UserMemberships } from "./user-memberships";
 type Props = Record<string, unknown>;
 
 /** A role as `getOrganizationRoles` returns it. */
-export interface ParentRole {
-  id: string;
-  name: string;
-  permissions: string[];
+export interface ParentRole extends RoleDetail {
   isDeploymentLevel: boolean;
 }
 

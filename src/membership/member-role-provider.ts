@@ -5,18 +5,13 @@
 // resource depend on it. Not to be mixed with the membership resource's `roles` for the same
 // member: that set is exhaustive and would remove this role again.
 import type * as pulumi from "@pulumi/pulumi";
-import {
-  readStackConfig,
-  resolveProviderSettings,
-  type StackConfigValues,
-} from "../config/provider-config";
 import { isNotFound, withContext } from "../provider/errors";
 import { warn } from "../provider/log";
 import { withoutValues } from "../schema/check-failures";
+import { hasUnknown } from "../schema/user-fields";
 import { isUserId } from "../schema/user-id";
 import {
   checkRecord,
-  hasUnknown,
   keysOf,
   memberRoleSchema,
   sameKey,
@@ -25,33 +20,34 @@ import {
   type MemberRoleState,
 } from "./declaration";
 import type { ChangeSet } from "./membership-provider";
-import { MembershipRuntime } from "./runtime";
-import type { ScopeSpec } from "./scope";
+import { ScopedProvider } from "./runtime";
 
 type Props = Record<string, unknown>;
 
-/** The member-role provider of one scope. */
-export class MemberRoleProvider {
-  private stack: StackConfigValues = {};
-
-  constructor(
-    readonly spec: ScopeSpec,
-    readonly runtime: MembershipRuntime = new MembershipRuntime(),
-  ) {}
-
-  async configure(req: pulumi.dynamic.ConfigureRequest): Promise<void> {
-    this.stack = readStackConfig((key) => req.config.get(key));
-  }
-
-  private client() {
-    return this.runtime.client(resolveProviderSettings(this.stack));
-  }
-
+export class MemberRoleProvider extends ScopedProvider {
   private declaration(props: Props): MemberRoleDeclaration {
     return {
       parentId: String(props[this.spec.parentKey]),
       userId: String(props["userId"]),
       role: String(props["role"]),
+    };
+  }
+
+  /** The resource id `{parentId}/{userId}/{roleId}` and the state of `role` on the membership. */
+  private stateOf(
+    decl: MemberRoleDeclaration,
+    membershipId: string,
+    role: { id: string; permissions: readonly string[] },
+  ): { id: string; props: Props } {
+    const state: MemberRoleState = {
+      ...decl,
+      membershipId,
+      roleId: role.id,
+      permissions: [...role.permissions].sort(),
+    };
+    return {
+      id: `${decl.parentId}/${decl.userId}/${role.id}`,
+      props: stateRecord(this.spec, state),
     };
   }
 
@@ -113,16 +109,8 @@ export class MemberRoleProvider {
       }
       this.runtime.wrote(client, this.spec, decl.parentId, decl.userId);
       await this.spec.api(client).addMemberRole(decl.parentId, membership.id, role.id);
-      const state: MemberRoleState = {
-        ...decl,
-        membershipId: membership.id,
-        roleId: role.id,
-        permissions: [...role.permissions].sort(),
-      };
-      return {
-        id: `${decl.parentId}/${decl.userId}/${role.id}`,
-        outs: stateRecord(this.spec, state),
-      };
+      const { id, props } = this.stateOf(decl, membership.id, role);
+      return { id, outs: props };
     } catch (err) {
       withContext(`adding ${where} failed`, err);
     }
@@ -157,15 +145,8 @@ export class MemberRoleProvider {
     const role = live?.roles.find((r) => r.id === roleId);
     if (live === undefined || role === undefined) return { id: "" };
     const decl = { parentId, userId, role: imported ? role.name : String(props["role"]) };
-    const state: MemberRoleState = {
-      ...decl,
-      membershipId: live.id,
-      roleId: role.id,
-      permissions: [...role.permissions].sort(),
-    };
     return {
-      id: `${parentId}/${userId}/${role.id}`,
-      props: stateRecord(this.spec, state),
+      ...this.stateOf(decl, live.id, role),
       ...(imported && { inputs: { [this.spec.parentKey]: parentId, userId, role: role.name } }),
     };
   }

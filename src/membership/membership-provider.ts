@@ -12,23 +12,17 @@
 // - update sends ONE PATCH with the whole role set (ids) and/or the metadata.
 // - delete removes the membership; an organization's takes the user's workspace memberships in
 //   it along (§3.4), which the warning names.
+import { setTimeout as sleep } from "node:timers/promises";
 import type * as pulumi from "@pulumi/pulumi";
-import type { WachtClient } from "../client/wacht-client";
-import type { ApiRole } from "../client/b2b/membership-wire";
 import { classifyCreateFailure, CREATE_RETRY } from "../client/retry";
-import {
-  readStackConfig,
-  resolveProviderSettings,
-  type StackConfigValues,
-} from "../config/provider-config";
 import { jsonEqual } from "../diff/json-equal";
 import { isNotFound, messageOf, withContext } from "../provider/errors";
 import { info, warn } from "../provider/log";
 import { withoutValues } from "../schema/check-failures";
+import { hasUnknown } from "../schema/user-fields";
 import type { JsonValue } from "../schema/json";
 import {
   checkRecord,
-  hasUnknown,
   keysOf,
   membershipDeclaration,
   membershipResourceId,
@@ -40,15 +34,12 @@ import {
   type RoleDetail,
 } from "./declaration";
 import { describeRoleChange, roleOutputs, sameSet } from "./roles";
-import { MembershipRuntime, type LiveMembership } from "./runtime";
-import type { ScopeSpec } from "./scope";
+import { ScopedProvider, type LiveMembership } from "./runtime";
 
 type Props = Record<string, unknown>;
 
 /** A diff with the names of the properties that change. */
 export type ChangeSet = pulumi.dynamic.DiffResult & { changedProperties: string[] };
-
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /** True for Wacht's 400 `User is already a member of this …`. */
 function alreadyMember(err: unknown): boolean {
@@ -60,32 +51,10 @@ function alreadyMember(err: unknown): boolean {
   );
 }
 
-/** The membership provider of one scope. */
-export class MembershipProvider {
-  private stack: StackConfigValues = {};
-
-  constructor(
-    readonly spec: ScopeSpec,
-    readonly runtime: MembershipRuntime = new MembershipRuntime(),
-  ) {}
-
-  async configure(req: pulumi.dynamic.ConfigureRequest): Promise<void> {
-    this.stack = readStackConfig((key) => req.config.get(key));
-  }
-
-  /** The client for this call's settings (throws the config error naming the key). */
-  client(): WachtClient {
-    return this.runtime.client(resolveProviderSettings(this.stack));
-  }
-
+export class MembershipProvider extends ScopedProvider {
   /** `organization 123`, for messages. */
   private where(parentId: string): string {
     return `${this.spec.label} ${parentId}`;
-  }
-
-  /** The parent's roles (listed once per run); a 404 says the parent does not exist. */
-  roles(parentId: string): Promise<ApiRole[]> {
-    return this.runtime.roles(this.client(), this.spec, parentId);
   }
 
   private resolve(parentId: string, names: readonly string[]): Promise<RoleDetail[]> {

@@ -59,7 +59,6 @@ export function describeRoleChange(from: readonly string[], to: readonly string[
   return [...added, ...removed].join(", ");
 }
 
-/** True when two id lists hold the same set. */
 export function sameSet(a: readonly string[], b: readonly string[]): boolean {
   const set = new Set(a);
   return set.size === new Set(b).size && b.every((x) => set.has(x));

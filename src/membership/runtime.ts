@@ -4,9 +4,15 @@
 // therefore costs Σ⌈members/500⌉ list requests (docs/decisions/0017-memberships.md). A membership
 // this process wrote after its listing started, or one the listing did not show, is looked up in
 // the user's own list (one request).
+import type * as pulumi from "@pulumi/pulumi";
 import { WachtClient } from "../client/wacht-client";
 import type { ApiRole } from "../client/b2b/membership-wire";
-import type { ProviderSettings } from "../config/provider-config";
+import {
+  readStackConfig,
+  resolveProviderSettings,
+  type ProviderSettings,
+  type StackConfigValues,
+} from "../config/provider-config";
 import { isNotFound } from "../provider/errors";
 import type { CheckFailure } from "../schema/check-failures";
 import type { RoleDetail } from "./declaration";
@@ -220,4 +226,23 @@ let shared: MembershipRuntime | undefined;
 /** The process's runtime, shared by the four membership providers the shims load. */
 export function processMemberships(): MembershipRuntime {
   return (shared ??= new MembershipRuntime());
+}
+
+/** What the membership and member-role providers of one scope share: the stack and its client. */
+export abstract class ScopedProvider {
+  private stack: StackConfigValues = {};
+
+  constructor(
+    readonly spec: ScopeSpec,
+    readonly runtime: MembershipRuntime = new MembershipRuntime(),
+  ) {}
+
+  async configure(req: pulumi.dynamic.ConfigureRequest): Promise<void> {
+    this.stack = readStackConfig((key) => req.config.get(key));
+  }
+
+  /** The client for this call's settings (throws the config error naming the key). */
+  protected client(): WachtClient {
+    return this.runtime.client(resolveProviderSettings(this.stack));
+  }
 }

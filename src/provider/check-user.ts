@@ -7,7 +7,7 @@ import { z } from "zod";
 import { toCheckFailures, type CheckFailure } from "../schema/check-failures";
 import { deeperThan, MAX_JSON_DEPTH } from "../schema/json";
 import { userInputsSchemaFor, type UserValidationLimits } from "../schema/user-inputs";
-import { humanBytes, REQUEST_PARTS_LIMIT_BYTES, UNKNOWN } from "../schema/user-fields";
+import { hasUnknown, humanBytes, REQUEST_PARTS_LIMIT_BYTES, UNKNOWN } from "../schema/user-fields";
 import {
   CREATE_FIELDS,
   fieldRow,
@@ -53,33 +53,13 @@ function checkImageFile(
   return { sha256: hash("sha256", bytes, "hex"), bytes: bytes.length };
 }
 
-/** True when the preview-unknown sentinel appears anywhere in `value` (iteratively). */
-function containsUnknown(value: unknown): boolean {
-  const stack: unknown[] = [value];
-  while (stack.length > 0) {
-    const v = stack.pop();
-    if (v === UNKNOWN) return true;
-    if (v !== null && typeof v === "object") {
-      stack.push(
-        ...(Array.isArray(v) ? (v as unknown[]) : Object.values(v as Record<string, unknown>)),
-      );
-    }
-  }
-  return false;
-}
-
 /** Validates declared metadata against the JSON Schema made from the user's zod schema. */
 function checkMetadataSchema(
   field: MetadataField,
   value: unknown,
   schema: unknown,
 ): CheckFailure[] {
-  if (
-    value === undefined ||
-    containsUnknown(value) ||
-    schema === undefined ||
-    containsUnknown(schema)
-  )
+  if (value === undefined || hasUnknown(value) || schema === undefined || hasUnknown(schema))
     return [];
   const unusable = (err: unknown): CheckFailure[] => [
     {

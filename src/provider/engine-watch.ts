@@ -14,7 +14,6 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 
-/** How often the parent process is checked. */
 const PARENT_CHECK_MS = 1_000;
 
 let watching = false;

@@ -27,6 +27,21 @@ export type OnConflictPolicy = (typeof ON_CONFLICT_POLICIES)[number];
 /** The sentinel the engine sends for values not known during preview (docs/pulumi-engine.md §2). */
 export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 
+/** True when the preview-unknown sentinel appears anywhere in `value` (iteratively). */
+export function hasUnknown(value: unknown): boolean {
+  const stack: unknown[] = [value];
+  while (stack.length > 0) {
+    const v = stack.pop();
+    if (v === UNKNOWN) return true;
+    if (v !== null && typeof v === "object") {
+      stack.push(
+        ...(Array.isArray(v) ? (v as unknown[]) : Object.values(v as Record<string, unknown>)),
+      );
+    }
+  }
+  return false;
+}
+
 /** Deployment defaults for username length (docs/wacht-api.md §3). */
 export const DEFAULT_USERNAME_MIN_LENGTH = 3;
 export const DEFAULT_USERNAME_MAX_LENGTH = 30;

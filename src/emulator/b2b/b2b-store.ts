@@ -3,7 +3,7 @@
 // organization, workspace or role of another deployment is "not found", unlike the backend's
 // tenant-scoping holes (§3.10). Each deployment gets its four deployment-level roles on first use.
 import type { EpochMicros } from "../clock";
-import type { JsonValue } from "../json";
+import type { JsonValue } from "../../schema/json";
 
 /** `organization` or `workspace`: the two kinds of membership, role and parent. */
 export type Scope = "organization" | "workspace";
@@ -118,7 +118,6 @@ export class B2bStore {
     return p;
   }
 
-  /** The workspaces of an organization. */
   workspacesOf(organizationId: string): StoredParent[] {
     return [...this.parents.values()].filter(
       (p) => p.scope === "workspace" && p.organizationId === organizationId,
@@ -187,18 +186,15 @@ export class B2bStore {
     for (const m of this.memberships.values()) m.roleIds = m.roleIds.filter((r) => r !== id);
   }
 
-  /** The membership `id` of `parent`. */
   membership(parent: StoredParent, id: string): StoredMembership | undefined {
     const m = this.memberships.get(id);
     return m && m.scope === parent.scope && m.parentId === parent.id ? m : undefined;
   }
 
-  /** The membership of `userId` in `parent`. */
   membershipOf(parent: StoredParent, userId: string): StoredMembership | undefined {
     return this.membersOf(parent).find((m) => m.userId === userId);
   }
 
-  /** Every membership of `parent`. */
   membersOf(parent: StoredParent): StoredMembership[] {
     return [...this.memberships.values()].filter(
       (m) => m.scope === parent.scope && m.parentId === parent.id,
@@ -210,7 +206,6 @@ export class B2bStore {
     return [...this.memberships.values()].filter((m) => m.scope === scope && m.userId === userId);
   }
 
-  /** Creates a membership. */
   addMembership(parent: StoredParent, userId: string, roleIds: string[]): StoredMembership {
     const now = this.seq.now();
     const m: StoredMembership = {
@@ -245,13 +240,6 @@ export class B2bStore {
     for (const m of [...this.memberships.values()]) {
       if (m.userId === userId) this.memberships.delete(m.id);
     }
-  }
-
-  /** Drops everything. */
-  clear(): void {
-    this.parents.clear();
-    this.roles.clear();
-    this.memberships.clear();
   }
 
   snapshot(): B2bSnapshot {

@@ -60,7 +60,6 @@ function parentDump(b2b: B2bStore, p: StoredParent): ParentDump {
   };
 }
 
-/** The dump of an organization. */
 export function organizationDump(b2b: B2bStore, org: StoredParent): OrganizationDump {
   return {
     ...parentDump(b2b, org),

@@ -10,9 +10,10 @@ import type { EmulatorState, Handler, RequestContext } from "../context";
 import { ApiError, badRequest } from "../errors";
 import { parseInt64 } from "../ids";
 import { formatTimestamp } from "../clock";
-import { jsonSchema } from "../json";
-import { ok, pathId, readJson, unit } from "../handlers/common";
+import { JsonValueSchema } from "../../schema/json";
+import { offsetPage, ok, pathId, readJson, unit } from "../handlers/common";
 import type { Scope, StoredMembership, StoredParent } from "./b2b-store";
+import { primaryEmail } from "../views";
 import { memberView, roleView, userMembershipView } from "./views";
 
 /** What differs between the organization and workspace routes. */
@@ -61,7 +62,7 @@ const lenientId = z.union([
 const addMemberBody = z.object({ user_id: lenientId, role_ids: z.array(lenientId) });
 const patchMemberBody = z.object({
   role_ids: z.array(lenientId).nullish(),
-  public_metadata: jsonSchema.optional(),
+  public_metadata: JsonValueSchema.optional(),
 });
 const createRoleBody = z.object({ name: z.string(), permissions: z.array(z.string()) });
 const patchRoleBody = z.object({
@@ -220,7 +221,7 @@ export const listMembers =
     const value = ({ m, user }: (typeof rows)[number]): string => {
       if (key === "created_at") return String(m.createdAt).padStart(20, "0");
       if (key === "email") {
-        return user?.emails.find((e) => e.id === user.primaryEmailAddressId)?.email ?? "";
+        return (user && primaryEmail(user)) ?? "";
       }
       return (
         (key === "first_name"
@@ -244,15 +245,9 @@ export const listMembers =
       value(a) < value(b) ? -1 : value(a) > value(b) ? 1 : a.m.id < b.m.id ? -1 : 1,
     );
     if (!asc) matching.reverse();
-    const page = matching.slice(offset, offset + limit + 1);
-    return ok({
-      data: page
-        .slice(0, limit)
-        .map(({ m, user }) => memberView(b2b, parent as StoredParent, m, user, "list")),
-      has_more: page.length > limit,
-      limit,
-      offset,
-    });
+    return offsetPage(matching, limit, offset, ({ m, user }) =>
+      memberView(b2b, parent as StoredParent, m, user, "list"),
+    );
   };
 
 /** GET /users/{user_id}/{scope}-memberships: `{data, has_more: false}`; an unknown user is `[]`. */
@@ -365,18 +360,12 @@ export const listOrganizations: Handler = async (state, ctx) => {
       return x < y ? -1 : x > y ? 1 : a.id < b.id ? -1 : 1;
     });
   if (ctx.query.get("sort_order") !== "asc") rows.reverse();
-  const page = rows.slice(offset, offset + limit + 1);
-  return ok({
-    data: page.slice(0, limit).map((p) => ({
-      id: p.id,
-      created_at: formatTimestamp(p.createdAt),
-      updated_at: formatTimestamp(p.updatedAt),
-      name: p.name,
-      public_metadata: p.publicMetadata,
-      private_metadata: p.privateMetadata,
-    })),
-    has_more: page.length > limit,
-    limit,
-    offset,
-  });
+  return offsetPage(rows, limit, offset, (p) => ({
+    id: p.id,
+    created_at: formatTimestamp(p.createdAt),
+    updated_at: formatTimestamp(p.updatedAt),
+    name: p.name,
+    public_metadata: p.publicMetadata,
+    private_metadata: p.privateMetadata,
+  }));
 };

@@ -42,7 +42,6 @@ function scopeRoutes(r: typeof ORGANIZATION): Route[] {
   ];
 }
 
-/** Every B2B route. */
 export const B2B_ROUTES: readonly Route[] = [
   { method: "GET", pattern: "/organizations", handler: listOrganizations },
   ...scopeRoutes(ORGANIZATION),

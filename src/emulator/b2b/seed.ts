@@ -3,7 +3,7 @@
 // members' roles given by NAME (resolved in the organization or workspace; an unknown or
 // ambiguous name is an error). Users must exist already (seed them first).
 import { z } from "zod";
-import { jsonSchema } from "../json";
+import { JsonValueSchema } from "../../schema/json";
 import type { UserStore } from "../store";
 import type { StoredParent } from "./b2b-store";
 
@@ -16,18 +16,17 @@ const roleSeed = z.strictObject({
 const memberSeed = z.strictObject({
   user_id: int64,
   roles: z.array(z.string()).default([]),
-  public_metadata: jsonSchema.optional(),
+  public_metadata: JsonValueSchema.optional(),
 });
 const parentFields = {
   id: int64.optional(),
   name: z.string().min(1),
-  public_metadata: jsonSchema.optional(),
-  private_metadata: jsonSchema.optional(),
+  public_metadata: JsonValueSchema.optional(),
+  private_metadata: JsonValueSchema.optional(),
   roles: z.array(roleSeed).default([]),
   members: z.array(memberSeed).default([]),
 };
 
-/** zod schema of one seed organization. */
 export const seedOrganizationSchema = z.strictObject({
   ...parentFields,
   deployment_id: int64.optional(),
@@ -37,7 +36,6 @@ export const seedOrganizationSchema = z.strictObject({
 /** An organization to create at start (or on reset), with roles, workspaces and members. */
 export type SeedOrganization = z.input<typeof seedOrganizationSchema>;
 
-/** zod schema of a seed file of organizations. */
 export const seedOrganizationsSchema = z.array(seedOrganizationSchema);
 
 type ParentSeed = z.output<typeof seedOrganizationSchema>["workspaces"][number];

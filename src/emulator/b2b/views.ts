@@ -4,6 +4,7 @@
 // the per-user lists order roles by name, as the real query does.
 import { formatTimestamp } from "../clock";
 import type { StoredUser } from "../model";
+import { primaryEmail, primaryPhone } from "../views";
 import type { B2bStore, StoredMembership, StoredParent, StoredRole } from "./b2b-store";
 
 const ts = formatTimestamp;
@@ -43,8 +44,6 @@ export function memberView(
   const roles = rolesOf(store, parent.deploymentId, m).sort(
     (a, b) => scramble(m.id, a.id) - scramble(m.id, b.id),
   );
-  const email = user?.emails.find((e) => e.id === user.primaryEmailAddressId)?.email ?? null;
-  const phone = user?.phones.find((p) => p.id === user.primaryPhoneNumberId)?.phoneNumber ?? null;
   return {
     id: m.id,
     created_at: ts(m.createdAt),
@@ -59,8 +58,8 @@ export function memberView(
     last_name: user?.lastName ?? "",
     // `null` on POST (username_or_none), raw in the list (§3.3).
     username: answer === "post" && user?.username === "" ? null : (user?.username ?? null),
-    primary_email_address: email,
-    primary_phone_number: phone,
+    primary_email_address: user ? primaryEmail(user) : null,
+    primary_phone_number: (user && primaryPhone(user)?.phoneNumber) ?? null,
     user_created_at: ts(user?.createdAt ?? m.createdAt),
   };
 }

@@ -12,6 +12,17 @@ export const unit = (): HandlerResult => ({ status: 200, body: {} });
 
 export const ok = (body: object): HandlerResult => ({ status: 200, body });
 
+/** One page of `rows` as the offset listings answer: `{data, has_more, limit, offset}`. */
+export function offsetPage<T>(
+  rows: T[],
+  limit: number,
+  offset: number,
+  view: (row: T) => object,
+): HandlerResult {
+  const page = rows.slice(offset, offset + limit + 1);
+  return ok({ data: page.slice(0, limit).map(view), has_more: page.length > limit, limit, offset });
+}
+
 /** A validated int64 path parameter in canonical decimal form; 400 `Bad request` otherwise. */
 export function pathId(ctx: RequestContext, name: string): string {
   const id = parseInt64(ctx.params[name] ?? "");

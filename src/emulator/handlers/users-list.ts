@@ -6,8 +6,8 @@ import { badRequest, internalError } from "../errors";
 import { parseInt64 } from "../ids";
 import type { StoredUser } from "../model";
 import { ilikeContains, visibleIndex } from "../search";
-import { listItemView } from "../views";
-import { ok } from "./common";
+import { listItemView, primaryEmail } from "../views";
+import { offsetPage } from "./common";
 
 const KNOWN = ["limit", "offset", "sort_key", "sort_order", "search"] as const;
 const SORT_KEYS = new Set(["created_at", "username", "email", "phone_number"]);
@@ -39,13 +39,7 @@ export const listUsers: Handler = async (state, ctx) => {
     (a, b) => compare(key(a), key(b)) || compare(a.id.padStart(20, "0"), b.id.padStart(20, "0")),
   );
   if (sortOrder === "desc") users.reverse();
-  const page = users.slice(offset, offset + limit + 1);
-  return ok({
-    data: page.slice(0, limit).map(listItemView),
-    has_more: page.length > limit,
-    limit,
-    offset,
-  });
+  return offsetPage(users, limit, offset, (u) => listItemView(u));
 };
 
 /** Known parameters; a duplicated known parameter is a deserialisation error (400). */
@@ -70,7 +64,7 @@ function sortValue(sortKey: string): (u: StoredUser) => string | number | null {
     case "username":
       return (u) => u.username;
     case "email":
-      return (u) => u.emails.find((e) => e.id === u.primaryEmailAddressId)?.email ?? null;
+      return primaryEmail;
     case "phone_number":
       return (u) => listItemView(u).primary_phone_number;
     default:
