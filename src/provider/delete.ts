@@ -26,7 +26,11 @@ export async function deleteUser(
     if (policy === "disable") {
       await users.client.users.update(userId, { disabled: true });
     } else {
-      const memberships = await describeUserMemberships(users.client, userId);
+      // The warning names the user's memberships: two reads per user, unless the run's one look
+      // found no organization in the deployment (then there are none to name).
+      const memberships = (await users.anyOrganization())
+        ? await describeUserMemberships(users.client, userId)
+        : [];
       warn(deleteCascadeWarning(userId, state, memberships));
       await users.client.users.delete(userId);
     }

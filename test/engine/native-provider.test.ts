@@ -244,16 +244,18 @@ describe("wacht:index:User", () => {
       await destroy.configure({ apiKey: secretValue(API_KEY), baseUrl: emu.url });
       emu.clearRequests();
       await destroy.delete(urn, id, state);
-      // The delete warning names the user's memberships: read just before the delete.
+      // The delete warning names the user's memberships. This deployment has no organization, so
+      // the run's one look at GET /organizations stands for the user's two membership reads.
       expect(emu.requests().map((r) => `${r.method} ${r.path}`)).toEqual([
-        `GET /users/${id}/organization-memberships`,
-        `GET /users/${id}/workspace-memberships`,
+        `GET /organizations`,
         `DELETE /users/${id}`,
       ]);
       expect(destroy.logs).toContainEqual({
         severity: "warning",
         urn,
-        message: expect.stringContaining(`deleting Wacht user ${id}`),
+        message: expect.stringContaining(
+          `deleting Wacht user ${id} for good (onDelete: "delete"): Wacht also deletes its 1 email address(es), 0 phone number(s), no organization or workspace membership;`,
+        ),
       });
     } finally {
       await destroy.close();

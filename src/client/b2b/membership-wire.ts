@@ -53,6 +53,8 @@ const ParentSchema = z.object({ id: Id, name: z.string() });
  * trimmed to its id and name (its metadata, private included, is dropped at parse time).
  */
 export const ApiParentPageSchema = z.object({ data: z.array(ParentSchema), has_more: z.boolean() });
+/** A page of `GET /organizations` (wire shape). */
+export type ApiParentPage = z.infer<typeof ApiParentPageSchema>;
 /** An organization (or workspace) as its list shows it, trimmed (wire shape). */
 export type ApiParent = z.infer<typeof ParentSchema>;
 

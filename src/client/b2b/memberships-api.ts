@@ -16,6 +16,7 @@ import {
   type ApiMember,
   type ApiMemberPage,
   type ApiParent,
+  type ApiParentPage,
   type ApiRole,
   type ApiUserMembership,
 } from "./membership-wire";
@@ -164,25 +165,28 @@ export class MembershipsApi {
    * organization scope has this list in the contract.
    */
   async listAll(pageSize = MEMBER_PAGE_SIZE): Promise<{ parents: ApiParent[]; requests: number }> {
+    const { items, requests } = await pageAll((offset) => this.listPage(offset, pageSize));
+    return { parents: items, requests };
+  }
+
+  /** GET /organizations: one page, oldest first (see {@link listAll}). */
+  async listPage(offset: number, limit: number): Promise<ApiParentPage> {
     if (this.#scope !== "organization") {
       throw new WachtValidationError("scope", "only organizations can be listed");
     }
-    const { items, requests } = await pageAll((offset) => {
-      const q = new URLSearchParams({
-        limit: String(pageSize),
-        offset: String(offset),
-        sort_key: "created_at",
-        sort_order: "asc",
-      });
-      return this.#execute({
-        method: "GET",
-        path: "/organizations",
-        query: `?${q.toString()}`,
-        idempotent: true,
-        schema: ApiParentPageSchema,
-      });
+    const q = new URLSearchParams({
+      limit: String(limit),
+      offset: String(offset),
+      sort_key: "created_at",
+      sort_order: "asc",
     });
-    return { parents: items, requests };
+    return this.#execute({
+      method: "GET",
+      path: "/organizations",
+      query: `?${q.toString()}`,
+      idempotent: true,
+      schema: ApiParentPageSchema,
+    });
   }
 
   /**

@@ -58,6 +58,7 @@ export class LiveUsers {
   private readonly creates: RecentCreates;
   private readonly claimed = new Set<string>();
   private listingFailed = false;
+  private organizations: Promise<boolean> | undefined;
   private readonly now: () => number;
 
   constructor(
@@ -136,6 +137,19 @@ export class LiveUsers {
   /** True when this process created or took over `userId`. */
   isClaimed(userId: string): boolean {
     return this.claimed.has(userId);
+  }
+
+  /**
+   * Whether the deployment has an organization, asked once per run (`GET /organizations`, one
+   * page of one). Every membership is inside an organization (docs/wacht-memberships.md §1), so
+   * without one no user has a membership to read. A failed look answers true: read as before.
+   */
+  anyOrganization(): Promise<boolean> {
+    this.organizations ??= this.client.organizations.listPage(0, 1).then(
+      (page) => page.data.length > 0,
+      () => true,
+    );
+    return this.organizations;
   }
 
   /** List requests of the run's listing that delta refresh used (shared with the census). */

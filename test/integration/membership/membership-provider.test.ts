@@ -438,7 +438,9 @@ describe("the User provider's delete warning (issue #22 part 7)", () => {
       /deleting Wacht user \d+ for good .*its memberships: organization Acme \(Admin\), workspace Acme Prod \(Member\); its passkeys/,
     );
     expect(warning).not.toMatch(/segment/);
+    // The run's one look at GET /organizations found one, so the user's lists are read.
     expect(requests()).toEqual([
+      "GET /organizations",
       "GET /users/:id/organization-memberships",
       "GET /users/:id/workspace-memberships",
       "DELETE /users/:id",
@@ -448,6 +450,53 @@ describe("the User provider's delete warning (issue #22 part 7)", () => {
     await destroyer.delete(ADA, retained.outs); // onDelete "retain": nothing read
     expect(requests()).toEqual([]);
   });
+
+  it("in a deployment without organizations: one look per run, no user's lists; a failed look reads them", async () => {
+    const plain = await startEmulator({
+      apiKey: KEY,
+      rateLimitPerMinute: false,
+      seed: [ADA, BOB, CAL].map((id, i) => ({ id, email: `p${i}@example.com` })),
+    });
+    try {
+      const users = await configuredProvider(plain.url, KEY);
+      const states = [];
+      for (const userId of [ADA, BOB, CAL]) {
+        states.push(
+          (await users.create((await users.check({}, { userId, onDelete: "delete" })).inputs)).outs,
+        );
+      }
+      const paths = () =>
+        plain.requests().map((r) => `${r.method} ${r.path.replace(/\d{6,}/g, ":id")}`);
+      const w = captureWarnings();
+      const destroyer = await configuredProvider(plain.url, KEY); // `pulumi destroy`, a new process
+      plain.clearRequests();
+      await destroyer.delete(ADA, states[0]);
+      await destroyer.delete(BOB, states[1]);
+      expect(paths()).toEqual(["GET /organizations", "DELETE /users/:id", "DELETE /users/:id"]);
+      // A run whose look keeps failing (every retry answered 503) reads the user's lists, as before.
+      const failing = await configuredProvider(plain.url, KEY, { "wacht:maxRetries": "1" });
+      plain.faults.enqueue({
+        kind: "status",
+        status: 503,
+        phase: "before",
+        count: 20,
+        match: { method: "GET", path: "/organizations" },
+      });
+      plain.clearRequests();
+      await failing.delete(CAL, states[2]);
+      expect(paths().filter((r) => r !== "GET /organizations")).toEqual([
+        "GET /users/:id/organization-memberships",
+        "GET /users/:id/workspace-memberships",
+        "DELETE /users/:id",
+      ]);
+      const warnings = w.done().filter((m) => m.includes("for good"));
+      expect(warnings).toHaveLength(3);
+      for (const m of warnings)
+        expect(m).toMatch(/no organization or workspace membership; its passkeys/);
+    } finally {
+      await plain.close();
+    }
+  }, 30_000);
 });
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests read arbitrary JSON
