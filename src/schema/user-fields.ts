@@ -27,16 +27,17 @@ export type OnConflictPolicy = (typeof ON_CONFLICT_POLICIES)[number];
 /** The sentinel the engine sends for values not known during preview (docs/pulumi-engine.md §2). */
 export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 
-/** True when the preview-unknown sentinel appears anywhere in `value` (iteratively). */
+/**
+ * True when the preview-unknown sentinel appears anywhere in `value` (iteratively, and one item
+ * at a time: spreading a list of 150,000 ids into `push` overflows the call stack).
+ */
 export function hasUnknown(value: unknown): boolean {
   const stack: unknown[] = [value];
   while (stack.length > 0) {
     const v = stack.pop();
     if (v === UNKNOWN) return true;
     if (v !== null && typeof v === "object") {
-      stack.push(
-        ...(Array.isArray(v) ? (v as unknown[]) : Object.values(v as Record<string, unknown>)),
-      );
+      for (const item of Array.isArray(v) ? (v as unknown[]) : Object.values(v)) stack.push(item);
     }
   }
   return false;
