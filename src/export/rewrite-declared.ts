@@ -43,9 +43,8 @@ export function rewriteDeclared(
   const keyOf = (p: Pair): string => (isScalar(p.key) ? String(p.key.value) : "");
   const pairs: Pair[] = parsed.contents.items.filter((p) => carry(keyOf(p)));
   const values = parsed.toJS() as Record<string, unknown>;
-  const written: RosterDocument = {};
   const { onDelete, ...rest } = own;
-  Object.assign(written, rest);
+  const written: RosterDocument = { ...rest };
   for (const p of pairs) {
     const key = keyOf(p);
     written[key] = values[key] as RosterDocument[string];
