@@ -14,6 +14,7 @@ import type * as provrpcT from "@pulumi/pulumi/proto/provider_grpc_pb";
 import type * as provpbT from "@pulumi/pulumi/proto/provider_pb";
 import type * as pluginpbT from "@pulumi/pulumi/proto/plugin_pb";
 import type * as statuspbT from "@pulumi/pulumi/proto/status_pb";
+import { UNKNOWN } from "../schema/user-fields";
 
 /* eslint-disable @typescript-eslint/no-require-imports */
 const pulumiDir = path.dirname(require.resolve("@pulumi/pulumi/package.json"));
@@ -55,9 +56,6 @@ export function unwrapSecrets(value: unknown): unknown {
   }
   return value;
 }
-
-/** The preview unknown (docs/pulumi-engine.md §2). */
-export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 
 /** `props` with the values of `keys` marked secret (a preview unknown is left as it is). */
 export function markSecrets(props: Props, keys: Iterable<string>): Props {

@@ -15,7 +15,8 @@ import {
 import { jsonEqual } from "../diff/json-equal";
 import { withoutValues } from "../schema/check-failures";
 import type { CheckFailure } from "../schema/check-failures";
-import { markSecrets, UNKNOWN, type Props } from "./protocol";
+import { markSecrets, type Props } from "./protocol";
+import { UNKNOWN } from "../schema/user-fields";
 import { CONFIG } from "./schema";
 
 const NAMESPACE = "wacht:";
