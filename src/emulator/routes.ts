@@ -1,5 +1,5 @@
 // The declarative route table of the users API (docs/wacht-api.md §2; the B2B rows of
-// docs/wacht-memberships.md come from b2b/routes.ts) and its matcher: a path that no pattern
+// docs/wacht-memberships.md come from b2b/routes.ts, with their handlers) and its matcher: a path that no pattern
 // matches is 404 `Not found` (a trailing slash included), a known path with another method is 405
 // `Method not allowed` (so GET /users/{id} is a 405, §2).
 import { B2B_ROUTES } from "./b2b/routes";
