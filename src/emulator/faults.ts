@@ -58,30 +58,17 @@ export type FaultRule = z.infer<typeof faultRuleSchema>;
 /** Seeded random faults: each matching request draws once against the cumulative rates. */
 export type ProbabilityFaults = z.infer<typeof probabilitySchema>;
 
-/** What the server must do for one request. */
+/** What the server must do for one request: wait `delayMs`, then maybe end it in a phase. */
 export interface FaultDecision {
   delayMs: number;
-  terminal:
-    | {
-        kind: "status";
-        status: number;
-        phase: "before" | "after";
-        retryAfterSeconds: number;
-        html: boolean;
-      }
-    | { kind: "drop"; phase: "before" | "after" }
-    | undefined;
+  /** A `status` or `drop` rule: the request ends in its `phase` (default `before`). */
+  terminal: Extract<FaultRule, { kind: "status" | "drop" }> | undefined;
   /** Human-readable description for the request log (`null` when no fault applied). */
   description: string | null;
 }
 
-interface QueuedRule {
-  rule: FaultRule;
-  remaining: number;
-}
-
 export class FaultInjector {
-  private queue: QueuedRule[] = [];
+  private queue: Array<{ rule: FaultRule; remaining: number }> = [];
   private probability: { config: ProbabilityFaults; random: () => number } | undefined;
 
   enqueue(rule: FaultRule): void {
@@ -111,9 +98,13 @@ export class FaultInjector {
 
   /** Decides the fault for a request: the first matching queued rule, else a probability draw. */
   decide(method: string, path: string): FaultDecision {
-    const queued = this.take(method, path, (r) => r.kind !== "imageUploadFailure");
-    if (queued) return fromRule(queued);
-    return this.draw(method, path);
+    const rule = this.take(method, path, (r) => r.kind !== "imageUploadFailure");
+    if (!rule) return this.draw(method, path);
+    return {
+      delayMs: rule.kind === "delay" ? rule.ms : 0,
+      terminal: rule.kind === "status" || rule.kind === "drop" ? rule : undefined,
+      description: describe(rule),
+    };
   }
 
   /** Consumes a matching `imageUploadFailure` rule; called only when an upload is about to happen. */
@@ -144,41 +135,26 @@ export class FaultInjector {
     // Drawn only when configured, so the sequences of existing seeds do not change.
     const phase =
       afterRate !== undefined && this.probability.random() < afterRate ? "after" : "before";
-    const outcomes: Array<[number | undefined, FaultRule]> = [
+    const outcomes: Array<[number | undefined, FaultDecision["terminal"] & {}]> = [
       [rates.status500, { kind: "status", status: 500, phase }],
       [rates.status502, { kind: "status", status: 502, phase }],
       [rates.status503, { kind: "status", status: 503, phase }],
       // A 429 comes from the gateway, before any handler (docs/wacht-api.md §8).
-      [
-        rates.status429,
-        {
-          kind: "status",
-          status: 429,
-          ...(retryAfterSeconds !== undefined && { retryAfterSeconds }),
-        },
-      ],
+      [rates.status429, { kind: "status", status: 429, retryAfterSeconds }],
       [rates.drop, { kind: "drop", phase }],
     ];
     let edge = 0;
-    for (const [rate, rule] of outcomes) {
+    for (const [rate, terminal] of outcomes) {
       edge += rate ?? 0;
       if (r < edge) {
-        const d = fromRule(rule);
-        return {
-          ...d,
-          delayMs,
-          description: `${d.description ?? ""} (random)` + delayText(delayMs),
-        };
+        const delayed = delayMs > 0 ? ` after delay ${delayMs}ms` : "";
+        return { delayMs, terminal, description: `${describe(terminal)} (random)${delayed}` };
       }
     }
     return delayMs > 0
       ? { delayMs, terminal: undefined, description: `delay ${delayMs}ms (random)` }
       : none;
   }
-}
-
-function delayText(ms: number): string {
-  return ms > 0 ? ` after delay ${ms}ms` : "";
 }
 
 function matches(match: FaultMatch | undefined, method: string, path: string): boolean {
@@ -189,29 +165,15 @@ function matches(match: FaultMatch | undefined, method: string, path: string): b
   return true;
 }
 
-function fromRule(rule: FaultRule): FaultDecision {
+function describe(rule: FaultRule): string {
   switch (rule.kind) {
-    case "status": {
-      const p = rule.phase ?? "before";
-      return {
-        delayMs: 0,
-        terminal: {
-          kind: "status",
-          status: rule.status,
-          phase: p,
-          retryAfterSeconds: rule.retryAfterSeconds ?? 60,
-          html: rule.body === "html",
-        },
-        description: `status ${rule.status} ${p}`,
-      };
-    }
-    case "drop": {
-      const p = rule.phase ?? "before";
-      return { delayMs: 0, terminal: { kind: "drop", phase: p }, description: `drop ${p}` };
-    }
+    case "status":
+      return `status ${rule.status} ${rule.phase ?? "before"}`;
+    case "drop":
+      return `drop ${rule.phase ?? "before"}`;
     case "delay":
-      return { delayMs: rule.ms, terminal: undefined, description: `delay ${rule.ms}ms` };
+      return `delay ${rule.ms}ms`;
     case "imageUploadFailure":
-      return { delayMs: 0, terminal: undefined, description: "image upload failure" };
+      return "image upload failure";
   }
 }

@@ -150,13 +150,11 @@ function errorOutcome(status: number, message?: string): Outcome {
 /** The fault's response for a phase, if it ends the request in that phase. */
 function terminal(decision: FaultDecision, phase: "before" | "after"): Outcome | undefined {
   const t = decision.terminal;
-  if (!t || t.phase !== phase) return undefined;
+  if (!t || (t.phase ?? "before") !== phase) return undefined;
   if (t.kind === "drop") return { kind: "drop" };
-  if (t.html) return { kind: "html", status: t.status };
-  return errorOutcome(
-    t.status,
-    t.status === 429 ? rateLimitMessage(t.retryAfterSeconds) : undefined,
-  );
+  if (t.body === "html") return { kind: "html", status: t.status };
+  const retryAfter = t.retryAfterSeconds ?? 60;
+  return errorOutcome(t.status, t.status === 429 ? rateLimitMessage(retryAfter) : undefined);
 }
 
 /** A request body as the log shows it: its parts, or its JSON (passwords redacted). */
