@@ -1,28 +1,42 @@
-// Create-time and password validation (docs/wacht-api.md §4, §7), message for message: the handler's
-// first-stage checks (one message, first failure wins) and `UserValidator`'s second stage, which
-// collects `field: message` pairs into `Validation failed: a: x, b: y`.
+// User validation against the deployment's auth settings (docs/wacht-api.md §3, §4, §7), message for
+// message: the create handler's first-stage checks (one message, first failure wins),
+// `UserValidator`'s second stage, which collects `field: message` pairs into
+// `Validation failed: a: x, b: y`, the password rules, and PATCH's `validate_update_user_request`.
+import { z } from "zod";
 import type { AuthSettings } from "./auth-settings";
 import { ApiError } from "./errors";
 
-/** The parsed create request (trimmed identifiers; empty counts as absent). */
-export interface CreateRequest {
-  firstName: string;
-  lastName: string;
-  email: string | undefined;
-  phone: string | undefined;
-  username: string | undefined;
-  password: string | undefined;
-  skipPasswordCheck: boolean;
-}
+/** An identifier part of the create form, trimmed; empty counts as absent. */
+const identifier = z
+  .string()
+  .trim()
+  .transform((v) => v || undefined)
+  .optional();
 
-interface FieldError {
-  field: string;
-  message: string;
-}
+/** The text parts POST /users reads (any other part is ignored) and what the handler makes of them. */
+export const createRequestSchema = z.object({
+  first_name: z.string().default(""),
+  last_name: z.string().default(""),
+  email_address: identifier,
+  phone_number: identifier,
+  username: identifier,
+  password: identifier,
+  skip_password_check: z
+    .string()
+    .optional()
+    .transform((v) => v === "true"),
+});
+export type CreateRequest = z.output<typeof createRequestSchema>;
 
-const SPECIALS = "!@#$%^&*()_+-=[]{}|;:,.<>?";
 const EMAIL_RE = /^[a-zA-Z0-9._%+-]+@[a-zA-Z0-9.-]+\.[a-zA-Z]{2,}$/;
 const PHONE_RE = /^\+?[1-9]\d{1,14}$|^\+?[1-9][\d\s\-()]{7,20}$/;
+/** What a password must contain, by setting: "Password must contain at least one …". */
+const PASSWORD_CLASSES = [
+  ["requireLowercase", /\p{Lowercase}/u, "lowercase letter"],
+  ["requireUppercase", /\p{Uppercase}/u, "uppercase letter"],
+  ["requireNumber", /\p{N}/u, "number"],
+  ["requireSpecial", /[!@#$%^&*()_+\-=[\]{}|;:,.<>?]/, "special character"],
+] as const;
 const byteLength = (s: string): number => Buffer.byteLength(s, "utf8");
 
 /** First stage: the handler's own checks; throws the first failure as a bare 400 message. */
@@ -30,22 +44,22 @@ export function validateCreateFirstStage(req: CreateRequest, s: AuthSettings): v
   const fail = (message: string): never => {
     throw new ApiError(400, message);
   };
-  if (s.firstName.enabled && (s.firstName.required ?? true) && req.firstName.trim() === "") {
+  if (s.firstName.enabled && (s.firstName.required ?? true) && req.first_name.trim() === "") {
     fail("First name is required");
   }
-  if (s.lastName.enabled && (s.lastName.required ?? true) && req.lastName.trim() === "") {
+  if (s.lastName.enabled && (s.lastName.required ?? true) && req.last_name.trim() === "") {
     fail("Last name is required");
   }
-  if (s.emailAddress.enabled && s.emailAddress.required && req.email === undefined) {
+  if (s.emailAddress.enabled && s.emailAddress.required && req.email_address === undefined) {
     fail("Email address is required");
   }
-  if (s.phoneNumber.enabled && s.phoneNumber.required && req.phone === undefined) {
+  if (s.phoneNumber.enabled && s.phoneNumber.required && req.phone_number === undefined) {
     fail("Phone number is required");
   }
   if (s.username.enabled && s.username.required && req.username === undefined) {
     fail("Username is required");
   }
-  if (s.password.enabled && !req.skipPasswordCheck) {
+  if (s.password.enabled && !req.skip_password_check) {
     const min = s.password.minLength;
     if (req.password !== undefined) {
       if (min !== null && byteLength(req.password) < min) {
@@ -59,29 +73,34 @@ export function validateCreateFirstStage(req: CreateRequest, s: AuthSettings): v
 
 /** Second stage: `UserValidator::validate_user_creation`, all failures in one message. */
 export function validateCreateSecondStage(req: CreateRequest, s: AuthSettings): void {
-  const errors: FieldError[] = [];
-  if ((s.firstName.required ?? false) && req.firstName.trim() === "") {
-    errors.push({ field: "first_name", message: "First name is required" });
+  const errors: string[] = [];
+  if ((s.firstName.required ?? false) && req.first_name.trim() === "") {
+    errors.push("first_name: First name is required");
   }
-  if ((s.lastName.required ?? false) && req.lastName.trim() === "") {
-    errors.push({ field: "last_name", message: "Last name is required" });
+  if ((s.lastName.required ?? false) && req.last_name.trim() === "") {
+    errors.push("last_name: Last name is required");
   }
-  checkIdentifier(errors, "email_address", req.email, s.emailAddress.required, {
-    missing: "Email address is required",
-    invalid: "Invalid email format",
-    valid: (v) => EMAIL_RE.test(v),
-  });
-  checkIdentifier(errors, "phone_number", req.phone, s.phoneNumber.required, {
-    missing: "Phone number is required",
-    invalid: "Invalid phone number format",
-    valid: (v) => PHONE_RE.test(v.replace(/[ \-()]/g, "")),
-  });
-  if (s.username.required && (req.username === undefined || req.username.trim() === "")) {
-    errors.push({ field: "username", message: "Username is required" });
-  } else if (req.username !== undefined && req.username.trim() !== "") {
-    usernameConstraints(errors, req.username, s.username);
+  const email = req.email_address;
+  if (email === undefined) {
+    if (s.emailAddress.required) errors.push("email_address: Email address is required");
+  } else if (!EMAIL_RE.test(email)) {
+    errors.push("email_address: Invalid email format");
   }
-  if (!req.skipPasswordCheck) errors.push(...passwordErrors(req.password, s.password));
+  const phone = req.phone_number;
+  if (phone === undefined) {
+    if (s.phoneNumber.required) errors.push("phone_number: Phone number is required");
+  } else if (!PHONE_RE.test(phone.replace(/[ \-()]/g, ""))) {
+    errors.push("phone_number: Invalid phone number format");
+  }
+  if (req.username === undefined) {
+    if (s.username.required) errors.push("username: Username is required");
+  } else {
+    errors.push(...usernameLengthErrors(req.username, s.username).map((e) => `username: ${e}`));
+    if (!/^[\p{Alphabetic}\p{N}_-]*$/u.test(req.username)) {
+      errors.push("username: Username can only contain letters, numbers, underscores, and hyphens");
+    }
+  }
+  if (!req.skip_password_check) errors.push(...passwordErrors(req.password, s.password));
   throwIfAny(errors);
 }
 
@@ -90,74 +109,55 @@ export function validatePassword(password: string, s: AuthSettings["password"]):
   throwIfAny(passwordErrors(password, s));
 }
 
-function throwIfAny(errors: FieldError[]): void {
-  if (errors.length > 0) {
-    const detail = errors.map((e) => `${e.field}: ${e.message}`).join(", ");
-    throw new ApiError(400, `Validation failed: ${detail}`);
+/** `validate_update_user_request` (PATCH /users/{id}): names and username, first failure wins. */
+export function validateUpdate(text: ReadonlyMap<string, string>, s: AuthSettings): void {
+  for (const [field, name, section] of [
+    ["first_name", "First name", s.firstName],
+    ["last_name", "Last name", s.lastName],
+  ] as const) {
+    const value = text.get(field);
+    if (value?.trim() === "" && section.enabled && (section.required ?? true)) {
+      throw new ApiError(400, `${name} cannot be empty`);
+    }
+  }
+  const username = text.get("username");
+  if (username !== undefined && s.username.enabled) {
+    if (s.username.required && username.trim() === "") {
+      throw new ApiError(400, "Username cannot be empty");
+    }
+    const [lengthError] = usernameLengthErrors(username.trim(), s.username);
+    if (lengthError !== undefined) throw new ApiError(400, lengthError);
   }
 }
 
-function checkIdentifier(
-  errors: FieldError[],
-  field: string,
-  value: string | undefined,
-  required: boolean,
-  rule: { missing: string; invalid: string; valid: (v: string) => boolean },
-): void {
-  if (value === undefined || value.trim() === "") {
-    if (required) errors.push({ field, message: rule.missing });
-  } else if (!rule.valid(value)) {
-    errors.push({ field, message: rule.invalid });
-  }
+function throwIfAny(errors: string[]): void {
+  if (errors.length > 0) throw new ApiError(400, `Validation failed: ${errors.join(", ")}`);
 }
 
-function usernameConstraints(
-  errors: FieldError[],
-  username: string,
-  s: AuthSettings["username"],
-): void {
+/** The username length rules, in UTF-8 bytes (create collects them, PATCH throws the first). */
+function usernameLengthErrors(username: string, s: AuthSettings["username"]): string[] {
   const len = byteLength(username);
+  const errors: string[] = [];
   if (s.minLength !== null && len < s.minLength) {
-    errors.push({
-      field: "username",
-      message: `Username must be at least ${s.minLength} characters`,
-    });
+    errors.push(`Username must be at least ${s.minLength} characters`);
   }
   if (s.maxLength !== null && len > s.maxLength) {
-    errors.push({
-      field: "username",
-      message: `Username must be at most ${s.maxLength} characters`,
-    });
+    errors.push(`Username must be at most ${s.maxLength} characters`);
   }
-  if (!/^[\p{Alphabetic}\p{N}_-]*$/u.test(username)) {
-    errors.push({
-      field: "username",
-      message: "Username can only contain letters, numbers, underscores, and hyphens",
-    });
-  }
+  return errors;
 }
 
-function passwordErrors(password: string | undefined, s: AuthSettings["password"]): FieldError[] {
+function passwordErrors(password: string | undefined, s: AuthSettings["password"]): string[] {
   if (!s.enabled) return [];
-  if (password === undefined || password.trim() === "") {
-    return [{ field: "password", message: "Password is required" }];
-  }
-  const errors: FieldError[] = [];
-  const add = (message: string): void => {
-    errors.push({ field: "password", message });
-  };
+  if (password === undefined || password.trim() === "") return ["password: Password is required"];
+  const errors: string[] = [];
   if (s.minLength !== null && byteLength(password) < s.minLength) {
-    add(`Password must be at least ${s.minLength} characters`);
+    errors.push(`password: Password must be at least ${s.minLength} characters`);
   }
-  if (s.requireLowercase && !/\p{Lowercase}/u.test(password)) {
-    add("Password must contain at least one lowercase letter");
-  }
-  if (s.requireUppercase && !/\p{Uppercase}/u.test(password)) {
-    add("Password must contain at least one uppercase letter");
-  }
-  if (s.requireNumber && !/\p{N}/u.test(password)) add("Password must contain at least one number");
-  if (s.requireSpecial && ![...password].some((c) => SPECIALS.includes(c))) {
-    add("Password must contain at least one special character");
+  for (const [setting, re, what] of PASSWORD_CLASSES) {
+    if (s[setting] && !re.test(password)) {
+      errors.push(`password: Password must contain at least one ${what}`);
+    }
   }
   return errors;
 }

@@ -2,13 +2,13 @@
 // update the row (404 `Resource not found` if it is not in this deployment), then remove or upload
 // the image. Like the real server this is not atomic: an injected image upload failure returns
 // 500 after the field changes were applied.
-import type { AuthSettings } from "../auth-settings";
 import type { EmulatorState, Handler } from "../context";
 import { deeperThan, firstNonJson, MAX_JSON_DEPTH, type JsonValue } from "../../schema/json";
 import { SECOND_FACTOR_POLICIES, type SecondFactorPolicy } from "../../schema/user-field-table";
 import { ApiError, internalError } from "../errors";
 import { storeImage } from "../image";
 import type { StoredUser } from "../model";
+import { validateUpdate } from "../validation";
 import { detailsView } from "../views";
 import { ok, pathId, requireUser } from "./common";
 import { readUserForm, type UserForm } from "./form";
@@ -33,7 +33,7 @@ export const updateUser: Handler = async (state, ctx) => {
       `second_factor_policy must be one of: ${SECOND_FACTOR_POLICIES.join(", ")}`,
     );
   }
-  validateUpdate(form, state.authSettings);
+  validateUpdate(form.text, state.authSettings);
   const user = requireUser(state, ctx, "Resource not found", userId);
   applyFields(state, user, form);
   state.store.touch(user);
@@ -48,42 +48,6 @@ export const updateUser: Handler = async (state, ctx) => {
   state.store.changed();
   return ok(detailsView(user, state.store.now()));
 };
-
-/** `validate_update_user_request`: names and username against the deployment's settings. */
-function validateUpdate(form: UserForm, s: AuthSettings): void {
-  const first = form.text.get("first_name");
-  if (
-    first !== undefined &&
-    s.firstName.enabled &&
-    (s.firstName.required ?? true) &&
-    first.trim() === ""
-  ) {
-    throw new ApiError(400, "First name cannot be empty");
-  }
-  const last = form.text.get("last_name");
-  if (
-    last !== undefined &&
-    s.lastName.enabled &&
-    (s.lastName.required ?? true) &&
-    last.trim() === ""
-  ) {
-    throw new ApiError(400, "Last name cannot be empty");
-  }
-  const username = form.text.get("username");
-  if (username !== undefined && s.username.enabled) {
-    if (s.username.required && username.trim() === "") {
-      throw new ApiError(400, "Username cannot be empty");
-    }
-    const len = Buffer.byteLength(username.trim(), "utf8");
-    const { minLength, maxLength } = s.username;
-    if (minLength !== null && len < minLength) {
-      throw new ApiError(400, `Username must be at least ${minLength} characters`);
-    }
-    if (maxLength !== null && len > maxLength) {
-      throw new ApiError(400, `Username must be at most ${maxLength} characters`);
-    }
-  }
-}
 
 function applyFields(state: EmulatorState, user: StoredUser, form: UserForm): void {
   const t = form.text;
