@@ -17,7 +17,7 @@ import type { EmulatorOptions } from "./options";
 import { loadStateFile, StateFileWriter } from "./persistence";
 import { RateLimiter } from "./rate-limit";
 import { RequestLog } from "./request-log";
-import { applySeed, userFactFields, type SeedUser } from "./seed";
+import { applyFacts, applySeed, userFactFields, type SeedUser } from "./seed";
 import { applyOrganizationSeed, type SeedOrganization } from "./b2b/seed";
 import { organizationDump, type OrganizationDump } from "./b2b/dump";
 import { UserStore, type StoreSnapshot } from "./store";
@@ -35,9 +35,6 @@ export interface UserDump {
 
 /** Out-of-band edits of a stored user (like a dashboard edit), the control route's body. */
 export const userPatchSchema = z.strictObject({
-  first_name: z.string().optional(),
-  last_name: z.string().optional(),
-  username: z.string().optional(),
   ...userFactFields,
   /** Appends social connections (their tokens are returned by the details route). */
   add_social_connections: z
@@ -52,23 +49,6 @@ export const userPatchSchema = z.strictObject({
     .optional(),
 });
 export type InternalUserPatch = z.infer<typeof userPatchSchema>;
-
-/** The stored field each patchable key sets. */
-const PATCHED = {
-  first_name: "firstName",
-  last_name: "lastName",
-  username: "username",
-  public_metadata: "publicMetadata",
-  private_metadata: "privateMetadata",
-  disabled: "disabled",
-  second_factor_policy: "secondFactorPolicy",
-  availability: "availability",
-  profile_picture_url: "profilePictureUrl",
-  has_password: "hasPassword",
-  has_backup_codes: "hasBackupCodes",
-  authenticators: "authenticators",
-  sign_ins: "signIns",
-} as const satisfies Partial<Record<keyof InternalUserPatch, keyof StoredUser>>;
 
 /** The emulator's state plus what `reset` needs to rebuild it. */
 export class EmulatorRuntime {
@@ -172,10 +152,7 @@ export class EmulatorRuntime {
     const { store } = this.state;
     const user = store.getAny(id);
     if (!user) return undefined;
-    for (const [key, field] of Object.entries(PATCHED)) {
-      const value = patch[key as keyof typeof PATCHED];
-      if (value !== undefined) Object.assign(user, { [field]: value });
-    }
+    applyFacts(user, patch);
     for (const c of patch.add_social_connections ?? []) {
       const now = store.now();
       user.socialConnections.push({

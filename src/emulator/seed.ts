@@ -16,6 +16,9 @@ const int64 = z.string().regex(/^\d{1,19}$/, "an int64 id as a decimal string");
  * facts (sign-ins, second factors) the public API cannot set.
  */
 export const userFactFields = {
+  first_name: z.string().optional(),
+  last_name: z.string().optional(),
+  username: z.string().optional(),
   public_metadata: jsonSchema.optional(),
   private_metadata: jsonSchema.optional(),
   disabled: z.boolean().optional(),
@@ -28,12 +31,37 @@ export const userFactFields = {
   sign_ins: z.number().int().nonnegative().optional(),
 };
 
+/** The stored field each of `userFactFields` sets. */
+const STORED_FIELD = {
+  first_name: "firstName",
+  last_name: "lastName",
+  username: "username",
+  public_metadata: "publicMetadata",
+  private_metadata: "privateMetadata",
+  disabled: "disabled",
+  second_factor_policy: "secondFactorPolicy",
+  availability: "availability",
+  profile_picture_url: "profilePictureUrl",
+  has_password: "hasPassword",
+  has_backup_codes: "hasBackupCodes",
+  authenticators: "authenticators",
+  sign_ins: "signIns",
+} as const satisfies Record<keyof typeof userFactFields, keyof StoredUser>;
+
+/** Sets the stored fields of the facts given (a key left out or `undefined` keeps its value). */
+export function applyFacts(
+  user: StoredUser,
+  facts: z.infer<z.ZodObject<typeof userFactFields>>,
+): void {
+  for (const [key, field] of Object.entries(STORED_FIELD)) {
+    const value = facts[key as keyof typeof STORED_FIELD];
+    if (value !== undefined) Object.assign(user, { [field]: value });
+  }
+}
+
 export const seedUserSchema = z.strictObject({
   id: int64.optional(),
   deployment_id: int64.optional(),
-  first_name: z.string().optional(),
-  last_name: z.string().optional(),
-  username: z.string().optional(),
   email: z.string().optional(),
   /** Alias of `email`, in the API's own field name (POST /users). */
   email_address: z.string().optional(),
@@ -59,24 +87,12 @@ export function applySeed(
   return seedFileSchema.parse(seed).map((s) => {
     const user = store.create(s.deployment_id ?? deploymentId, {
       ...(s.id !== undefined && { id: s.id }),
-      firstName: s.first_name ?? "",
-      lastName: s.last_name ?? "",
-      username: s.username ?? "",
       email: s.email ?? s.email_address ?? null,
       phoneNumber: s.phone_number ?? null,
       ...(s.country_code !== undefined && { countryCode: s.country_code }),
-      publicMetadata: s.public_metadata ?? {},
-      privateMetadata: s.private_metadata ?? {},
-      disabled: s.disabled ?? false,
-      secondFactorPolicy: s.second_factor_policy ?? "optional",
-      hasPassword: s.has_password ?? false,
     });
+    applyFacts(user, s);
     for (const email of s.extra_emails ?? []) user.emails.push(store.newEmail(email, false));
-    user.availability = s.availability ?? user.availability;
-    user.profilePictureUrl = s.profile_picture_url ?? "";
-    user.hasBackupCodes = s.has_backup_codes ?? false;
-    user.authenticators = s.authenticators ?? 0;
-    user.signIns = s.sign_ins ?? 0;
     scheduleReindex(user, Date.now(), 0); // seed users are searchable at once
     return user;
   });

@@ -3,27 +3,14 @@
 // lag. Handlers mutate `StoredUser` records through it and call `touch`/`changed` afterwards.
 import { MicroClock, type EpochMicros } from "./clock";
 import { IdGenerator } from "./ids";
-import type { JsonValue } from "../schema/json";
-import type { SecondFactorPolicy } from "../schema/user-field-table";
 import type { StoredEmail, StoredUser } from "./model";
 import { scheduleReindex } from "./search";
 import { B2bStore, type B2bSnapshot } from "./b2b/b2b-store";
 
 /** Fields of a new user; everything else takes the create defaults of docs/wacht-api.md §4. */
-export interface NewUserFields {
-  id?: string;
-  firstName?: string;
-  lastName?: string;
-  username?: string;
-  email?: string | null;
-  phoneNumber?: string | null;
-  countryCode?: string | null;
-  publicMetadata?: JsonValue;
-  privateMetadata?: JsonValue;
-  disabled?: boolean;
-  secondFactorPolicy?: SecondFactorPolicy;
-  hasPassword?: boolean;
-}
+export type NewUserFields = Partial<
+  Pick<StoredUser, "id" | "firstName" | "lastName" | "username" | "hasPassword">
+> & { email?: string | null; phoneNumber?: string | null; countryCode?: string | null };
 
 export interface StoreSnapshot {
   version: 1;
@@ -111,12 +98,12 @@ export class UserStore {
       username: fields.username ?? "",
       profilePictureUrl: "",
       schemaVersion: "v1",
-      disabled: fields.disabled ?? false,
-      secondFactorPolicy: fields.secondFactorPolicy ?? "optional",
+      disabled: false,
+      secondFactorPolicy: "optional",
       availability: "away",
       lastPasswordResetAt: null,
-      publicMetadata: fields.publicMetadata ?? {},
-      privateMetadata: fields.privateMetadata ?? {},
+      publicMetadata: {},
+      privateMetadata: {},
       primaryEmailAddressId: null,
       primaryPhoneNumberId: null,
       emails: [],
