@@ -2,33 +2,25 @@
 // the HTTP status, the default message per status, and `ApiError`, which handlers throw to produce
 // one. Nothing else ever appears in an error body.
 
-export interface ErrorEnvelope {
-  errors: [{ message: string; code: number }];
-}
-
 /** The messages the real server's normalisation layer uses when a handler gives none (§1). */
-export function defaultMessage(status: number): string {
-  switch (status) {
-    case 400:
-      return "Bad request";
-    case 401:
-      return "Unauthorized";
-    case 403:
-      return "Forbidden";
-    case 404:
-      return "Not found";
-    case 405:
-      return "Method not allowed";
-    case 422:
-      return "Invalid request payload";
-    case 429:
-      return "Rate limit exceeded";
-    default:
-      return status >= 500 ? "Something went wrong" : "Request failed";
-  }
+const DEFAULT_MESSAGES: Readonly<Record<number, string>> = {
+  400: "Bad request",
+  401: "Unauthorized",
+  403: "Forbidden",
+  404: "Not found",
+  405: "Method not allowed",
+  422: "Invalid request payload",
+  429: "Rate limit exceeded",
+};
+
+function defaultMessage(status: number): string {
+  return DEFAULT_MESSAGES[status] ?? (status >= 500 ? "Something went wrong" : "Request failed");
 }
 
-export function envelope(status: number, message: string = defaultMessage(status)): ErrorEnvelope {
+export function envelope(
+  status: number,
+  message: string = defaultMessage(status),
+): { errors: [{ message: string; code: number }] } {
   return { errors: [{ message, code: status }] };
 }
 

@@ -3,7 +3,7 @@
 // lag. Handlers mutate `StoredUser` records through it and call `touch`/`changed` afterwards.
 import { MicroClock, type EpochMicros } from "./clock";
 import { IdGenerator } from "./ids";
-import type { StoredEmail, StoredUser } from "./model";
+import type { StoredEmail, StoredPhone, StoredUser } from "./model";
 import { scheduleReindex } from "./search";
 import { B2bStore, type B2bSnapshot } from "./b2b/b2b-store";
 
@@ -123,17 +123,10 @@ export class UserStore {
       user.primaryEmailAddressId = email.id;
     }
     if (fields.phoneNumber) {
-      const id = this.nextId();
-      user.phones.push({
-        id,
-        createdAt: now,
-        updatedAt: now,
-        phoneNumber: fields.phoneNumber,
-        countryCode: fields.countryCode === undefined ? "" : fields.countryCode,
-        verified: true,
-        verifiedAt: now,
-      });
-      user.primaryPhoneNumberId = id;
+      const countryCode = fields.countryCode === undefined ? "" : fields.countryCode;
+      const phone = this.newPhone(fields.phoneNumber, countryCode, true, now);
+      user.phones.push(phone);
+      user.primaryPhoneNumberId = phone.id;
     }
     this.users.set(user.id, user);
     this.reindex(user);
@@ -143,9 +136,8 @@ export class UserStore {
 
   /** A new verified (otp) email row; `verified_at` is the creation time. */
   newEmail(email: string, isPrimary: boolean, verified = true, now = this.now()): StoredEmail {
-    const id = this.nextId();
     return {
-      id,
+      id: this.nextId(),
       createdAt: now,
       updatedAt: now,
       email,
@@ -153,6 +145,24 @@ export class UserStore {
       verified,
       verifiedAt: now,
       verificationStrategy: "otp",
+    };
+  }
+
+  /** A new phone row; an unverified one has a NULL `verified_at`. */
+  newPhone(
+    phoneNumber: string,
+    countryCode: string | null,
+    verified: boolean,
+    now = this.now(),
+  ): StoredPhone {
+    return {
+      id: this.nextId(),
+      createdAt: now,
+      updatedAt: now,
+      phoneNumber,
+      countryCode,
+      verified,
+      verifiedAt: verified ? now : null,
     };
   }
 

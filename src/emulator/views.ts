@@ -123,14 +123,11 @@ export function createdView(
   phoneNumber: string | null,
 ): UserWithIdentifiersJson {
   return {
-    id: user.id,
+    ...listItemView(user),
     created_at: formatTimestamp(user.createdAt, extraNanos),
     updated_at: formatTimestamp(user.updatedAt, extraNanos),
-    first_name: user.firstName,
-    last_name: user.lastName,
     username: user.username === "" ? null : user.username,
     profile_picture_url: "",
-    primary_email_address: primaryEmail(user),
     primary_phone_number: phoneNumber,
   };
 }

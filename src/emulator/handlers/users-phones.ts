@@ -21,21 +21,11 @@ export const addPhone: Handler = async (state, ctx) => {
   const userId = pathId(ctx, "user_id");
   const req = readJson(ctx, addBody);
   const user = requireUser(state, ctx, "Related resource not found", userId);
-  const now = state.store.now();
-  const verified = req.verified === true;
-  const phone = {
-    id: state.store.nextId(),
-    createdAt: now,
-    updatedAt: now,
-    phoneNumber: req.phone_number,
-    countryCode: req.country_code,
-    verified,
-    verifiedAt: verified ? now : null,
-  };
+  const phone = state.store.newPhone(req.phone_number, req.country_code, req.verified === true);
   if (req.is_primary === true) user.primaryPhoneNumberId = phone.id;
   user.phones.push(phone);
   changed(state, user);
-  return ok(phoneView(user, phone, now));
+  return ok(phoneView(user, phone, phone.createdAt));
 };
 
 export const updatePhone: Handler = async (state, ctx) => {
