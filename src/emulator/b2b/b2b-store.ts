@@ -62,6 +62,11 @@ const DEPLOYMENT_ROLES: ReadonlyArray<{ scope: Scope; name: string; permissions:
   { scope: "workspace", name: "Member", permissions: ["workspace:member"] },
 ];
 
+/** What a caller gives for a new row: the rest is stamped (`id` only when it is not given). */
+type NewRow<T> = Omit<T, "id" | "deploymentId" | "createdAt" | "updatedAt"> & {
+  id?: string | undefined;
+};
+
 /** Ids and time from the user store. */
 export interface Sequence {
   nextId(): string;
@@ -90,30 +95,9 @@ export class B2bStore {
   }
 
   /** Creates an organization, or a workspace of `organizationId`. */
-  addParent(
-    deploymentId: string,
-    fields: {
-      id?: string;
-      scope: Scope;
-      organizationId?: string;
-      name: string;
-      publicMetadata?: JsonValue;
-      privateMetadata?: JsonValue;
-    },
-  ): StoredParent {
+  addParent(deploymentId: string, { id, ...fields }: NewRow<StoredParent>): StoredParent {
     this.deploymentRoles(deploymentId);
-    const now = this.seq.now();
-    const p: StoredParent = {
-      id: fields.id ?? this.seq.nextId(),
-      deploymentId,
-      scope: fields.scope,
-      organizationId: fields.organizationId ?? null,
-      name: fields.name,
-      publicMetadata: fields.publicMetadata ?? {},
-      privateMetadata: fields.privateMetadata ?? {},
-      createdAt: now,
-      updatedAt: now,
-    };
+    const p = this.row(id, { deploymentId, ...fields });
     this.parents.set(p.id, p);
     return p;
   }
@@ -155,27 +139,8 @@ export class B2bStore {
   }
 
   /** Creates a role (a custom one when `ownerId` is set). */
-  addRole(
-    deploymentId: string,
-    fields: {
-      id?: string;
-      scope: Scope;
-      ownerId: string | null;
-      name: string;
-      permissions: string[];
-    },
-  ): StoredRole {
-    const now = this.seq.now();
-    const role: StoredRole = {
-      id: fields.id ?? this.seq.nextId(),
-      deploymentId,
-      scope: fields.scope,
-      ownerId: fields.ownerId,
-      name: fields.name,
-      permissions: [...fields.permissions],
-      createdAt: now,
-      updatedAt: now,
-    };
+  addRole(deploymentId: string, { id, permissions, ...fields }: NewRow<StoredRole>): StoredRole {
+    const role = this.row(id, { deploymentId, ...fields, permissions: [...permissions] });
     this.roles.set(role.id, role);
     return role;
   }
@@ -207,19 +172,22 @@ export class B2bStore {
   }
 
   addMembership(parent: StoredParent, userId: string, roleIds: string[]): StoredMembership {
-    const now = this.seq.now();
-    const m: StoredMembership = {
-      id: this.seq.nextId(),
-      scope: parent.scope,
-      parentId: parent.id,
+    const { scope, id: parentId } = parent;
+    const m = this.row(undefined, {
+      scope,
+      parentId,
       userId,
       roleIds: [...roleIds],
       publicMetadata: {},
-      createdAt: now,
-      updatedAt: now,
-    };
+    });
     this.memberships.set(m.id, m);
     return m;
+  }
+
+  /** A new row: its id (given, else the next one) and both timestamps at now. */
+  private row<T extends object>(id: string | undefined, fields: T) {
+    const now = this.seq.now();
+    return { id: id ?? this.seq.nextId(), ...fields, createdAt: now, updatedAt: now };
   }
 
   /**

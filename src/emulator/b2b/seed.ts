@@ -78,8 +78,9 @@ export function applyOrganizationSeed(
   const { b2b } = store;
   const orgs = seedOrganizationsSchema.parse(seed).map((s) => {
     const org = b2b.addParent(s.deployment_id ?? deploymentId, {
-      ...(s.id !== undefined && { id: s.id }),
+      id: s.id,
       scope: "organization",
+      organizationId: null,
       name: s.name,
       publicMetadata: s.public_metadata ?? {},
       privateMetadata: s.private_metadata ?? {},
@@ -87,7 +88,7 @@ export function applyOrganizationSeed(
     seedParent(store, org, s);
     for (const w of s.workspaces) {
       const ws = b2b.addParent(org.deploymentId, {
-        ...(w.id !== undefined && { id: w.id }),
+        id: w.id,
         scope: "workspace",
         organizationId: org.id,
         name: w.name,
