@@ -20,16 +20,14 @@ import {
 } from "./handlers/users-related";
 
 /** One row of the table: `{name}` segments capture a non-empty path segment. */
-export interface Route {
+export interface Route<H = Handler> {
   method: string;
   pattern: string;
-  handler: Handler;
+  handler: H;
 }
 
 /** The rows of `"METHOD /pattern": handler` entries, in order. */
-export function routeRows<H>(
-  entries: Record<string, H>,
-): { method: string; pattern: string; handler: H }[] {
+export function routeRows<H>(entries: Record<string, H>): Route<H>[] {
   return Object.entries(entries).map(([row, handler]) => {
     const [method = "", pattern = ""] = row.split(" ");
     return { method, pattern, handler };
@@ -63,22 +61,15 @@ export const ROUTES: readonly Route[] = [
   ...B2B_ROUTES,
 ];
 
-export type RouteMatch<H> =
+type RouteMatch<H> =
   | { kind: "found"; handler: H; params: Record<string, string> }
   | { kind: "not-found" }
   | { kind: "method-not-allowed" };
 
-interface Compiled<H> {
-  method: string;
-  regex: RegExp;
-  names: string[];
-  handler: H;
-}
-
 export function compileRoutes<H>(
-  routes: ReadonlyArray<{ method: string; pattern: string; handler: H }>,
+  routes: ReadonlyArray<Route<H>>,
 ): (method: string, path: string) => RouteMatch<H> {
-  const compiled: Array<Compiled<H>> = routes.map((r) => {
+  const compiled = routes.map((r) => {
     const names: string[] = [];
     const source = r.pattern
       .split("/")

@@ -10,7 +10,13 @@ import { listItemView, primaryEmail } from "../views";
 import { offsetPage } from "./common";
 
 const KNOWN = ["limit", "offset", "sort_key", "sort_order", "search"] as const;
-const SORT_KEYS = new Set(["created_at", "username", "email", "phone_number"]);
+/** The column each `sort_key` orders by; `null` sorts like a Postgres NULL. */
+const SORT_VALUE = new Map<string, (u: StoredUser) => string | number | null>([
+  ["created_at", (u) => u.createdAt],
+  ["username", (u) => u.username],
+  ["email", primaryEmail],
+  ["phone_number", (u) => listItemView(u).primary_phone_number],
+]);
 const U64_MAX = 18_446_744_073_709_551_615n;
 
 export const listUsers: Handler = async (state, ctx) => {
@@ -18,9 +24,9 @@ export const listUsers: Handler = async (state, ctx) => {
   const limit = q.limit === undefined ? 10 : parseLimit(q.limit);
   const offsetText = q.offset === undefined ? "0" : parseInt64(q.offset);
   if (offsetText === undefined) throw badRequest();
-  const sortKey = q.sort_key ?? "created_at";
+  const key = SORT_VALUE.get(q.sort_key ?? "created_at");
   const sortOrder = q.sort_order ?? "desc";
-  if (!SORT_KEYS.has(sortKey) || (sortOrder !== "asc" && sortOrder !== "desc")) throw badRequest();
+  if (!key || (sortOrder !== "asc" && sortOrder !== "desc")) throw badRequest();
   const offset = Number(offsetText);
   if (offset < 0) throw internalError();
 
@@ -34,7 +40,6 @@ export const listUsers: Handler = async (state, ctx) => {
       return text !== null && match(text);
     });
   }
-  const key = sortValue(sortKey);
   users.sort(
     (a, b) => compare(key(a), key(b)) || compare(a.id.padStart(20, "0"), b.id.padStart(20, "0")),
   );
@@ -56,20 +61,6 @@ function readQuery(query: URLSearchParams): Partial<Record<(typeof KNOWN)[number
 function parseLimit(raw: string): number {
   if (!/^\+?\d+$/.test(raw) || BigInt(raw) > U64_MAX) throw badRequest();
   return Number(raw);
-}
-
-/** The column a sort key orders by; `null` sorts like a Postgres NULL. */
-function sortValue(sortKey: string): (u: StoredUser) => string | number | null {
-  switch (sortKey) {
-    case "username":
-      return (u) => u.username;
-    case "email":
-      return primaryEmail;
-    case "phone_number":
-      return (u) => listItemView(u).primary_phone_number;
-    default:
-      return (u) => u.createdAt;
-  }
 }
 
 /** Ascending order with NULLs last (Postgres default; reversed for DESC gives NULLS FIRST). */
