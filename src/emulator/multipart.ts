@@ -2,6 +2,7 @@
 // bytes, in order, with its name, filename and Content-Type, so handlers can apply the real
 // server's rules: UTF-8 checks per field, images decided by their Content-Type, unnamed parts.
 import { Busboy } from "@fastify/busboy";
+import { buffer } from "node:stream/consumers";
 import { ApiError, badRequest } from "./errors";
 
 /** One part of a multipart body, in the order it was sent. */
@@ -46,23 +47,26 @@ export function parseMultipart(
       return;
     }
     const parts: MultipartPart[] = [];
-    // Resolves once busboy has finished and every part's stream has ended (in either order),
-    // one microtask later so that an error the streams emit on the same tick still wins.
-    let open = 0;
-    let finished = false;
-    let settling = false;
+    const reads: Array<Promise<void>> = [];
     let current: string | undefined;
-    let failed = false;
-    const settle = (): void => {
-      if (!finished || open > 0 || failed || settling) return;
-      settling = true;
-      queueMicrotask(() => {
-        if (failed) return;
+    const fail = (err: unknown): void => {
+      const text = err instanceof Error ? err.message : String(err);
+      reject(new ApiError(400, current ? `Invalid multipart field '${current}': ${text}` : text));
+    };
+    parser.on("file", (name, stream, filename, _encoding, mimeType) => {
+      current = name;
+      const part: MultipartPart = { name, filename, contentType: mimeType, data: EMPTY };
+      parts.push(part);
+      reads.push(buffer(stream).then((data) => void (part.data = data), fail));
+    });
+    parser.on("error", fail);
+    // Every part's stream may end before or after busboy finishes; an error of either rejects first.
+    parser.on("finish", () => {
+      void Promise.all(reads).then(() => {
         // busboy silently skips a part with no Content-Disposition; the real server (multer)
         // sees it as a part without a name. Put one back where it was, so the handler's
         // "Multipart field name is missing" check fires in the right order.
-        const missing = partsWithoutDisposition(contentType, body);
-        for (const index of missing) {
+        for (const index of partsWithoutDisposition(contentType, body)) {
           parts.splice(index, 0, {
             name: undefined,
             filename: undefined,
@@ -72,40 +76,6 @@ export function parseMultipart(
         }
         resolve(parts);
       });
-    };
-    const fail = (err: unknown): void => {
-      if (failed) return;
-      failed = true;
-      const text = err instanceof Error ? err.message : String(err);
-      reject(new ApiError(400, current ? `Invalid multipart field '${current}': ${text}` : text));
-    };
-    parser.on("file", (name, stream, filename, _encoding, mimeType) => {
-      current = name;
-      const chunks: Buffer[] = [];
-      const part: MultipartPart = {
-        name,
-        filename,
-        contentType: mimeType,
-        data: EMPTY,
-      };
-      parts.push(part);
-      open++;
-      stream.on("data", (chunk: Buffer) => chunks.push(chunk));
-      stream.on("error", (err) => {
-        fail(err);
-        open--;
-        settle();
-      });
-      stream.on("end", () => {
-        part.data = chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks);
-        open--;
-        settle();
-      });
-    });
-    parser.on("error", fail);
-    parser.on("finish", () => {
-      finished = true;
-      settle();
     });
     parser.end(body);
   });
