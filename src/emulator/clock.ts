@@ -38,13 +38,6 @@ export function formatTimestamp(micros: EpochMicros, extraNanos = 0): string {
   return `${base}.${String(nanos).padStart(9, "0")}Z`;
 }
 
-/** `new Date().toISOString()` (ms precision), reusing the cached per-second prefix. */
-export function isoNow(): string {
-  const ms = Date.now();
-  const seconds = Math.floor(ms / 1000);
-  return `${secondsBase(seconds)}.${String(ms - seconds * 1000).padStart(3, "0")}Z`;
-}
-
 // `YYYY-MM-DDTHH:MM:SS` of whole seconds since the epoch. Rendering a Date is the costly part of
 // every timestamp in a response, and most of them share a few seconds (now, the seed time), so
 // the prefixes are memoised; the cache is simply dropped when it grows past a bound.

@@ -3,18 +3,15 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { envelope } from "./errors";
 
-export const BODY_LIMIT_BYTES = 2 * 1024 * 1024;
+const BODY_LIMIT_BYTES = 2 * 1024 * 1024;
 
 const EMPTY = Buffer.alloc(0);
 
-/** A fully read request body; `tooLarge` when it exceeded the limit (the excess is discarded). */
-export interface ReadBody {
-  body: Buffer;
-  tooLarge: boolean;
-}
-
-/** Reads the whole body, keeping at most `limit` bytes but draining the rest. */
-export function readBody(req: IncomingMessage, limit = BODY_LIMIT_BYTES): Promise<ReadBody> {
+/** Reads the whole body, keeping at most `limit` bytes but draining the rest (`tooLarge`). */
+export function readBody(
+  req: IncomingMessage,
+  limit = BODY_LIMIT_BYTES,
+): Promise<{ body: Buffer; tooLarge: boolean }> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;

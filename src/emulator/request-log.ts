@@ -74,11 +74,9 @@ export class RequestLog {
   constructor(private readonly limit = 10_000) {}
 
   /** Appends an entry (without `seq`), dropping the oldest beyond the limit. */
-  add(entry: Omit<RequestLogEntry, "seq">): RequestLogEntry {
-    const full = { seq: ++this.seq, ...entry };
-    this.entries.push(full);
+  add(entry: Omit<RequestLogEntry, "seq">): void {
+    this.entries.push({ seq: ++this.seq, ...entry });
     if (this.entries.length > this.limit) this.entries.shift();
-    return full;
   }
 
   /** A copy of the entries, oldest first. */

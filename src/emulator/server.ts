@@ -6,7 +6,6 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from "node:net";
 import { setTimeout as sleep } from "node:timers/promises";
 import { authenticate } from "./auth";
-import { isoNow } from "./clock";
 import type { RequestContext } from "./context";
 import { CONTROL_PREFIX, handleControl } from "./control";
 import { ApiError, envelope, rateLimitMessage } from "./errors";
@@ -68,7 +67,7 @@ async function handle(
   }
 
   const started = performance.now();
-  const at = isoNow();
+  const at = new Date().toISOString();
   const { state } = rt;
   const decision = state.faults.decide(method, path);
   const contentType = req.headers["content-type"];
