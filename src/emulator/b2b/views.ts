@@ -85,30 +85,21 @@ export function userMembershipView(store: B2bStore, parent: StoredParent, m: Sto
   const roles = rolesOf(store, parent.deploymentId, m).sort((a, b) =>
     a.name < b.name ? -1 : a.name > b.name ? 1 : 0,
   );
-  const common = {
+  const org = store.parent(parent.deploymentId, "organization", parent.organizationId ?? "");
+  return {
     id: m.id,
     created_at: ts(m.createdAt),
     updated_at: ts(m.updatedAt),
-  };
-  if (parent.scope === "organization") {
-    return {
-      ...common,
-      organization_id: parent.id,
-      user_id: m.userId,
-      public_metadata: m.publicMetadata,
-      roles: roles.map((r) => roleView(r)),
-      organization: parentView(store, parent),
-    };
-  }
-  const org = store.parent(parent.deploymentId, "organization", parent.organizationId ?? "");
-  return {
-    ...common,
-    workspace_id: parent.id,
-    organization_id: parent.organizationId,
-    organization_membership_id: (org && store.membershipOf(org, m.userId)?.id) ?? null,
+    ...(parent.scope === "organization"
+      ? { organization_id: parent.id }
+      : {
+          workspace_id: parent.id,
+          organization_id: parent.organizationId,
+          organization_membership_id: (org && store.membershipOf(org, m.userId)?.id) ?? null,
+        }),
     user_id: m.userId,
     public_metadata: m.publicMetadata,
     roles: roles.map((r) => roleView(r)),
-    workspace: parentView(store, parent),
+    [parent.scope]: parentView(store, parent),
   };
 }
