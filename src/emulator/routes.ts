@@ -11,10 +11,11 @@ import { updateUser } from "./handlers/users-update";
 import { removePassword, setPassword } from "./handlers/users-password";
 import { addEmail, deleteEmail, makeEmailPrimary, updateEmail } from "./handlers/users-emails";
 import { addPhone, deletePhone, makePhonePrimary, updatePhone } from "./handlers/users-phones";
-import { deleteSocialConnection, listSocialConnections } from "./handlers/users-social";
 import {
+  deleteSocialConnection,
   emptyList,
   listSessions,
+  listSocialConnections,
   revokeAllSessions,
   revokeSession,
 } from "./handlers/users-related";

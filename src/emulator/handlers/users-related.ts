@@ -1,9 +1,12 @@
-// The read-only lists of docs/wacht-api.md §2 that answer `{data: [...], has_more: false}`:
-// passkeys (always empty here: the emulator has no WebAuthn) and the user's sessions, one per
-// sign-in, so that `disabled=true` deleting every sign-in (§3) is visible through the API.
-// Session revocation answers `200 {}`. The session object's shape is not in the spec; it carries ids and times only.
+// The user's related lists and their removals (docs/wacht-api.md §2), `{data, has_more: false}`:
+// passkeys (always empty here: the emulator has no WebAuthn); the sessions, one per sign-in, so
+// that `disabled=true` deleting every sign-in (§3) is visible through the API (revocation answers
+// `200 {}`; the session object's shape is not in the spec, it carries ids and times only); and the
+// social connections, tokens included, which only the control routes create (the real ones come
+// from OAuth).
 import type { Handler } from "../context";
 import { formatTimestamp } from "../clock";
+import { detailsView } from "../views";
 import { ok, pathId, unit } from "./common";
 
 /** GET lists the emulator has no data for: `{data: [], has_more: false}`. */
@@ -42,6 +45,22 @@ export const revokeSession: Handler = async (state, ctx) => {
   pathId(ctx, "signin_id");
   if (user && user.signIns > 0) {
     user.signIns -= 1;
+    state.store.changed();
+  }
+  return unit();
+};
+
+export const listSocialConnections: Handler = async (state, ctx) => {
+  const user = state.store.get(ctx.deploymentId, pathId(ctx, "user_id"));
+  const data = user ? detailsView(user, state.store.now()).social_connections : [];
+  return ok({ data, has_more: false });
+};
+
+export const deleteSocialConnection: Handler = async (state, ctx) => {
+  const user = state.store.get(ctx.deploymentId, pathId(ctx, "user_id"));
+  const connectionId = pathId(ctx, "connection_id");
+  if (user && user.socialConnections.some((s) => s.id === connectionId)) {
+    user.socialConnections = user.socialConnections.filter((s) => s.id !== connectionId);
     state.store.changed();
   }
   return unit();
