@@ -141,10 +141,7 @@ export class EmulatorRuntime {
   /** Every organization (every deployment) with its roles, workspaces and memberships. */
   dumpOrganizations(): OrganizationDump[] {
     const { b2b } = this.state.store;
-    return b2b
-      .allParents()
-      .filter((p) => p.scope === "organization")
-      .map((o) => organizationDump(b2b, o));
+    return b2b.organizations().map((o) => organizationDump(b2b, o));
   }
 
   /** Applies an out-of-band edit; bumps `updated_at` like any write. `undefined` if no such user. */

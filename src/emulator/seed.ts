@@ -9,7 +9,8 @@ import type { UserStore } from "./store";
 import { DEFAULT_DEPLOYMENT_ID } from "./ids";
 import { scheduleReindex } from "./search";
 
-const int64 = z.string().regex(/^\d{1,19}$/, "an int64 id as a decimal string");
+/** An id in a seed file: an int64 as a decimal string. */
+export const int64 = z.string().regex(/^\d{1,19}$/, "an int64 id as a decimal string");
 
 /**
  * Fields a seed user and a control-route edit share: the profile values, plus the internal

@@ -87,10 +87,12 @@ export class B2bStore {
     return p && p.deploymentId === deploymentId && p.scope === scope ? p : undefined;
   }
 
-  /** Every organization or workspace of a deployment (or of all deployments). */
-  allParents(deploymentId?: string): StoredParent[] {
+  /** Every organization of a deployment (or of all deployments). */
+  organizations(deploymentId?: string): StoredParent[] {
     return [...this.parents.values()].filter(
-      (p) => deploymentId === undefined || p.deploymentId === deploymentId,
+      (p) =>
+        p.scope === "organization" &&
+        (deploymentId === undefined || p.deploymentId === deploymentId),
     );
   }
 

@@ -306,13 +306,10 @@ const listOrganizations: Handler = async (state, ctx) => {
   const limit = queryInt(ctx, "limit", 10);
   const offset = queryInt(ctx, "offset", 0);
   const byName = ctx.query.get("sort_key") === "name";
-  const rows = state.store.b2b
-    .allParents(ctx.deploymentId)
-    .filter((p) => p.scope === "organization")
-    .sort((a, b) => {
-      const [x, y] = byName ? [a.name, b.name] : [a.createdAt, b.createdAt];
-      return x < y ? -1 : x > y ? 1 : a.id < b.id ? -1 : 1;
-    });
+  const rows = state.store.b2b.organizations(ctx.deploymentId).sort((a, b) => {
+    const [x, y] = byName ? [a.name, b.name] : [a.createdAt, b.createdAt];
+    return x < y ? -1 : x > y ? 1 : a.id < b.id ? -1 : 1;
+  });
   if (ctx.query.get("sort_order") !== "asc") rows.reverse();
   return offsetPage(rows, limit, offset, (p) => ({
     id: p.id,

@@ -4,10 +4,10 @@
 // ambiguous name is an error). Users must exist already (seed them first).
 import { z } from "zod";
 import { JsonValueSchema } from "../../schema/json";
+import { int64 } from "../seed";
 import type { UserStore } from "../store";
 import type { StoredParent } from "./b2b-store";
 
-const int64 = z.string().regex(/^\d{1,19}$/, "an int64 id as a decimal string");
 const roleSeed = z.strictObject({
   id: int64.optional(),
   name: z.string().min(1),
