@@ -106,16 +106,13 @@ async function handle(
         return fails;
       },
     };
-    let result: Outcome;
     try {
-      const r = await match.handler(state, ctx);
-      result = { kind: "json", status: r.status, body: r.body };
+      handled = { kind: "json", ...(await match.handler(state, ctx)) };
     } catch (err) {
       if (!(err instanceof ApiError)) throw err;
-      result = errorOutcome(err.status, err.message);
+      handled = errorOutcome(err.status, err.message);
     }
-    handled = result;
-    return terminal(decision, "after") ?? result;
+    return terminal(decision, "after") ?? handled;
   })();
 
   if (outcome.kind === "drop") req.socket.destroy();
