@@ -46,30 +46,18 @@ function urnOf(props: unknown): string | undefined {
 /** Inputs the program passes under an internal key (no plan prints them): internal → own name. */
 export type InternalInputs = Readonly<Record<string, string>>;
 
-/** `props` as the implementation reads them: no URN, internal inputs under their own names. */
-function asImplSees<T>(props: T, internal: InternalInputs): T {
+/** `props` with `drop` removed and each `[from, to]` key renamed (anything but a record as is). */
+function renamed<T>(props: T, renames: readonly (readonly [string, string])[], drop?: string): T {
   if (props === null || typeof props !== "object") return props;
-  const rest = { ...(props as Props) };
-  delete rest[RESOURCE_URN_KEY];
-  for (const [key, name] of Object.entries(internal)) {
-    if (key in rest) {
-      rest[name] = rest[key];
-      delete rest[key];
+  const out = { ...(props as Props) };
+  if (drop !== undefined) delete out[drop];
+  for (const [from, to] of renames) {
+    if (from in out) {
+      out[to] = out[from];
+      delete out[from];
     }
   }
-  return rest as T;
-}
-
-/** Checked inputs as the engine keeps them: the internal inputs back under their keys. */
-function asEngineKeeps(inputs: Props, internal: InternalInputs): Props {
-  const kept = { ...inputs };
-  for (const [key, name] of Object.entries(internal)) {
-    if (name in kept) {
-      kept[key] = kept[name];
-      delete kept[name];
-    }
-  }
-  return kept;
+  return out as T;
 }
 
 /** `props` with the URN kept (when known). */
@@ -90,8 +78,10 @@ export function dynamicFrontDoor<I, S>(
   options: { withResource?: WithResource; internalInputs?: InternalInputs } = {},
 ): ShimmedProvider<I, S> {
   const withResource = options.withResource ?? logContext;
-  const internal = options.internalInputs ?? {};
-  const without = <T>(props: T): T => asImplSees(props, internal);
+  // As the implementation reads them: no URN, internal inputs under their own names; and back.
+  const toImpl = Object.entries(options.internalInputs ?? {});
+  const toEngine = toImpl.map(([key, name]) => [name, key] as const);
+  const without = <T>(props: T): T => renamed(props, toImpl, RESOURCE_URN_KEY);
   // Warnings go to the engine's Log RPC, with the URN, once the process knows where it is.
   const address = engineAddressOf(process.argv);
   if (!connected && address !== undefined && withResource === logContext) {
@@ -108,7 +98,7 @@ export function dynamicFrontDoor<I, S>(
       // An unknown URN (preview, when a key it waits for is unknown) passes through as it came.
       const kept = urn ?? (news[RESOURCE_URN_KEY] === UNKNOWN ? UNKNOWN : undefined);
       if (result.inputs === undefined) return result;
-      const inputs = asEngineKeeps(result.inputs as Props, internal);
+      const inputs = renamed(result.inputs as Props, toEngine);
       return {
         ...result,
         inputs: kept === undefined ? inputs : { ...inputs, [RESOURCE_URN_KEY]: kept },
