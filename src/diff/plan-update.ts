@@ -103,13 +103,5 @@ export function planUpdate(
     profileImageSha256: previous.profileImageSha256,
     passwordVersion: previous.passwordVersion,
   };
-  return {
-    patch,
-    merged,
-    conflicts,
-    refusal,
-    warnings,
-    declaration,
-    stateOnFailure,
-  };
+  return { patch, merged, conflicts, refusal, warnings, declaration, stateOnFailure };
 }
