@@ -1,12 +1,10 @@
 // The dynamic front door: what the Node dynamic-provider host calls, in front of an implementation
-// (WachtUserProvider, WachtUserCensusProvider). The host passes no URN to the methods, so the
-// program passes it as an internal input (src/resource/resource-urn.ts). Here it is taken out of
-// the inputs and states before the implementation sees them (its rules and digests never see it),
-// kept in the outputs (a refresh and a delete get only those), and every call runs inside the
-// resource's logging context, so a warning is attached to the resource it is about
-// (src/provider/log.ts). A state written before the key existed has none: its calls log without a
-// resource until the next update writes it. The engine's address, which the host does not pass
-// either, is its last command-line argument: the front door connects the seam to it once.
+// (docs/architecture.md, "Between the program and the implementations"). The host passes no URN,
+// so the program passes it as an internal input (src/resource/resource-urn.ts): taken out of the
+// inputs and states here (the implementation's rules and digests never see it), kept in the
+// outputs (a refresh and a delete get only those), and every call runs in the resource's logging
+// context (log.ts). A state written before the key existed logs without a resource until its next
+// update. The engine's address, which the host does not pass either, is its last argument.
 import { RESOURCE_URN_KEY } from "../resource/resource-urn";
 import { UNKNOWN } from "../schema/user-fields";
 import { connectEngine, refFromUrn, withResource as logContext } from "./log";
@@ -67,10 +65,9 @@ function keeping<T>(props: T, urn: string | undefined): T {
 }
 
 /**
- * The implementation behind the dynamic front door: URNs out of the inputs, into the outputs, and
- * each call inside its resource's logging context. `type` is the resource type users know
- * (`wacht.User`); `withResource` is the logging seam's (a test passes its own); `internalInputs`
- * are inputs the program passes under an internal key (the census's declared ids).
+ * `impl` behind the dynamic front door. `type` is the resource type users know (`wacht.User`);
+ * `withResource` is the logging seam's (a test passes its own); `internalInputs` are inputs the
+ * program passes under an internal key (the census's declared ids).
  */
 export function dynamicFrontDoor<I, S>(
   impl: ShimmedProvider<I, S>,

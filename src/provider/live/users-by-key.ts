@@ -1,11 +1,7 @@
 // Users by a natural key (email, username or phone), matched EXACTLY (`search` is a substring
 // match over an index the server updates late, docs/wacht-api.md §6): the search for adopt and
-// lookupUser, and POST /users without duplicates (issue #5, ADR 0011). POST is not idempotent and
-// Wacht checks no key (§4), so before a POST the key is matched against the deployment's users,
-// listed ONCE per process newest first (`RecentCreates`, at most 20 pages of 500: the newest
-// 10,000 always cover the take-over window), and after an ambiguous failure it is looked up again
-// before anything is sent twice. A POST of this process that got no answer may still complete: a
-// later create with its key looks again from that POST's start.
+// lookupUser, and POST /users without duplicates, which Wacht does not prevent (§4; issue #5,
+// ADR 0011 "One duplicate lookup per process").
 import { setTimeout as sleep } from "node:timers/promises";
 import { isWachtError } from "../../client/errors";
 import { classifyCreateFailure, CREATE_RETRY } from "../../client/retry";
@@ -62,17 +58,11 @@ export async function findByNaturalKey(
 ): Promise<ApiUserSummary[]> {
   const term = (key.email ?? key.username ?? key.phoneNumber ?? "").trim();
   if (term === "") return [];
-  for (const params of [
-    { search: term, pageSize: 100 },
-    { sortKey: "created_at", sortOrder: "desc", pageSize: 100 } as const,
-  ]) {
-    const matches: ApiUserSummary[] = [];
-    for await (const user of client.users.listAll(params)) {
-      if (matchesKey(user, key)) matches.push(user);
-    }
-    if (matches.length > 0) return matches;
+  const matches: ApiUserSummary[] = [];
+  for await (const user of client.users.listAll({ search: term, pageSize: 100 })) {
+    if (matchesKey(user, key)) matches.push(user);
   }
-  return [];
+  return matches.length > 0 ? matches : findCreatedSince(client, key, -Infinity);
 }
 
 /** The id of the one user with the adopt key; an error for none or several. */
@@ -105,8 +95,8 @@ const CLOCK_SKEW_MS = 60_000;
 const LOOKUP_MAX_PAGES = 20;
 
 /**
- * Users matching `key` exactly that were created at or after `sinceMs`: newest first, stopping at
- * the first older user, so it costs one page in practice.
+ * Users matching `key` exactly that were created at or after `sinceMs` (every user: -Infinity):
+ * newest first, pages of 100, stopping at the first older user (one page in practice).
  */
 async function findCreatedSince(
   client: WachtClient,
