@@ -7,16 +7,13 @@
 // update. The engine's address, which the host does not pass either, is its last argument.
 import { RESOURCE_URN_KEY } from "../resource/resource-urn";
 import { UNKNOWN } from "../schema/user-fields";
-import { connectEngine, refFromUrn, withResource as logContext } from "./log";
+import { connectEngine, refFromUrn, withResource as logContext, type ResourceRef } from "./log";
 import type { ShimmedProvider } from "./engine-facing";
 
 type Props = Record<string, unknown>;
 
 /** Runs `fn` in the context of resource `ref` (the logging seam's `withResource`). */
-export type WithResource = <T>(
-  ref: { urn?: string; name?: string; type: string },
-  fn: () => Promise<T>,
-) => Promise<T>;
+export type WithResource = <T>(ref: ResourceRef, fn: () => Promise<T>) => Promise<T>;
 
 let connected = false;
 
