@@ -10,11 +10,11 @@ import { planUpdate } from "../diff/plan-update";
 import { PASSWORD_PENDING } from "../diff/user-diff";
 import type { UserDeclaration } from "../schema/user-state";
 import { applyPlan, setPassword, type Applied } from "./apply";
-import { GuardRailError, isNotFound, messageOf, withContext } from "./errors";
+import { GuardRailError, isNotFound, withContext } from "./errors";
 import { expandCreate } from "./expand";
 import type { Live, LiveUsers, NewUser } from "./live/live-users";
 import { warn } from "./log";
-import { partialFailure, PartialFailureError } from "./partial-failure";
+import { partialFailure } from "./partial-failure";
 
 /** Finds, adopts or creates the user, then PATCHes the declared fields that differ (or none). */
 export async function createUser(
@@ -77,18 +77,9 @@ export async function createUser(
   const { user, uploadedSha256 } = applied;
   const declared = passwordSent ? undefined : password();
   if (declared !== undefined) {
-    try {
-      await setPassword(users.client, userId, declared, news);
-    } catch (err) {
-      const kept =
-        uploadedSha256 === null ? pending : { ...pending, profileImageSha256: uploadedSha256 };
-      throw new PartialFailureError(
-        messageOf(err),
-        userId,
-        { ...toOutputs(user, kept), __provider: news.__provider },
-        err,
-      );
-    }
+    const kept =
+      uploadedSha256 === null ? pending : { ...pending, profileImageSha256: uploadedSha256 };
+    await setPassword(users.client, userId, declared, news, toOutputs(user, kept));
   }
   if (!created && declaration.onDelete === "delete") {
     warn(
