@@ -19,18 +19,16 @@ export interface ResourceRef {
   type: string;
 }
 
+type Severity = "warning" | "info";
+
 /** Where a message goes: the engine's Log RPC (resolves once the engine has it). */
-export type LogSink = (
-  severity: "warning" | "info",
-  message: string,
-  urn?: string,
-) => Promise<void>;
+export type LogSink = (severity: Severity, message: string, urn?: string) => Promise<void>;
 
 interface Context {
   ref: ResourceRef;
   pending: Promise<void>[];
   /** Messages kept until the call succeeds (see withResource's `onlyIfSucceeds`). */
-  held?: [severity: "warning" | "info", message: string][];
+  held?: [Severity, string][];
 }
 
 const context = new AsyncLocalStorage<Context>();
@@ -96,7 +94,7 @@ export function info(message: string): void {
   emit("info", message);
 }
 
-function emit(severity: "warning" | "info", message: string): void {
+function emit(severity: Severity, message: string): void {
   const ctx = context.getStore();
   if (ctx?.held !== undefined) {
     ctx.held.push([severity, message]);
