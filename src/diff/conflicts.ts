@@ -50,20 +50,11 @@ export function findConflicts(
   if (!state.updatedAt || sameInstant(state.updatedAt, live.updatedAt)) return [];
   const conflicts: FieldConflict[] = [];
   for (const field of fields) {
-    if (field === "profileImage" || field === "removeProfileImage") {
-      if (state.profilePictureUrl !== live.profilePictureUrl) {
-        conflicts.push({
-          field,
-          stateValue: state.profilePictureUrl,
-          liveValue: live.profilePictureUrl,
-          declaredValue: declared[field],
-        });
-      }
-      continue;
-    }
+    // The image is seen only through its URL.
+    const image = field === "profileImage" || field === "removeProfileImage";
     const keys = metadataKeys[field] ?? null;
-    const before = pickKeys(state[field] ?? null, keys);
-    const now = pickKeys(live[field] ?? null, keys);
+    const before = image ? state.profilePictureUrl : pickKeys(state[field] ?? null, keys);
+    const now = image ? live.profilePictureUrl : pickKeys(live[field] ?? null, keys);
     if (!jsonEqual(before, now)) {
       conflicts.push({ field, stateValue: before, liveValue: now, declaredValue: declared[field] });
     }

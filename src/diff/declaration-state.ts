@@ -76,6 +76,9 @@ export function declarationFromState(state: Partial<UserOutputs>): DeclarationSt
   };
 }
 
+/** Declared settings that only check reads: no request sends them or reads them back. */
+export const CHECK_SETTINGS = ["allowLockout", "disableAfter", "publicMetadataSchema"] as const;
+
 /** The values inputs and a state hold under the same name, `null` (or the default) when absent. */
 function recorded(from: Partial<UserInputs> | Partial<UserOutputs>) {
   const create: Record<string, string | boolean | null> = {};
@@ -113,6 +116,5 @@ export function placeholderOutputs(
   userId: string,
   declaration: DeclarationState,
 ): Partial<UserOutputs> {
-  // DeclarationState is exactly the declaration-side part of UserOutputs.
   return { userId, ...declaration };
 }

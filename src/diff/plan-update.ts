@@ -40,10 +40,6 @@ export interface UpdatePlan {
   stateOnFailure: DeclarationState;
 }
 
-function union(a: readonly string[], b: readonly string[]): string[] {
-  return [...new Set([...a, ...b])].sort();
-}
-
 /** Plans the write of `news` over `live`, given the `state` of the last read (`{}` for a create). */
 export function planUpdate(
   state: Partial<UserOutputs>,
@@ -56,7 +52,7 @@ export function planUpdate(
   const managedBefore = (f: MetadataField) => previous[keyList("managed", f)];
   // Keys managed before or now: the server may still hold keys the declaration removed.
   const managedEver = (f: MetadataField) =>
-    union(managedBefore(f), declaration[keyList("managed", f)]);
+    [...new Set([...managedBefore(f), ...declaration[keyList("managed", f)]])].sort();
   // Against the live user: a field already equal to the declaration (set by someone else, or by
   // an earlier attempt of ours whose answer was lost) is neither sent nor a conflict.
   const liveState = toOutputs(live, previous);
@@ -72,7 +68,7 @@ export function planUpdate(
           Object.fromEntries(METADATA_FIELDS.map((f) => [f, keysMode ? managedEver(f) : null])),
         );
 
-  const risk = patch.length > 0 ? lockoutRisk(live.userId, patch, news, live) : null;
+  const risk = lockoutRisk(live.userId, patch, news, live); // both judge only fields in the patch
   const refusal =
     risk !== null && news.allowLockout === false
       ? `${risk}; refusing because allowLockout is false. Give the user backup codes or a verified phone first, or allow it.`
@@ -81,7 +77,7 @@ export function planUpdate(
     ...(risk !== null && refusal === null
       ? [`${risk}. Set allowLockout: false to refuse instead.`]
       : []),
-    ...(patch.length > 0 ? sideEffectWarnings(live.userId, patch, news) : []),
+    ...sideEffectWarnings(live.userId, patch, news),
   ];
 
   // Read-merge-write: keys written by others survive; keys we no longer declare are deleted.
@@ -103,13 +99,5 @@ export function planUpdate(
     profileImageSha256: previous.profileImageSha256,
     passwordVersion: previous.passwordVersion,
   };
-  return {
-    patch,
-    merged,
-    conflicts,
-    refusal,
-    warnings,
-    declaration,
-    stateOnFailure,
-  };
+  return { patch, merged, conflicts, refusal, warnings, declaration, stateOnFailure };
 }

@@ -4,6 +4,7 @@
 import { keyList, METADATA_FIELDS } from "../schema/user-field-lists";
 import { UNKNOWN } from "../schema/user-fields";
 import { DEFAULT_ON_CONFLICT } from "./conflicts";
+import { CHECK_SETTINGS } from "./declaration-state";
 import { jsonEqual } from "./json-equal";
 import { declaredKeys } from "./metadata-ownership";
 import type { DiffableDeclaration, DiffableState } from "./field-changes";
@@ -36,7 +37,7 @@ export function changedSettings(olds: DiffableState, news: DiffableDeclaration):
   }
   // Settings check judges (an expiry moved in a PR). A state written before the state recorded
   // them (the key missing) is left as it is.
-  for (const key of ["allowLockout", "disableAfter", "publicMetadataSchema"] as const) {
+  for (const key of CHECK_SETTINGS) {
     const value = olds[key];
     if (value === undefined || !recorded) continue;
     if (news[key] === UNKNOWN || !jsonEqual(news[key] ?? null, value)) changed.push(key);

@@ -3,10 +3,11 @@
 import type { WachtClient } from "../client/wacht-client";
 import type { UpdatePlan } from "../diff/plan-update";
 import type { LiveUser, UserDeclaration } from "../schema/user-state";
-import { GuardRailError, withContext } from "./errors";
+import { GuardRailError, inContext, withContext } from "./errors";
 import { expandUpdate } from "./expand";
 import { liveUser } from "./live/live-user";
 import { warn } from "./log";
+import { PartialFailureError } from "./partial-failure";
 
 /** The user after the PATCH (`live` when there was nothing to send) and the image's hash. */
 export interface Applied {
@@ -33,18 +34,24 @@ export async function applyPlan(
   }
 }
 
-/** Sets the declared password (PATCH /users/{id}/password). */
+/**
+ * Sets the declared password (PATCH /users/{id}/password), after the fields were written: a
+ * failure is partial, and records `keep` (the state with the password still to be set).
+ */
 export async function setPassword(
   client: WachtClient,
   userId: string,
   password: string,
   news: UserDeclaration,
+  keep: object,
 ): Promise<void> {
   try {
     await client.users.setPassword(userId, password, {
       skipPasswordCheck: news.skipPasswordCheck === true,
     });
   } catch (err) {
-    withContext(`setting the password of Wacht user ${userId} failed`, err);
+    const failed = inContext(`setting the password of Wacht user ${userId} failed`, err);
+    const state = { ...keep, __provider: news.__provider };
+    throw new PartialFailureError(failed.message, userId, state, failed);
   }
 }

@@ -27,30 +27,24 @@ import { oversizedParts, oversizedRequest, partBytes, type PartSizes } from "./r
 const CREATE_PARTS = CREATE_FIELDS.filter((f) => fieldRow(f).kind !== "bool");
 const UPDATE_PARTS = UPDATE_FIELDS.filter((f) => !["bool", "image"].includes(fieldRow(f).kind));
 
-function checkImageFile(
-  path: string,
-  read: (p: string) => Buffer,
-): { sha256?: string; bytes?: number; failure?: string } {
+/** The declared image file's bytes, or why Wacht cannot take them. */
+function checkImageFile(path: string, read: (p: string) => Buffer): Buffer | string {
   let bytes: Buffer;
   try {
     bytes = read(path);
   } catch (err) {
-    return { failure: describeImageReadError(path, err) };
+    return describeImageReadError(path, err);
   }
   if (bytes.length === 0) {
-    return { failure: `the image file "${path}" is empty; Wacht silently ignores an empty upload` };
+    return `the image file "${path}" is empty; Wacht silently ignores an empty upload`;
   }
   if (bytes.length > REQUEST_PARTS_LIMIT_BYTES) {
-    return {
-      failure: `the image file "${path}" is over ${humanBytes(REQUEST_PARTS_LIMIT_BYTES)}, the most an image can take in one request (Wacht's 2 MiB request limit less 64 KiB for the other parts and the multipart framing)`,
-    };
+    return `the image file "${path}" is over ${humanBytes(REQUEST_PARTS_LIMIT_BYTES)}, the most an image can take in one request (Wacht's 2 MiB request limit less 64 KiB for the other parts and the multipart framing)`;
   }
   if (sniffImageType(bytes) === null) {
-    return {
-      failure: `the file "${path}" is not a PNG, JPEG, GIF, WEBP or ICO image, the only formats Wacht accepts for a profile image`,
-    };
+    return `the file "${path}" is not a PNG, JPEG, GIF, WEBP or ICO image, the only formats Wacht accepts for a profile image`;
   }
-  return { sha256: hash("sha256", bytes, "hex"), bytes: bytes.length };
+  return bytes;
 }
 
 /** Validates declared metadata against the JSON Schema made from the user's zod schema. */
@@ -196,11 +190,13 @@ export function checkUser(
   const image = inputs.profileImage;
   let imageBytes: number | undefined;
   if (typeof image === "string" && image !== UNKNOWN && image !== "") {
-    const result = checkImageFile(image, read);
-    if (result.failure !== undefined)
-      failures.push({ property: "profileImage", reason: result.failure });
-    else if (result.sha256 !== undefined) inputs["profileImageSha256"] = result.sha256;
-    imageBytes = result.bytes;
+    const checked = checkImageFile(image, read);
+    if (typeof checked === "string") {
+      failures.push({ property: "profileImage", reason: checked });
+    } else {
+      inputs["profileImageSha256"] = hash("sha256", checked, "hex");
+      imageBytes = checked.length;
+    }
   }
   failures.push(...sizeFailures(known, imageBytes));
 

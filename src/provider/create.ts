@@ -10,20 +10,11 @@ import { planUpdate } from "../diff/plan-update";
 import { PASSWORD_PENDING } from "../diff/user-diff";
 import type { UserDeclaration } from "../schema/user-state";
 import { applyPlan, setPassword, type Applied } from "./apply";
-import { GuardRailError, isNotFound, messageOf, withContext } from "./errors";
+import { GuardRailError, isNotFound, withContext } from "./errors";
 import { expandCreate } from "./expand";
-import type { Live, LiveUsers } from "./live/live-users";
+import type { Live, LiveUsers, NewUser } from "./live/live-users";
 import { warn } from "./log";
-import { partialFailure, PartialFailureError } from "./partial-failure";
-
-/** The user a create manages, and what its POST (if any) already did. */
-interface Resolved {
-  userId: string;
-  created: boolean;
-  passwordSent: boolean;
-  /** The user as this run's POST created it (its answer arrived), or undefined: read it. */
-  presumed?: Live;
-}
+import { partialFailure } from "./partial-failure";
 
 /** Finds, adopts or creates the user, then PATCHes the declared fields that differ (or none). */
 export async function createUser(
@@ -31,50 +22,24 @@ export async function createUser(
   news: UserDeclaration,
   password: () => string | undefined,
 ): Promise<{ id: string; outs: Record<string, unknown> }> {
-  const resolved = await resolveUser(users, news, password);
-  users.claim(resolved.userId);
-  const declaration = declarationOf(news);
-  try {
-    return await reconcile(users, resolved, news, declaration, password);
-  } catch (err) {
-    if (err instanceof PartialFailureError || !resolved.created) throw err;
-    // The user exists now: keep it in state, or the next `up` would create another one. A
-    // declared password not yet sent (taken-over user) is recorded as pending.
-    const kept = passwordPending(declaration, news, resolved.passwordSent);
-    throw await partialFailure(users, resolved.userId, news, kept, err, true);
-  }
-}
-
-async function resolveUser(
-  users: LiveUsers,
-  news: UserDeclaration,
-  password: () => string | undefined,
-): Promise<Resolved> {
-  if (news.userId !== undefined) {
-    return { userId: news.userId, created: false, passwordSent: false };
-  }
-  if (news.adopt !== undefined) {
-    return { userId: await users.adopt(news.adopt), created: false, passwordSent: false };
-  }
-  const made = await users.create(expandCreate(news, password()));
+  const made: Partial<NewUser> & { userId: string } =
+    news.userId !== undefined
+      ? { userId: news.userId }
+      : news.adopt !== undefined
+        ? { userId: await users.adopt(news.adopt) }
+        : await users.create(expandCreate(news, password()));
+  const { userId } = made;
+  const created = made.foundExisting !== undefined;
   // A user taken over from an earlier failed run did not get this run's POST (or password).
-  return {
-    userId: made.userId,
-    created: true,
-    passwordSent: !made.foundExisting,
-    presumed: made.live,
-  };
-}
-
-/** After resolveUser: read the user (unless presumed), PATCH what differs, set the password. */
-async function reconcile(
-  users: LiveUsers,
-  { userId, created, passwordSent, presumed }: Resolved,
-  news: UserDeclaration,
-  declaration: DeclarationState,
-  password: () => string | undefined,
-): Promise<{ id: string; outs: Record<string, unknown> }> {
-  const { client } = users;
+  const passwordSent = made.foundExisting === false;
+  users.claim(userId);
+  const declaration = declarationOf(news);
+  // A declared password this run's POST did not send is recorded as pending until it is set: the
+  // next `up` sets it, even without a passwordVersion.
+  const pending: DeclarationState =
+    !passwordSent && news.passwordHandle !== undefined
+      ? { ...declaration, passwordVersion: PASSWORD_PENDING }
+      : declaration;
   const read = async (): Promise<Live> => {
     try {
       return await users.read(userId);
@@ -88,7 +53,14 @@ async function reconcile(
       withContext(`reading Wacht user ${userId} failed`, err);
     }
   };
-  const live = presumed ?? (await read());
+  let live: Live;
+  try {
+    live = made.live ?? (await read());
+  } catch (err) {
+    // The user exists now: keep it in state, or the next `up` would create another one.
+    if (!created) throw err;
+    throw await partialFailure(users, userId, news, pending, err, true);
+  }
   let applied: Applied;
   try {
     const plan = planUpdate({}, live.user, news);
@@ -96,28 +68,18 @@ async function reconcile(
     applied =
       live.from === "created" && plan.patch.length === 0
         ? { user: (await read()).user, uploadedSha256: null }
-        : await applyPlan(client, live.user, plan, news);
+        : await applyPlan(users.client, live.user, plan, news);
   } catch (err) {
     if (err instanceof GuardRailError && !created) throw err; // refused before any request
-    const kept = { ...passwordPending(declaration, news, passwordSent), profileImageSha256: null };
+    const kept = { ...pending, profileImageSha256: null };
     throw await partialFailure(users, userId, news, kept, err, created);
   }
   const { user, uploadedSha256 } = applied;
   const declared = passwordSent ? undefined : password();
   if (declared !== undefined) {
-    try {
-      await setPassword(client, userId, declared, news);
-    } catch (err) {
-      // Recorded as pending: the next `up` sets it, even without a passwordVersion.
-      const kept = passwordPending(declaration, news, false);
-      if (uploadedSha256 !== null) kept.profileImageSha256 = uploadedSha256;
-      throw new PartialFailureError(
-        messageOf(err),
-        userId,
-        { ...toOutputs(user, kept), __provider: news.__provider },
-        err,
-      );
-    }
+    const kept =
+      uploadedSha256 === null ? pending : { ...pending, profileImageSha256: uploadedSha256 };
+    await setPassword(users.client, userId, declared, news, toOutputs(user, kept));
   }
   if (!created && declaration.onDelete === "delete") {
     warn(
@@ -126,19 +88,4 @@ async function reconcile(
   }
   if (uploadedSha256 !== null) declaration.profileImageSha256 = uploadedSha256;
   return { id: userId, outs: { ...toOutputs(user, declaration) } };
-}
-
-/**
- * The declaration to record when the declared password may not have been set yet: it was not
- * sent by this run's POST, and one is declared. Its version is then PASSWORD_PENDING, so the
- * next `up` sets it.
- */
-function passwordPending(
-  declaration: DeclarationState,
-  news: UserDeclaration,
-  passwordSent: boolean,
-): DeclarationState {
-  return !passwordSent && news.passwordHandle !== undefined
-    ? { ...declaration, passwordVersion: PASSWORD_PENDING }
-    : declaration;
 }

@@ -1,24 +1,19 @@
 // The dynamic front door: what the Node dynamic-provider host calls, in front of an implementation
-// (WachtUserProvider, WachtUserCensusProvider). The host passes no URN to the methods, so the
-// program passes it as an internal input (src/resource/resource-urn.ts). Here it is taken out of
-// the inputs and states before the implementation sees them (its rules and digests never see it),
-// kept in the outputs (a refresh and a delete get only those), and every call runs inside the
-// resource's logging context, so a warning is attached to the resource it is about
-// (src/provider/log.ts). A state written before the key existed has none: its calls log without a
-// resource until the next update writes it. The engine's address, which the host does not pass
-// either, is its last command-line argument: the front door connects the seam to it once.
+// (docs/architecture.md, "Between the program and the implementations"). The host passes no URN,
+// so the program passes it as an internal input (src/resource/resource-urn.ts): taken out of the
+// inputs and states here (the implementation's rules and digests never see it), kept in the
+// outputs (a refresh and a delete get only those), and every call runs in the resource's logging
+// context (log.ts). A state written before the key existed logs without a resource until its next
+// update. The engine's address, which the host does not pass either, is its last argument.
 import { RESOURCE_URN_KEY } from "../resource/resource-urn";
 import { UNKNOWN } from "../schema/user-fields";
-import { connectEngine, refFromUrn, withResource as logContext } from "./log";
+import { connectEngine, refFromUrn, withResource as logContext, type ResourceRef } from "./log";
 import type { ShimmedProvider } from "./engine-facing";
 
 type Props = Record<string, unknown>;
 
 /** Runs `fn` in the context of resource `ref` (the logging seam's `withResource`). */
-export type WithResource = <T>(
-  ref: { urn?: string; name?: string; type: string },
-  fn: () => Promise<T>,
-) => Promise<T>;
+export type WithResource = <T>(ref: ResourceRef, fn: () => Promise<T>) => Promise<T>;
 
 let connected = false;
 
@@ -46,30 +41,18 @@ function urnOf(props: unknown): string | undefined {
 /** Inputs the program passes under an internal key (no plan prints them): internal → own name. */
 export type InternalInputs = Readonly<Record<string, string>>;
 
-/** `props` as the implementation reads them: no URN, internal inputs under their own names. */
-function asImplSees<T>(props: T, internal: InternalInputs): T {
+/** `props` with `drop` removed and each `[from, to]` key renamed (anything but a record as is). */
+function renamed<T>(props: T, renames: readonly (readonly [string, string])[], drop?: string): T {
   if (props === null || typeof props !== "object") return props;
-  const rest = { ...(props as Props) };
-  delete rest[RESOURCE_URN_KEY];
-  for (const [key, name] of Object.entries(internal)) {
-    if (key in rest) {
-      rest[name] = rest[key];
-      delete rest[key];
+  const out = { ...(props as Props) };
+  if (drop !== undefined) delete out[drop];
+  for (const [from, to] of renames) {
+    if (from in out) {
+      out[to] = out[from];
+      delete out[from];
     }
   }
-  return rest as T;
-}
-
-/** Checked inputs as the engine keeps them: the internal inputs back under their keys. */
-function asEngineKeeps(inputs: Props, internal: InternalInputs): Props {
-  const kept = { ...inputs };
-  for (const [key, name] of Object.entries(internal)) {
-    if (name in kept) {
-      kept[key] = kept[name];
-      delete kept[name];
-    }
-  }
-  return kept;
+  return out as T;
 }
 
 /** `props` with the URN kept (when known). */
@@ -79,10 +62,9 @@ function keeping<T>(props: T, urn: string | undefined): T {
 }
 
 /**
- * The implementation behind the dynamic front door: URNs out of the inputs, into the outputs, and
- * each call inside its resource's logging context. `type` is the resource type users know
- * (`wacht.User`); `withResource` is the logging seam's (a test passes its own); `internalInputs`
- * are inputs the program passes under an internal key (the census's declared ids).
+ * `impl` behind the dynamic front door. `type` is the resource type users know (`wacht.User`);
+ * `withResource` is the logging seam's (a test passes its own); `internalInputs` are inputs the
+ * program passes under an internal key (the census's declared ids).
  */
 export function dynamicFrontDoor<I, S>(
   impl: ShimmedProvider<I, S>,
@@ -90,8 +72,10 @@ export function dynamicFrontDoor<I, S>(
   options: { withResource?: WithResource; internalInputs?: InternalInputs } = {},
 ): ShimmedProvider<I, S> {
   const withResource = options.withResource ?? logContext;
-  const internal = options.internalInputs ?? {};
-  const without = <T>(props: T): T => asImplSees(props, internal);
+  // As the implementation reads them: no URN, internal inputs under their own names; and back.
+  const toImpl = Object.entries(options.internalInputs ?? {});
+  const toEngine = toImpl.map(([key, name]) => [name, key] as const);
+  const without = <T>(props: T): T => renamed(props, toImpl, RESOURCE_URN_KEY);
   // Warnings go to the engine's Log RPC, with the URN, once the process knows where it is.
   const address = engineAddressOf(process.argv);
   if (!connected && address !== undefined && withResource === logContext) {
@@ -108,7 +92,7 @@ export function dynamicFrontDoor<I, S>(
       // An unknown URN (preview, when a key it waits for is unknown) passes through as it came.
       const kept = urn ?? (news[RESOURCE_URN_KEY] === UNKNOWN ? UNKNOWN : undefined);
       if (result.inputs === undefined) return result;
-      const inputs = asEngineKeeps(result.inputs as Props, internal);
+      const inputs = renamed(result.inputs as Props, toEngine);
       return {
         ...result,
         inputs: kept === undefined ? inputs : { ...inputs, [RESOURCE_URN_KEY]: kept },

@@ -8,10 +8,9 @@ import { jsonEqual } from "../diff/json-equal";
 type Props = Record<string, unknown>;
 
 /**
- * What an implementation loaded by a shim provides: every method the shim delegates, typed
- * against the implementation's own declaration (`I`, the inputs `check` returned) and state
- * (`S`, the outputs it recorded, without the engine's `__provider`). `check` alone sees the
- * engine's untyped record: validating it is its job.
+ * What an implementation loaded by a shim provides, typed by its declaration (`I`, what `check`
+ * returned) and state (`S`, without the engine's `__provider`). `check` alone sees the engine's
+ * untyped record: validating it is its job.
  */
 export interface ShimmedProvider<I = Props, S = Props> {
   configure(req: pulumi.dynamic.ConfigureRequest): Promise<void>;
@@ -48,10 +47,7 @@ function keepRecordedInputs(
   return kept;
 }
 
-/**
- * The engine's view of an implementation: untyped records in, cast to the implementation's types
- * HERE and nowhere else (inputs after `check` validated them; states the implementation wrote).
- */
+/** The engine's view of an implementation: untyped records cast to its types here only. */
 export function engineFacing<I, S>(impl: ShimmedProvider<I, S>): ShimmedProvider {
   return {
     configure: (req) => impl.configure(req),
@@ -67,10 +63,7 @@ export function engineFacing<I, S>(impl: ShimmedProvider<I, S>): ShimmedProvider
   };
 }
 
-/**
- * One engine-facing instance per provider process, made on first use: the host configures it
- * once and every later call of every resource of the type reaches the same instance.
- */
+/** One engine-facing instance per process, made on first use: every call of the type reaches it. */
 export function perProcess<I, S>(create: () => ShimmedProvider<I, S>): () => ShimmedProvider {
   let instance: ShimmedProvider | undefined;
   return () => (instance ??= engineFacing(create()));

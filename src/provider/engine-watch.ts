@@ -1,16 +1,8 @@
-// Ends a provider plugin process soon after the Pulumi engine that started it is gone.
-//
-// The CLI starts every plugin in a process group of its own and stops it itself when a run ends.
-// A CLI that is killed (SIGKILL, an OOM kill, a cancelled CI runner) stops nothing: a signal to
-// the CLI's process group does not reach the plugin, and a Node.js provider, whose gRPC server
-// keeps it alive, would run on forever (measured through the real CLI: docs/decisions/0015).
-// Two signs tell a plugin its engine is gone, and either ends the process:
-//   - its parent process changed (the launcher `exec`s node, so the parent is the CLI; a dead
-//     parent's children are re-parented to init or a subreaper);
-//   - its stdin, a pipe the CLI holds open for the plugin's whole life, reached end of file (this
-//     one also holds when a shell launcher sits between the CLI and node).
-// Neither fires while the CLI lives; a process whose stdin is not a pipe or a socket (a file,
-// /dev/null, a terminal) is judged by its parent only.
+// Ends a provider plugin process soon after the Pulumi engine that started it is gone. A killed CLI
+// stops nothing (plugins run in a process group of their own) and a Node.js provider's gRPC server
+// would keep it alive forever (docs/decisions/0015-first-contact.md, item 4). Either sign ends the
+// process: its parent changed (re-parented), or its stdin, the pipe the CLI holds open for the
+// plugin's whole life, reached end of file. A stdin that is no pipe or socket is not watched.
 import * as fs from "node:fs";
 import * as path from "node:path";
 
@@ -75,11 +67,8 @@ export function isDynamicProviderHost(script: string | undefined): boolean {
 /** A pipe (what the CLI gives a plugin) or a socket (what Node's child_process gives a child). */
 function stdinIsPipe(): boolean {
   try {
-    // `bigint: true` on purpose: a plain fstatSync writes the process-wide stat buffer that
-    // fs.realpathSync reads back for path parts it has cached, and a FIFO or socket left there
-    // makes it stop resolving symlinks (Node 20). Modules would then load twice, once by their
-    // real path and once through a symlinked node_modules, each with its own process-wide state
-    // (the run's listing: a census and its users listed the deployment twice).
+    // `bigint: true` on purpose: a plain fstatSync of a pipe breaks fs.realpathSync's symlink
+    // resolution (Node 20), and modules then load twice (ADR 0015, item 4).
     const stat = fs.fstatSync(0, { bigint: true });
     return stat.isFIFO() || stat.isSocket();
   } catch {

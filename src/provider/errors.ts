@@ -27,8 +27,13 @@ export function isUnauthorized(err: unknown): boolean {
 export const REFRESH_KEY_HINT =
   "If you changed wacht:apiKey since the last `pulumi up`: a refresh uses the configuration recorded by that update; run `pulumi up` once without --refresh (or `pulumi refresh --run-program`) to record the new key.";
 
+/** `err` with what the provider was doing in front of the client's message. */
+export function inContext(action: string, err: unknown, hint?: string): Error {
+  const message = `${action}: ${messageOf(err)}`;
+  return new Error(hint === undefined ? message : `${message} ${hint}`, { cause: err });
+}
+
 /** Re-throws `err` with what the provider was doing in front of the client's message. */
 export function withContext(action: string, err: unknown, hint?: string): never {
-  const message = `${action}: ${messageOf(err)}`;
-  throw new Error(hint === undefined ? message : `${message} ${hint}`, { cause: err });
+  throw inContext(action, err, hint);
 }

@@ -90,17 +90,14 @@ export async function preloadImage(
   limit: number,
 ): Promise<(file: string) => Buffer> {
   const file = normalizeImage(declared);
-  // Most declarations name no image: the "not read" error is made only if check asks anyway.
-  let loaded: { bytes: Buffer } | { error: unknown } | undefined;
-  if (typeof file === "string" && file !== "" && file !== UNKNOWN) {
-    loaded = await readImageFile(file, limit).then(
-      (bytes) => ({ bytes }),
-      (error: unknown) => ({ error }),
-    );
-  }
+  const loaded =
+    typeof file === "string" && file !== "" && file !== UNKNOWN
+      ? await readImageFile(file, limit).catch((error: unknown) => ({ error }))
+      : undefined;
   return () => {
+    // Most declarations name no image: the "not read" error is made only if check asks anyway.
     if (loaded === undefined) throw new ImageFileError("not read");
     if ("error" in loaded) throw loaded.error;
-    return loaded.bytes;
+    return loaded;
   };
 }

@@ -1,14 +1,8 @@
 // Warnings and info from the provider, attached to the resource they concern (the logging seam,
-// docs/decisions/0013-native-provider.md). A front door runs each engine call inside
-// `withResource(ref, fn)`; `warn`/`info` called anywhere below it (no parameter threaded through
-// the lifecycle steps) find that resource through an AsyncLocalStorage context.
-//
-// Delivery: when the process knows the engine's address (`connectEngine`, called by a front door
-// from the plugin's argument), a message goes to the engine's Log RPC with the resource's URN, so
-// the CLI prints it under that resource. Otherwise it goes through pulumi.log, which falls back to
-// stderr when no engine is attached (docs/pulumi-engine.md §5), prefixed with the resource's type
-// and name so that it still says whom it concerns. `withResource` waits for its messages before
-// it returns, so an engine call's warnings reach the engine before its answer does.
+// docs/decisions/0013-native-provider.md, item 8): `warn`/`info` find the resource a front door set
+// with `withResource` through an AsyncLocalStorage context, so no parameter is threaded through the
+// lifecycle steps. Without the engine's address they go through pulumi.log, which falls back to
+// stderr when no engine is attached (docs/pulumi-engine.md §5).
 import { AsyncLocalStorage } from "node:async_hooks";
 import * as path from "node:path";
 import type * as Pulumi from "@pulumi/pulumi";
@@ -25,18 +19,16 @@ export interface ResourceRef {
   type: string;
 }
 
+type Severity = "warning" | "info";
+
 /** Where a message goes: the engine's Log RPC (resolves once the engine has it). */
-export type LogSink = (
-  severity: "warning" | "info",
-  message: string,
-  urn?: string,
-) => Promise<void>;
+export type LogSink = (severity: Severity, message: string, urn?: string) => Promise<void>;
 
 interface Context {
   ref: ResourceRef;
   pending: Promise<void>[];
   /** Messages kept until the call succeeds (see withResource's `onlyIfSucceeds`). */
-  held?: [severity: "warning" | "info", message: string][];
+  held?: [Severity, string][];
 }
 
 const context = new AsyncLocalStorage<Context>();
@@ -102,7 +94,7 @@ export function info(message: string): void {
   emit("info", message);
 }
 
-function emit(severity: "warning" | "info", message: string): void {
+function emit(severity: Severity, message: string): void {
   const ctx = context.getStore();
   if (ctx?.held !== undefined) {
     ctx.held.push([severity, message]);

@@ -1,7 +1,7 @@
 // read (refresh) for wacht.User: the live user as state, and inputs that match it so the next
 // diff is right. The live user comes from the run's listing when it shows the user unchanged
 // (delta refresh, live/live-users.ts), else from a GET.
-import { declarationFromState, toOutputs } from "../diff/declaration-state";
+import { CHECK_SETTINGS, declarationFromState, toOutputs } from "../diff/declaration-state";
 import type { JsonObject, JsonValue } from "../schema/json";
 import { keyList, RECORDED_CREATE_FIELDS } from "../schema/user-field-lists";
 import type { UserInputs, UserOutputs } from "../schema/user-state";
@@ -42,9 +42,6 @@ export async function readUser(
   return { id: userId, props: outs, inputs: inputsFromState(outs) };
 }
 
-/** Declared settings that only check reads. */
-const NOT_READ_BACK = ["allowLockout", "disableAfter", "publicMetadataSchema"] as const;
-
 /** The inputs that describe a state after a refresh (live values for the managed fields). */
 function inputsFromState(outs: UserOutputs): Partial<UserInputs> {
   // check always sets onDelete and onConflict, so the inputs say them.
@@ -57,7 +54,7 @@ function inputsFromState(outs: UserOutputs): Partial<UserInputs> {
     inputs.passwordHandle = PASSWORD_HELD; // what check returns while a password is declared
   }
   // Declared values no request reads back: as recorded, so a plan after a refresh shows no "+".
-  for (const key of [...RECORDED_CREATE_FIELDS, ...NOT_READ_BACK]) {
+  for (const key of [...RECORDED_CREATE_FIELDS, ...CHECK_SETTINGS]) {
     if (outs[key] !== null) Object.assign(inputs, { [key]: outs[key] });
   }
   const values: Record<string, unknown> = {};

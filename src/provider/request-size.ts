@@ -25,13 +25,11 @@ export function partBytes(value: unknown): number {
 
 /** One failure per part over the limit (the value itself is never echoed). */
 export function oversizedParts(sizes: PartSizes): CheckFailure[] {
-  const failures: CheckFailure[] = [];
-  for (const [property, bytes] of Object.entries(sizes)) {
-    if (bytes !== undefined && bytes > REQUEST_PARTS_LIMIT_BYTES) {
-      failures.push({ property, reason: `${property} is ${humanBytes(bytes)}; ${WHY}` });
-    }
-  }
-  return failures;
+  return Object.entries(sizes).flatMap(([property, bytes]) =>
+    bytes !== undefined && bytes > REQUEST_PARTS_LIMIT_BYTES
+      ? [{ property, reason: `${property} is ${humanBytes(bytes)}; ${WHY}` }]
+      : [],
+  );
 }
 
 /**

@@ -5,12 +5,12 @@
 import { conflictMessage } from "../diff/conflicts";
 import { toOutputs } from "../diff/declaration-state";
 import { planUpdate } from "../diff/plan-update";
-import { passwordChanged, PASSWORD_PENDING } from "../diff/user-diff";
+import { passwordChanged } from "../diff/user-diff";
 import type { UserDeclaration, UserOutputs } from "../schema/user-state";
 import { applyPlan, setPassword, type Applied } from "./apply";
-import { GuardRailError, messageOf, withContext } from "./errors";
+import { GuardRailError, withContext } from "./errors";
 import type { Live, LiveUsers } from "./live/live-users";
-import { partialFailure, PartialFailureError } from "./partial-failure";
+import { partialFailure } from "./partial-failure";
 
 /** One PATCH with only the changed fields, after the lost-update guard; then the password. */
 export async function updateUser(
@@ -49,22 +49,9 @@ export async function updateUser(
   const outs: Record<string, unknown> = { ...toOutputs(applied.user, plan.declaration) };
   const declared = passwordChanged(state, news) ? password() : undefined;
   if (declared !== undefined) {
-    try {
-      await setPassword(users.client, userId, declared, news);
-    } catch (err) {
-      // The fields were written: record them, with the password still to be set.
-      const previous = state.passwordVersion ?? null;
-      throw new PartialFailureError(
-        messageOf(err),
-        userId,
-        {
-          ...outs,
-          passwordVersion: previous === PASSWORD_PENDING ? PASSWORD_PENDING : previous,
-          __provider: news.__provider,
-        },
-        err,
-      );
-    }
+    // On failure the state keeps the previous version (or PASSWORD_PENDING): the next `up` retries.
+    const keep = { ...outs, passwordVersion: state.passwordVersion ?? null };
+    await setPassword(users.client, userId, declared, news, keep);
   }
   return { outs };
 }

@@ -88,16 +88,16 @@ export class WachtUserProvider implements ShimmedProvider<UserDeclaration, State
 
   /** List calls of the run's listing this provider's reads use (shared with the census). */
   refreshStats(): { listCalls: number } {
-    let listCalls = 0;
-    for (const users of this.users.values()) listCalls += users.refreshListCalls;
-    return { listCalls };
+    return { listCalls: this.sum((users) => users.refreshListCalls) };
   }
 
   /** List calls of the creates' shared duplicate lookup in this process (tests, benchmarks). */
   createStats(): { listCalls: number } {
-    let listCalls = 0;
-    for (const users of this.users.values()) listCalls += users.createListCalls;
-    return { listCalls };
+    return { listCalls: this.sum((users) => users.createListCalls) };
+  }
+
+  private sum(count: (users: LiveUsers) => number): number {
+    return [...this.users.values()].reduce((total, users) => total + count(users), 0);
   }
 
   /** Validates the declaration; no network request. The password is kept in memory only. */

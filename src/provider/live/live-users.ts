@@ -1,10 +1,7 @@
-// The request budget's one seam (docs/decisions/0011-request-budget.md): what this provider process
-// knows of a deployment's users, and the fewest requests that learn the rest. Create, read and
-// update ask it for "the user's live details, and where they came from" and import nothing else
-// of the budget. It owns the run's listing and delta refresh (a refresh of a user the listing
-// shows at the state's `updated_at` costs no request: the state IS the user), the recent reads
-// the lost-update guard reuses, and the recent creates (the duplicate lookup, the users this
-// process created or took over, the user presumed from a POST's answer).
+// The request budget's one seam (docs/decisions/0011-request-budget.md, "One seam"): what this
+// provider process knows of a deployment's users, and the fewest requests that learn the rest.
+// Create, read and update ask it for the user's live details and where they came from, and import
+// nothing else of the budget.
 import type { UserCreate } from "../../client/user-params";
 import type { WachtClient } from "../../client/wacht-client";
 import { sameInstant } from "../../diff/timestamps";

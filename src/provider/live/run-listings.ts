@@ -1,10 +1,6 @@
-// The run's listing of a deployment's users (ADR 0011, issue #14). One provider process serves one
-// `preview`/`refresh`/`up` and every dynamic resource of it: the process is the run, and it lists
-// each deployment once (GET /users, pages of 500, oldest first, each page fetched once and shared).
-// Delta refresh reads it up to its cap; the first census step of the run lists it to the end (the
-// reads then use all of it); a later census step lists anew on a listing of its own, so a census
-// never judges twice from one listing, and one that failed on a page did not judge. Users this
-// process writes are invalidated. Deployments are keyed by a digest of base URL and API key.
+// The run's listing of a deployment's users, shared by delta refresh and the census
+// (docs/decisions/0011-request-budget.md, issue #14). One provider process serves one
+// `preview`/`refresh`/`up`: the process is the run, and it lists each deployment once.
 import { hash } from "node:crypto";
 import type { WachtClient } from "../../client/wacht-client";
 import type { ApiUserSummary } from "../../schema/wire";

@@ -1,11 +1,8 @@
 // Users by a natural key (email, username or phone), matched EXACTLY (`search` is a substring
 // match over an index the server updates late, docs/wacht-api.md §6): the search for adopt and
-// lookupUser, and POST /users without duplicates (issue #5, ADR 0011). POST is not idempotent and
-// Wacht checks no key (§4), so before a POST the key is matched against the deployment's users,
-// listed ONCE per process newest first (`RecentCreates`, at most 20 pages of 500: the newest
-// 10,000 always cover the take-over window), and after an ambiguous failure it is looked up again
-// before anything is sent twice. A POST of this process that got no answer may still complete: a
-// later create with its key looks again from that POST's start.
+// lookupUser, and POST /users without duplicates, which Wacht does not prevent (§4; issue #5,
+// ADR 0011 "One duplicate lookup per process").
+import { setTimeout as sleep } from "node:timers/promises";
 import { isWachtError } from "../../client/errors";
 import { classifyCreateFailure, CREATE_RETRY } from "../../client/retry";
 import type { UserCreate } from "../../client/user-params";
@@ -13,13 +10,11 @@ import type { WachtClient } from "../../client/wacht-client";
 import { CREATE_FIELDS, fieldRow } from "../../schema/user-field-lists";
 import type { AdoptKey } from "../../schema/user-state";
 import type { ApiUserSummary } from "../../schema/wire";
-import { withContext } from "../errors";
+import { messageOf, withContext } from "../errors";
 import { warn } from "../log";
 
 /** One natural key; exactly one property is set. */
-export interface NaturalKey {
-  email?: string;
-  username?: string;
+export interface NaturalKey extends AdoptKey {
   phoneNumber?: string;
 }
 
@@ -63,17 +58,11 @@ export async function findByNaturalKey(
 ): Promise<ApiUserSummary[]> {
   const term = (key.email ?? key.username ?? key.phoneNumber ?? "").trim();
   if (term === "") return [];
-  for (const params of [
-    { search: term, pageSize: 100 },
-    { sortKey: "created_at", sortOrder: "desc", pageSize: 100 } as const,
-  ]) {
-    const matches: ApiUserSummary[] = [];
-    for await (const user of client.users.listAll(params)) {
-      if (matchesKey(user, key)) matches.push(user);
-    }
-    if (matches.length > 0) return matches;
+  const matches: ApiUserSummary[] = [];
+  for await (const user of client.users.listAll({ search: term, pageSize: 100 })) {
+    if (matchesKey(user, key)) matches.push(user);
   }
-  return [];
+  return matches.length > 0 ? matches : findCreatedSince(client, key, -Infinity);
 }
 
 /** The id of the one user with the adopt key; an error for none or several. */
@@ -106,8 +95,8 @@ const CLOCK_SKEW_MS = 60_000;
 const LOOKUP_MAX_PAGES = 20;
 
 /**
- * Users matching `key` exactly that were created at or after `sinceMs`: newest first, stopping at
- * the first older user, so it costs one page in practice.
+ * Users matching `key` exactly that were created at or after `sinceMs` (every user: -Infinity):
+ * newest first, pages of 100, stopping at the first older user (one page in practice).
  */
 async function findCreatedSince(
   client: WachtClient,
@@ -182,14 +171,11 @@ export class RecentCreates {
   }
 }
 
-/** The outcome: the user's id, the ambiguous failures recovered from, and how it was found. */
+/** The user a create resolved, and how. */
 export interface CreatedUser {
   userId: string;
-  recoveredAfter: string[];
-  /** True when a user with the key, created in the last hour, was found and taken over. */
+  /** True when a user with the key, created in the last hour, was taken over (no POST was sent). */
   foundExisting: boolean;
-  /** After `recoveredAfter`: `found` = the failed POST had created it, `resent` = sent again. */
-  recovery: "found" | "resent" | "none";
   /** The POST's own answer, when this call's POST created the user and its answer arrived. */
   answer?: ApiUserSummary;
 }
@@ -214,14 +200,6 @@ export function sameAsPost(user: ApiUserSummary, fields: UserCreate): boolean {
   return stored && (user.primary_email_address?.toLowerCase() ?? null) === email;
 }
 
-/** `{ matches }` of a lookup since `sinceMs`, or the lookup's error. */
-async function tryFind(client: WachtClient, key: NaturalKey, sinceMs: number) {
-  return findCreatedSince(client, key, sinceMs).then(
-    (matches) => ({ matches }),
-    (error: unknown) => ({ error }),
-  );
-}
-
 /**
  * Creates the user described by `fields`, keyed by its email, else username, else phone number;
  * warns when it took over or recovered a user, and names the key in every error.
@@ -238,28 +216,12 @@ export async function createWithoutDuplicates(
       : fields.username !== undefined
         ? { username: fields.username }
         : { phoneNumber: fields.phoneNumber ?? "" };
-  let made: CreatedUser;
   try {
-    made = await postOnce(client, fields, key, recent, settleMs);
+    return await postOnce(client, fields, key, recent, settleMs);
   } catch (err) {
     if (!isWachtError(err)) throw err; // the others already say what was being created
     withContext(`creating a Wacht user with ${describeKey(key)} failed`, err);
   }
-  const after = made.recoveredAfter.join("; ");
-  if (made.foundExisting) {
-    warn(
-      `a Wacht user with ${describeKey(key)} was created within the last hour (${made.userId}), probably by an earlier run that failed before recording it; managing it instead of creating a duplicate`,
-    );
-  } else if (made.recovery === "found") {
-    warn(
-      `creating the user with ${describeKey(key)} failed ambiguously (${after}); found the user it created, ${made.userId}, instead of creating a duplicate`,
-    );
-  } else if (made.recovery === "resent") {
-    warn(
-      `creating the user with ${describeKey(key)} failed (${after}) and no user with that key existed afterwards, so the POST did not take effect; it was sent again and created ${made.userId}`,
-    );
-  }
-  return made;
 }
 
 /**
@@ -280,11 +242,9 @@ async function postOnce(
   recent: RecentCreates,
   settleMs: number,
 ): Promise<CreatedUser> {
-  const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
-  let backoff = CREATE_RETRY.backoffMs;
-  const failures: string[] = [];
+  const described = describeKey(key);
   const failed = (what: string, err: unknown) =>
-    new Error(`creating a Wacht user with ${describeKey(key)} ${what}`, { cause: err });
+    new Error(`creating a Wacht user with ${described} ${what}`, { cause: err });
 
   // Taken over only when it is provably that user: created within the hour with exactly the
   // fields this POST sends. Anyone else (a person who signed up with that email) never is.
@@ -293,7 +253,10 @@ async function postOnce(
     (u) => Date.parse(u.created_at) >= Date.now() - RECENT_MS && sameAsPost(u, fields),
   );
   if (existing.length === 1 && ours[0] !== undefined) {
-    return { userId: ours[0].id, recoveredAfter: failures, foundExisting: true, recovery: "none" };
+    warn(
+      `a Wacht user with ${described} was created within the last hour (${ours[0].id}), probably by an earlier run that failed before recording it; managing it instead of creating a duplicate`,
+    );
+    return { userId: ours[0].id, foundExisting: true };
   }
   if (existing.length > 0) {
     const how =
@@ -303,50 +266,51 @@ async function postOnce(
           ? "adopt: { username }"
           : "userId";
     throw new Error(
-      `a Wacht user with ${describeKey(key)} already exists (${existing.map((u) => `${u.id}, created ${u.created_at}`).join("; ")}) and was not created by this resource; not creating another one. To manage it, declare ${how}`,
+      `a Wacht user with ${described} already exists (${existing.map((u) => `${u.id}, created ${u.created_at}`).join("; ")}) and was not created by this resource; not creating another one. To manage it, declare ${how}`,
     );
   }
 
-  for (let attempt = 1; ; attempt++) {
+  const failures: string[] = [];
+  for (let attempt = 1, backoff = CREATE_RETRY.backoffMs; ; attempt++, backoff *= 2) {
     const startedAt = Date.now() - CLOCK_SKEW_MS;
     try {
       const answer = await client.users.create(fields);
-      const recovery = failures.length > 0 ? "resent" : "none";
-      return {
-        userId: answer.id,
-        recoveredAfter: failures,
-        foundExisting: false,
-        recovery,
-        answer,
-      };
+      if (failures.length > 0) {
+        warn(
+          `creating the user with ${described} failed (${failures.join("; ")}) and no user with that key existed afterwards, so the POST did not take effect; it was sent again and created ${answer.id}`,
+        );
+      }
+      return { userId: answer.id, foundExisting: false, answer };
     } catch (err) {
       const failure = classifyCreateFailure(err);
       if (failure === "not-created") throw err;
-      failures.push(err instanceof Error ? err.message : String(err));
+      failures.push(messageOf(err));
       const unanswered = failure === "unanswered"; // the first POST may still be running
       recent.noAnswer(key, startedAt); // a later create with this key looks for it again
       const deadline = Date.now() + (unanswered ? settleMs : 0);
-      let found = await tryFind(client, key, startedAt);
+      const find = () =>
+        findCreatedSince(client, key, startedAt).then(
+          (matches) => ({ matches }),
+          (error: unknown) => ({ error }),
+        );
+      let found = await find();
       while (("error" in found || found.matches.length === 0) && Date.now() < deadline) {
         await sleep(Math.min(CREATE_RETRY.pollMs, Math.max(0, deadline - Date.now())));
-        found = await tryFind(client, key, startedAt);
+        found = await find();
       }
       const why = failures.join("; ");
       if ("error" in found) {
-        const lookup = found.error instanceof Error ? found.error.message : String(found.error);
         throw failed(
-          `failed ambiguously (${why}) and looking it up failed too (${lookup}); not sending the POST again blindly. The next run finds the user if it was created`,
+          `failed ambiguously (${why}) and looking it up failed too (${messageOf(found.error)}); not sending the POST again blindly. The next run finds the user if it was created`,
           err,
         );
       }
       const [match, ...more] = found.matches;
       if (match !== undefined && more.length === 0) {
-        return {
-          userId: match.id,
-          recoveredAfter: failures,
-          foundExisting: false,
-          recovery: "found",
-        };
+        warn(
+          `creating the user with ${described} failed ambiguously (${why}); found the user it created, ${match.id}, instead of creating a duplicate`,
+        );
+        return { userId: match.id, foundExisting: false };
       }
       if (match !== undefined) {
         throw failed(
@@ -364,7 +328,6 @@ async function postOnce(
         throw failed(`failed ${attempt} times and no such user exists: ${why}`, err);
       }
       await sleep(backoff);
-      backoff *= 2;
     }
   }
 }

@@ -321,6 +321,42 @@ describe("creating users: without duplicates, recovering from ambiguous failures
     expect(updated.outs).toMatchObject({ passwordVersion: "b" });
   });
 
+  it("a password whose PATCH fails after the fields were written is recorded as still to set", async () => {
+    const refusePassword = () =>
+      emulator.faults.enqueue({
+        kind: "status",
+        status: 500,
+        count: 5,
+        match: { method: "PATCH", path: `/users/${BOB}/password` },
+      });
+    const failure = (err: unknown) =>
+      err as { message: string; id?: string; properties?: Record<string, unknown> };
+    refusePassword();
+    const given = await checked({ userId: BOB, firstName: "Bobby", password: "Sup3r-secret!" });
+    const created = failure(await provider.create(given).catch((e: unknown) => e));
+    expect(created.message).toMatch(/^setting the password of Wacht user \d+ failed: /);
+    expect(created.id).toBe(BOB);
+    expect(created.properties).toMatchObject({
+      firstName: "Bobby",
+      passwordVersion: "(password not set yet)",
+    });
+
+    emulator.faults.clear();
+    const made = await provider.create(
+      await checked({ userId: BOB, password: "Sup3r-secret!", passwordVersion: "a" }),
+    );
+    refusePassword();
+    const bumped = await checked({
+      userId: BOB,
+      firstName: "Robert",
+      password: "Other-s3cret!",
+      passwordVersion: "b",
+    });
+    const updated = failure(await provider.update(BOB, made.outs, bumped).catch((e: unknown) => e));
+    expect(updated.message).toMatch(/^setting the password of Wacht user \d+ failed: /);
+    expect(updated.properties).toMatchObject({ firstName: "Robert", passwordVersion: "a" });
+  });
+
   it("a POST that created the user but lost its answer is not repeated: the user is found instead", async () => {
     emulator.faults.enqueue({
       kind: "drop",
