@@ -5,7 +5,13 @@
 // copy of this package is classified the same. No clock, timers or randomness of its own: callers pass
 // them, so the maths is unit-testable. Rationale: docs/decisions/0006-client-retries.md.
 
-import { isWachtError, type RetryHintSource, type WachtError } from "./errors";
+import {
+  isWachtError,
+  type RetryHintSource,
+  type WachtApiError,
+  type WachtError,
+  type WachtTimeoutError,
+} from "./errors";
 
 /** Why an attempt is retried. */
 export type RetryReason = "connection" | "timeout" | "rate-limit" | "server-error";
@@ -45,19 +51,8 @@ export function shouldRetry(error: unknown, opts: { idempotent: boolean }): Retr
 }
 
 /** The fields retry decisions read, by kind (works for an error from any copy of the package). */
-interface ErrorFacts {
-  kind: WachtError["kind"];
-  status?: number;
-  phase?: string;
-  requestMaybeSent?: boolean;
-  serverMessage?: string;
-  retryAfterMs?: number;
-  retryAfterSource?: RetryHintSource;
-}
-
-function facts(error: unknown): ErrorFacts | undefined {
-  return isWachtError(error) ? error : undefined;
-}
+type ErrorFacts = WachtError & Partial<WachtApiError & WachtTimeoutError>;
+const facts = (error: unknown): ErrorFacts | undefined => (isWachtError(error) ? error : undefined);
 
 /**
  * What a failed POST /users (not idempotent, no idempotency key) means for sending it again:

@@ -10,6 +10,7 @@ import {
   WachtTimeoutError,
 } from "./errors";
 import { scrubError } from "./redact";
+import type { ResolvedConfig } from "./config";
 import type { TokenBucket } from "./pacing";
 import { retryDelay, shouldRetry, type RetryDelaySource, type RetryReason } from "./retry";
 import {
@@ -38,14 +39,9 @@ export interface RetryInfo {
   status?: number;
 }
 
-/** Everything a call needs besides its request (holds the key inside `transport`: never expose it). */
-export interface Runtime {
-  transport: TransportContext;
+/** Everything a call needs besides its request (holds the key: never expose it). */
+export interface Runtime extends TransportContext, ResolvedConfig {
   bucket: TokenBucket | undefined;
-  timeoutMs: number;
-  totalTimeoutMs: number;
-  maxRetries: number;
-  maxRetryWaitMs: number;
   sleep: (ms: number) => Promise<void>;
   random: () => number;
   onRetry: ((info: RetryInfo) => void) | undefined;
@@ -73,7 +69,7 @@ function parse<T>(rt: Runtime, spec: CallSpec<T>, res: AttemptResponse): T {
       method: spec.method,
       path: spec.path,
       status: res.status,
-      detail: `response is not JSON (${describeContentType(res.contentType, secretsOf(rt.transport, spec))}, ${res.body.length} bytes)`,
+      detail: `response is not JSON (${describeContentType(res.contentType, secretsOf(rt, spec))}, ${res.body.length} bytes)`,
     });
   }
   const result = spec.schema.safeParse(data);
@@ -94,12 +90,12 @@ function parse<T>(rt: Runtime, spec: CallSpec<T>, res: AttemptResponse): T {
 
 /** What is left of the call's total budget, in ms. */
 function remaining(rt: Runtime, start: number): number {
-  return rt.totalTimeoutMs - (rt.transport.now() - start);
+  return rt.totalTimeoutMs - (rt.now() - start);
 }
 
 /** Runs a call with pacing, retries and the total budget. Resolves with the parsed body. */
 export async function runCall<T>(rt: Runtime, spec: CallSpec<T>): Promise<T> {
-  const now = rt.transport.now;
+  const now = rt.now;
   const start = now();
   let attempt = 0;
   for (;;) {
@@ -122,7 +118,7 @@ export async function runCall<T>(rt: Runtime, spec: CallSpec<T>): Promise<T> {
     attempt++;
     const left = remaining(rt, start);
     try {
-      const res = await sendAttempt(rt.transport, spec, {
+      const res = await sendAttempt(rt, spec, {
         ms: Math.max(1, Math.min(rt.timeoutMs, left)),
         isTotal: left < rt.timeoutMs,
       });
@@ -131,7 +127,7 @@ export async function runCall<T>(rt: Runtime, spec: CallSpec<T>): Promise<T> {
       if (!isWachtError(e)) throw e;
       e.attempts = attempt;
       // Last pass over every server-provided text before the error leaves the call.
-      scrubError(e, secretsOf(rt.transport, spec));
+      scrubError(e, secretsOf(rt, spec));
       const reason = shouldRetry(e, { idempotent: spec.idempotent });
       if (reason === null) {
         if (attempt > 1) note(e, `after ${attempt} attempts`);
