@@ -2,7 +2,7 @@
 // with the environment (WACHT_API_KEY, WACHT_BASE_URL) as the fallback, read at CALL time so a
 // key set only in CI's environment is picked up. Nothing here is serialized. Every problem is a
 // ProviderConfigError naming the key (./config-error.ts).
-import { resolveConfig, type ConfigInput } from "../client/config";
+import { resolveConfig } from "../client/config";
 import { CONFIG_API_KEY, CONFIG_BASE_URL, ENV_API_KEY, ENV_BASE_URL, readEnv } from "../client/env";
 import { DEFAULT_USERNAME_MAX_LENGTH, DEFAULT_USERNAME_MIN_LENGTH } from "../schema/user-fields";
 import { ProviderConfigError } from "./config-error";
@@ -143,28 +143,20 @@ export function resolveProviderSettings(
  * each key apart on every call was 3.9 % of a provider's CPU in a 300-user `up --refresh`.)
  */
 function validateForClient(settings: ProviderSettings): void {
-  const where = (key: keyof typeof CONFIG_KEYS, env?: string): string =>
-    env === undefined ? CONFIG_KEYS[key] : `${CONFIG_KEYS[key]} (or ${env})`;
-  const one: [string, ConfigInput][] = [
-    [where("apiKey", ENV_KEYS.apiKey), {}],
-    [where("baseUrl", ENV_KEYS.baseUrl), { baseUrl: settings.baseUrl }],
-    [where("maxRetries"), { maxRetries: settings.maxRetries }],
-    [where("timeoutMs"), { timeoutMs: settings.timeoutMs }],
-    [where("requestsPerMinute"), { requestsPerMinute: settings.requestsPerMinute }],
-  ];
-  // All of them at once: the same inputs the loop below checks one at a time.
-  const all: ConfigInput = { apiKey: settings.apiKey };
-  for (const [, input] of one) Object.assign(all, input);
+  const { apiKey, baseUrl, maxRetries, timeoutMs, requestsPerMinute } = settings;
+  const options = { apiKey, baseUrl, maxRetries, timeoutMs, requestsPerMinute };
   try {
-    resolveConfig(all, {});
+    resolveConfig(options, {});
     return;
   } catch {
     // Name the key below.
   }
-  for (const [key, input] of one) {
+  for (const name of Object.keys(options) as (keyof typeof options)[]) {
     try {
-      resolveConfig({ apiKey: settings.apiKey, ...input }, {});
+      resolveConfig({ apiKey, [name]: options[name] }, {});
     } catch (err) {
+      const env = (ENV_KEYS as Record<string, string>)[name];
+      const key = env === undefined ? CONFIG_KEYS[name] : `${CONFIG_KEYS[name]} (or ${env})`;
       const message = err instanceof Error ? err.message : String(err);
       throw new ProviderConfigError(key, `${key}: ${message}`);
     }
