@@ -1,24 +1,16 @@
-// The call loop around transport.ts: pacing slot → one attempt → parse with zod, or classify the failure
-// (retry.ts) and wait. Enforces maxRetries, the per-wait cap and the total budget (totalTimeoutMs);
-// reports each retry through onRetry (method, path, reason, wait; never the key or the body).
+// The call loop around transport.ts: pacing slot → one attempt, or classify the failure (retry.ts)
+// and wait. Enforces maxRetries, the per-wait cap and the total budget (totalTimeoutMs); reports
+// each retry through onRetry (method, path, reason, wait; never the key or the body).
 
-import type { z } from "zod";
-import {
-  isWachtError,
-  WachtError,
-  WachtResponseValidationError,
-  WachtTimeoutError,
-} from "./errors";
+import { isWachtError, WachtError, WachtTimeoutError } from "./errors";
 import { scrubError } from "./redact";
 import type { ResolvedConfig } from "./config";
 import type { TokenBucket } from "./pacing";
 import { retryDelay, shouldRetry, type RetryDelaySource, type RetryReason } from "./retry";
 import {
-  describeContentType,
   secretsOf,
   sendAttempt,
   type ApiRequest,
-  type AttemptResponse,
   type HttpMethod,
   type TransportContext,
 } from "./transport";
@@ -47,45 +39,14 @@ export interface Runtime extends TransportContext, ResolvedConfig {
   onRetry: ((info: RetryInfo) => void) | undefined;
 }
 
-/** One logical API call: the request, whether it is safe to repeat, and its answer's schema. */
-export interface CallSpec<T> extends ApiRequest {
+/** One logical API call: the request, its answer's schema, and whether it is safe to repeat. */
+export interface CallSpec<T> extends ApiRequest<T> {
   /** Safe to repeat after the server may have acted (GET, DELETE, absolute-value PATCH). */
   idempotent: boolean;
-  /** Response schema; undefined = ignore the body (unit responses `{}`). */
-  schema: z.ZodType<T> | undefined;
 }
 
 function note(error: WachtError, text: string): void {
   error.message = `${error.message} (${text})`;
-}
-
-function parse<T>(rt: Runtime, spec: CallSpec<T>, res: AttemptResponse): T {
-  if (spec.schema === undefined) return undefined as T;
-  let data: unknown;
-  try {
-    data = JSON.parse(res.body.toString("utf8"));
-  } catch {
-    throw new WachtResponseValidationError({
-      method: spec.method,
-      path: spec.path,
-      status: res.status,
-      detail: `response is not JSON (${describeContentType(res.contentType, secretsOf(rt, spec))}, ${res.body.length} bytes)`,
-    });
-  }
-  const result = spec.schema.safeParse(data);
-  if (result.success) return result.data;
-  const issues = result.error.issues.map((i) => ({
-    path: i.path.map(String).join(".") || "(root)",
-    message: i.message,
-  }));
-  const first = issues[0];
-  throw new WachtResponseValidationError({
-    method: spec.method,
-    path: spec.path,
-    status: res.status,
-    detail: `response does not match the expected shape: ${issues.length} issue(s), first at ${first?.path}: ${first?.message}`,
-    issues,
-  });
 }
 
 /** What is left of the call's total budget, in ms. */
@@ -118,11 +79,10 @@ export async function runCall<T>(rt: Runtime, spec: CallSpec<T>): Promise<T> {
     attempt++;
     const left = remaining(rt, start);
     try {
-      const res = await sendAttempt(rt, spec, {
+      return await sendAttempt(rt, spec, {
         ms: Math.max(1, Math.min(rt.timeoutMs, left)),
         isTotal: left < rt.timeoutMs,
       });
-      return parse(rt, spec, res);
     } catch (e) {
       if (!isWachtError(e)) throw e;
       e.attempts = attempt;
