@@ -40,11 +40,7 @@ export class WachtError extends Error {
 
 /** True for any WachtError, even one created by another copy of this module (Symbol.for brand). */
 export function isWachtError(value: unknown): value is WachtError {
-  return (
-    typeof value === "object" &&
-    value !== null &&
-    (value as Record<symbol, unknown>)[BRAND] === true
-  );
+  return typeof value === "object" && (value as Record<symbol, unknown> | null)?.[BRAND] === true;
 }
 
 /** Where a server's wait hint came from: the `Retry-After` header or the 429 message. */

@@ -45,6 +45,9 @@ export interface CallSpec<T> extends ApiRequest<T> {
   idempotent: boolean;
 }
 
+/** Executes a call spec (bound to one client's runtime). */
+export type Execute = <T>(spec: CallSpec<T>) => Promise<T>;
+
 function note(error: WachtError, text: string): void {
   error.message = `${error.message} (${text})`;
 }

@@ -13,7 +13,7 @@ import {
 import { WachtResponseValidationError, WachtValidationError } from "./errors";
 import { assertUserId } from "./ids";
 import { buildCreateForm, buildUpdateForm } from "./multipart";
-import type { CallSpec } from "./runner";
+import type { Execute } from "./runner";
 import type {
   ListAllUsersParams,
   ListUsersParams,
@@ -21,9 +21,6 @@ import type {
   UserCreate,
   UserUpdate,
 } from "./user-params";
-
-/** Executes a call spec (bound to one client's runtime). */
-export type Execute = <T>(spec: CallSpec<T>) => Promise<T>;
 
 const SORT_KEYS = ["created_at", "username", "email", "phone_number"];
 
