@@ -27,20 +27,7 @@ export const ENV_KEYS = { apiKey: ENV_API_KEY, baseUrl: ENV_BASE_URL } as const;
 export type StackConfigValues = Partial<Record<keyof typeof CONFIG_KEYS, string>>;
 
 /** Settings the provider uses for one call. */
-export interface ProviderSettings {
-  apiKey: string;
-  /** `undefined` lets the client apply its own default (https://api.wacht.dev). */
-  baseUrl: string | undefined;
-  usernameMinLength: number;
-  usernameMaxLength: number;
-  maxRetries: number | undefined;
-  timeoutMs: number | undefined;
-  requestsPerMinute: number | undefined;
-  /** Delta refresh on (default) or off (`wacht:deltaRefresh false`). */
-  deltaRefresh: boolean;
-  /** Reads in one run before delta refresh lists the users; `undefined`: its default. */
-  deltaRefreshThreshold: number | undefined;
-}
+export type ProviderSettings = ReturnType<typeof resolveProviderSettings>;
 
 /** Reads every known key through `get` (the host's `req.config.get`). */
 export function readStackConfig(get: (key: string) => unknown): StackConfigValues {
@@ -110,7 +97,7 @@ export function resolveLimits(stack: StackConfigValues): {
 export function resolveProviderSettings(
   stack: StackConfigValues,
   env: NodeJS.ProcessEnv = process.env,
-): ProviderSettings {
+) {
   const apiKey = stack.apiKey ?? readEnv(env, ENV_KEYS.apiKey);
   if (apiKey === undefined) {
     throw new ProviderConfigError(
@@ -118,14 +105,16 @@ export function resolveProviderSettings(
       MISSING_API_KEY_MESSAGE,
     );
   }
-  const settings: ProviderSettings = {
+  const settings = {
     apiKey,
+    // `undefined` lets the client apply its own default (https://api.wacht.dev).
     baseUrl: stack.baseUrl ?? readEnv(env, ENV_KEYS.baseUrl),
     ...resolveLimits(stack),
     maxRetries: positiveInt(CONFIG_KEYS.maxRetries, stack.maxRetries),
     timeoutMs: positiveInt(CONFIG_KEYS.timeoutMs, stack.timeoutMs),
     requestsPerMinute: positiveInt(CONFIG_KEYS.requestsPerMinute, stack.requestsPerMinute),
     deltaRefresh: flag(CONFIG_KEYS.deltaRefresh, stack.deltaRefresh) ?? true,
+    // Reads in one run before delta refresh lists the users; `undefined`: its default.
     deltaRefreshThreshold: positiveInt(
       CONFIG_KEYS.deltaRefreshThreshold,
       stack.deltaRefreshThreshold,
