@@ -92,12 +92,8 @@ export async function runCall<T>(rt: Runtime, spec: CallSpec<T>): Promise<T> {
       // Last pass over every server-provided text before the error leaves the call.
       scrubError(e, secretsOf(rt, spec));
       const reason = shouldRetry(e, { idempotent: spec.idempotent });
-      if (reason === null) {
-        if (attempt > 1) note(e, `after ${attempt} attempts`);
-        throw e;
-      }
-      if (attempt > rt.maxRetries) {
-        if (attempt > 1) note(e, `gave up after ${attempt} attempts`);
+      if (reason === null || attempt > rt.maxRetries) {
+        if (attempt > 1) note(e, `${reason === null ? "" : "gave up "}after ${attempt} attempts`);
         throw e;
       }
       const status = e.kind === "api" ? (e as WachtError & { status: number }).status : undefined;
