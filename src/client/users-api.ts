@@ -45,7 +45,8 @@ function sameUser<T extends { id: string }>(method: string, path: string, id: st
 }
 const SORT_ORDERS = ["asc", "desc"];
 
-function nonNegativeInt(field: string, v: unknown): number {
+/** A count or offset, or a WachtValidationError naming the parameter. */
+export function nonNegativeInt(field: string, v: unknown): number {
   if (typeof v !== "number" || !Number.isSafeInteger(v) || v < 0) {
     throw new WachtValidationError(field, `${field} must be a non-negative integer`);
   }

@@ -8,6 +8,7 @@ import type { z } from "zod";
 import type { JsonValue } from "../../schema/json";
 import { WachtValidationError } from "../errors";
 import type { Execute } from "../runner";
+import { nonNegativeInt } from "../users-api";
 import type { HttpMethod } from "../transport";
 import {
   ApiMemberPageSchema,
@@ -127,12 +128,7 @@ export class MembershipsApi {
   async listMembers(parentId: string, params: ListMembersParams = {}): Promise<ApiMemberPage> {
     const q = new URLSearchParams();
     for (const key of ["limit", "offset"] as const) {
-      const v = params[key];
-      if (v === undefined) continue;
-      if (!Number.isSafeInteger(v) || v < 0) {
-        throw new WachtValidationError(key, `${key} must be a non-negative integer`);
-      }
-      q.set(key, String(v));
+      if (params[key] !== undefined) q.set(key, String(nonNegativeInt(key, params[key])));
     }
     if (params.sortKey !== undefined) q.set("sort_key", params.sortKey);
     if (params.sortOrder !== undefined) q.set("sort_order", params.sortOrder);
