@@ -35,12 +35,10 @@ const RETRYABLE_SERVER_STATUSES: readonly number[] = [500, 502, 503, 504];
 export function shouldRetry(error: unknown, opts: { idempotent: boolean }): RetryReason | null {
   const e = facts(error);
   if (e === undefined) return null;
-  if (e.kind === "timeout") {
+  if (e.kind === "timeout" || e.kind === "connection") {
+    // A call out of its total budget is over; only a timeout has a phase.
     if (e.phase === "total") return null;
-    return opts.idempotent || !e.requestMaybeSent ? "timeout" : null;
-  }
-  if (e.kind === "connection") {
-    return opts.idempotent || !e.requestMaybeSent ? "connection" : null;
+    return opts.idempotent || !e.requestMaybeSent ? e.kind : null;
   }
   if (e.kind === "api" && e.status !== undefined) {
     if (e.status === 429) return "rate-limit";
