@@ -82,7 +82,8 @@ export class WachtApiError extends WachtError {
   /** What to check (set on a 401: the key and base URL settings). */
   readonly hint: string | undefined;
 
-  constructor({ fallbackDescription, ...fields }: WachtApiErrorInit) {
+  constructor(init: WachtApiErrorInit) {
+    const { fallbackDescription, ...fields } = init;
     const detail = fields.serverMessage ?? fallbackDescription ?? "<empty response>";
     const rid = fields.requestId === undefined ? "" : ` (request id ${fields.requestId})`;
     const hint = fields.hint === undefined ? "" : `. ${fields.hint}`;
@@ -141,10 +142,7 @@ export class WachtConnectionError extends WachtError {
   readonly hint: string | undefined;
 
   constructor(
-    {
-      detail,
-      ...fields
-    }: {
+    init: {
       method: string;
       path: string;
       code?: string | undefined;
@@ -155,6 +153,7 @@ export class WachtConnectionError extends WachtError {
     options?: { cause?: unknown },
     kind: WachtErrorKind = "connection",
   ) {
+    const { detail, ...fields } = init;
     const hint = fields.hint === undefined ? "" : `. ${fields.hint}`;
     super(kind, `${fields.method} ${fields.path}: ${detail}${hint}`, options);
     Object.assign(this, fields);
@@ -196,16 +195,14 @@ export class WachtResponseValidationError extends WachtError {
   readonly status!: number;
   readonly issues: readonly WachtIssue[] = [];
 
-  constructor({
-    detail,
-    ...fields
-  }: {
+  constructor(init: {
     method: string;
     path: string;
     status: number;
     detail: string;
     issues?: WachtIssue[];
   }) {
+    const { detail, ...fields } = init;
     super("response-validation", `${fields.status} ${fields.method} ${fields.path}: ${detail}`);
     Object.assign(this, fields);
   }
