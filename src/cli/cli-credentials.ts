@@ -31,14 +31,9 @@ export function cliClientOptions(
       ? ["--base-url", flag]
       : [ENV_BASE_URL, readEnv(env, ENV_BASE_URL)];
   if (raw === undefined) return { apiKey, env };
-  let credentials = false;
-  try {
-    const url = new URL(raw);
-    credentials = url.username !== "" || url.password !== "";
-  } catch {
-    // normalizeBaseUrl reports an unparsable URL below.
-  }
-  if (credentials) {
+  // An unparsable URL is normalizeBaseUrl's to report, below.
+  const url = URL.canParse(raw) ? new URL(raw) : undefined;
+  if (url !== undefined && (url.username !== "" || url.password !== "")) {
     throw new CliCredentialsError(
       `${source} must not contain credentials: set the key in ${ENV_API_KEY}`,
     );

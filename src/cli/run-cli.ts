@@ -44,15 +44,17 @@ export interface CliIo {
 
 /** Runs `pulumi-wacht <argv…>`; resolves to the exit code. */
 export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
+  /** Bad usage: the message, exit code 2. */
+  const usage = (message: string): number => {
+    io.err(message);
+    return 2;
+  };
   const [command, ...rest] = argv;
   if (command === undefined || command === "--help" || command === "help") {
     io.out(USAGE);
     return command === undefined ? 2 : 0;
   }
-  if (command !== "export") {
-    io.err(`unknown command "${command}"\n${USAGE}`);
-    return 2;
-  }
+  if (command !== "export") return usage(`unknown command "${command}"\n${USAGE}`);
   let values;
   try {
     ({ values } = parseArgs({
@@ -73,43 +75,33 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       strict: true,
     }));
   } catch (err) {
-    io.err(`${err instanceof Error ? err.message : String(err)}\n${USAGE}`);
-    return 2;
+    return usage(`${err instanceof Error ? err.message : String(err)}\n${USAGE}`);
   }
   if (values.help) {
     io.out(USAGE);
     return 0;
   }
-  if (values.out === undefined) {
-    io.err(`--out DIR is required\n${USAGE}`);
-    return 2;
-  }
-  if (!(EXPORT_FORMATS as readonly string[]).includes(values.format)) {
-    io.err(`--format must be one of ${EXPORT_FORMATS.join(", ")}`);
-    return 2;
-  }
+  if (values.out === undefined) return usage(`--out DIR is required\n${USAGE}`);
+  if (!(EXPORT_FORMATS as readonly string[]).includes(values.format))
+    return usage(`--format must be one of ${EXPORT_FORMATS.join(", ")}`);
   const onDelete = values["on-delete"];
-  if (onDelete !== undefined && !(ON_DELETE_POLICIES as readonly string[]).includes(onDelete)) {
-    io.err(`--on-delete must be one of ${ON_DELETE_POLICIES.join(", ")}`);
-    return 2;
-  }
+  if (onDelete !== undefined && !(ON_DELETE_POLICIES as readonly string[]).includes(onDelete))
+    return usage(`--on-delete must be one of ${ON_DELETE_POLICIES.join(", ")}`);
   const rpmFlag = values["requests-per-minute"];
   const requestsPerMinute = rpmFlag === undefined ? undefined : Number(rpmFlag);
   if (
     requestsPerMinute !== undefined &&
     !(Number.isFinite(requestsPerMinute) && requestsPerMinute > 0)
   ) {
-    io.err(
+    return usage(
       `--requests-per-minute must be a positive number (the deployment's rate limit, default ${DEFAULT_REQUESTS_PER_MINUTE}), not ${JSON.stringify(rpmFlag)}`,
     );
-    return 2;
   }
   let select;
   try {
     select = parseSelect(values.select);
   } catch (err) {
-    io.err(err instanceof Error ? err.message : String(err));
-    return 2;
+    return usage(err instanceof Error ? err.message : String(err));
   }
   let baseUrl: string | undefined;
   try {

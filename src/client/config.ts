@@ -7,6 +7,7 @@ import { BlockList, isIP } from "node:net";
 import { join } from "node:path";
 import { ENV_API_KEY, ENV_BASE_URL, readEnv } from "./env";
 import { WachtConfigError } from "./errors";
+import type { WachtClientOptions } from "./wacht-client";
 
 /** Default API origin (docs/wacht-api.md §1). */
 export const DEFAULT_BASE_URL = "https://api.wacht.dev";
@@ -37,32 +38,19 @@ function readVersion(): string {
 }
 
 /** Options that config resolution looks at. */
-export interface ConfigInput {
-  apiKey?: string | undefined;
-  baseUrl?: string | undefined;
-  timeoutMs?: number | undefined;
-  totalTimeoutMs?: number | undefined;
-  maxRetries?: number | undefined;
-  maxRetryWaitMs?: number | undefined;
-  requestsPerMinute?: number | undefined;
-}
+export type ConfigInput = Pick<
+  WachtClientOptions,
+  | "apiKey"
+  | "baseUrl"
+  | "timeoutMs"
+  | "totalTimeoutMs"
+  | "maxRetries"
+  | "maxRetryWaitMs"
+  | "requestsPerMinute"
+>;
 
-/** Fully resolved settings. */
-export interface ResolvedConfig {
-  apiKey: string;
-  /** Normalized: no trailing slash, path prefix kept, no query/fragment. */
-  baseUrl: string;
-  /** `scheme://host:port`, where the requests go. */
-  origin: string;
-  /** The base URL's path prefix without trailing slash ("" for none). */
-  basePath: string;
-  timeoutMs: number;
-  totalTimeoutMs: number;
-  maxRetries: number;
-  maxRetryWaitMs: number;
-  /** Infinity disables pacing. */
-  requestsPerMinute: number;
-}
+/** Fully resolved settings (`baseUrl` normalized; `requestsPerMinute` Infinity disables pacing). */
+export type ResolvedConfig = ReturnType<typeof resolveConfig>;
 
 function pick(explicit: string | undefined, fromEnv: string | undefined): string | undefined {
   const e = explicit?.trim();
@@ -86,11 +74,7 @@ export function isLoopbackHost(hostname: string): boolean {
 }
 
 /** Validates and normalizes a base URL; throws WachtConfigError. */
-export function normalizeBaseUrl(raw: string): {
-  baseUrl: string;
-  origin: string;
-  basePath: string;
-} {
+export function normalizeBaseUrl(raw: string) {
   let url: URL;
   try {
     url = new URL(raw);
@@ -135,10 +119,7 @@ function positive(
 }
 
 /** Resolves options against the environment and defaults. Throws WachtConfigError. */
-export function resolveConfig(
-  input: ConfigInput,
-  env: NodeJS.ProcessEnv = process.env,
-): ResolvedConfig {
+export function resolveConfig(input: ConfigInput, env: NodeJS.ProcessEnv = process.env) {
   const apiKey = pick(input.apiKey, readEnv(env, ENV_API_KEY));
   if (apiKey === undefined) {
     throw new WachtConfigError(`Wacht API key missing: pass apiKey or set ${ENV_API_KEY}`);

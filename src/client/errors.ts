@@ -40,11 +40,7 @@ export class WachtError extends Error {
 
 /** True for any WachtError, even one created by another copy of this module (Symbol.for brand). */
 export function isWachtError(value: unknown): value is WachtError {
-  return (
-    typeof value === "object" &&
-    value !== null &&
-    (value as Record<symbol, unknown>)[BRAND] === true
-  );
+  return typeof value === "object" && (value as Record<symbol, unknown> | null)?.[BRAND] === true;
 }
 
 /** Where a server's wait hint came from: the `Retry-After` header or the 429 message. */
@@ -74,9 +70,9 @@ export interface WachtApiErrorInit {
 
 /** A response arrived with a non-2xx status. Message: `404 PATCH /users/123: Resource not found`. */
 export class WachtApiError extends WachtError {
-  readonly status: number;
-  readonly method: string;
-  readonly path: string;
+  readonly status!: number;
+  readonly method!: string;
+  readonly path!: string;
   readonly serverMessage: string | undefined;
   readonly code: number | string | undefined;
   /** The server's wait hint in ms (parsed once, when the response arrived); used by the retry loop. */
@@ -87,24 +83,19 @@ export class WachtApiError extends WachtError {
   readonly hint: string | undefined;
 
   constructor(init: WachtApiErrorInit) {
-    const detail = init.serverMessage ?? init.fallbackDescription ?? "<empty response>";
-    const rid = init.requestId === undefined ? "" : ` (request id ${init.requestId})`;
-    const hint = init.hint === undefined ? "" : `. ${init.hint}`;
-    super("api", `${init.status} ${init.method} ${init.path}: ${detail}${rid}${hint}`);
-    this.status = init.status;
-    this.method = init.method;
-    this.path = init.path;
-    this.serverMessage = init.serverMessage;
-    this.code = init.code;
-    this.retryAfterMs = init.retryAfterMs;
-    this.retryAfterSource = init.retryAfterSource;
-    this.requestId = init.requestId;
-    this.hint = init.hint;
+    const { fallbackDescription, ...fields } = init;
+    const detail = fields.serverMessage ?? fallbackDescription ?? "<empty response>";
+    const rid = fields.requestId === undefined ? "" : ` (request id ${fields.requestId})`;
+    const hint = fields.hint === undefined ? "" : `. ${fields.hint}`;
+    super("api", `${fields.status} ${fields.method} ${fields.path}: ${detail}${rid}${hint}`);
+    Object.assign(this, fields);
   }
 
   /** Build the subclass matching `init.status` (400, 401, 403, 404, 409, 422, 429, 5xx; else this class). */
   static fromResponse(init: WachtApiErrorInit): WachtApiError {
-    const Ctor = statusClass(init.status);
+    const { status } = init;
+    const Ctor =
+      STATUS_CLASSES[status] ?? (status >= 500 && status <= 599 ? WachtServerError : WachtApiError);
     return new Ctor(init);
   }
 }
@@ -136,23 +127,17 @@ const STATUS_CLASSES: Record<number, new (init: WachtApiErrorInit) => WachtApiEr
   429: WachtRateLimitError,
 };
 
-function statusClass(status: number): new (init: WachtApiErrorInit) => WachtApiError {
-  return (
-    STATUS_CLASSES[status] ?? (status >= 500 && status <= 599 ? WachtServerError : WachtApiError)
-  );
-}
-
 /** Where the request was when a timeout fired. */
 export type WachtTimeoutPhase = "connect" | "headers" | "body" | "total";
 
 /** No (complete) response arrived: refused, reset, DNS, TLS… The undici error is a sanitized `cause`. */
 export class WachtConnectionError extends WachtError {
-  readonly method: string;
-  readonly path: string;
+  readonly method!: string;
+  readonly path!: string;
   /** Undici / OS error code (`ECONNREFUSED`, `UND_ERR_SOCKET`…), if any. */
   readonly code: string | undefined;
   /** False only when the request provably never left this process (connection refused, DNS, connect timeout). */
-  readonly requestMaybeSent: boolean;
+  readonly requestMaybeSent!: boolean;
   /** What to check (set on a refused connection: is the server running at the base URL?). */
   readonly hint: string | undefined;
 
@@ -168,13 +153,10 @@ export class WachtConnectionError extends WachtError {
     options?: { cause?: unknown },
     kind: WachtErrorKind = "connection",
   ) {
-    const hint = init.hint === undefined ? "" : `. ${init.hint}`;
-    super(kind, `${init.method} ${init.path}: ${init.detail}${hint}`, options);
-    this.method = init.method;
-    this.path = init.path;
-    this.code = init.code;
-    this.requestMaybeSent = init.requestMaybeSent;
-    this.hint = init.hint;
+    const { detail, ...fields } = init;
+    const hint = fields.hint === undefined ? "" : `. ${fields.hint}`;
+    super(kind, `${fields.method} ${fields.path}: ${detail}${hint}`, options);
+    Object.assign(this, fields);
   }
 }
 
@@ -192,19 +174,11 @@ export class WachtTimeoutError extends WachtConnectionError {
     /** Replaces the default `timed out after N ms (phase)` text. */
     detail?: string;
   }) {
-    super(
-      {
-        method: init.method,
-        path: init.path,
-        code: "ETIMEDOUT",
-        requestMaybeSent: init.requestMaybeSent,
-        detail: init.detail ?? `timed out after ${init.timeoutMs} ms (${init.phase})`,
-      },
-      undefined,
-      "timeout",
-    );
-    this.phase = init.phase;
-    this.timeoutMs = init.timeoutMs;
+    const { phase, timeoutMs, detail, ...fields } = init;
+    const text = detail ?? `timed out after ${timeoutMs} ms (${phase})`;
+    super({ ...fields, code: "ETIMEDOUT", detail: text }, undefined, "timeout");
+    this.phase = phase;
+    this.timeoutMs = timeoutMs;
   }
 }
 
@@ -216,10 +190,10 @@ export interface WachtIssue {
 
 /** A 2xx response did not match the documented shape (or was not JSON, or was too large). */
 export class WachtResponseValidationError extends WachtError {
-  readonly method: string;
-  readonly path: string;
-  readonly status: number;
-  readonly issues: readonly WachtIssue[];
+  readonly method!: string;
+  readonly path!: string;
+  readonly status!: number;
+  readonly issues: readonly WachtIssue[] = [];
 
   constructor(init: {
     method: string;
@@ -228,11 +202,9 @@ export class WachtResponseValidationError extends WachtError {
     detail: string;
     issues?: WachtIssue[];
   }) {
-    super("response-validation", `${init.status} ${init.method} ${init.path}: ${init.detail}`);
-    this.method = init.method;
-    this.path = init.path;
-    this.status = init.status;
-    this.issues = init.issues ?? [];
+    const { detail, ...fields } = init;
+    super("response-validation", `${fields.status} ${fields.method} ${fields.path}: ${detail}`);
+    Object.assign(this, fields);
   }
 }
 

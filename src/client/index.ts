@@ -52,7 +52,12 @@ export {
 } from "./errors";
 export { sniffImageType, type ImageType } from "./image-type";
 export { isUserId } from "./ids";
-export { MAX_BODY_BYTES, MAX_IMAGE_BYTES, formatBytes } from "./limits";
+// The size limits under the client's names; the facts live in schema/user-fields.ts.
+export {
+  MAX_BODY_BYTES,
+  REQUEST_PARTS_LIMIT_BYTES as MAX_IMAGE_BYTES,
+  humanBytes as formatBytes,
+} from "../schema/user-fields";
 export { canonicalJson } from "./canonical-json";
 export {
   DEFAULT_BASE_URL,

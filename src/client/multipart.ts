@@ -7,10 +7,10 @@ import FormData from "form-data";
 import { canonicalJson } from "./canonical-json";
 import { WachtValidationError } from "./errors";
 import { sniffImageType } from "./image-type";
-import { formatBytes, MAX_BODY_BYTES } from "./limits";
 import type { UserCreate, UserUpdate } from "./user-params";
 import { CREATE_FIELDS, UPDATE_FIELDS } from "../schema/user-field-lists";
 import { USER_FIELDS, type UserFieldName } from "../schema/user-field-table";
+import { humanBytes, MAX_BODY_BYTES } from "../schema/user-fields";
 
 /** A ready-to-send body. */
 export interface BuiltBody {
@@ -126,7 +126,7 @@ function encodeFields(
     const [largest, largestBytes] = sizes.sort((a, b) => b[1] - a[1])[0] ?? ["body", body.length];
     throw new WachtValidationError(
       largest === "profile_image" ? "profileImage" : largest,
-      `request body is ${formatBytes(body.length)}, over the server's ${MAX_BODY_BYTES}-byte (2 MiB) limit; the largest part is ${largest} (${formatBytes(largestBytes)})`,
+      `request body is ${humanBytes(body.length)}, over the server's ${MAX_BODY_BYTES}-byte (2 MiB) limit; the largest part is ${largest} (${humanBytes(largestBytes)})`,
     );
   }
   return { body, headers: form.getHeaders() };

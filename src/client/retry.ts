@@ -5,7 +5,13 @@
 // copy of this package is classified the same. No clock, timers or randomness of its own: callers pass
 // them, so the maths is unit-testable. Rationale: docs/decisions/0006-client-retries.md.
 
-import { isWachtError, type RetryHintSource, type WachtError } from "./errors";
+import {
+  isWachtError,
+  type RetryHintSource,
+  type WachtApiError,
+  type WachtError,
+  type WachtTimeoutError,
+} from "./errors";
 
 /** Why an attempt is retried. */
 export type RetryReason = "connection" | "timeout" | "rate-limit" | "server-error";
@@ -29,12 +35,10 @@ const RETRYABLE_SERVER_STATUSES: readonly number[] = [500, 502, 503, 504];
 export function shouldRetry(error: unknown, opts: { idempotent: boolean }): RetryReason | null {
   const e = facts(error);
   if (e === undefined) return null;
-  if (e.kind === "timeout") {
+  if (e.kind === "timeout" || e.kind === "connection") {
+    // A call out of its total budget is over; only a timeout has a phase.
     if (e.phase === "total") return null;
-    return opts.idempotent || !e.requestMaybeSent ? "timeout" : null;
-  }
-  if (e.kind === "connection") {
-    return opts.idempotent || !e.requestMaybeSent ? "connection" : null;
+    return opts.idempotent || !e.requestMaybeSent ? e.kind : null;
   }
   if (e.kind === "api" && e.status !== undefined) {
     if (e.status === 429) return "rate-limit";
@@ -45,19 +49,8 @@ export function shouldRetry(error: unknown, opts: { idempotent: boolean }): Retr
 }
 
 /** The fields retry decisions read, by kind (works for an error from any copy of the package). */
-interface ErrorFacts {
-  kind: WachtError["kind"];
-  status?: number;
-  phase?: string;
-  requestMaybeSent?: boolean;
-  serverMessage?: string;
-  retryAfterMs?: number;
-  retryAfterSource?: RetryHintSource;
-}
-
-function facts(error: unknown): ErrorFacts | undefined {
-  return isWachtError(error) ? error : undefined;
-}
+type ErrorFacts = WachtError & Partial<WachtApiError & WachtTimeoutError>;
+const facts = (error: unknown): ErrorFacts | undefined => (isWachtError(error) ? error : undefined);
 
 /**
  * What a failed POST /users (not idempotent, no idempotency key) means for sending it again:

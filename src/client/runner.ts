@@ -1,23 +1,16 @@
-// The call loop around transport.ts: pacing slot → one attempt → parse with zod, or classify the failure
-// (retry.ts) and wait. Enforces maxRetries, the per-wait cap and the total budget (totalTimeoutMs);
-// reports each retry through onRetry (method, path, reason, wait; never the key or the body).
+// The call loop around transport.ts: pacing slot → one attempt, or classify the failure (retry.ts)
+// and wait. Enforces maxRetries, the per-wait cap and the total budget (totalTimeoutMs); reports
+// each retry through onRetry (method, path, reason, wait; never the key or the body).
 
-import type { z } from "zod";
-import {
-  isWachtError,
-  WachtError,
-  WachtResponseValidationError,
-  WachtTimeoutError,
-} from "./errors";
+import { isWachtError, WachtError, WachtTimeoutError } from "./errors";
 import { scrubError } from "./redact";
+import type { ResolvedConfig } from "./config";
 import type { TokenBucket } from "./pacing";
 import { retryDelay, shouldRetry, type RetryDelaySource, type RetryReason } from "./retry";
 import {
-  describeContentType,
   secretsOf,
   sendAttempt,
   type ApiRequest,
-  type AttemptResponse,
   type HttpMethod,
   type TransportContext,
 } from "./transport";
@@ -38,68 +31,35 @@ export interface RetryInfo {
   status?: number;
 }
 
-/** Everything a call needs besides its request (holds the key inside `transport`: never expose it). */
-export interface Runtime {
-  transport: TransportContext;
+/** Everything a call needs besides its request (holds the key: never expose it). */
+export interface Runtime extends TransportContext, ResolvedConfig {
   bucket: TokenBucket | undefined;
-  timeoutMs: number;
-  totalTimeoutMs: number;
-  maxRetries: number;
-  maxRetryWaitMs: number;
   sleep: (ms: number) => Promise<void>;
   random: () => number;
   onRetry: ((info: RetryInfo) => void) | undefined;
 }
 
-/** One logical API call: the request, whether it is safe to repeat, and its answer's schema. */
-export interface CallSpec<T> extends ApiRequest {
+/** One logical API call: the request, its answer's schema, and whether it is safe to repeat. */
+export interface CallSpec<T> extends ApiRequest<T> {
   /** Safe to repeat after the server may have acted (GET, DELETE, absolute-value PATCH). */
   idempotent: boolean;
-  /** Response schema; undefined = ignore the body (unit responses `{}`). */
-  schema: z.ZodType<T> | undefined;
 }
+
+/** Executes a call spec (bound to one client's runtime). */
+export type Execute = <T>(spec: CallSpec<T>) => Promise<T>;
 
 function note(error: WachtError, text: string): void {
   error.message = `${error.message} (${text})`;
 }
 
-function parse<T>(rt: Runtime, spec: CallSpec<T>, res: AttemptResponse): T {
-  if (spec.schema === undefined) return undefined as T;
-  let data: unknown;
-  try {
-    data = JSON.parse(res.body.toString("utf8"));
-  } catch {
-    throw new WachtResponseValidationError({
-      method: spec.method,
-      path: spec.path,
-      status: res.status,
-      detail: `response is not JSON (${describeContentType(res.contentType, secretsOf(rt.transport, spec))}, ${res.body.length} bytes)`,
-    });
-  }
-  const result = spec.schema.safeParse(data);
-  if (result.success) return result.data;
-  const issues = result.error.issues.map((i) => ({
-    path: i.path.map(String).join(".") || "(root)",
-    message: i.message,
-  }));
-  const first = issues[0];
-  throw new WachtResponseValidationError({
-    method: spec.method,
-    path: spec.path,
-    status: res.status,
-    detail: `response does not match the expected shape: ${issues.length} issue(s), first at ${first?.path}: ${first?.message}`,
-    issues,
-  });
-}
-
 /** What is left of the call's total budget, in ms. */
 function remaining(rt: Runtime, start: number): number {
-  return rt.totalTimeoutMs - (rt.transport.now() - start);
+  return rt.totalTimeoutMs - (rt.now() - start);
 }
 
 /** Runs a call with pacing, retries and the total budget. Resolves with the parsed body. */
 export async function runCall<T>(rt: Runtime, spec: CallSpec<T>): Promise<T> {
-  const now = rt.transport.now;
+  const now = rt.now;
   const start = now();
   let attempt = 0;
   for (;;) {
@@ -122,23 +82,18 @@ export async function runCall<T>(rt: Runtime, spec: CallSpec<T>): Promise<T> {
     attempt++;
     const left = remaining(rt, start);
     try {
-      const res = await sendAttempt(rt.transport, spec, {
+      return await sendAttempt(rt, spec, {
         ms: Math.max(1, Math.min(rt.timeoutMs, left)),
         isTotal: left < rt.timeoutMs,
       });
-      return parse(rt, spec, res);
     } catch (e) {
       if (!isWachtError(e)) throw e;
       e.attempts = attempt;
       // Last pass over every server-provided text before the error leaves the call.
-      scrubError(e, secretsOf(rt.transport, spec));
+      scrubError(e, secretsOf(rt, spec));
       const reason = shouldRetry(e, { idempotent: spec.idempotent });
-      if (reason === null) {
-        if (attempt > 1) note(e, `after ${attempt} attempts`);
-        throw e;
-      }
-      if (attempt > rt.maxRetries) {
-        if (attempt > 1) note(e, `gave up after ${attempt} attempts`);
+      if (reason === null || attempt > rt.maxRetries) {
+        if (attempt > 1) note(e, `${reason === null ? "" : "gave up "}after ${attempt} attempts`);
         throw e;
       }
       const status = e.kind === "api" ? (e as WachtError & { status: number }).status : undefined;

@@ -1,10 +1,12 @@
 // ONE HTTP attempt with undici's `request()`: the client's headers, a per-attempt timeout (an
-// abort signal), a bounded body read; a non-2xx answer → WachtApiError.fromResponse, an undici/OS
-// failure → WachtConnectionError / WachtTimeoutError. No retries here (runner.ts). Every
-// server-provided text that reaches an error (body, headers, content type) is redacted of the key and
-// other secrets (redact.ts); Retry-After is parsed here, once, onto the error.
+// abort signal), a bounded body read, a 2xx body parsed by the call's zod schema; a non-2xx answer →
+// WachtApiError.fromResponse, an undici/OS failure → WachtConnectionError / WachtTimeoutError.
+// No retries here (runner.ts). Every server-provided text that reaches an error (body, headers,
+// content type) is redacted of the key and other secrets (redact.ts); Retry-After is parsed here,
+// once, onto the error.
 
 import { EventEmitter } from "node:events";
+import type { z } from "zod";
 import type { Dispatcher } from "undici";
 import { ApiErrorBodySchema } from "../schema/wire";
 import {
@@ -13,6 +15,7 @@ import {
   WachtError,
   WachtResponseValidationError,
   WachtTimeoutError,
+  type WachtIssue,
 } from "./errors";
 import { CONFIG_API_KEY, CONFIG_BASE_URL, ENV_API_KEY, ENV_BASE_URL } from "./env";
 import { redact } from "./redact";
@@ -34,8 +37,8 @@ export interface TransportContext {
   now: () => number;
 }
 
-/** One API request, sent as it is by every attempt of a call. */
-export interface ApiRequest {
+/** One API request, sent as it is by every attempt of a call, and its answer's schema. */
+export interface ApiRequest<T> {
   method: HttpMethod;
   /** API path, already encoded (e.g. `/users/123/details`); used in messages. */
   path: string;
@@ -46,20 +49,14 @@ export interface ApiRequest {
   headers?: Record<string, string>;
   /** Extra strings to scrub from anything that reaches an error (e.g. a password). */
   secrets?: readonly string[];
+  /** Response schema; undefined = ignore the body (unit responses `{}`). */
+  schema: z.ZodType<T> | undefined;
 }
 
 /** One attempt's timeout; `isTotal` when it is the rest of the call's budget (phase `total`). */
 export interface AttemptTimeout {
   ms: number;
   isTotal: boolean;
-}
-
-/** A 2xx response, body read. */
-export interface AttemptResponse {
-  status: number;
-  /** The content-type header ("" when absent). */
-  contentType: string;
-  body: Buffer;
 }
 
 type Headers = Dispatcher.ResponseData["headers"];
@@ -74,7 +71,7 @@ const NOT_SENT_CODES = new Set([
 ]);
 
 /** The strings to redact from a failure: the key and the call's own secrets. */
-export function secretsOf(ctx: TransportContext, req: ApiRequest): readonly string[] {
+export function secretsOf(ctx: TransportContext, req: ApiRequest<unknown>): readonly string[] {
   return [ctx.apiKey, ...(req.secrets ?? [])];
 }
 
@@ -111,7 +108,7 @@ function sanitizedCause(err: unknown, secrets: readonly string[]): Error {
 }
 
 /** The media type of a server's content-type header, redacted and reduced to safe characters. */
-export function describeContentType(contentType: string, secrets: readonly string[]): string {
+function describeContentType(contentType: string, secrets: readonly string[]): string {
   const type = redact(contentType, secrets).split(";")[0]?.trim() || "no content type";
   return type.replace(/[^\w.+/[\]-]/g, "").slice(0, 60);
 }
@@ -159,12 +156,52 @@ async function readBody(res: Dispatcher.ResponseData): Promise<Buffer | null> {
   return Buffer.concat(chunks, size);
 }
 
-/** Sends one attempt. Resolves with a 2xx response; rejects with a WachtError. */
-export async function sendAttempt(
+/** The answer to one attempt: the 2xx body parsed by the call's schema, or the error it makes. */
+function answer<T>(
   ctx: TransportContext,
-  req: ApiRequest,
+  req: ApiRequest<T>,
+  res: Dispatcher.ResponseData,
+  body: Buffer | null,
+): T {
+  const status = res.statusCode;
+  const invalid = (detail: string, issues?: WachtIssue[]) =>
+    new WachtResponseValidationError({
+      method: req.method,
+      path: req.path,
+      status,
+      detail,
+      issues,
+    });
+  if (body === null) throw invalid(`response body larger than ${MAX_RESPONSE_BYTES} bytes`);
+  const contentType = headerValue(res.headers, "content-type") ?? "";
+  if (status < 200 || status >= 300) throw apiError(ctx, req, res, contentType, body);
+  if (req.schema === undefined) return undefined as T;
+  let data: unknown;
+  try {
+    data = JSON.parse(body.toString("utf8"));
+  } catch {
+    const type = describeContentType(contentType, secretsOf(ctx, req));
+    throw invalid(`response is not JSON (${type}, ${body.length} bytes)`);
+  }
+  const result = req.schema.safeParse(data);
+  if (result.success) return result.data;
+  const issues = result.error.issues.map((i) => ({
+    path: i.path.map(String).join(".") || "(root)",
+    message: i.message,
+  }));
+  const first = issues[0];
+  throw invalid(
+    `response does not match the expected shape: ${issues.length} issue(s), first at ${first?.path}: ${first?.message}`,
+    issues,
+  );
+}
+
+/** Sends one attempt. Resolves with the parsed 2xx body; rejects with a WachtError. */
+export async function sendAttempt<T>(
+  ctx: TransportContext,
+  req: ApiRequest<T>,
   timeout: AttemptTimeout,
-): Promise<AttemptResponse> {
+): Promise<T> {
   // undici takes an EventEmitter that emits 'abort' as the signal (the second form its docs show);
   // an AbortController is an EventTarget and cost ~15 times as much per attempt (ADR 0009).
   const signal = new EventEmitter();
@@ -189,19 +226,7 @@ export async function sendAttempt(
       signal,
     });
     phase = "body";
-    const body = await readBody(res);
-    const contentType = headerValue(res.headers, "content-type") ?? "";
-    if (body === null) {
-      throw new WachtResponseValidationError({
-        method: req.method,
-        path: req.path,
-        status: res.statusCode,
-        detail: `response body larger than ${MAX_RESPONSE_BYTES} bytes`,
-      });
-    }
-    if (res.statusCode >= 200 && res.statusCode < 300)
-      return { status: res.statusCode, contentType, body };
-    throw apiError(ctx, req, res.statusCode, res.headers, contentType, body);
+    return answer(ctx, req, res, await readBody(res));
   } catch (err) {
     if (err instanceof WachtError) throw err;
     throw failure(ctx, req, timeout, err, timedOutIn);
@@ -213,7 +238,7 @@ export async function sendAttempt(
 /** An undici/OS failure (or our own timer's abort) as a WachtConnectionError or WachtTimeoutError. */
 function failure(
   ctx: TransportContext,
-  req: ApiRequest,
+  req: ApiRequest<unknown>,
   timeout: AttemptTimeout,
   err: unknown,
   timedOutIn: "headers" | "body" | undefined,
@@ -247,9 +272,8 @@ function failure(
 /** A non-2xx answer as a WachtApiError: every server-provided text redacted, Retry-After parsed. */
 function apiError(
   ctx: TransportContext,
-  req: ApiRequest,
-  status: number,
-  headers: Headers,
+  req: ApiRequest<unknown>,
+  { statusCode: status, headers }: Dispatcher.ResponseData,
   contentType: string,
   body: Buffer,
 ): WachtApiError {

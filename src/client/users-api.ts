@@ -13,7 +13,7 @@ import {
 import { WachtResponseValidationError, WachtValidationError } from "./errors";
 import { assertUserId } from "./ids";
 import { buildCreateForm, buildUpdateForm } from "./multipart";
-import type { CallSpec } from "./runner";
+import type { Execute } from "./runner";
 import type {
   ListAllUsersParams,
   ListUsersParams,
@@ -21,9 +21,6 @@ import type {
   UserCreate,
   UserUpdate,
 } from "./user-params";
-
-/** Executes a call spec (bound to one client's runtime). */
-export type Execute = <T>(spec: CallSpec<T>) => Promise<T>;
 
 const SORT_KEYS = ["created_at", "username", "email", "phone_number"];
 
@@ -48,7 +45,8 @@ function sameUser<T extends { id: string }>(method: string, path: string, id: st
 }
 const SORT_ORDERS = ["asc", "desc"];
 
-function nonNegativeInt(field: string, v: unknown): number {
+/** A count or offset, or a WachtValidationError naming the parameter. */
+export function nonNegativeInt(field: string, v: unknown): number {
   if (typeof v !== "number" || !Number.isSafeInteger(v) || v < 0) {
     throw new WachtValidationError(field, `${field} must be a non-negative integer`);
   }

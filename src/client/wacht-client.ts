@@ -63,22 +63,13 @@ export class WachtClient {
   /** Throws WachtConfigError when the key is missing or an option is invalid. */
   constructor(options: WachtClientOptions = {}) {
     const cfg = resolveConfig(options, options.env ?? process.env);
-    const now = options.now ?? Date.now;
     const prefix = options.userAgent?.replace(/[\r\n]/g, " ").trim();
     const runtime: Runtime = {
-      transport: {
-        origin: cfg.origin,
-        basePath: cfg.basePath,
-        apiKey: cfg.apiKey,
-        userAgent: `${prefix ? `${prefix} ` : ""}pulumi-wacht/${CLIENT_VERSION}`,
-        dispatcher: options.dispatcher ?? sharedDispatcher(),
-        now,
-      },
+      ...cfg,
+      userAgent: `${prefix ? `${prefix} ` : ""}pulumi-wacht/${CLIENT_VERSION}`,
+      dispatcher: options.dispatcher ?? sharedDispatcher(),
+      now: options.now ?? Date.now,
       bucket: sharedBucket(cfg.baseUrl, cfg.apiKey, cfg.requestsPerMinute),
-      timeoutMs: cfg.timeoutMs,
-      totalTimeoutMs: cfg.totalTimeoutMs,
-      maxRetries: cfg.maxRetries,
-      maxRetryWaitMs: cfg.maxRetryWaitMs,
       sleep: options.sleep ?? sleep,
       random: options.random ?? Math.random,
       onRetry: options.onRetry,

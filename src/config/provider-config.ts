@@ -2,7 +2,7 @@
 // with the environment (WACHT_API_KEY, WACHT_BASE_URL) as the fallback, read at CALL time so a
 // key set only in CI's environment is picked up. Nothing here is serialized. Every problem is a
 // ProviderConfigError naming the key (./config-error.ts).
-import { resolveConfig, type ConfigInput } from "../client/config";
+import { resolveConfig } from "../client/config";
 import { CONFIG_API_KEY, CONFIG_BASE_URL, ENV_API_KEY, ENV_BASE_URL, readEnv } from "../client/env";
 import { DEFAULT_USERNAME_MAX_LENGTH, DEFAULT_USERNAME_MIN_LENGTH } from "../schema/user-fields";
 import { ProviderConfigError } from "./config-error";
@@ -27,20 +27,7 @@ export const ENV_KEYS = { apiKey: ENV_API_KEY, baseUrl: ENV_BASE_URL } as const;
 export type StackConfigValues = Partial<Record<keyof typeof CONFIG_KEYS, string>>;
 
 /** Settings the provider uses for one call. */
-export interface ProviderSettings {
-  apiKey: string;
-  /** `undefined` lets the client apply its own default (https://api.wacht.dev). */
-  baseUrl: string | undefined;
-  usernameMinLength: number;
-  usernameMaxLength: number;
-  maxRetries: number | undefined;
-  timeoutMs: number | undefined;
-  requestsPerMinute: number | undefined;
-  /** Delta refresh on (default) or off (`wacht:deltaRefresh false`). */
-  deltaRefresh: boolean;
-  /** Reads in one run before delta refresh lists the users; `undefined`: its default. */
-  deltaRefreshThreshold: number | undefined;
-}
+export type ProviderSettings = ReturnType<typeof resolveProviderSettings>;
 
 /** Reads every known key through `get` (the host's `req.config.get`). */
 export function readStackConfig(get: (key: string) => unknown): StackConfigValues {
@@ -110,7 +97,7 @@ export function resolveLimits(stack: StackConfigValues): {
 export function resolveProviderSettings(
   stack: StackConfigValues,
   env: NodeJS.ProcessEnv = process.env,
-): ProviderSettings {
+) {
   const apiKey = stack.apiKey ?? readEnv(env, ENV_KEYS.apiKey);
   if (apiKey === undefined) {
     throw new ProviderConfigError(
@@ -118,14 +105,16 @@ export function resolveProviderSettings(
       MISSING_API_KEY_MESSAGE,
     );
   }
-  const settings: ProviderSettings = {
+  const settings = {
     apiKey,
+    // `undefined` lets the client apply its own default (https://api.wacht.dev).
     baseUrl: stack.baseUrl ?? readEnv(env, ENV_KEYS.baseUrl),
     ...resolveLimits(stack),
     maxRetries: positiveInt(CONFIG_KEYS.maxRetries, stack.maxRetries),
     timeoutMs: positiveInt(CONFIG_KEYS.timeoutMs, stack.timeoutMs),
     requestsPerMinute: positiveInt(CONFIG_KEYS.requestsPerMinute, stack.requestsPerMinute),
     deltaRefresh: flag(CONFIG_KEYS.deltaRefresh, stack.deltaRefresh) ?? true,
+    // Reads in one run before delta refresh lists the users; `undefined`: its default.
     deltaRefreshThreshold: positiveInt(
       CONFIG_KEYS.deltaRefreshThreshold,
       stack.deltaRefreshThreshold,
@@ -143,28 +132,20 @@ export function resolveProviderSettings(
  * each key apart on every call was 3.9 % of a provider's CPU in a 300-user `up --refresh`.)
  */
 function validateForClient(settings: ProviderSettings): void {
-  const where = (key: keyof typeof CONFIG_KEYS, env?: string): string =>
-    env === undefined ? CONFIG_KEYS[key] : `${CONFIG_KEYS[key]} (or ${env})`;
-  const one: [string, ConfigInput][] = [
-    [where("apiKey", ENV_KEYS.apiKey), {}],
-    [where("baseUrl", ENV_KEYS.baseUrl), { baseUrl: settings.baseUrl }],
-    [where("maxRetries"), { maxRetries: settings.maxRetries }],
-    [where("timeoutMs"), { timeoutMs: settings.timeoutMs }],
-    [where("requestsPerMinute"), { requestsPerMinute: settings.requestsPerMinute }],
-  ];
-  // All of them at once: the same inputs the loop below checks one at a time.
-  const all: ConfigInput = { apiKey: settings.apiKey };
-  for (const [, input] of one) Object.assign(all, input);
+  const { apiKey, baseUrl, maxRetries, timeoutMs, requestsPerMinute } = settings;
+  const options = { apiKey, baseUrl, maxRetries, timeoutMs, requestsPerMinute };
   try {
-    resolveConfig(all, {});
+    resolveConfig(options, {});
     return;
   } catch {
     // Name the key below.
   }
-  for (const [key, input] of one) {
+  for (const name of Object.keys(options) as (keyof typeof options)[]) {
     try {
-      resolveConfig({ apiKey: settings.apiKey, ...input }, {});
+      resolveConfig({ apiKey, [name]: options[name] }, {});
     } catch (err) {
+      const env = (ENV_KEYS as Record<string, string>)[name];
+      const key = env === undefined ? CONFIG_KEYS[name] : `${CONFIG_KEYS[name]} (or ${env})`;
       const message = err instanceof Error ? err.message : String(err);
       throw new ProviderConfigError(key, `${key}: ${message}`);
     }

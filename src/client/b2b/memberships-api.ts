@@ -4,9 +4,12 @@
 // write, §3.6: the caller looks the membership up), every other call is (PATCH sends absolute
 // values, the per-role POST is `ON CONFLICT DO NOTHING`, GET and DELETE are safe).
 import { isUserId } from "../../schema/user-id";
+import type { z } from "zod";
 import type { JsonValue } from "../../schema/json";
 import { WachtValidationError } from "../errors";
-import type { CallSpec } from "../runner";
+import type { Execute } from "../runner";
+import { nonNegativeInt } from "../users-api";
+import type { HttpMethod } from "../transport";
 import {
   ApiMemberPageSchema,
   ApiParentPageSchema,
@@ -20,9 +23,6 @@ import {
   type ApiRole,
   type ApiUserMembership,
 } from "./membership-wire";
-
-/** Executes a call spec (bound to one client's runtime). */
-type Execute = <T>(spec: CallSpec<T>) => Promise<T>;
 
 /** `organization` or `workspace`. */
 export type MembershipScope = "organization" | "workspace";
@@ -99,38 +99,36 @@ export class MembershipsApi {
     return `${this.#base(parentId)}/members/${idSegment("membershipId", membershipId)}`;
   }
 
+  #role(parentId: string, membershipId: string, roleId: string): string {
+    return `${this.#member(parentId, membershipId)}/roles/${idSegment("roleId", roleId)}`;
+  }
+
+  /** GET of a `{data: […]}` list. */
+  async #list<T>(path: string, schema: z.ZodType<{ data: T[] }>): Promise<T[]> {
+    return (await this.#execute({ method: "GET", path, idempotent: true, schema })).data;
+  }
+
+  /** An idempotent call whose answer is ignored, with a JSON body when one is given. */
+  async #send(method: HttpMethod, path: string, body?: Record<string, unknown>): Promise<void> {
+    const json = body === undefined ? {} : { body: JSON.stringify(body), headers: JSON_HEADERS };
+    await this.#execute({ method, path, ...json, idempotent: true, schema: undefined });
+  }
+
   /** GET /{scope}s/{id}/roles: the deployment-level roles plus the parent's own. 404 when unknown. */
   async roles(parentId: string): Promise<ApiRole[]> {
-    const res = await this.#execute({
-      method: "GET",
-      path: `${this.#base(parentId)}/roles`,
-      idempotent: true,
-      schema: ApiRoleListSchema,
-    });
-    return res.data;
+    return this.#list(`${this.#base(parentId)}/roles`, ApiRoleListSchema);
   }
 
   /** GET /settings/b2b/{scope}-roles: the deployment-level roles only. */
   async deploymentRoles(): Promise<ApiRole[]> {
-    const res = await this.#execute({
-      method: "GET",
-      path: `/settings/b2b/${this.#scope}-roles`,
-      idempotent: true,
-      schema: ApiRoleListSchema,
-    });
-    return res.data;
+    return this.#list(`/settings/b2b/${this.#scope}-roles`, ApiRoleListSchema);
   }
 
   /** GET /{scope}s/{id}/members: one page (an unknown parent is an empty page). */
   async listMembers(parentId: string, params: ListMembersParams = {}): Promise<ApiMemberPage> {
     const q = new URLSearchParams();
     for (const key of ["limit", "offset"] as const) {
-      const v = params[key];
-      if (v === undefined) continue;
-      if (!Number.isSafeInteger(v) || v < 0) {
-        throw new WachtValidationError(key, `${key} must be a non-negative integer`);
-      }
-      q.set(key, String(v));
+      if (params[key] !== undefined) q.set(key, String(nonNegativeInt(key, params[key])));
     }
     if (params.sortKey !== undefined) q.set("sort_key", params.sortKey);
     if (params.sortOrder !== undefined) q.set("sort_order", params.sortOrder);
@@ -219,54 +217,27 @@ export class MembershipsApi {
       body["role_ids"] = changes.roleIds;
     }
     if (changes.publicMetadata !== undefined) body["public_metadata"] = changes.publicMetadata;
-    await this.#execute({
-      method: "PATCH",
-      path: this.#member(parentId, membershipId),
-      body: JSON.stringify(body),
-      headers: JSON_HEADERS,
-      idempotent: true,
-      schema: undefined,
-    });
+    await this.#send("PATCH", this.#member(parentId, membershipId), body);
   }
 
   /** DELETE /{scope}s/{id}/members/{mid} (an organization's cascades to its workspaces, §3.4). */
   async removeMember(parentId: string, membershipId: string): Promise<void> {
-    await this.#execute({
-      method: "DELETE",
-      path: this.#member(parentId, membershipId),
-      idempotent: true,
-      schema: undefined,
-    });
+    await this.#send("DELETE", this.#member(parentId, membershipId));
   }
 
   /** POST …/members/{mid}/roles/{rid}: adds one role (idempotent; checks the role's scope). */
   async addMemberRole(parentId: string, membershipId: string, roleId: string): Promise<void> {
-    await this.#execute({
-      method: "POST",
-      path: `${this.#member(parentId, membershipId)}/roles/${idSegment("roleId", roleId)}`,
-      idempotent: true,
-      schema: undefined,
-    });
+    await this.#send("POST", this.#role(parentId, membershipId, roleId));
   }
 
   /** DELETE …/members/{mid}/roles/{rid}: removes one role (404 when it is not assigned). */
   async removeMemberRole(parentId: string, membershipId: string, roleId: string): Promise<void> {
-    await this.#execute({
-      method: "DELETE",
-      path: `${this.#member(parentId, membershipId)}/roles/${idSegment("roleId", roleId)}`,
-      idempotent: true,
-      schema: undefined,
-    });
+    await this.#send("DELETE", this.#role(parentId, membershipId, roleId));
   }
 
   /** GET /users/{uid}/{scope}-memberships: every membership of this scope the user holds. */
   async membershipsOf(userId: string): Promise<ApiUserMembership[]> {
-    const res = await this.#execute({
-      method: "GET",
-      path: `/users/${idSegment("userId", userId)}/${this.#scope}-memberships`,
-      idempotent: true,
-      schema: ApiUserMembershipListSchema,
-    });
-    return res.data;
+    const path = `/users/${idSegment("userId", userId)}/${this.#scope}-memberships`;
+    return this.#list(path, ApiUserMembershipListSchema);
   }
 }

@@ -57,6 +57,18 @@ describe("GET, PATCH and DELETE are retried up to maxRetries on 429 and 5xx, nev
     expect(t.waits).toEqual([375, 750, 1500, 3000]); // equal jitter with random=0.5: 0.75 · 500·2^(n−1)
   });
 
+  it("notes the attempts on an error that ends the retries early", async () => {
+    t = makeClient();
+    t.pool
+      .intercept({ path: DETAILS, method: "GET" })
+      .reply(503, err(503, "Something went wrong"), JSON_HEADERS);
+    t.pool
+      .intercept({ path: DETAILS, method: "GET" })
+      .reply(404, err(404, "Resource not found"), JSON_HEADERS);
+    const e = await rejection(t.client.users.get(ID));
+    expect(e.message).toBe("404 GET /users/1/details: Resource not found (after 2 attempts)");
+  });
+
   it("honours maxRetries: 0", async () => {
     t = makeClient({ maxRetries: 0 });
     t.pool

@@ -1,9 +1,13 @@
 // Multipart bodies parsed back field by field: only the given fields, wire names, booleans as
 // true/false, canonical metadata JSON, the sniffed image type, and refusals before sending.
 
-import { WachtValidationError } from "../../../src/client";
+import {
+  formatBytes,
+  MAX_BODY_BYTES,
+  MAX_IMAGE_BYTES,
+  WachtValidationError,
+} from "../../../src/client";
 import { buildCreateForm, buildUpdateForm } from "../../../src/client/multipart";
-import { formatBytes, MAX_BODY_BYTES, MAX_IMAGE_BYTES } from "../../../src/client/limits";
 import { GIF, ICO, JPEG, PNG, SVG, WEBP } from "./fixtures";
 import { parseMultipart } from "./multipart-parse";
 
