@@ -78,24 +78,16 @@ function isPlain(value: unknown): boolean {
  */
 export function claimAccount(
   name: string,
-  fields: AccountKeyFields,
+  args: AccountKeyFields,
 ): pulumi.Output<void> | undefined {
-  const values = [
-    fields.userId,
-    fields.adopt,
-    fields.emailAddress,
-    fields.username,
-    fields.phoneNumber,
-  ];
-  if (values.every(isPlain)) {
-    const message = conflict(name, fields);
+  const { userId, adopt, emailAddress, username, phoneNumber } = args;
+  const fields = { userId, adopt, emailAddress, username, phoneNumber };
+  const check = (known: AccountKeyFields): void => {
+    const message = conflict(name, known);
     if (message !== undefined) throw new SameAccountError(message);
-    return undefined;
-  }
-  return pulumi.unsecret(
-    pulumi.all(values).apply(([userId, adopt, emailAddress, username, phoneNumber]) => {
-      const message = conflict(name, { userId, adopt, emailAddress, username, phoneNumber });
-      if (message !== undefined) throw new SameAccountError(message);
-    }),
-  );
+  };
+  if (!Object.values(fields).every(isPlain))
+    return pulumi.unsecret(pulumi.all(fields).apply(check));
+  check(fields);
+  return undefined;
 }
