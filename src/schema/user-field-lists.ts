@@ -112,12 +112,6 @@ export type ProfileField = {
 /** Profile fields: PATCHed by value and exported as scalar outputs; the image is on its own. */
 export const PROFILE_FIELDS = names((r) => r.update && r.read !== null) as ProfileField[];
 
-/** The image pseudo-fields: managed, but compared by content hash and URL, never read back. */
-export const IMAGE_FIELDS = names((r) => r.update && r.read === null) as Exclude<
-  ManagedField,
-  ProfileField
->[];
-
 /** Create-only fields: plain text only POST takes; given a userId or adopt they mean nothing. */
 export const CREATE_ONLY_FIELDS = names(
   (r) => r.create && !r.update && r.kind === "text" && !r.secret,
