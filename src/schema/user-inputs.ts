@@ -8,17 +8,13 @@ import { isUserId } from "./user-id";
 import {
   CREATE_ONLY_FIELDS,
   METADATA_FIELDS,
+  type FieldsWhere,
   NAME_FIELDS,
   type MetadataField,
   type NameField,
 } from "./user-field-lists";
-import { USER_FIELDS, type FieldRow, type UserFieldName } from "./user-field-table";
+import { USER_FIELDS, type FieldRow } from "./user-field-table";
 import { METADATA_OWNERSHIP_MODES, ON_CONFLICT_POLICIES, ON_DELETE_POLICIES } from "./user-fields";
-
-/** Bool and enum fields of the table. */
-type FlagOrEnumField = {
-  [K in UserFieldName]: (typeof USER_FIELDS)[K]["kind"] extends "bool" | "enum" ? K : never;
-}[UserFieldName];
 
 /** The declared value of a bool or enum row. */
 type DeclaredValue<R> = R extends { kind: "bool" }
@@ -91,7 +87,9 @@ function flagAndEnumSchemas() {
     }
   }
   return out as {
-    [K in FlagOrEnumField]: z.ZodOptional<z.ZodType<DeclaredValue<(typeof USER_FIELDS)[K]>>>;
+    [K in FieldsWhere<{ kind: "bool" | "enum" }>]: z.ZodOptional<
+      z.ZodType<DeclaredValue<(typeof USER_FIELDS)[K]>>
+    >;
   };
 }
 
