@@ -3,7 +3,12 @@
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import type { JsonObject, JsonValue } from "../schema/json";
-import { OUTPUT_PROPERTIES, SECRET_INPUTS, SECRET_OUTPUTS } from "../schema/user-field-lists";
+import {
+  METADATA_FIELDS,
+  OUTPUT_PROPERTIES,
+  SECRET_INPUTS,
+  SECRET_OUTPUTS,
+} from "../schema/user-field-lists";
 import type { SecondFactorPolicy } from "../schema/user-field-table";
 import type { MetadataOwnership, OnConflictPolicy, OnDeletePolicy } from "../schema/user-fields";
 import type { AdoptKey, UserOutputs } from "../schema/user-state";
@@ -158,13 +163,15 @@ export class User<TPublic extends JsonValue = JsonValue, TPrivate extends JsonVa
     args: UserArgs<TPublic, TPrivate>,
     opts?: pulumi.CustomResourceOptions,
   ) {
-    const props: Record<string, unknown> = {};
-    for (const key of OUTPUT_PROPERTIES) props[key] = undefined; // output keys must exist in props
-    const { profileImage, publicMetadataSchema, privateMetadataSchema, ...rest } = args;
-    Object.assign(props, rest);
-    props["publicMetadataSchema"] = jsonSchemaOf("publicMetadataSchema", publicMetadataSchema);
-    props["privateMetadataSchema"] = jsonSchemaOf("privateMetadataSchema", privateMetadataSchema);
-    props["profileImage"] = imagePath(profileImage);
+    // Output keys must exist in props; each metadata field's zod schema leaves as a JSON Schema.
+    const props: Record<string, unknown> = Object.fromEntries(
+      OUTPUT_PROPERTIES.map((key) => [key, undefined]),
+    );
+    Object.assign(props, args);
+    for (const key of METADATA_FIELDS.map((field) => `${field}Schema` as const)) {
+      props[key] = jsonSchemaOf(key, args[key]);
+    }
+    props["profileImage"] = imagePath(args.profileImage);
     // The table's secret inputs (password, private metadata and its schema) leave as secrets.
     for (const key of SECRET_INPUTS) {
       if (props[key] !== undefined) props[key] = pulumi.secret(props[key]);
