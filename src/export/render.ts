@@ -77,14 +77,11 @@ export function rosterDocument(
  * knows nothing of it. Secret fields are never decided from Wacht: only a config reference.
  */
 export function exportedKeys(user: ExportedFacts, onDelete?: OnDeletePolicy): Set<string> {
-  const keys = new Set<string>(["userId"]);
   const wire = user as unknown as Record<string, unknown>;
-  for (const field of PROFILE_FIELDS) {
-    const row = fieldRow(field);
-    if (!row.secret && wire[row.read as string] !== undefined) keys.add(field);
-  }
-  if (onDelete !== undefined) keys.add("onDelete");
-  return keys;
+  const known = PROFILE_FIELDS.filter(
+    (field) => !fieldRow(field).secret && wire[fieldRow(field).read as string] !== undefined,
+  );
+  return new Set(["userId", ...known, ...(onDelete === undefined ? [] : ["onDelete"])]);
 }
 
 /**

@@ -17,11 +17,8 @@ const NO_RUN = {};
 
 function registry(): Map<string, string> {
   const run = pulumi.runtime.getStackResource() ?? pulumi.runtime.getMonitor() ?? NO_RUN;
-  let claims = RUNS.get(run);
-  if (claims === undefined) {
-    claims = new Map();
-    RUNS.set(run, claims);
-  }
+  const claims = RUNS.get(run) ?? new Map<string, string>();
+  RUNS.set(run, claims);
   return claims;
 }
 
