@@ -99,12 +99,11 @@ async function selectedUsers(
     requests.details += 1;
     return client.users.get(id);
   };
+  const users: ExportedFacts[] = [];
   if ("userIds" in select) {
-    const users: ExportedFacts[] = [];
     for (const id of select.userIds) users.push(await read(id));
     return users;
   }
-  const users: ExportedFacts[] = [];
   // Pages of 500, oldest first (offset pagination: a user created meanwhile lands at the end).
   for (let offset = 0; ;) {
     requests.list += 1;

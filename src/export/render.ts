@@ -19,11 +19,6 @@ export type RosterDocument = Record<string, JsonValue | ConfigRef>;
  */
 export type ExportedFacts = ApiUserSummary | ApiUserDetails;
 
-/** The config key export uses for a user's private metadata. */
-export function privateMetadataKey(name: string): string {
-  return `${name}-privateMetadata`;
-}
-
 /** A resource name from the username, the email's local part, or the id. */
 export function baseName(user: ExportedFacts): string {
   // A list item's username is "" when the user has none (docs/wacht-api.md §5).
@@ -62,7 +57,7 @@ export function rosterDocument(
     if (value === null || value === undefined) continue;
     if (row.kind === "json" && isEmptyObject(value)) continue;
     if (row.secret) {
-      if (includePrivateMetadata) doc[field] = { config: privateMetadataKey(name) };
+      if (includePrivateMetadata) doc[field] = { config: `${name}-privateMetadata` };
       continue;
     }
     if (row.kind === "text" && !row.mayBeEmpty && typeof value === "string" && value.trim() === "")
@@ -82,14 +77,11 @@ export function rosterDocument(
  * knows nothing of it. Secret fields are never decided from Wacht: only a config reference.
  */
 export function exportedKeys(user: ExportedFacts, onDelete?: OnDeletePolicy): Set<string> {
-  const keys = new Set<string>(["userId"]);
   const wire = user as unknown as Record<string, unknown>;
-  for (const field of PROFILE_FIELDS) {
-    const row = fieldRow(field);
-    if (!row.secret && wire[row.read as string] !== undefined) keys.add(field);
-  }
-  if (onDelete !== undefined) keys.add("onDelete");
-  return keys;
+  const known = PROFILE_FIELDS.filter(
+    (field) => !fieldRow(field).secret && wire[fieldRow(field).read as string] !== undefined,
+  );
+  return new Set(["userId", ...known, ...(onDelete === undefined ? [] : ["onDelete"])]);
 }
 
 /**

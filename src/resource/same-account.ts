@@ -17,11 +17,8 @@ const NO_RUN = {};
 
 function registry(): Map<string, string> {
   const run = pulumi.runtime.getStackResource() ?? pulumi.runtime.getMonitor() ?? NO_RUN;
-  let claims = RUNS.get(run);
-  if (claims === undefined) {
-    claims = new Map();
-    RUNS.set(run, claims);
-  }
+  const claims = RUNS.get(run) ?? new Map<string, string>();
+  RUNS.set(run, claims);
   return claims;
 }
 
@@ -78,24 +75,16 @@ function isPlain(value: unknown): boolean {
  */
 export function claimAccount(
   name: string,
-  fields: AccountKeyFields,
+  args: AccountKeyFields,
 ): pulumi.Output<void> | undefined {
-  const values = [
-    fields.userId,
-    fields.adopt,
-    fields.emailAddress,
-    fields.username,
-    fields.phoneNumber,
-  ];
-  if (values.every(isPlain)) {
-    const message = conflict(name, fields);
+  const { userId, adopt, emailAddress, username, phoneNumber } = args;
+  const fields = { userId, adopt, emailAddress, username, phoneNumber };
+  const check = (known: AccountKeyFields): void => {
+    const message = conflict(name, known);
     if (message !== undefined) throw new SameAccountError(message);
-    return undefined;
-  }
-  return pulumi.unsecret(
-    pulumi.all(values).apply(([userId, adopt, emailAddress, username, phoneNumber]) => {
-      const message = conflict(name, { userId, adopt, emailAddress, username, phoneNumber });
-      if (message !== undefined) throw new SameAccountError(message);
-    }),
-  );
+  };
+  if (!Object.values(fields).every(isPlain))
+    return pulumi.unsecret(pulumi.all(fields).apply(check));
+  check(fields);
+  return undefined;
 }

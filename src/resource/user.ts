@@ -1,23 +1,17 @@
 // `wacht.User`: the Pulumi resource users declare. It registers the dynamic resource
-// `pulumi-nodejs:dynamic/wacht:User` with the serialized shim as its provider. Outputs are
-// declared with `declare` (a class field would overwrite the SDK's Output, docs/pulumi-engine.md §2).
+// `pulumi-nodejs:dynamic/wacht:User` with the serialized shim as its provider.
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import type { JsonObject, JsonValue } from "../schema/json";
-import { OUTPUT_PROPERTIES, SECRET_INPUTS, SECRET_OUTPUTS } from "../schema/user-field-lists";
-import type {
-  MetadataOwnership,
-  OnConflictPolicy,
-  OnDeletePolicy,
-  SecondFactorPolicy,
-} from "../schema/user-fields";
-import type {
-  AdoptKey,
-  UserEmailOutput,
-  UserOrigin,
-  UserPhoneOutput,
-  UserSegmentOutput,
-} from "../schema/user-state";
+import {
+  METADATA_FIELDS,
+  OUTPUT_PROPERTIES,
+  SECRET_INPUTS,
+  SECRET_OUTPUTS,
+} from "../schema/user-field-lists";
+import type { SecondFactorPolicy } from "../schema/user-field-table";
+import type { MetadataOwnership, OnConflictPolicy, OnDeletePolicy } from "../schema/user-fields";
+import type { AdoptKey, UserOutputs } from "../schema/user-state";
 import userProviderShim from "../provider/shim";
 import { RESOURCE_URN_KEY, resourceUrnInput } from "./resource-urn";
 import { claimAccount } from "./same-account";
@@ -132,58 +126,29 @@ function jsonSchemaOf(label: string, schema: z.ZodType | undefined): JsonObject 
   }
 }
 
+/**
+ * The outputs of a `wacht.User`: the state's keys and types (UserOutputs, the table's outputs),
+ * the metadata typed as declared.
+ */
+type UserOutputProperties<TPublic extends JsonValue, TPrivate extends JsonValue> = {
+  readonly [K in keyof UserOutputs]: pulumi.Output<
+    K extends "publicMetadata" ? TPublic : K extends "privateMetadata" ? TPrivate : UserOutputs[K]
+  >;
+};
+
+// The outputs, merged into the class as an interface: class fields would overwrite the SDK's
+// Outputs (docs/pulumi-engine.md §2).
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type -- the members are the mapped type's
+export interface User<
+  TPublic extends JsonValue = JsonValue,
+  TPrivate extends JsonValue = JsonValue,
+> extends UserOutputProperties<TPublic, TPrivate> {}
+
 /** A Wacht user managed by Pulumi. */
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging -- outputs only, set by the SDK
 export class User<TPublic extends JsonValue = JsonValue, TPrivate extends JsonValue = JsonValue>
   extends pulumi.dynamic.Resource
 {
-  declare readonly userId: pulumi.Output<string>;
-  /** How the user was found: `userId`, `adopt` or `create`. */
-  declare readonly origin: pulumi.Output<UserOrigin>;
-  declare readonly adopt: pulumi.Output<AdoptKey | null>;
-  declare readonly metadataOwnership: pulumi.Output<MetadataOwnership>;
-  declare readonly managedPublicMetadataKeys: pulumi.Output<string[]>;
-  declare readonly managedPrivateMetadataKeys: pulumi.Output<string[]>;
-  /** With `metadataOwnership: "keys"`: public keys written by someone else. */
-  declare readonly externalPublicMetadataKeys: pulumi.Output<string[]>;
-  /** With `metadataOwnership: "keys"`: private keys written by someone else. */
-  declare readonly externalPrivateMetadataKeys: pulumi.Output<string[]>;
-  declare readonly passwordVersion: pulumi.Output<string | null>;
-  declare readonly onConflict: pulumi.Output<OnConflictPolicy>;
-  declare readonly firstName: pulumi.Output<string>;
-  declare readonly lastName: pulumi.Output<string>;
-  /** `null` when the user has no username. */
-  declare readonly username: pulumi.Output<string | null>;
-  declare readonly disabled: pulumi.Output<boolean>;
-  declare readonly secondFactorPolicy: pulumi.Output<string>;
-  declare readonly publicMetadata: pulumi.Output<TPublic>;
-  /** Always a secret output. */
-  declare readonly privateMetadata: pulumi.Output<TPrivate>;
-  /** `""` when the user has no image. */
-  declare readonly profilePictureUrl: pulumi.Output<string>;
-  declare readonly profileImage: pulumi.Output<string | null>;
-  declare readonly profileImageSha256: pulumi.Output<string | null>;
-  declare readonly removeProfileImage: pulumi.Output<boolean>;
-  /** The declared create-only email address (not the live one: see `primaryEmailAddress`). */
-  declare readonly emailAddress: pulumi.Output<string | null>;
-  /** The declared create-only phone number (not the live one: see `primaryPhoneNumber`). */
-  declare readonly phoneNumber: pulumi.Output<string | null>;
-  /** The declared create-only `skipPasswordCheck`, or `null`. */
-  declare readonly skipPasswordCheck: pulumi.Output<boolean | null>;
-  declare readonly allowLockout: pulumi.Output<boolean | null>;
-  declare readonly disableAfter: pulumi.Output<string | null>;
-  declare readonly publicMetadataSchema: pulumi.Output<Record<string, unknown> | null>;
-  declare readonly onDelete: pulumi.Output<OnDeletePolicy>;
-  declare readonly managedFields: pulumi.Output<string[]>;
-  declare readonly primaryEmailAddress: pulumi.Output<string | null>;
-  declare readonly primaryPhoneNumber: pulumi.Output<string | null>;
-  declare readonly createdAt: pulumi.Output<string>;
-  declare readonly updatedAt: pulumi.Output<string>;
-  declare readonly hasPassword: pulumi.Output<boolean>;
-  declare readonly hasBackupCodes: pulumi.Output<boolean>;
-  declare readonly emailAddresses: pulumi.Output<UserEmailOutput[]>;
-  declare readonly phoneNumbers: pulumi.Output<UserPhoneOutput[]>;
-  declare readonly segments: pulumi.Output<UserSegmentOutput[]>;
-
   /**
    * Reads an existing Wacht user into the stack by id, without managing it: the engine reads it
    * (a `read` step, no write) on every `up`, and deleting it from the program never touches the
@@ -198,13 +163,15 @@ export class User<TPublic extends JsonValue = JsonValue, TPrivate extends JsonVa
     args: UserArgs<TPublic, TPrivate>,
     opts?: pulumi.CustomResourceOptions,
   ) {
-    const props: Record<string, unknown> = {};
-    for (const key of OUTPUT_PROPERTIES) props[key] = undefined; // output keys must exist in props
-    const { profileImage, publicMetadataSchema, privateMetadataSchema, ...rest } = args;
-    Object.assign(props, rest);
-    props["publicMetadataSchema"] = jsonSchemaOf("publicMetadataSchema", publicMetadataSchema);
-    props["privateMetadataSchema"] = jsonSchemaOf("privateMetadataSchema", privateMetadataSchema);
-    props["profileImage"] = imagePath(profileImage);
+    // Output keys must exist in props; each metadata field's zod schema leaves as a JSON Schema.
+    const props: Record<string, unknown> = Object.fromEntries(
+      OUTPUT_PROPERTIES.map((key) => [key, undefined]),
+    );
+    Object.assign(props, args);
+    for (const key of METADATA_FIELDS.map((field) => `${field}Schema` as const)) {
+      props[key] = jsonSchemaOf(key, args[key]);
+    }
+    props["profileImage"] = imagePath(args.profileImage);
     // The table's secret inputs (password, private metadata and its schema) leave as secrets.
     for (const key of SECRET_INPUTS) {
       if (props[key] !== undefined) props[key] = pulumi.secret(props[key]);

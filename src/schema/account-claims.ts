@@ -30,31 +30,26 @@ export interface AccountClaim {
   label: string;
 }
 
-function text(value: unknown): string | undefined {
-  return typeof value === "string" && value.trim() !== "" ? value.trim() : undefined;
-}
+/** A field that names an account: its kind of key, value, path, and comparable form. */
+type KeyField = [kind: string, value: unknown, path: string[], canonical: (v: string) => string];
 
 /** The keys of one declaration (plain values only; anything else is not compared). */
 export function accountClaims(decl: AccountKeyFields): AccountClaim[] {
-  const claims: AccountClaim[] = [];
-  const add = (kind: string, value: string, path: string[]): void => {
-    claims.push({ key: `${kind}:${value}`, path, label: `${path.join(".")} ${value}` });
-  };
-  const userId = text(decl.userId);
-  if (userId !== undefined) add("id", canonicalUserId(userId), ["userId"]);
-  const adopt =
-    decl.adopt !== null && typeof decl.adopt === "object"
-      ? (decl.adopt as Record<string, unknown>)
-      : {};
-  const adoptEmail = text(adopt["email"]);
-  if (adoptEmail !== undefined) add("email", adoptEmail.toLowerCase(), ["adopt", "email"]);
-  const adoptUsername = text(adopt["username"]);
-  if (adoptUsername !== undefined) add("username", adoptUsername, ["adopt", "username"]);
-  const email = text(decl.emailAddress);
-  if (email !== undefined) add("email", email.toLowerCase(), ["emailAddress"]);
-  const username = text(decl.username);
-  if (username !== undefined) add("username", username, ["username"]);
-  const phone = text(decl.phoneNumber)?.replace(/[^0-9]/g, "");
-  if (phone !== undefined && phone !== "") add("phone", phone, ["phoneNumber"]);
-  return claims;
+  const adopt = (typeof decl.adopt === "object" && decl.adopt) || {};
+  const { email, username } = adopt as Record<string, unknown>;
+  const lower = (v: string) => v.toLowerCase();
+  const exact = (v: string) => v;
+  const fields: KeyField[] = [
+    ["id", decl.userId, ["userId"], canonicalUserId],
+    ["email", email, ["adopt", "email"], lower],
+    ["username", username, ["adopt", "username"], exact],
+    ["email", decl.emailAddress, ["emailAddress"], lower],
+    ["username", decl.username, ["username"], exact],
+    ["phone", decl.phoneNumber, ["phoneNumber"], (v) => v.replace(/[^0-9]/g, "")],
+  ];
+  return fields.flatMap(([kind, value, path, canonical]) => {
+    const text = typeof value === "string" ? value.trim() : "";
+    const key = text === "" ? "" : canonical(text);
+    return key === "" ? [] : [{ key: `${kind}:${key}`, path, label: `${path.join(".")} ${key}` }];
+  });
 }

@@ -45,7 +45,10 @@ export function firstNonJson(value: unknown): { path: (string | number)[]; what:
  */
 export const MAX_JSON_DEPTH = 128;
 
-/** True when `value` nests arrays/objects more than `limit` levels deep (iterative). */
+/**
+ * True when `value` nests arrays/objects more than `limit` levels deep (iterative, and one item at
+ * a time: spreading a list of 200,000 items into `push` overflows the call stack).
+ */
 export function deeperThan(value: unknown, limit: number): boolean {
   let level: unknown[] = [value];
   for (let depth = 0; level.length > 0; depth++) {
@@ -53,7 +56,7 @@ export function deeperThan(value: unknown, limit: number): boolean {
     for (const v of level) {
       if (v !== null && typeof v === "object") {
         if (depth >= limit) return true;
-        next.push(...Object.values(v as Record<string, unknown>));
+        for (const item of Object.values(v)) next.push(item);
       }
     }
     level = next;

@@ -50,13 +50,28 @@ export function propertyType(name: UserPropertyName): PropertyType {
   return kind === "bool" ? "boolean" : kind === "json" ? "any" : "string";
 }
 
-/** The metadata fields (`json` rows): each has a schema and, with keys ownership, key lists. */
-export const METADATA_FIELDS = names((r) => r.kind === "json") as MetadataField[];
-
-/** A metadata field. */
-export type MetadataField = {
-  [K in UserFieldName]: Table[K]["kind"] extends "json" ? K : never;
+/** The fields whose row has the values of `pattern`. */
+export type FieldsWhere<P> = {
+  [K in UserFieldName]: Table[K] extends P ? K : never;
 }[UserFieldName];
+
+/** The fields whose row has every value of `pattern`, in table order: one rule for type and list. */
+function fieldsWhere<const P extends Partial<FieldRow>>(pattern: P): FieldsWhere<P>[] {
+  const matches = (row: FieldRow) =>
+    Object.entries(pattern).every(([column, value]) => row[column as keyof FieldRow] === value);
+  return (Object.keys(USER_FIELDS) as UserFieldName[]).filter((name) =>
+    matches(USER_FIELDS[name]),
+  ) as FieldsWhere<P>[];
+}
+
+/** The row of `name`. */
+export function fieldRow(name: UserFieldName): FieldRow {
+  return USER_FIELDS[name];
+}
+
+/** The metadata fields (`json` rows): each has a schema and, with keys ownership, key lists. */
+export const METADATA_FIELDS = fieldsWhere({ kind: "json" });
+export type MetadataField = (typeof METADATA_FIELDS)[number];
 
 /** The state's key list of a metadata field: `managedPublicMetadataKeys`, `externalPrivateMetadataKeys`, … */
 export type KeyListName<
@@ -81,66 +96,36 @@ export function keyLists<W extends "managed" | "external">(
   return Object.fromEntries(lists) as Record<KeyListName<W>, string[]>;
 }
 
-/** The names of the rows that satisfy `test`, in table order. */
-function names(test: (row: FieldRow) => boolean): UserFieldName[] {
-  return (Object.entries(USER_FIELDS) as [UserFieldName, FieldRow][])
-    .filter(([, row]) => test(row))
-    .map(([name]) => name);
-}
-
-/** The row of `name`. */
-export function fieldRow(name: UserFieldName): FieldRow {
-  return USER_FIELDS[name];
-}
-
 /** Fields the POST that creates a user carries. */
-export const CREATE_FIELDS = names((r) => r.create);
+export const CREATE_FIELDS = fieldsWhere({ create: true });
 
-/** Fields a PATCH carries: the fields whose change makes an update. */
-export const UPDATE_FIELDS = names((r) => r.update) as ManagedField[];
-
-/** A field whose change makes a PATCH. */
-export type ManagedField = {
-  [K in UserFieldName]: Table[K]["update"] extends true ? K : never;
-}[UserFieldName];
+/** Fields a PATCH carries: the fields whose change makes an update (a managed field). */
+export const UPDATE_FIELDS = fieldsWhere({ update: true });
+export type ManagedField = (typeof UPDATE_FIELDS)[number];
 
 /** Fields read back into the output of the same name (and reconciled by value). */
-export type ProfileField = {
-  [K in ManagedField]: Table[K]["read"] extends string ? K : never;
-}[ManagedField];
+export type ProfileField = FieldsWhere<{ update: true; read: string }>;
 
 /** Profile fields: PATCHed by value and exported as scalar outputs; the image is on its own. */
-export const PROFILE_FIELDS = names((r) => r.update && r.read !== null) as ProfileField[];
-
-/** The image pseudo-fields: managed, but compared by content hash and URL, never read back. */
-export const IMAGE_FIELDS = names((r) => r.update && r.read === null) as Exclude<
-  ManagedField,
-  ProfileField
->[];
+export const PROFILE_FIELDS = UPDATE_FIELDS.filter(
+  (f) => USER_FIELDS[f].read !== null,
+) as ProfileField[];
 
 /** Create-only fields: plain text only POST takes; given a userId or adopt they mean nothing. */
-export const CREATE_ONLY_FIELDS = names(
-  (r) => r.create && !r.update && r.kind === "text" && !r.secret,
-);
+export const CREATE_ONLY_FIELDS = fieldsWhere({
+  create: true,
+  update: false,
+  kind: "text",
+  secret: false,
+});
 
-/** A non-secret field only POST takes: no request reads it back, so the state records it. */
-export type RecordedCreateField = {
-  [K in UserFieldName]: Table[K] extends { create: true; update: false; secret: false } ? K : never;
-}[UserFieldName];
-
-/** The {@link RecordedCreateField}s: as declared, they rebuild a refresh's inputs (read.ts). */
-export const RECORDED_CREATE_FIELDS = names(
-  (r) => r.create && !r.update && !r.secret,
-) as RecordedCreateField[];
+/**
+ * Non-secret fields only POST takes: no request reads them back, so the state records them; as
+ * declared, they rebuild a refresh's inputs (read.ts).
+ */
+export const RECORDED_CREATE_FIELDS = fieldsWhere({ create: true, update: false, secret: false });
+export type RecordedCreateField = (typeof RECORDED_CREATE_FIELDS)[number];
 
 /** Names: text stored verbatim (never trimmed) that Wacht cannot clear (it ignores ""). */
-export type NameField = {
-  [K in UserFieldName]: Table[K] extends { kind: "text"; trimmed: false; mayBeEmpty: false }
-    ? K
-    : never;
-}[UserFieldName];
-
-/** The {@link NameField}s, in table order. */
-export const NAME_FIELDS = names(
-  (r) => r.kind === "text" && !r.trimmed && !r.mayBeEmpty,
-) as NameField[];
+export const NAME_FIELDS = fieldsWhere({ kind: "text", trimmed: false, mayBeEmpty: false });
+export type NameField = (typeof NAME_FIELDS)[number];

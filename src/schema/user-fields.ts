@@ -1,16 +1,6 @@
-// The enums the server accepts (docs/wacht-api.md §9), the declaration-side policies, the preview
-// sentinel and the size limits. The fields themselves are in user-field-table.ts.
-
-// The field lists (profile, image, managed) are derived from the field table.
-export {
-  IMAGE_FIELDS,
-  PROFILE_FIELDS,
-  type ManagedField,
-  type ProfileField,
-} from "./user-field-lists";
-
-/** `second_factor_policy` values: a fact of that field's row in the table. */
-export { SECOND_FACTOR_POLICIES, type SecondFactorPolicy } from "./user-field-table";
+// The declaration-side policies, the preview sentinel and the size limits. The fields, their
+// enums (docs/wacht-api.md §9) and lists are in user-field-table.ts and user-field-lists.ts.
+export { PROFILE_FIELDS, type ManagedField } from "./user-field-lists";
 
 /** What `delete` does to the Wacht user when the resource is deleted or replaced. */
 export const ON_DELETE_POLICIES = ["retain", "disable", "delete"] as const;

@@ -8,17 +8,13 @@ import { isUserId } from "./user-id";
 import {
   CREATE_ONLY_FIELDS,
   METADATA_FIELDS,
+  type FieldsWhere,
   NAME_FIELDS,
   type MetadataField,
   type NameField,
 } from "./user-field-lists";
-import { USER_FIELDS, type FieldRow, type UserFieldName } from "./user-field-table";
+import { USER_FIELDS, type FieldRow } from "./user-field-table";
 import { METADATA_OWNERSHIP_MODES, ON_CONFLICT_POLICIES, ON_DELETE_POLICIES } from "./user-fields";
-
-/** Bool and enum fields of the table. */
-type FlagOrEnumField = {
-  [K in UserFieldName]: (typeof USER_FIELDS)[K]["kind"] extends "bool" | "enum" ? K : never;
-}[UserFieldName];
 
 /** The declared value of a bool or enum row. */
 type DeclaredValue<R> = R extends { kind: "bool" }
@@ -65,19 +61,16 @@ function oneOf<const V extends readonly [string, ...string[]]>(name: string, val
 }
 
 function nameSchema(label: string) {
-  return z.string({ error: `${label} must be a string` }).superRefine((value, ctx) => {
-    if (value === "") {
-      ctx.addIssue({
-        code: "custom",
-        message: `${label} cannot be empty: Wacht ignores an empty value, so it can never be cleared. Remove the property to stop managing it`,
-      });
-    } else if (value.trim() === "") {
-      ctx.addIssue({
-        code: "custom",
-        message: `${label} cannot be only whitespace: Wacht rejects it on deployments that require names ("${label} cannot be empty")`,
-      });
-    }
-  });
+  return z
+    .string({ error: `${label} must be a string` })
+    .refine(
+      (value) => value !== "",
+      `${label} cannot be empty: Wacht ignores an empty value, so it can never be cleared. Remove the property to stop managing it`,
+    )
+    .refine(
+      (value) => value === "" || value.trim() !== "",
+      `${label} cannot be only whitespace: Wacht rejects it on deployments that require names ("${label} cannot be empty")`,
+    );
 }
 
 /**
@@ -94,7 +87,9 @@ function flagAndEnumSchemas() {
     }
   }
   return out as {
-    [K in FlagOrEnumField]: z.ZodOptional<z.ZodType<DeclaredValue<(typeof USER_FIELDS)[K]>>>;
+    [K in FieldsWhere<{ kind: "bool" | "enum" }>]: z.ZodOptional<
+      z.ZodType<DeclaredValue<(typeof USER_FIELDS)[K]>>
+    >;
   };
 }
 
@@ -108,23 +103,16 @@ function nameSchemas() {
 
 function usernameSchema(limits: UserValidationLimits) {
   return z.string({ error: "username must be a string" }).superRefine((value, ctx) => {
-    if (value.trim() === "") {
-      ctx.addIssue({
-        code: "custom",
-        message:
-          "username cannot be empty: Wacht ignores an empty value, so a username can never be cleared. Remove the property to stop managing it",
-      });
-      return;
-    }
     // The server compares the trimmed UTF-8 byte length (docs/wacht-api.md §3).
     const bytes = Buffer.byteLength(value.trim(), "utf8");
     const { usernameMinLength: min, usernameMaxLength: max } = limits;
     const bound = bytes < min ? `at least ${min}` : bytes > max ? `at most ${max}` : undefined;
-    if (bound === undefined) return;
-    ctx.addIssue({
-      code: "custom",
-      message: `username must be ${bound} characters (got ${bytes} bytes); Wacht would answer "Username must be ${bound} characters"`,
-    });
+    const message =
+      bytes === 0
+        ? "username cannot be empty: Wacht ignores an empty value, so a username can never be cleared. Remove the property to stop managing it"
+        : bound &&
+          `username must be ${bound} characters (got ${bytes} bytes); Wacht would answer "Username must be ${bound} characters"`;
+    if (message !== undefined) ctx.addIssue({ code: "custom", message });
   });
 }
 
@@ -227,93 +215,68 @@ export function buildUserInputsSchema(limits: UserValidationLimits) {
     })
     .strict()
     .superRefine((value, ctx) => {
-      if (value.userId !== undefined && value.adopt !== undefined) {
-        ctx.addIssue({
-          code: "custom",
-          path: ["adopt"],
-          message: "adopt and userId cannot both be set: declare the user by id or by natural key",
-        });
-      }
+      const fail = (path: string, message: string): void =>
+        ctx.addIssue({ code: "custom", path: [path], message });
       const creating = value.userId === undefined && value.adopt === undefined;
-      if (creating) {
-        if (
-          value.emailAddress === undefined &&
-          value.username === undefined &&
-          value.phoneNumber === undefined
-        ) {
-          ctx.addIssue({
-            code: "custom",
-            path: ["userId"],
-            message:
-              "declare userId (an existing user), adopt (find one by email or username), or create one with at least emailAddress, username or phoneNumber (a unique key lets a retried create find the user instead of duplicating it)",
-          });
-        }
-        if (value.username !== undefined && !USERNAME_CHARSET_RE.test(value.username.trim())) {
-          ctx.addIssue({
-            code: "custom",
-            path: ["username"],
-            message:
-              "username can only contain letters, numbers, underscores, and hyphens when Wacht creates a user",
-          });
-        }
-      } else {
-        for (const key of CREATE_ONLY_FIELDS) {
-          if (value[key] !== undefined) {
-            ctx.addIssue({
-              code: "custom",
-              path: [key],
-              message: `${key} is only used to create a new user; remove it when the user is given by userId or adopt`,
-            });
-          }
-        }
+      if (value.userId !== undefined && value.adopt !== undefined)
+        fail(
+          "adopt",
+          "adopt and userId cannot both be set: declare the user by id or by natural key",
+        );
+      const { emailAddress, username, phoneNumber, password } = value;
+      if (creating && [emailAddress, username, phoneNumber].every((key) => key === undefined)) {
+        fail(
+          "userId",
+          "declare userId (an existing user), adopt (find one by email or username), or create one with at least emailAddress, username or phoneNumber (a unique key lets a retried create find the user instead of duplicating it)",
+        );
+      }
+      if (creating && username !== undefined && !USERNAME_CHARSET_RE.test(username.trim())) {
+        fail(
+          "username",
+          "username can only contain letters, numbers, underscores, and hyphens when Wacht creates a user",
+        );
+      }
+      for (const key of creating ? [] : CREATE_ONLY_FIELDS) {
+        if (value[key] !== undefined)
+          fail(
+            key,
+            `${key} is only used to create a new user; remove it when the user is given by userId or adopt`,
+          );
       }
       if (creating && value.secondFactorPolicy === "enforced" && value.allowLockout === false) {
-        ctx.addIssue({
-          code: "custom",
-          path: ["allowLockout"],
-          message:
-            'a new user has no second factor yet, so secondFactorPolicy "enforced" with allowLockout false would always be refused after the user is created; allow it, or enforce 2FA once the user has backup codes',
-        });
+        fail(
+          "allowLockout",
+          'a new user has no second factor yet, so secondFactorPolicy "enforced" with allowLockout false would always be refused after the user is created; allow it, or enforce 2FA once the user has backup codes',
+        );
       }
-      if (value.password !== undefined && value.password.trim() === "") {
-        ctx.addIssue({
-          code: "custom",
-          path: ["password"],
-          message:
-            "password cannot be empty or only whitespace: Wacht trims it and treats an empty password as none, so the user would get no password. Remove password, or declare one",
-        });
-      } else if (value.password !== undefined && value.skipPasswordCheck !== true) {
-        const problem = passwordProblem(value.password);
-        if (problem !== null)
-          ctx.addIssue({ code: "custom", path: ["password"], message: problem });
+      if (password !== undefined && password.trim() === "") {
+        fail(
+          "password",
+          "password cannot be empty or only whitespace: Wacht trims it and treats an empty password as none, so the user would get no password. Remove password, or declare one",
+        );
+      } else if (password !== undefined && value.skipPasswordCheck !== true) {
+        const problem = passwordProblem(password);
+        if (problem !== null) fail("password", problem);
       }
-      if (value.passwordVersion !== undefined && value.password === undefined) {
-        ctx.addIssue({
-          code: "custom",
-          path: ["password"],
-          message:
-            "passwordVersion is set but password is not: declare the password to set when the version changes",
-        });
+      if (value.passwordVersion !== undefined && password === undefined) {
+        fail(
+          "password",
+          "passwordVersion is set but password is not: declare the password to set when the version changes",
+        );
       }
-      if (value.metadataOwnership === "keys") {
-        for (const key of METADATA_FIELDS) {
-          const v = value[key];
-          if (v !== undefined && (v === null || typeof v !== "object" || Array.isArray(v))) {
-            ctx.addIssue({
-              code: "custom",
-              path: [key],
-              message: `${key} must be an object when metadataOwnership is "keys" (only its top-level keys are managed)`,
-            });
-          }
-        }
+      for (const key of value.metadataOwnership === "keys" ? METADATA_FIELDS : []) {
+        const v = value[key];
+        if (v !== undefined && (v === null || typeof v !== "object" || Array.isArray(v)))
+          fail(
+            key,
+            `${key} must be an object when metadataOwnership is "keys" (only its top-level keys are managed)`,
+          );
       }
       if (value.removeProfileImage === true && value.profileImage !== undefined) {
-        ctx.addIssue({
-          code: "custom",
-          path: ["removeProfileImage"],
-          message:
-            "removeProfileImage and profileImage cannot both be set: Wacht applies the removal and skips the upload",
-        });
+        fail(
+          "removeProfileImage",
+          "removeProfileImage and profileImage cannot both be set: Wacht applies the removal and skips the upload",
+        );
       }
     });
 }
@@ -328,10 +291,7 @@ export function userInputsSchemaFor(
   limits: UserValidationLimits,
 ): ReturnType<typeof buildUserInputsSchema> {
   const key = `${limits.usernameMinLength}:${limits.usernameMaxLength}`;
-  let schema = schemas.get(key);
-  if (schema === undefined) {
-    schema = buildUserInputsSchema(limits);
-    schemas.set(key, schema);
-  }
+  const schema = schemas.get(key) ?? buildUserInputsSchema(limits);
+  schemas.set(key, schema);
   return schema;
 }

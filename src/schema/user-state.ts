@@ -110,11 +110,8 @@ export const LIVE_KEYS = [
   "segments",
 ] as const;
 
-/** A {@link LIVE_KEYS} key. */
-export type LiveKey = (typeof LIVE_KEYS)[number];
-
 /** The user as the server holds it (last read, or presumed), in the state's names. */
-export type LiveUser = ScalarOutputs & Pick<UserOutputs, LiveKey>;
+export type LiveUser = ScalarOutputs & Pick<UserOutputs, (typeof LIVE_KEYS)[number]>;
 
 /**
  * With `metadataOwnership: "keys"`, per metadata field of the table: the top-level keys this

@@ -4,14 +4,13 @@
 
 import { z } from "zod";
 import { JsonValueSchema } from "./json";
-import type { SecondFactorPolicy } from "./user-fields";
+import type { SecondFactorPolicy } from "./user-field-table";
 
 /** Known values plus any future string the server may add (docs/wacht-api.md §9: treat unknowns as plain strings). */
 export type OpenEnum<Known extends string> = Known | (string & {});
 
-// `second_factor_policy` values accepted by PATCH /users/{id} (docs/wacht-api.md §3, §9): one list,
-// in user-fields.ts, for the wire and the declaration.
-export { SECOND_FACTOR_POLICIES, type SecondFactorPolicy } from "./user-fields";
+// `second_factor_policy` values (docs/wacht-api.md §3, §9): one list, in the field table.
+export type { SecondFactorPolicy };
 
 const openEnum = <Known extends string>() => z.string() as unknown as z.ZodType<OpenEnum<Known>>;
 
