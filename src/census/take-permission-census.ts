@@ -98,12 +98,9 @@ export async function takePermissionCensus(
       `wacht.UserCensus: selector.permission: no role ${selector.organizations === undefined ? "of the deployment, and none a member holds," : "of the organizations listed"} carries ${JSON.stringify(selector.permission)}, so the census could not find a holder if there were one: check its spelling (the roles carry: ${known})${selector.organizations === undefined ? "; a custom role's permission that no member holds yet is checked once its organizations are listed in selector.organizations" : ""}`,
     );
   }
-  listRequests +=
-    memberships.stats.roleListRequests -
-    before.roleListRequests +
-    memberships.stats.memberListRequests -
-    before.memberListRequests +
-    (memberships.stats.userListRequests - before.userListRequests);
+  for (const [what, n] of Object.entries(memberships.stats)) {
+    listRequests += n - before[what as keyof typeof before];
+  }
   const undeclaredAccounts: CensusAccount[] = [];
   let detailRequests = 0;
   for (const [id, organizationIds] of holders) {
