@@ -176,16 +176,17 @@ export class WachtUserCensusProvider {
   async diff(_id: string, olds: Props, news: Props): Promise<pulumi.dynamic.DiffResult> {
     const before = recordedOf(olds);
     const after = recordedOf(news);
-    const changed = CENSUS_INPUT_KEYS.filter((k) => {
-      if (k === "declaredUserIds" || k === "declaredMemberships") {
-        if (hasUnknown(news[k])) return false;
-        return !jsonEqual([...before[k]].sort(), [...after[k]].sort());
-      }
-      if (hasUnknown(news[k])) return true;
-      return !jsonEqual(olds[k], news[k]);
-    });
+    const changes =
+      before.undeclaredCount > 0 ||
+      CENSUS_INPUT_KEYS.some((k) => {
+        if (k === "declaredUserIds" || k === "declaredMemberships") {
+          if (hasUnknown(news[k])) return false;
+          return !jsonEqual([...before[k]].sort(), [...after[k]].sort());
+        }
+        if (hasUnknown(news[k])) return true;
+        return !jsonEqual(olds[k], news[k]);
+      });
     if (before.undeclaredCount > 0) {
-      changed.push("undeclaredAccounts" as never);
       // Only the program's declaration says what `up` will do. A refresh also calls diff, with
       // the census just taken and the declaration RECORDED in state — stale when the program
       // changed it (say, report → disable) — so that diff stays silent, and the warning is said
@@ -200,7 +201,7 @@ export class WachtUserCensusProvider {
         );
       }
     }
-    return { changes: changed.length > 0, replaces: [], deleteBeforeReplace: false };
+    return { changes, replaces: [], deleteBeforeReplace: false };
   }
 
   private warnOnce(message: string): void {
