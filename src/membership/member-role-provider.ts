@@ -109,11 +109,8 @@ export class MemberRoleProvider extends ScopedProvider {
    */
   async read(id: string, props: Props): Promise<pulumi.dynamic.ReadResult> {
     const imported = props[this.spec.parentKey] === undefined;
-    const [parentFromId, userFromId, roleFromId] = id.split("/");
-    const keys = imported
-      ? keysOf(this.spec, `${parentFromId}/${userFromId}`, {})
-      : { parentId: String(props[this.spec.parentKey]), userId: String(props["userId"]) };
-    const roleId = imported ? roleFromId : props["roleId"];
+    const keys = keysOf(this.spec, id, props);
+    const roleId = imported ? id.split("/")[2] : props["roleId"];
     if (keys === undefined || typeof roleId !== "string" || !isUserId(roleId)) {
       throw new Error(
         `${this.spec.memberRoleType} id ${JSON.stringify(id)} is not {${this.spec.parentKey}}/{userId}/{roleId} (${this.spec.rolesFunction} lists the role ids)`,
