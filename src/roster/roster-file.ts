@@ -264,18 +264,11 @@ export function parseRosterFile(
   >;
   const entry: RosterEntry = { name: rosterName(file), file, args: {}, aliases: [] };
   const memberships: RosterMemberships = {};
-  for (const [key, given] of [
-    ["organizations", organizations],
-    ["workspaces", workspaces],
-  ] as [MembershipKey, unknown][]) {
-    if (given === undefined) continue;
-    const parsed = parseMembershipsNode(
-      key,
-      doc.get(key, true),
-      lines,
-      positionOf(doc, lines, [], key),
-    );
-    for (const p of parsed.problems) add({ line: p.line, column: p.column }, p.message);
+  const given = { organizations, workspaces };
+  for (const key of (Object.keys(given) as MembershipKey[]).filter((k) => given[k] !== undefined)) {
+    const at = positionOf(doc, lines, [], key);
+    const parsed = parseMembershipsNode(key, doc.get(key, true), lines, at);
+    problems.push(...parsed.problems.map((p) => ({ file, ...p })));
     memberships[key] = parsed.value;
   }
   if (Object.keys(memberships).length > 0) entry.memberships = memberships;
