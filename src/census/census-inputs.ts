@@ -228,15 +228,11 @@ export function buildRecordedCensusSchema() {
         .optional()
         .catch(undefined),
     })
-    .transform((r) => ({
-      declaredUserIds: r.declaredUserIds,
-      declaredMemberships: r.declaredMemberships,
-      undeclared: r.undeclared,
-      undeclaredAccounts: r.undeclaredAccounts,
+    .transform(({ [CHECKED_KEY]: checked, inspected, ...r }) => ({
+      ...r,
       undeclaredCount: r.undeclaredCount ?? r.undeclaredAccounts.length,
-      disabledAccounts: r.disabledAccounts,
       disabledCount: r.disabledCount ?? r.disabledAccounts.length,
-      checked: r[CHECKED_KEY] ?? checkedFromInspected(r.inspected ?? {}),
+      checked: checked ?? checkedFromInspected(inspected ?? {}),
     }));
 }
 
