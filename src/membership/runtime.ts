@@ -40,6 +40,13 @@ interface PerClient {
   listings: Map<string, Listing>;
 }
 
+/** `map`'s value for `key`, made by `make` the first time. */
+function memo<K, V>(map: Map<K, V>, key: K, make: () => V): V {
+  let value = map.get(key);
+  if (value === undefined) map.set(key, (value = make()));
+  return value;
+}
+
 /** Why a 404 on an organization's (workspace's) roles fails a declaration. */
 export function missingParent(spec: ScopeSpec, parentId: string): string {
   return `${spec.label} ${parentId} does not exist in this deployment (check the id, and that wacht:baseUrl and wacht:apiKey name the right deployment)`;
@@ -56,36 +63,23 @@ export class MembershipRuntime {
   client(s: ProviderSettings): WachtClient {
     const { apiKey, baseUrl, maxRetries, timeoutMs, requestsPerMinute } = s;
     const options = { apiKey, baseUrl, maxRetries, timeoutMs, requestsPerMinute };
-    const key = JSON.stringify(options);
-    let client = this.clients.get(key);
-    if (client === undefined) {
-      client = new WachtClient(options);
-      this.clients.set(key, client);
-    }
-    return client;
+    return memo(this.clients, JSON.stringify(options), () => new WachtClient(options));
   }
 
   private of(client: WachtClient): PerClient {
-    let c = this.caches.get(client);
-    if (c === undefined) {
-      c = { roles: new Map(), listings: new Map() };
-      this.caches.set(client, c);
-    }
-    return c;
+    return memo(this.caches, client, () => ({ roles: new Map(), listings: new Map() }));
   }
 
   /** The roles of an organization or workspace, listed once per run (a failure is not kept). */
   roles(client: WachtClient, spec: ScopeSpec, parentId: string): Promise<ApiRole[]> {
     const cache = this.of(client).roles;
     const key = `${spec.scope}/${parentId}`;
-    let roles = cache.get(key);
-    if (roles === undefined) {
+    return memo(cache, key, () => {
       this.stats.roleListRequests += 1;
-      roles = spec.api(client).roles(parentId);
-      cache.set(key, roles);
+      const roles = spec.api(client).roles(parentId);
       roles.catch(() => cache.delete(key));
-    }
-    return roles;
+      return roles;
+    });
   }
 
   /**
@@ -183,8 +177,7 @@ export class MembershipRuntime {
   private listing(client: WachtClient, spec: ScopeSpec, parentId: string): Listing {
     const cache = this.of(client).listings;
     const key = `${spec.scope}/${parentId}`;
-    let listing = cache.get(key);
-    if (listing === undefined) {
+    return memo(cache, key, () => {
       const members = spec
         .api(client)
         .listAllMembers(parentId)
@@ -192,11 +185,9 @@ export class MembershipRuntime {
           this.stats.memberListRequests += requests;
           return new Map(members.map((m) => [m.user_id, m]));
         });
-      listing = { members, written: new Set() };
-      cache.set(key, listing);
       members.catch(() => cache.delete(key));
-    }
-    return listing;
+      return { members, written: new Set<string>() };
+    });
   }
 }
 
