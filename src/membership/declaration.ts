@@ -48,11 +48,13 @@ export interface MemberRoleState extends MemberRoleDeclaration {
   permissions: string[];
 }
 
-/** True when two recorded or declared values name the same id (or the same text). */
+/**
+ * True when two recorded or declared values name the same id (or are the same text: a role name
+ * such as "0x10" is not the id 16).
+ */
 export function sameKey(a: unknown, b: unknown): boolean {
-  return typeof a === "string" && typeof b === "string"
-    ? canonicalUserId(a) === canonicalUserId(b)
-    : a === b;
+  const canonical = (v: unknown) => (isUserId(v) ? canonicalUserId(v as string) : v);
+  return canonical(a) === canonical(b);
 }
 
 function idField(name: string) {
