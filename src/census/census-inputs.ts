@@ -54,18 +54,12 @@ export interface CensusAccount {
  */
 export const REPORTED_ACCOUNTS_MAX = 20;
 
-/** The checked declaration. */
-export interface CensusInputs {
-  selector: CensusSelector;
-  declaredUserIds: string[];
-  /**
-   * The organization memberships the stack declares, `<organizationId>/<userId>` (the roster's
-   * `memberships`): what a `{ permission }` selector judges by. Absent: none.
-   */
-  declaredMemberships?: string[];
-  allowlist: string[];
-  undeclared: UndeclaredPolicy;
-}
+/**
+ * The checked declaration. `declaredMemberships`: the organization memberships the stack
+ * declares, `<organizationId>/<userId>` (the roster's `memberships`), what a `{ permission }`
+ * selector judges by; absent: none.
+ */
+export type CensusInputs = z.output<ReturnType<typeof buildCensusInputsSchema>>;
 
 /** The census's inputs, in the order the provider and the native schema list them. */
 export const CENSUS_INPUT_KEYS = [
@@ -234,15 +228,11 @@ export function buildRecordedCensusSchema() {
         .optional()
         .catch(undefined),
     })
-    .transform((r) => ({
-      declaredUserIds: r.declaredUserIds,
-      declaredMemberships: r.declaredMemberships,
-      undeclared: r.undeclared,
-      undeclaredAccounts: r.undeclaredAccounts,
+    .transform(({ [CHECKED_KEY]: checked, inspected, ...r }) => ({
+      ...r,
       undeclaredCount: r.undeclaredCount ?? r.undeclaredAccounts.length,
-      disabledAccounts: r.disabledAccounts,
       disabledCount: r.disabledCount ?? r.disabledAccounts.length,
-      checked: r[CHECKED_KEY] ?? checkedFromInspected(r.inspected ?? {}),
+      checked: checked ?? checkedFromInspected(inspected ?? {}),
     }));
 }
 

@@ -1,14 +1,8 @@
-// The wacht.UserCensus provider implementation. Like the User provider it is NOT serialized: the
-// shim (./shim.ts) loads it by package name (`pulumi-wacht/census-impl`) in the provider process,
-// so credentials come only from `configure` (wacht:apiKey, wacht:baseUrl) or the environment.
-//
-// Lifecycle: `read` (refresh) takes the census and records the undeclared accounts; `diff` shows
-// a change while any is recorded (and, in the plan of the program's declaration, warns once,
-// naming them); `create`/`update` take the census again and, in report mode, fail naming each
-// account and what to do, or, in disable mode, disable them. `delete` touches no account. The
-// listing each step judges from is the run's, shared with the User provider's delta refresh in
-// the same process (src/provider/live/run-listings.ts): the first census step of a run uses it, a
-// later step of the same process lists anew.
+// The wacht.UserCensus provider implementation, loaded by package name behind the shim like the
+// User provider (ADR 0003): credentials come only from `configure` or the environment. `read`
+// records the undeclared accounts, `diff` shows them (and warns once), `create`/`update` fail on
+// them or disable them, `delete` touches no account (docs/gitops.md). Each step judges from the
+// run's listing, shared with the User provider's delta refresh (src/provider/live/run-listings.ts).
 import type * as pulumi from "@pulumi/pulumi";
 import type { WachtClient } from "../client/wacht-client";
 import {
@@ -123,38 +117,30 @@ export class WachtUserCensusProvider {
     this.stack = readStackConfig((key) => req.config.get(key));
   }
 
-  /** A census step: the client for the current settings, and the listing it judges from. */
-  private censusStep(): {
-    client: WachtClient;
-    listing: DeploymentListing;
-    run: DeploymentListing;
-  } {
+  /**
+   * The census for `inputs`: by permission from the organizations' member listings
+   * (./take-permission-census.ts), else from the run's deployment listing (./take-census.ts).
+   * With the client it used and the run's listing (which this step's writes invalidate).
+   */
+  private async take(
+    inputs: CensusInputs,
+    previous: Readonly<Record<string, string>>,
+  ): Promise<CensusResult & { client: WachtClient; run: DeploymentListing }> {
     const s = resolveProviderSettings(this.stack);
     // The membership providers' client of these settings (one per distinct settings).
     const client = this.memberships.client(s);
-    // `run` is the run's listing (this step's writes invalidate it); `listing` may be it.
-    return {
-      client,
-      listing: this.listings.forCensus(s, client),
-      run: this.listings.run(s, client),
-    };
-  }
-
-  /**
-   * The census for `inputs`: by permission from the organizations' member listings
-   * (./take-permission-census.ts), else from the deployment's user listing (./take-census.ts).
-   */
-  private async take(
-    step: ReturnType<WachtUserCensusProvider["censusStep"]>,
-    inputs: CensusInputs,
-    previous: Readonly<Record<string, string>>,
-  ): Promise<CensusResult> {
+    const listing = this.listings.forCensus(s, client);
+    const run = this.listings.run(s, client);
+    let found: CensusResult;
     if (isPermissionSelector(inputs.selector)) {
-      return takePermissionCensus(step.client, this.memberships, inputs.selector, inputs);
+      found = await takePermissionCensus(client, this.memberships, inputs.selector, inputs);
+    } else {
+      found = await takeCensus(client, listing, inputs, previous);
+      this.listings.judged(listing);
     }
-    const found = await takeCensus(step.client, step.listing, inputs, previous);
-    this.listings.judged(step.listing);
-    return found;
+    this.stats.listRequests += found.listRequests;
+    this.stats.detailRequests += found.detailRequests;
+    return { ...found, client, run };
   }
 
   /** Validates the declaration and applies the defaults; no request. Unknowns pass through. */
@@ -190,16 +176,17 @@ export class WachtUserCensusProvider {
   async diff(_id: string, olds: Props, news: Props): Promise<pulumi.dynamic.DiffResult> {
     const before = recordedOf(olds);
     const after = recordedOf(news);
-    const changed = CENSUS_INPUT_KEYS.filter((k) => {
-      if (k === "declaredUserIds" || k === "declaredMemberships") {
-        if (hasUnknown(news[k])) return false;
-        return !jsonEqual([...before[k]].sort(), [...after[k]].sort());
-      }
-      if (hasUnknown(news[k])) return true;
-      return !jsonEqual(olds[k], news[k]);
-    });
+    const changes =
+      before.undeclaredCount > 0 ||
+      CENSUS_INPUT_KEYS.some((k) => {
+        if (k === "declaredUserIds" || k === "declaredMemberships") {
+          if (hasUnknown(news[k])) return false;
+          return !jsonEqual([...before[k]].sort(), [...after[k]].sort());
+        }
+        if (hasUnknown(news[k])) return true;
+        return !jsonEqual(olds[k], news[k]);
+      });
     if (before.undeclaredCount > 0) {
-      changed.push("undeclaredAccounts" as never);
       // Only the program's declaration says what `up` will do. A refresh also calls diff, with
       // the census just taken and the declaration RECORDED in state — stale when the program
       // changed it (say, report → disable) — so that diff stays silent, and the warning is said
@@ -214,7 +201,7 @@ export class WachtUserCensusProvider {
         );
       }
     }
-    return { changes: changed.length > 0, replaces: [], deleteBeforeReplace: false };
+    return { changes, replaces: [], deleteBeforeReplace: false };
   }
 
   private warnOnce(message: string): void {
@@ -238,16 +225,13 @@ export class WachtUserCensusProvider {
     },
   ): Promise<RecordedCensusState> {
     const inputs = inputsOf(props);
-    const step = this.censusStep();
-    const { client, run } = step;
     const judged = {
       ...inputs,
       declaredUserIds: [...inputs.declaredUserIds, ...leaving.declaredUserIds],
       declaredMemberships: [...(inputs.declaredMemberships ?? []), ...leaving.declaredMemberships],
     };
-    const found = await this.take(step, judged, previous);
-    this.stats.listRequests += found.listRequests;
-    this.stats.detailRequests += found.detailRequests;
+    const found = await this.take(judged, previous);
+    const { client, run } = found;
     const undeclared = found.undeclaredAccounts;
     if (undeclared.length > 0 && inputs.undeclared === "report")
       throw new Error(
@@ -295,9 +279,7 @@ export class WachtUserCensusProvider {
   async read(id: string, props: Props): Promise<pulumi.dynamic.ReadResult> {
     const inputs = inputsOf(props);
     const recorded = recordedOf(props);
-    const found = await this.take(this.censusStep(), inputs, recorded.checked);
-    this.stats.listRequests += found.listRequests;
-    this.stats.detailRequests += found.detailRequests;
+    const found = await this.take(inputs, recorded.checked);
     const state = stateOf(inputs, found.undeclaredAccounts, [], found.checked);
     // The accounts the last `up` disabled stay recorded until the next one.
     return {

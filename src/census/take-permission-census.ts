@@ -1,17 +1,9 @@
 // The census by permission (issue #22 part 6, ADR 0017): `selector: { permission:
 // "organization:admin" }` names every enabled user holding that permission in an organization
-// (every organization of the deployment, or those the selector lists) through a membership the
-// stack does not declare. Admin-ness is a membership, not a user (docs/wacht-memberships.md §1),
-// so declaring the user is not enough: its membership must be declared (`declaredMemberships`,
-// the roster's `memberships`).
-//
-// Requests: ⌈organizations/500⌉ to list the organizations and one for the deployment-level roles
-// (when the selector lists organizations instead: one roles read per organization listed, which
-// also proves it exists), Σ max(1, ⌈members/500⌉) for their members (an empty organization costs
-// one) — the run's listings, shared with the membership resources' refresh
-// (src/membership/runtime.ts) — and one details read per undeclared holder not allowlisted by id
-// (to learn `disabled`, the email and username). A census where every holder is declared costs
-// the list requests only. A permission no role carries fails instead of reporting nobody.
+// through a membership the stack does not declare (`declaredMemberships`): admin-ness is a
+// membership, not a user (docs/wacht-memberships.md §1). Its requests, the run's member listings
+// shared with the membership resources' refresh, are counted in docs/gitops.md ("Census of
+// admins", Cost). A permission no role carries fails instead of reporting nobody.
 import type { ApiRole } from "../client/b2b/membership-wire";
 import { isNotFound } from "../provider/errors";
 import type { WachtClient } from "../client/wacht-client";
@@ -98,12 +90,9 @@ export async function takePermissionCensus(
       `wacht.UserCensus: selector.permission: no role ${selector.organizations === undefined ? "of the deployment, and none a member holds," : "of the organizations listed"} carries ${JSON.stringify(selector.permission)}, so the census could not find a holder if there were one: check its spelling (the roles carry: ${known})${selector.organizations === undefined ? "; a custom role's permission that no member holds yet is checked once its organizations are listed in selector.organizations" : ""}`,
     );
   }
-  listRequests +=
-    memberships.stats.roleListRequests -
-    before.roleListRequests +
-    memberships.stats.memberListRequests -
-    before.memberListRequests +
-    (memberships.stats.userListRequests - before.userListRequests);
+  for (const [what, n] of Object.entries(memberships.stats)) {
+    listRequests += n - before[what as keyof typeof before];
+  }
   const undeclaredAccounts: CensusAccount[] = [];
   let detailRequests = 0;
   for (const [id, organizationIds] of holders) {

@@ -4,7 +4,7 @@
 import { z } from "zod";
 import { withoutValues, type CheckFailure } from "../schema/check-failures";
 import { JsonValueSchema, type JsonValue } from "../schema/json";
-import { isUserId } from "../schema/user-id";
+import { canonicalUserId, isUserId } from "../schema/user-id";
 import { hasUnknown } from "../schema/user-fields";
 import type { RoleOutputs } from "./roles";
 import type { ScopeSpec } from "./scope";
@@ -48,23 +48,20 @@ export interface MemberRoleState extends MemberRoleDeclaration {
   permissions: string[];
 }
 
-/** The canonical form of an int64 id. */
-export function canonicalId(id: string): string {
-  return isUserId(id) ? BigInt(id).toString() : id;
-}
-
-/** True when two recorded or declared values name the same id (or the same text). */
+/**
+ * True when two recorded or declared values name the same id (or are the same text: a role name
+ * such as "0x10" is not the id 16).
+ */
 export function sameKey(a: unknown, b: unknown): boolean {
-  return typeof a === "string" && typeof b === "string"
-    ? canonicalId(a) === canonicalId(b)
-    : a === b;
+  const canonical = (v: unknown) => (isUserId(v) ? canonicalUserId(v as string) : v);
+  return canonical(a) === canonical(b);
 }
 
 function idField(name: string) {
   return z
     .string({ error: `${name} must be a Wacht id (a decimal int64 string)` })
     .refine(isUserId, { message: `${name} must be a Wacht id (a decimal int64 string)` })
-    .transform(canonicalId);
+    .transform(canonicalUserId);
 }
 
 const roleName = z
@@ -137,7 +134,7 @@ export function keysOf(
   const userId = typeof props["userId"] === "string" ? props["userId"] : userFromId;
   if (typeof parentId !== "string" || typeof userId !== "string") return undefined;
   if (!isUserId(parentId) || !isUserId(userId)) return undefined;
-  return { parentId: canonicalId(parentId), userId: canonicalId(userId) };
+  return { parentId: canonicalUserId(parentId), userId: canonicalUserId(userId) };
 }
 
 /** The resource id of a membership: `{parentId}/{userId}` (also its import id). */

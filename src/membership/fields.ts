@@ -37,94 +37,64 @@ export function memberRoleDescription(spec: ScopeSpec): string {
   return `ONE role on a user's existing ${spec.label} membership, additive: it never touches the membership's other roles. The membership must exist (declare it and depend on it). Not for a member whose ${spec.membershipType.replace(/^wacht\./, "")} declares roles (that set is exhaustive). Resource and import id {${spec.parentKey}}/{userId}/{roleId}.`;
 }
 
+/** A field maker: inputs or outputs, with the facts in `more`. */
+const field =
+  (input: boolean, more: Partial<FieldFact> = {}) =>
+  (name: string, type: FieldFact["type"], description: string): FieldFact => ({
+    name,
+    input,
+    type,
+    description,
+    ...more,
+  });
+const optional = field(true);
+const output = field(false);
+/** An output that is always present. */
+const out = field(false, { required: true });
+/** An input that identifies the resource: required, and a change replaces it. */
+const key = (name: string, description: string) =>
+  field(true, { required: true, replaces: true })(name, "string", description);
+
 /** The fields of `wacht.OrganizationMembership` / `wacht.WorkspaceMembership`. */
 export function membershipFields(spec: ScopeSpec): readonly FieldFact[] {
   return [
-    {
-      name: spec.parentKey,
-      input: true,
-      required: true,
-      replaces: true,
-      type: "string",
-      description: `The ${spec.label}'s id.`,
-    },
-    {
-      name: "userId",
-      input: true,
-      required: true,
-      replaces: true,
-      type: "string",
-      description: "The member's user id.",
-    },
-    {
-      name: "roles",
-      input: true,
-      type: "string[]",
-      description: `Role NAMES, resolved in the ${spec.label} at preview (an unknown or ambiguous name fails there). The set is exhaustive: up makes the membership hold exactly these. Left out: roles are not managed. As an output: the live role names, sorted.`,
-    },
-    {
-      name: "publicMetadata",
-      input: true,
-      type: "json",
-      description:
-        "The membership's public metadata (the whole value; {} clears it). Left out: not managed. As an output: the live value.",
-    },
-    {
-      name: "membershipId",
-      input: false,
-      type: "string",
-      description: "Wacht's id of the membership.",
-    },
-    {
-      name: "roleDetails",
-      input: false,
-      type: "RoleDetail[]",
-      description: "The live roles as { id, name, permissions }, sorted by name.",
-    },
-    {
-      name: "permissions",
-      input: false,
-      type: "string[]",
-      description: "The sorted union of the live roles' permissions.",
-    },
+    key(spec.parentKey, `The ${spec.label}'s id.`),
+    key("userId", "The member's user id."),
+    optional(
+      "roles",
+      "string[]",
+      `Role NAMES, resolved in the ${spec.label} at preview (an unknown or ambiguous name fails there). The set is exhaustive: up makes the membership hold exactly these. Left out: roles are not managed. As an output: the live role names, sorted.`,
+    ),
+    optional(
+      "publicMetadata",
+      "json",
+      "The membership's public metadata (the whole value; {} clears it). Left out: not managed. As an output: the live value.",
+    ),
+    output("membershipId", "string", "Wacht's id of the membership."),
+    output(
+      "roleDetails",
+      "RoleDetail[]",
+      "The live roles as { id, name, permissions }, sorted by name.",
+    ),
+    output("permissions", "string[]", "The sorted union of the live roles' permissions."),
   ];
 }
 
 /** The fields of `wacht.OrganizationMemberRole` / `wacht.WorkspaceMemberRole`. */
 export function memberRoleFields(spec: ScopeSpec): readonly FieldFact[] {
+  const [parent, user, , , membershipId] = membershipFields(spec);
   return [
-    ...membershipFields(spec).filter((f) => f.name === spec.parentKey || f.name === "userId"),
-    {
-      name: "role",
-      input: true,
-      required: true,
-      replaces: true,
-      type: "string",
-      description: `One role NAME, resolved in the ${spec.label} at preview. Only this role is added and, on delete, removed; other roles are never touched.`,
-    },
-    {
-      name: "membershipId",
-      input: false,
-      type: "string",
-      description: "Wacht's id of the membership.",
-    },
-    { name: "roleId", input: false, type: "string", description: "The role's id." },
-    {
-      name: "permissions",
-      input: false,
-      type: "string[]",
-      description: "The role's permissions, sorted.",
-    },
+    parent!,
+    user!,
+    key(
+      "role",
+      `One role NAME, resolved in the ${spec.label} at preview. Only this role is added and, on delete, removed; other roles are never touched.`,
+    ),
+    membershipId!,
+    output("roleId", "string", "The role's id."),
+    output("permissions", "string[]", "The role's permissions, sorted."),
   ];
 }
-
-const out = (name: string, type: FieldFact["type"], description: string): FieldFact => ({
-  name,
-  input: false,
-  required: true,
-  type,
-  description,
-});
 
 const ROLE_ID = out("id", "string", "The role's id (ids differ per deployment).");
 const ROLE_NAME = out("name", "string", "The role's name.");
@@ -204,9 +174,7 @@ export function parentRolesInvoke(spec: ScopeSpec): InvokeFacts {
 export const USER_MEMBERSHIPS_INVOKE: InvokeFacts = {
   description:
     "A user's organization and workspace memberships with their roles and permissions (from the user's own lists: two requests; no organization private metadata). A user that does not exist fails, naming it.",
-  args: [
-    { name: "userId", input: true, required: true, type: "string", description: "The user's id." },
-  ],
+  args: [{ ...key("userId", "The user's id."), replaces: false }],
   results: [
     out("userId", "string", "The user's id."),
     out("organizations", "UserOrganizationMembership[]", "The user's organization memberships."),

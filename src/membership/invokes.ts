@@ -7,6 +7,7 @@ import { isNotFound } from "../provider/errors";
 import type { CheckFailure } from "../schema/check-failures";
 import { checkRecord, idArgumentSchema, type RoleDetail } from "./declaration";
 import { missingParent, type MembershipRuntime } from "./runtime";
+import { byName, roleDetail } from "./roles";
 import type { ScopeSpec } from "./scope";
 import { userMemberships, type UserMemberships } from "./user-memberships";
 
@@ -43,13 +44,8 @@ export async function parentRoles(
     throw err;
   }
   const listed: ParentRole[] = roles
-    .map((r) => ({
-      id: r.id,
-      name: r.name,
-      permissions: [...r.permissions].sort(),
-      isDeploymentLevel: r.is_deployment_level === true,
-    }))
-    .sort((a, b) => (a.name === b.name ? (a.id < b.id ? -1 : 1) : a.name < b.name ? -1 : 1));
+    .map((r) => ({ ...roleDetail(r), isDeploymentLevel: r.is_deployment_level === true }))
+    .sort(byName);
   return { result: { [spec.parentKey]: parentId, roles: listed } };
 }
 

@@ -7,7 +7,6 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { isNotFound, withContext } from "../provider/errors";
 import { warn } from "../provider/log";
-import { withoutValues } from "../schema/check-failures";
 import { hasUnknown } from "../schema/user-fields";
 import { isUserId } from "../schema/user-id";
 import {
@@ -53,7 +52,6 @@ export class MemberRoleProvider extends ScopedProvider {
 
   /** Validates the declaration and resolves the role name in the parent. */
   async check(_olds: Props, news: Props): Promise<pulumi.dynamic.CheckResult> {
-    this.client();
     const { parentKey } = this.spec;
     const checked = checkRecord(
       memberRoleSchema(this.spec),
@@ -61,18 +59,7 @@ export class MemberRoleProvider extends ScopedProvider {
       { [parentKey]: "1", userId: "1", role: "Member" },
       `${this.spec.memberRoleType} takes ${parentKey}, userId and role`,
     );
-    if (checked.failures) return checked;
-    const { inputs, unknown } = checked;
-    if (unknown.includes(parentKey) || unknown.includes("role")) return { inputs };
-    const decl = this.declaration(inputs);
-    const { failures } = await this.runtime.resolve(
-      this.client(),
-      this.spec,
-      decl.parentId,
-      [decl.role],
-      "role",
-    );
-    return failures.length > 0 ? { inputs, failures: withoutValues(failures) } : { inputs };
+    return this.checkRoles(checked, (i) => [i["role"]], "role");
   }
 
   /** Every input replaces (delete first, so a re-declared same role ends assigned). */
@@ -91,7 +78,7 @@ export class MemberRoleProvider extends ScopedProvider {
   /** Adds the role to the existing membership (the per-role POST, idempotent). */
   async create(inputs: Props): Promise<pulumi.dynamic.CreateResult> {
     const decl = this.declaration(inputs);
-    const where = `role ${decl.role} of user ${decl.userId} in ${this.spec.label} ${decl.parentId}`;
+    const where = `role ${decl.role} of user ${decl.userId} in ${this.where(decl.parentId)}`;
     try {
       const client = this.client();
       // One name, one role: resolved throws for a name that means none or two.
@@ -99,12 +86,12 @@ export class MemberRoleProvider extends ScopedProvider {
       const membership = await this.runtime.lookup(client, this.spec, decl.parentId, decl.userId);
       if (membership === undefined) {
         throw new Error(
-          `user ${decl.userId} has no membership in ${this.spec.label} ${decl.parentId}: declare a ${this.spec.membershipType} for it and give this resource dependsOn on it (the per-role route cannot create a membership)`,
+          `user ${decl.userId} has no membership in ${this.where(decl.parentId)}: declare a ${this.spec.membershipType} for it and give this resource dependsOn on it (the per-role route cannot create a membership)`,
         );
       }
       if (membership.roles.some((r) => r.id === role.id)) {
         warn(
-          `user ${decl.userId} already holds the role ${decl.role} in ${this.spec.label} ${decl.parentId}: this resource now manages it, and deleting it removes the role`,
+          `user ${decl.userId} already holds the role ${decl.role} in ${this.where(decl.parentId)}: this resource now manages it, and deleting it removes the role`,
         );
       }
       this.runtime.wrote(client, this.spec, decl.parentId, decl.userId);
@@ -122,26 +109,15 @@ export class MemberRoleProvider extends ScopedProvider {
    */
   async read(id: string, props: Props): Promise<pulumi.dynamic.ReadResult> {
     const imported = props[this.spec.parentKey] === undefined;
-    const [parentFromId, userFromId, roleFromId] = id.split("/");
-    const keys = imported
-      ? keysOf(this.spec, `${parentFromId}/${userFromId}`, {})
-      : { parentId: String(props[this.spec.parentKey]), userId: String(props["userId"]) };
-    const roleId = imported ? roleFromId : props["roleId"];
+    const keys = keysOf(this.spec, id, props);
+    const roleId = imported ? id.split("/")[2] : props["roleId"];
     if (keys === undefined || typeof roleId !== "string" || !isUserId(roleId)) {
       throw new Error(
         `${this.spec.memberRoleType} id ${JSON.stringify(id)} is not {${this.spec.parentKey}}/{userId}/{roleId} (${this.spec.rolesFunction} lists the role ids)`,
       );
     }
     const { parentId, userId } = keys;
-    let live;
-    try {
-      live = await this.runtime.member(this.client(), this.spec, parentId, userId);
-    } catch (err) {
-      withContext(
-        `reading user ${userId}'s membership in ${this.spec.label} ${parentId} failed`,
-        err,
-      );
-    }
+    const live = await this.member(parentId, userId);
     const role = live?.roles.find((r) => r.id === roleId);
     if (live === undefined || role === undefined) return { id: "" };
     const decl = { parentId, userId, role: imported ? role.name : String(props["role"]) };
@@ -168,7 +144,7 @@ export class MemberRoleProvider extends ScopedProvider {
     } catch (err) {
       if (isNotFound(err)) return;
       withContext(
-        `removing role ${decl.role} of user ${decl.userId} in ${this.spec.label} ${decl.parentId} failed`,
+        `removing role ${decl.role} of user ${decl.userId} in ${this.where(decl.parentId)} failed`,
         err,
       );
     }

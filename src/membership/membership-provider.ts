@@ -1,24 +1,13 @@
 // The implementation of `wacht.OrganizationMembership` and `wacht.WorkspaceMembership` (one
-// class, two scopes), behind the shim like the User provider (ADR 0003) and meant to sit behind
-// the native front door too (ADR 0017). One membership per (parent, user), resource id
-// `{parentId}/{userId}` (its import id).
-//
-// - check resolves role NAMES in the parent (one role listing per parent per run): an unknown or
-//   ambiguous name fails at preview.
-// - diff compares the declared role set and metadata with the last read; no request.
-// - create adopts an existing membership (warning which roles change) or POSTs one; a POST
-//   answered by a 500 after Wacht wrote it is found and adopted (docs/wacht-memberships.md §3.6).
-// - read takes the membership from the run's member listing (pages of 500, to the end).
-// - update sends ONE PATCH with the whole role set (ids) and/or the metadata.
-// - delete removes the membership; an organization's takes the user's workspace memberships in
-//   it along (§3.4), which the warning names.
+// class, two scopes), behind the shim (ADR 0003) and the native front door (ADR 0017). One
+// membership per (parent, user), resource id `{parentId}/{userId}` (its import id); each method
+// says what it sends, and docs/decisions/0017-memberships.md why.
 import { setTimeout as sleep } from "node:timers/promises";
 import type * as pulumi from "@pulumi/pulumi";
 import { classifyCreateFailure, CREATE_RETRY } from "../client/retry";
 import { jsonEqual } from "../diff/json-equal";
 import { isNotFound, messageOf, withContext } from "../provider/errors";
 import { info, warn } from "../provider/log";
-import { withoutValues } from "../schema/check-failures";
 import { hasUnknown } from "../schema/user-fields";
 import type { JsonValue } from "../schema/json";
 import {
@@ -52,18 +41,12 @@ function alreadyMember(err: unknown): boolean {
 }
 
 export class MembershipProvider extends ScopedProvider {
-  /** `organization 123`, for messages. */
-  private where(parentId: string): string {
-    return `${this.spec.label} ${parentId}`;
-  }
-
   private resolve(parentId: string, names: readonly string[]): Promise<RoleDetail[]> {
     return this.runtime.resolved(this.client(), this.spec, parentId, names);
   }
 
   /** Validates the declaration and resolves its role names in the parent. */
   async check(_olds: Props, news: Props): Promise<pulumi.dynamic.CheckResult> {
-    this.client(); // a configuration problem is reported at preview
     const { parentKey } = this.spec;
     const checked = checkRecord(
       membershipSchema(this.spec),
@@ -71,22 +54,11 @@ export class MembershipProvider extends ScopedProvider {
       { [parentKey]: "1", userId: "1", roles: [], publicMetadata: {} },
       `${this.spec.membershipType} takes ${parentKey}, userId, roles and publicMetadata`,
     );
-    if (checked.failures) return checked;
-    const { inputs, unknown } = checked;
-    if (Array.isArray(inputs["roles"])) inputs["roles"] = [...(inputs["roles"] as string[])].sort();
-    const roles = inputs["roles"];
-    if (unknown.includes(parentKey) || !Array.isArray(roles) || hasUnknown(roles)) {
-      return { inputs };
+    const { inputs } = checked;
+    if (!checked.failures && Array.isArray(inputs["roles"])) {
+      inputs["roles"] = [...(inputs["roles"] as string[])].sort();
     }
-    const parentId = inputs[parentKey] as string;
-    const { failures } = await this.runtime.resolve(
-      this.client(),
-      this.spec,
-      parentId,
-      roles as string[],
-      "roles",
-    );
-    return failures.length > 0 ? { inputs, failures: withoutValues(failures) } : { inputs };
+    return this.checkRoles(checked, (i) => i["roles"], "roles");
   }
 
   /**
@@ -150,42 +122,32 @@ export class MembershipProvider extends ScopedProvider {
   ): Promise<LiveMembership> {
     const wanted =
       decl.roles === undefined ? undefined : await this.resolve(decl.parentId, decl.roles);
-    const liveIds = live.roles.map((r) => r.id);
-    const roleIds =
-      wanted === undefined ||
-      sameSet(
-        liveIds,
-        wanted.map((r) => r.id),
-      )
-        ? undefined
-        : wanted.map((r) => r.id);
-    const metadata =
-      decl.publicMetadata === undefined || jsonEqual(live.public_metadata, decl.publicMetadata)
-        ? undefined
-        : decl.publicMetadata;
-    if (roleIds !== undefined)
-      say?.(
-        describeRoleChange(
-          live.roles.map((r) => r.name).sort(),
-          wanted!.map((r) => r.name),
-        ),
+    const roleIds = wanted?.map((r) => r.id);
+    const rolesChange =
+      roleIds !== undefined &&
+      !sameSet(
+        live.roles.map((r) => r.id),
+        roleIds,
       );
-    if (roleIds === undefined && metadata === undefined) return live;
+    const metadata =
+      decl.publicMetadata !== undefined && !jsonEqual(live.public_metadata, decl.publicMetadata)
+        ? decl.publicMetadata
+        : undefined;
+    if (rolesChange) {
+      say?.(describeRoleChange(live.roles.map((r) => r.name).sort(), decl.roles ?? []));
+    }
+    if (!rolesChange && metadata === undefined) return live;
     const client = this.client();
     this.runtime.wrote(client, this.spec, decl.parentId, decl.userId);
     await this.spec.api(client).updateMember(decl.parentId, live.id, {
-      ...(roleIds !== undefined && { roleIds }),
+      ...(rolesChange && { roleIds }),
       ...(metadata !== undefined && { publicMetadata: metadata }),
     });
+    const publicMetadata = metadata ?? live.public_metadata;
     return {
       id: live.id,
-      roles:
-        wanted === undefined
-          ? live.roles
-          : wanted.map((r) => ({ ...r, is_deployment_level: false })),
-      ...((metadata ?? live.public_metadata) !== undefined && {
-        public_metadata: metadata ?? live.public_metadata,
-      }),
+      roles: wanted ?? live.roles,
+      ...(publicMetadata !== undefined && { public_metadata: publicMetadata }),
     };
   }
 
@@ -193,7 +155,7 @@ export class MembershipProvider extends ScopedProvider {
   async create(inputs: Props): Promise<pulumi.dynamic.CreateResult> {
     const decl = membershipDeclaration(this.spec, inputs);
     const { parentId, userId } = decl;
-    const where = `user ${userId}'s membership in ${this.where(parentId)}`;
+    const where = this.membershipText(parentId, userId);
     try {
       const existing = await this.runtime.lookup(this.client(), this.spec, parentId, userId);
       let done: LiveMembership;
@@ -266,12 +228,7 @@ export class MembershipProvider extends ScopedProvider {
       );
     }
     const { parentId, userId } = keys;
-    let live: LiveMembership | undefined;
-    try {
-      live = await this.runtime.member(this.client(), this.spec, parentId, userId);
-    } catch (err) {
-      withContext(`reading user ${userId}'s membership in ${this.where(parentId)} failed`, err);
-    }
+    const live = await this.member(parentId, userId);
     if (live === undefined) return { id: "" };
     const recorded = props["publicMetadata"] as JsonValue | undefined;
     const outs = this.stateOf(parentId, userId, live, recorded);
@@ -289,13 +246,10 @@ export class MembershipProvider extends ScopedProvider {
   /** One PATCH: the whole declared role set and/or the metadata. */
   async update(_id: string, olds: Props, news: Props): Promise<pulumi.dynamic.UpdateResult> {
     const decl = membershipDeclaration(this.spec, news);
-    const where = `user ${decl.userId}'s membership in ${this.where(decl.parentId)}`;
+    const where = this.membershipText(decl.parentId, decl.userId);
     const live: LiveMembership = {
       id: String(olds["membershipId"]),
-      roles: ((olds["roleDetails"] as RoleDetail[] | undefined) ?? []).map((r) => ({
-        ...r,
-        is_deployment_level: false,
-      })),
+      roles: (olds["roleDetails"] as RoleDetail[] | undefined) ?? [],
       ...(olds["publicMetadata"] !== undefined && {
         public_metadata: olds["publicMetadata"] as JsonValue,
       }),
@@ -318,7 +272,7 @@ export class MembershipProvider extends ScopedProvider {
     const membershipId = props["membershipId"];
     if (keys === undefined || typeof membershipId !== "string") return;
     const { parentId, userId } = keys;
-    const where = `user ${userId}'s membership in ${this.where(parentId)}`;
+    const where = this.membershipText(parentId, userId);
     const client = this.client();
     try {
       if (this.spec.scope === "organization") {

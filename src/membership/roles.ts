@@ -13,14 +13,20 @@ export interface RoleOutputs {
   permissions: string[];
 }
 
-const byName = (a: RoleDetail, b: RoleDetail): number =>
+/** Roles in output order: by name, then id. */
+export const byName = (a: RoleDetail, b: RoleDetail): number =>
   a.name < b.name ? -1 : a.name > b.name ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+
+/** A role as outputs show it (permissions sorted). */
+export const roleDetail = (r: ApiRole | RoleDetail): RoleDetail => ({
+  id: r.id,
+  name: r.name,
+  permissions: [...r.permissions].sort(),
+});
 
 /** Outputs of a role set: names sorted, details sorted by name, the sorted permission union. */
 export function roleOutputs(roles: readonly (ApiRole | RoleDetail)[]): RoleOutputs {
-  const roleDetails = roles
-    .map((r) => ({ id: r.id, name: r.name, permissions: [...r.permissions].sort() }))
-    .sort(byName);
+  const roleDetails = roles.map(roleDetail).sort(byName);
   return {
     roles: roleDetails.map((r) => r.name),
     roleDetails,

@@ -13,9 +13,10 @@ import {
   type ProviderSettings,
   type StackConfigValues,
 } from "../config/provider-config";
-import { isNotFound } from "../provider/errors";
-import type { CheckFailure } from "../schema/check-failures";
-import type { RoleDetail } from "./declaration";
+import { isNotFound, withContext } from "../provider/errors";
+import { withoutValues, type CheckFailure } from "../schema/check-failures";
+import { hasUnknown } from "../schema/user-fields";
+import type { Checked, RoleDetail } from "./declaration";
 import { resolveRoleNames } from "./roles";
 import type { JsonValue } from "../schema/json";
 import type { ScopeSpec } from "./scope";
@@ -39,11 +40,11 @@ interface PerClient {
   listings: Map<string, Listing>;
 }
 
-/** Request counts of this process (tests and benchmarks). */
-export interface MembershipStats {
-  memberListRequests: number;
-  roleListRequests: number;
-  userListRequests: number;
+/** `map`'s value for `key`, made by `make` the first time. */
+function memo<K, V>(map: Map<K, V>, key: K, make: () => V): V {
+  let value = map.get(key);
+  if (value === undefined) map.set(key, (value = make()));
+  return value;
 }
 
 /** Why a 404 on an organization's (workspace's) roles fails a declaration. */
@@ -55,46 +56,30 @@ export function missingParent(spec: ScopeSpec, parentId: string): string {
 export class MembershipRuntime {
   private readonly clients = new Map<string, WachtClient>();
   private readonly caches = new Map<WachtClient, PerClient>();
-  readonly stats: MembershipStats = {
-    memberListRequests: 0,
-    roleListRequests: 0,
-    userListRequests: 0,
-  };
+  /** Request counts of this process (tests and benchmarks). */
+  readonly stats = { memberListRequests: 0, roleListRequests: 0, userListRequests: 0 };
 
   /** The client of a configuration (one per distinct settings). */
   client(s: ProviderSettings): WachtClient {
     const { apiKey, baseUrl, maxRetries, timeoutMs, requestsPerMinute } = s;
     const options = { apiKey, baseUrl, maxRetries, timeoutMs, requestsPerMinute };
-    const key = JSON.stringify(options);
-    let client = this.clients.get(key);
-    if (client === undefined) {
-      client = new WachtClient(options);
-      this.clients.set(key, client);
-    }
-    return client;
+    return memo(this.clients, JSON.stringify(options), () => new WachtClient(options));
   }
 
   private of(client: WachtClient): PerClient {
-    let c = this.caches.get(client);
-    if (c === undefined) {
-      c = { roles: new Map(), listings: new Map() };
-      this.caches.set(client, c);
-    }
-    return c;
+    return memo(this.caches, client, () => ({ roles: new Map(), listings: new Map() }));
   }
 
   /** The roles of an organization or workspace, listed once per run (a failure is not kept). */
   roles(client: WachtClient, spec: ScopeSpec, parentId: string): Promise<ApiRole[]> {
     const cache = this.of(client).roles;
     const key = `${spec.scope}/${parentId}`;
-    let roles = cache.get(key);
-    if (roles === undefined) {
+    return memo(cache, key, () => {
       this.stats.roleListRequests += 1;
-      roles = spec.api(client).roles(parentId);
-      cache.set(key, roles);
+      const roles = spec.api(client).roles(parentId);
       roles.catch(() => cache.delete(key));
-    }
-    return roles;
+      return roles;
+    });
   }
 
   /**
@@ -186,26 +171,13 @@ export class MembershipRuntime {
 
   /** Records that this process is about to write the user's membership in the parent. */
   wrote(client: WachtClient, spec: ScopeSpec, parentId: string, userId: string): void {
-    this.listing(client, spec, parentId, false)?.written.add(userId);
+    this.of(client).listings.get(`${spec.scope}/${parentId}`)?.written.add(userId);
   }
 
-  private listing(client: WachtClient, spec: ScopeSpec, parentId: string): Listing;
-  private listing(
-    client: WachtClient,
-    spec: ScopeSpec,
-    parentId: string,
-    start: false,
-  ): Listing | undefined;
-  private listing(
-    client: WachtClient,
-    spec: ScopeSpec,
-    parentId: string,
-    start = true,
-  ): Listing | undefined {
+  private listing(client: WachtClient, spec: ScopeSpec, parentId: string): Listing {
     const cache = this.of(client).listings;
     const key = `${spec.scope}/${parentId}`;
-    let listing = cache.get(key);
-    if (listing === undefined && start) {
+    return memo(cache, key, () => {
       const members = spec
         .api(client)
         .listAllMembers(parentId)
@@ -213,11 +185,9 @@ export class MembershipRuntime {
           this.stats.memberListRequests += requests;
           return new Map(members.map((m) => [m.user_id, m]));
         });
-      listing = { members, written: new Set() };
-      cache.set(key, listing);
       members.catch(() => cache.delete(key));
-    }
-    return listing;
+      return { members, written: new Set<string>() };
+    });
   }
 }
 
@@ -244,5 +214,53 @@ export abstract class ScopedProvider {
   /** The client for this call's settings (throws the config error naming the key). */
   protected client(): WachtClient {
     return this.runtime.client(resolveProviderSettings(this.stack));
+  }
+
+  /** `organization 123`, for messages. */
+  protected where(parentId: string): string {
+    return `${this.spec.label} ${parentId}`;
+  }
+
+  /** `user 456's membership in organization 123`, for messages. */
+  protected membershipText(parentId: string, userId: string): string {
+    return `user ${userId}'s membership in ${this.where(parentId)}`;
+  }
+
+  /**
+   * `check`: validates the declaration (a configuration problem too is reported at preview) and
+   * resolves the role names `names` picks from its inputs in the parent, unless a preview unknown
+   * leaves them open: a name that means no role or two fails `property`.
+   */
+  protected async checkRoles(
+    checked: Checked,
+    names: (inputs: Record<string, unknown>) => unknown,
+    property: string,
+  ): Promise<pulumi.dynamic.CheckResult> {
+    this.client();
+    if (checked.failures) return checked;
+    const { inputs, unknown } = checked;
+    const named = names(inputs);
+    const { parentKey } = this.spec;
+    if (unknown.includes(parentKey) || !Array.isArray(named) || hasUnknown(named)) {
+      return { inputs };
+    }
+    const parentId = inputs[parentKey] as string;
+    const { failures } = await this.runtime.resolve(
+      this.client(),
+      this.spec,
+      parentId,
+      named as string[],
+      property,
+    );
+    return failures.length > 0 ? { inputs, failures: withoutValues(failures) } : { inputs };
+  }
+
+  /** Refresh: the user's membership in the parent from the run's listing (undefined: gone). */
+  protected async member(parentId: string, userId: string): Promise<LiveMembership | undefined> {
+    try {
+      return await this.runtime.member(this.client(), this.spec, parentId, userId);
+    } catch (err) {
+      withContext(`reading ${this.membershipText(parentId, userId)} failed`, err);
+    }
   }
 }

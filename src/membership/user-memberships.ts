@@ -5,34 +5,7 @@
 import type { WachtClient } from "../client/wacht-client";
 import type { ApiUserMembership } from "../client/b2b/membership-wire";
 import { isNotFound } from "../provider/errors";
-import type { JsonValue } from "../schema/json";
-import { roleOutputs, type RoleOutputs } from "./roles";
-
-/** The live facts of one membership, as the invoke shows them. */
-interface LiveFacts extends RoleOutputs {
-  membershipId: string;
-  publicMetadata: JsonValue;
-}
-
-/** One of the user's organization memberships. */
-export interface UserOrganizationMembership extends LiveFacts {
-  organizationId: string;
-  organizationName?: string;
-}
-
-/** One of the user's workspace memberships. */
-export interface UserWorkspaceMembership extends LiveFacts {
-  workspaceId: string;
-  workspaceName?: string;
-  organizationId: string;
-}
-
-/** `getUserMemberships`'s result. */
-export interface UserMemberships {
-  userId: string;
-  organizations: UserOrganizationMembership[];
-  workspaces: UserWorkspaceMembership[];
-}
+import { roleOutputs } from "./roles";
 
 /** Both per-user lists (two requests, in parallel). */
 function readBoth(client: WachtClient, userId: string) {
@@ -42,7 +15,7 @@ function readBoth(client: WachtClient, userId: string) {
   ]);
 }
 
-const live = (m: ApiUserMembership): LiveFacts => ({
+const live = (m: ApiUserMembership) => ({
   membershipId: m.id,
   ...roleOutputs(m.roles),
   publicMetadata: m.public_metadata,
@@ -58,10 +31,7 @@ const byKey =
  * user is read (one more request): Wacht lists nothing for a user that does not exist, and a
  * mistyped id must not read as "no memberships".
  */
-export async function userMemberships(
-  client: WachtClient,
-  userId: string,
-): Promise<UserMemberships> {
+export async function userMemberships(client: WachtClient, userId: string) {
   const [orgs, workspaces] = await readBoth(client, userId);
   if (orgs.length === 0 && workspaces.length === 0) {
     try {
@@ -90,6 +60,13 @@ export async function userMemberships(
       .sort(byKey((m) => m.workspaceId.padStart(20, "0"))),
   };
 }
+
+/** `getUserMemberships`'s result (its fields: fields.ts's USER_MEMBERSHIPS_INVOKE). */
+export type UserMemberships = Awaited<ReturnType<typeof userMemberships>>;
+/** One of the user's organization memberships. */
+export type UserOrganizationMembership = UserMemberships["organizations"][number];
+/** One of the user's workspace memberships. */
+export type UserWorkspaceMembership = UserMemberships["workspaces"][number];
 
 function describe(kind: string, name: string | undefined, id: string, m: ApiUserMembership) {
   const roles = m.roles.map((r) => r.name).sort();

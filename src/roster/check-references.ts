@@ -7,6 +7,12 @@ import * as pulumi from "@pulumi/pulumi";
 import { splitConfigKey, type ConfigRef } from "./config-ref";
 import { referencePosition, type RosterEntry, type RosterProblem } from "./roster-file";
 
+/** The stack config a reference points into, and its key there. */
+export function configOf(ref: ConfigRef): { config: pulumi.Config; name: string } {
+  const { namespace, name } = splitConfigKey(ref.config);
+  return { config: new pulumi.Config(namespace), name };
+}
+
 function problemOf(entry: RosterEntry, ref: ConfigRef, message: string): RosterProblem {
   return { file: entry.file, ...(referencePosition(ref) ?? { line: 1, column: 1 }), message };
 }
@@ -21,8 +27,7 @@ export function referenceProblems(entries: readonly RosterEntry[]): RosterProble
     ];
     for (const [field, ref, json] of refs) {
       if (ref === undefined) continue;
-      const { namespace, name } = splitConfigKey(ref.config);
-      const config = new pulumi.Config(namespace);
+      const { config, name } = configOf(ref);
       const fullKey = `${config.name}:${name}`;
       const value = config.get(name);
       if (value === undefined) {

@@ -11,8 +11,7 @@ import { User, type UserArgs } from "../resource/user";
 import type { JsonValue } from "../schema/json";
 import { ON_DELETE_POLICIES, type OnDeletePolicy } from "../schema/user-fields";
 import type { UserValidationLimits } from "../schema/user-inputs";
-import { splitConfigKey, type ConfigRef } from "./config-ref";
-import { referenceProblems } from "./check-references";
+import { configOf, referenceProblems } from "./check-references";
 import { readRoster } from "./read-roster";
 import { RosterError, type RosterEntry } from "./roster-file";
 
@@ -68,7 +67,7 @@ function declareMemberships(
   user: User,
   options: LoadRosterOptions,
   roster: Pick<Roster, "organizationMemberships" | "workspaceMemberships">,
-): OrganizationMembership[] {
+): void {
   const inherited: pulumi.CustomResourceOptions = { parent: user };
   if (options.resourceOptions?.retainOnDelete !== undefined)
     inherited.retainOnDelete = options.resourceOptions.retainOnDelete;
@@ -90,17 +89,6 @@ function declareMemberships(
       orgs.length > 0 ? { ...inherited, dependsOn: orgs } : inherited,
     );
   }
-  return orgs;
-}
-
-function secretString(ref: ConfigRef): pulumi.Output<string> {
-  const { namespace, name } = splitConfigKey(ref.config);
-  return new pulumi.Config(namespace).requireSecret(name);
-}
-
-function secretJson(ref: ConfigRef): pulumi.Output<JsonValue> {
-  const { namespace, name } = splitConfigKey(ref.config);
-  return new pulumi.Config(namespace).requireSecretObject<JsonValue>(name);
 }
 
 /** The `wacht.User` arguments of one roster entry (secrets resolved from config). */
@@ -109,8 +97,14 @@ export function userArgsOf(entry: RosterEntry, dir: string, onDelete?: OnDeleteP
   if (args.onDelete === undefined && onDelete !== undefined) args.onDelete = onDelete;
   const image = entry.args["profileImage"];
   if (typeof image === "string") args.profileImage = path.resolve(dir, image);
-  if (entry.password) args.password = secretString(entry.password);
-  if (entry.privateMetadata) args.privateMetadata = secretJson(entry.privateMetadata);
+  if (entry.password) {
+    const { config, name } = configOf(entry.password);
+    args.password = config.requireSecret(name);
+  }
+  if (entry.privateMetadata) {
+    const { config, name } = configOf(entry.privateMetadata);
+    args.privateMetadata = config.requireSecretObject<JsonValue>(name);
+  }
   return args;
 }
 

@@ -22,7 +22,7 @@ import { toCheckFailures } from "../schema/check-failures";
 import { userInputsSchemaFor, type UserValidationLimits } from "../schema/user-inputs";
 import { configRefSchema, type ConfigRef } from "./config-ref";
 import { strictJsonError } from "./strict-json";
-import { keyAsWritten, toPosition } from "./yaml-nodes";
+import { keyAsWritten, nodePosition, toPosition } from "./yaml-nodes";
 import {
   parseMembershipsNode,
   type MembershipKey,
@@ -153,13 +153,12 @@ function positionOf(
   for (let depth = at.length; depth >= 0; depth -= 1) {
     const prefix = at.slice(0, depth);
     const node: unknown = depth === 0 ? doc.contents : doc.getIn(prefix, true);
-    if (key !== undefined && depth === at.length && isMap(node)) {
-      const pair = node.items.find((p) => isScalar(p.key) && String(p.key.value) === key);
-      const range = (pair?.key as { range?: [number, number, number] } | undefined)?.range;
-      if (range) return toPosition(lines, range[0]);
-    }
-    const range = (node as { range?: [number, number, number] } | null | undefined)?.range;
-    if (range) return toPosition(lines, range[0]);
+    const pair =
+      key !== undefined && depth === at.length && isMap(node)
+        ? node.items.find((p) => isScalar(p.key) && String(p.key.value) === key)
+        : undefined;
+    const found = nodePosition(lines, pair?.key) ?? nodePosition(lines, node);
+    if (found) return found;
   }
   return { line: 1, column: 1 };
 }
@@ -265,18 +264,11 @@ export function parseRosterFile(
   >;
   const entry: RosterEntry = { name: rosterName(file), file, args: {}, aliases: [] };
   const memberships: RosterMemberships = {};
-  for (const [key, given] of [
-    ["organizations", organizations],
-    ["workspaces", workspaces],
-  ] as [MembershipKey, unknown][]) {
-    if (given === undefined) continue;
-    const parsed = parseMembershipsNode(
-      key,
-      doc.get(key, true),
-      lines,
-      positionOf(doc, lines, [], key),
-    );
-    for (const p of parsed.problems) add({ line: p.line, column: p.column }, p.message);
+  const given = { organizations, workspaces };
+  for (const key of (Object.keys(given) as MembershipKey[]).filter((k) => given[k] !== undefined)) {
+    const at = positionOf(doc, lines, [], key);
+    const parsed = parseMembershipsNode(key, doc.get(key, true), lines, at);
+    problems.push(...parsed.problems.map((p) => ({ file, ...p })));
     memberships[key] = parsed.value;
   }
   if (Object.keys(memberships).length > 0) entry.memberships = memberships;

@@ -9,7 +9,7 @@
 // loses digits, so the id is taken from the text as written. No Pulumi import.
 import { isMap, isScalar, isSeq, type LineCounter } from "yaml";
 import { canonicalUserId, isUserId } from "../schema/user-id";
-import { keyAsWritten, toPosition } from "./yaml-nodes";
+import { keyAsWritten, nodePosition } from "./yaml-nodes";
 
 /** The roster keys that declare memberships, with the word their messages use. */
 export const MEMBERSHIP_KEYS = { organizations: "organization", workspaces: "workspace" } as const;
@@ -26,17 +26,6 @@ export interface PositionedProblem {
   line: number;
   column: number;
   message: string;
-}
-
-type Range = [number, number, number];
-
-function positionOf(
-  lines: LineCounter,
-  node: unknown,
-  fallback: { line: number; column: number },
-): { line: number; column: number } {
-  const range = (node as { range?: Range } | null | undefined)?.range;
-  return range === undefined ? fallback : toPosition(lines, range[0]);
 }
 
 /**
@@ -57,14 +46,14 @@ export function parseMembershipsNode(
   const example = `${key}: { "${key === "organizations" ? "540000000000000001" : "540000000000000011"}": [${key === "organizations" ? "Admin" : "Member"}] }`;
   if (!isMap(node)) {
     problems.push({
-      ...positionOf(lines, node, keyPos),
+      ...(nodePosition(lines, node) ?? keyPos),
       message: `${key} must be a mapping of ${label} id to role names, e.g. ${example}`,
     });
     return { value, problems };
   }
   const firstAt = new Map<string, { line: number; column: number }>();
   for (const pair of node.items) {
-    const at = positionOf(lines, pair.key, keyPos);
+    const at = nodePosition(lines, pair.key) ?? keyPos;
     const keyNode = pair.key;
     // The text as written: a plain 18-digit id is a YAML number whose value lost digits.
     const written = isScalar(keyNode) ? keyAsWritten(keyNode) : JSON.stringify(keyNode);
@@ -85,7 +74,7 @@ export function parseMembershipsNode(
       continue;
     }
     firstAt.set(id, at);
-    const rolesAt = positionOf(lines, pair.value, at);
+    const rolesAt = nodePosition(lines, pair.value) ?? at;
     const listMessage = `${key}.${id} must be a list of role names, e.g. [${label === "organization" ? "Admin" : "Member"}]`;
     if (!isSeq(pair.value)) {
       problems.push({ ...rolesAt, message: listMessage });
@@ -100,7 +89,7 @@ export function parseMembershipsNode(
     }
     const names: string[] = [];
     for (const item of pair.value.items) {
-      const itemAt = positionOf(lines, item, rolesAt);
+      const itemAt = nodePosition(lines, item) ?? rolesAt;
       if (!isScalar(item) || typeof item.value !== "string" || item.value.trim() === "") {
         problems.push({
           ...itemAt,

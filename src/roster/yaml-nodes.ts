@@ -12,3 +12,12 @@ export function toPosition(lines: LineCounter, offset: number): { line: number; 
 export function keyAsWritten(key: Scalar): string {
   return key.source ?? String(key.value);
 }
+
+/** The 1-based line and column where `node` starts (undefined: not a parsed node). */
+export function nodePosition(
+  lines: LineCounter,
+  node: unknown,
+): { line: number; column: number } | undefined {
+  const range = (node as { range?: [number, number, number] } | null | undefined)?.range;
+  return range === undefined ? undefined : toPosition(lines, range[0]);
+}
