@@ -5,7 +5,7 @@
 // never a client option or a stack config key the command does not read.
 import { normalizeBaseUrl } from "../client/config";
 import { ENV_API_KEY, ENV_BASE_URL, readEnv } from "../client/env";
-import { isWachtError } from "../client/errors";
+import { isWachtError, WachtConnectionError } from "../client/errors";
 import type { WachtClientOptions } from "../client/wacht-client";
 
 /** A key or base URL the command cannot use; the message says what to set. */
@@ -47,18 +47,21 @@ export function cliClientOptions(
 }
 
 /**
- * What the command prints for a failure: the client's message, except that a 401's hint names
- * the settings of the command (WACHT_API_KEY; --base-url or WACHT_BASE_URL) instead of the
- * client's option names and stack config keys.
+ * What the command prints for a failure: the client's message, except that its hint (a 401's, or
+ * a refused connection's) names the settings of the command (WACHT_API_KEY; --base-url or
+ * WACHT_BASE_URL) instead of the client's option names and stack config keys. The hint may sit
+ * before a retry note such as "(gave up after 5 attempts)", so it is found, not assumed last.
  */
 export function cliFailureMessage(err: unknown, baseUrl: string | undefined): string {
   const message = err instanceof Error ? err.message : String(err);
   const hint = isWachtError(err) ? (err as { hint?: unknown }).hint : undefined;
-  if (typeof hint !== "string" || hint === "" || !message.endsWith(hint)) return message;
+  const at = typeof hint === "string" && hint !== "" ? message.lastIndexOf(hint) : -1;
+  if (at < 0) return message;
   const where = baseUrl ?? "the default base URL";
-  return (
-    message.slice(0, message.length - hint.length) +
-    `Check ${ENV_API_KEY} and that the key belongs to the deployment at ${where} ` +
-    `(--base-url or ${ENV_BASE_URL})`
-  );
+  const ours =
+    err instanceof WachtConnectionError
+      ? `Is the Wacht server (or the emulator) running at ${where}? Check --base-url or ${ENV_BASE_URL}`
+      : `Check ${ENV_API_KEY} and that the key belongs to the deployment at ${where} ` +
+        `(--base-url or ${ENV_BASE_URL})`;
+  return message.slice(0, at) + ours + message.slice(at + (hint as string).length);
 }

@@ -1,8 +1,8 @@
 // A base URL where nothing listens (a closed loopback port): the refused connection names the
 // base URL setting and asks whether the server runs, in the client's error and in the provider's.
-import * as net from "node:net";
 import { WachtClient, WachtConnectionError } from "../../../src/client";
 import { closeSharedDispatchers } from "../../../src/client/dispatchers";
+import { closedLoopbackUrl } from "../../helpers/closed-port";
 import { configuredProvider } from "../../helpers/provider";
 
 const KEY = "sk_refused_connection_0123456789";
@@ -10,11 +10,7 @@ const USER = "300000000000000001";
 let baseUrl: string;
 
 beforeAll(async () => {
-  // Listen on a free port, then close it: nothing listens there any more.
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  baseUrl = `http://127.0.0.1:${(server.address() as net.AddressInfo).port}`;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
+  baseUrl = await closedLoopbackUrl();
 });
 afterAll(async () => closeSharedDispatchers());
 

@@ -11,6 +11,7 @@ import { startEmulator, type EmulatorHandle, type SeedUser } from "../../../src/
 import { runCli } from "../../../src/cli/run-cli";
 import { exportUsers } from "../../../src/export/export-users";
 import { readRoster } from "../../../src/roster/read-roster";
+import { closedLoopbackUrl } from "../../helpers/closed-port";
 import { calls, configuredProvider } from "../../helpers/provider";
 
 const KEY = "sk_test_export_key_0000000000000000000000000000000";
@@ -521,3 +522,24 @@ it("the CLI takes the base URL from --base-url and names only what it reads in i
     /^pulumi-wacht export failed: WACHT_BASE_URL: Wacht base URL must use https/,
   );
 });
+
+it("the CLI's refused connection asks whether the server runs at its own base URL setting", async () => {
+  // Retried (the client's default 4 retries), so a retry note follows the client's hint.
+  const err: string[] = [];
+  const closed = await closedLoopbackUrl();
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "wacht-export-refused-"));
+  const io = {
+    out: () => undefined,
+    err: (line: string) => err.push(line),
+    env: { WACHT_API_KEY: KEY },
+  };
+  expect(await runCli(["export", "--base-url", closed, "--out", dir], io)).toBe(1);
+  expect(err.pop()).toMatch(
+    new RegExp(
+      `^pulumi-wacht export failed: .*ECONNREFUSED.*Is the Wacht server \\(or the emulator\\) running at ${closed}\\? Check --base-url or WACHT_BASE_URL \\(gave up after`,
+    ),
+  );
+  expect(err.join("\n")).not.toMatch(
+    /apiKey option|baseUrl option|stack config|check the API key/i,
+  );
+}, 30_000);
