@@ -1,5 +1,4 @@
-// The declaration of a `wacht.UserCensus` and its state. The zod schema is built by a function
-// (nothing module-level for Pulumi's closure serializer to capture, pulumi/pulumi#5294). The
+// The declaration of a `wacht.UserCensus` and its state, as zod schemas. The
 // defaults (`allowlist: []`, `undeclared: "report"`) are applied here, by `check`.
 import { z } from "zod";
 import { JsonValueSchema, type JsonValue } from "../schema/json";
