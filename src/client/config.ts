@@ -7,7 +7,6 @@ import { BlockList, isIP } from "node:net";
 import { join } from "node:path";
 import { ENV_API_KEY, ENV_BASE_URL, readEnv } from "./env";
 import { WachtConfigError } from "./errors";
-import type { WachtClientOptions } from "./wacht-client";
 
 /** Default API origin (docs/wacht-api.md §1). */
 export const DEFAULT_BASE_URL = "https://api.wacht.dev";
@@ -37,17 +36,29 @@ function readVersion(): string {
   }
 }
 
-/** Options that config resolution looks at. */
-export type ConfigInput = Pick<
-  WachtClientOptions,
-  | "apiKey"
-  | "baseUrl"
-  | "timeoutMs"
-  | "totalTimeoutMs"
-  | "maxRetries"
-  | "maxRetryWaitMs"
-  | "requestsPerMinute"
->;
+/** The options that config resolution looks at (part of `WachtClientOptions`). */
+export interface ConfigInput {
+  /** Backend API key (`sk_…`). Falls back to `WACHT_API_KEY`. Never logged or put into errors. */
+  apiKey?: string;
+  /**
+   * API base URL; a path prefix is kept. Must be https unless the host is loopback.
+   * Falls back to `WACHT_BASE_URL`. @default "https://api.wacht.dev"
+   */
+  baseUrl?: string;
+  /** Per-attempt timeout in ms (connect + headers + body). @default 30000 */
+  timeoutMs?: number;
+  /** Budget for a whole call including retries, waits and pacing, in ms. @default 120000 */
+  totalTimeoutMs?: number;
+  /** Retries after the first attempt. @default 4 */
+  maxRetries?: number;
+  /** Cap on any single wait between attempts, server hints included, in ms. @default 60000 */
+  maxRetryWaitMs?: number;
+  /**
+   * Client-side pacing per (base URL, API key), shared by every client in the process: at most this many
+   * requests start in any rolling minute. `Infinity` disables pacing. @default 1000 (the gateway's default)
+   */
+  requestsPerMinute?: number;
+}
 
 /** Fully resolved settings (`baseUrl` normalized; `requestsPerMinute` Infinity disables pacing). */
 export type ResolvedConfig = ReturnType<typeof resolveConfig>;

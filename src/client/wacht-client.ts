@@ -4,7 +4,7 @@
 
 import { setTimeout as sleep } from "node:timers/promises";
 import type { Dispatcher } from "undici";
-import { CLIENT_VERSION, resolveConfig } from "./config";
+import { CLIENT_VERSION, resolveConfig, type ConfigInput } from "./config";
 import { sharedDispatcher } from "./dispatchers";
 import { sharedBucket } from "./pacing";
 import { runCall, type CallSpec, type RetryInfo, type Runtime } from "./runner";
@@ -12,27 +12,7 @@ import { UsersApi } from "./users-api";
 import { MembershipsApi } from "./b2b/memberships-api";
 
 /** Options of {@link WachtClient}. Every one is optional. */
-export interface WachtClientOptions {
-  /** Backend API key (`sk_…`). Falls back to `WACHT_API_KEY`. Never logged or put into errors. */
-  apiKey?: string;
-  /**
-   * API base URL; a path prefix is kept. Must be https unless the host is loopback.
-   * Falls back to `WACHT_BASE_URL`. @default "https://api.wacht.dev"
-   */
-  baseUrl?: string;
-  /** Per-attempt timeout in ms (connect + headers + body). @default 30000 */
-  timeoutMs?: number;
-  /** Budget for a whole call including retries, waits and pacing, in ms. @default 120000 */
-  totalTimeoutMs?: number;
-  /** Retries after the first attempt. @default 4 */
-  maxRetries?: number;
-  /** Cap on any single wait between attempts, server hints included, in ms. @default 60000 */
-  maxRetryWaitMs?: number;
-  /**
-   * Client-side pacing per (base URL, API key), shared by every client in the process: at most this many
-   * requests start in any rolling minute. `Infinity` disables pacing. @default 1000 (the gateway's default)
-   */
-  requestsPerMinute?: number;
+export interface WachtClientOptions extends ConfigInput {
   /** undici dispatcher (e.g. a MockAgent). @default one shared keep-alive Agent */
   dispatcher?: Dispatcher;
   /** Prepended to the `User-Agent` header (`<userAgent> pulumi-wacht/<version>`). */
