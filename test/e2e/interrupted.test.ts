@@ -14,7 +14,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { byKind, expectSuccess, stage, writes, type Stage } from "./helpers/fixtures";
 
-const COUNT = 200;
+const COUNT = 120;
 const PASSWORD = "Pw-e2e-Interrupted-55!";
 
 const program = `
