@@ -54,7 +54,11 @@ export async function createUser(
     }
   };
   let live: Live;
+  let declared: string | undefined;
   try {
+    // The password the POST did not send, looked up before any other request: a lookup that
+    // fails now (the same user declared twice with two passwords) still keeps a created user.
+    declared = passwordSent ? undefined : password();
     live = made.live ?? (await read());
   } catch (err) {
     // The user exists now: keep it in state, or the next `up` would create another one.
@@ -75,7 +79,6 @@ export async function createUser(
     throw await partialFailure(users, userId, news, kept, err, created);
   }
   const { user, uploadedSha256 } = applied;
-  const declared = passwordSent ? undefined : password();
   if (declared !== undefined) {
     const kept =
       uploadedSha256 === null ? pending : { ...pending, profileImageSha256: uploadedSha256 };

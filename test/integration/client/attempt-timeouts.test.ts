@@ -81,5 +81,6 @@ describe("one attempt's timer and bounds", () => {
     const e = await failure(client.users.get("3"));
     expect(e).toBeInstanceOf(WachtResponseValidationError);
     expect(e.message).toBe("200 GET /users/3/details: response body larger than 10485760 bytes");
+    expect((e as WachtResponseValidationError).issues).toEqual([]);
   });
 });

@@ -6,6 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startEmulator, type EmulatorHandle } from "../../../src/emulator";
 import { checkUser } from "../../../src/provider/check-user";
+import { PasswordVault } from "../../../src/provider/password-vault";
 import { captureWarnings } from "../../helpers/warnings";
 import {
   type TestProvider,
@@ -740,6 +741,52 @@ describe("creates across runs: a retry never makes a duplicate", () => {
       .filter((u) => u.user.primary_email_address === "left@example.com");
     expect(matching.map((u) => u.user.id)).toEqual([id]);
     expect(matching[0]?.user.first_name).toBe("Left");
+  });
+
+  it("a taken-over user is recorded when its password can no longer be looked up", async () => {
+    const run = await configuredProvider(emulator.url, KEY);
+    const news = await checked(
+      { emailAddress: "left-pw@example.com", firstName: "Left", password: "Sup3r-secret!" },
+      run,
+    );
+    // An earlier run's POST created the user, then the run died before recording it.
+    const form = new FormData();
+    form.append("email_address", "left-pw@example.com");
+    form.append("first_name", "Left");
+    form.append("password", "Sup3r-secret!");
+    await fetch(`${emulator.url}/users`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${KEY}` },
+      body: form,
+    });
+    // The same user declared again with another password (its check lands during this create):
+    // the create's first lookup finds the password, every later one finds it ambiguous.
+    const realFind = PasswordVault.prototype.find;
+    let lookups = 0;
+    jest.spyOn(PasswordVault.prototype, "find").mockImplementation(function (
+      this: PasswordVault,
+      declaration,
+    ) {
+      return ++lookups === 1 ? realFind.call(this, declaration) : { ambiguous: true };
+    });
+    const warnings = captureWarnings();
+    const err = (await run.create(news).catch((e: unknown) => e)) as {
+      message: string;
+      id?: string;
+      properties?: Record<string, unknown>;
+    };
+    warnings.done();
+    jest.restoreAllMocks();
+    const [taken] = emulator.users
+      .list()
+      .filter((u) => u.user.primary_email_address === "left-pw@example.com");
+    expect(err.message).toMatch(/two resources declare this same user with different passwords/);
+    expect(err.id).toBe(taken?.user.id); // recorded: the next `up` does not take it over again
+    expect(err.properties).toMatchObject({ passwordVersion: "(password not set yet)" });
+    expect(lookups).toBe(2); // the POST's lookup, then the one for the password to set
+    expect(warnings.messages).toEqual([
+      expect.stringContaining("probably by an earlier run that failed before recording it"),
+    ]);
   });
 
   it("never takes over someone else's account with the same email: fails and points at adopt", async () => {

@@ -81,9 +81,11 @@ describe("users.get", () => {
     t.pool
       .intercept({ path: `/users/${ID}/details`, method: "GET" })
       .reply(200, "<html>", { headers: { "content-type": "text/html" } });
-    expect((await rejection(t.client.users.get(ID))).message).toBe(
+    const err = (await rejection(t.client.users.get(ID))) as WachtResponseValidationError;
+    expect(err.message).toBe(
       "200 GET /users/123456789012345678/details: response is not JSON (text/html, 6 bytes)",
     );
+    expect(err.issues).toEqual([]); // the documented type: a list, empty when there is no shape
   });
 
   it("refuses a bad id without sending anything", async () => {
