@@ -2,7 +2,7 @@
 // diff is right. The live user comes from the run's listing when it shows the user unchanged
 // (delta refresh, live/live-users.ts), else from a GET.
 import { CHECK_SETTINGS, declarationFromState, toOutputs } from "../diff/declaration-state";
-import type { JsonObject, JsonValue } from "../schema/json";
+import type { JsonObject } from "../schema/json";
 import { keyList, RECORDED_CREATE_FIELDS } from "../schema/user-field-lists";
 import type { UserInputs, UserOutputs } from "../schema/user-state";
 import { isNotFound, isUnauthorized, REFRESH_KEY_HINT, withContext } from "./errors";
@@ -70,9 +70,10 @@ function inputsFromState(outs: UserOutputs): Partial<UserInputs> {
     ) {
       const keys = outs[keyList("managed", field)];
       const live = (outs[field] ?? {}) as JsonObject;
-      const kept: JsonObject = {};
-      for (const k of keys) if (k in live) kept[k] = live[k] as JsonValue;
-      inputs[field] = kept;
+      // Own keys only, defined (not assigned): "constructor" is no inherited value, "__proto__" a key.
+      inputs[field] = Object.fromEntries(
+        keys.filter((k) => Object.hasOwn(live, k)).map((k) => [k, live[k]]),
+      ) as JsonObject;
     } else if (field in outs) {
       values[field] = outs[field as keyof UserOutputs]; // a profile field: same name, same type
     }

@@ -512,6 +512,23 @@ describe("key-level metadata ownership", () => {
   });
 });
 
+describe("key-level metadata ownership: keys named like Object's own properties", () => {
+  it("a refresh copies only the live user's own keys, never an inherited value", async () => {
+    const v1 = await checked({
+      userId: ADA,
+      metadataOwnership: "keys",
+      publicMetadata: { constructor: "c", toString: "t", own: "o" },
+    });
+    const { outs } = await provider.create(v1);
+    // Someone removes "constructor" and "toString" from the user.
+    await editOutOfBand(ADA, { public_metadata: JSON.stringify({ team: "infra", own: "o" }) });
+    const read = await provider.read(ADA, outs);
+    const inputs = read.inputs?.["publicMetadata"] as Record<string, unknown>;
+    expect(Object.getPrototypeOf(inputs)).toBe(Object.prototype);
+    expect(Object.entries(inputs)).toEqual([["own", "o"]]);
+  });
+});
+
 describe("guard rails: lockout refusal and side-effect warnings", () => {
   it("warns that disabling revokes sessions, and refuses a 2FA lockout with allowLockout: false", async () => {
     const warn = jest.spyOn(console, "warn").mockImplementation(() => undefined);
