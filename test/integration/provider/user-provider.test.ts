@@ -732,6 +732,17 @@ describe("lost-update guard and our own lost answers", () => {
 });
 
 describe("creates across runs: a retry never makes a duplicate", () => {
+  /** A POST /users sent outside this provider (an earlier run's, or a person's sign-up). */
+  async function postUser(fields: Record<string, string>): Promise<void> {
+    const form = new FormData();
+    for (const [name, value] of Object.entries(fields)) form.append(name, value);
+    await fetch(`${emulator.url}/users`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${KEY}` },
+      body: form,
+    });
+  }
+
   it("a user left behind by a failed earlier run is taken over, not created again", async () => {
     const run = await configuredProvider(emulator.url, KEY); // this run's provider process
     const news = await checked(
@@ -739,16 +750,10 @@ describe("creates across runs: a retry never makes a duplicate", () => {
       run,
     );
     // An earlier run's POST created the user, then the run died before recording it.
-    await fetch(`${emulator.url}/users`, {
-      method: "POST",
-      headers: { authorization: `Bearer ${KEY}` },
-      body: (() => {
-        const f = new FormData();
-        f.append("email_address", "left@example.com");
-        f.append("first_name", "Left"); // exactly what this declaration's POST sends
-        f.append("skip_password_check", "true");
-        return f;
-      })(),
+    await postUser({
+      email_address: "left@example.com",
+      first_name: "Left", // exactly what this declaration's POST sends
+      skip_password_check: "true",
     });
     const warn = jest.spyOn(console, "warn").mockImplementation(() => undefined);
     const { id } = await run.create(news);
@@ -767,14 +772,10 @@ describe("creates across runs: a retry never makes a duplicate", () => {
       run,
     );
     // An earlier run's POST created the user, then the run died before recording it.
-    const form = new FormData();
-    form.append("email_address", "left-pw@example.com");
-    form.append("first_name", "Left");
-    form.append("password", "Sup3r-secret!");
-    await fetch(`${emulator.url}/users`, {
-      method: "POST",
-      headers: { authorization: `Bearer ${KEY}` },
-      body: form,
+    await postUser({
+      email_address: "left-pw@example.com",
+      first_name: "Left",
+      password: "Sup3r-secret!",
     });
     // The same user declared again with another password (its check lands during this create):
     // the create's first lookup finds the password, every later one finds it ambiguous.
@@ -808,14 +809,10 @@ describe("creates across runs: a retry never makes a duplicate", () => {
 
   it("never takes over someone else's account with the same email: fails and points at adopt", async () => {
     // A person signed up with this email minutes ago (different fields than the declaration).
-    const signup = new FormData();
-    signup.append("email_address", "alice@example.com");
-    signup.append("first_name", "Alice");
-    signup.append("skip_password_check", "true");
-    await fetch(`${emulator.url}/users`, {
-      method: "POST",
-      headers: { authorization: `Bearer ${KEY}` },
-      body: signup,
+    await postUser({
+      email_address: "alice@example.com",
+      first_name: "Alice",
+      skip_password_check: "true",
     });
     const run = await configuredProvider(emulator.url, KEY); // this run's provider process
     const news = await checked(
