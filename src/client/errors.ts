@@ -193,18 +193,19 @@ export class WachtResponseValidationError extends WachtError {
   readonly method!: string;
   readonly path!: string;
   readonly status!: number;
-  readonly issues: readonly WachtIssue[] = [];
+  /** Empty when the body was not JSON or too large (no shape to check). */
+  readonly issues!: readonly WachtIssue[];
 
   constructor(init: {
     method: string;
     path: string;
     status: number;
     detail: string;
-    issues?: WachtIssue[];
+    issues?: WachtIssue[] | undefined;
   }) {
-    const { detail, ...fields } = init;
+    const { detail, issues = [], ...fields } = init;
     super("response-validation", `${fields.status} ${fields.method} ${fields.path}: ${detail}`);
-    Object.assign(this, fields);
+    Object.assign(this, fields, { issues });
   }
 }
 

@@ -170,8 +170,7 @@ function answer<T>(
       path: req.path,
       status,
       detail,
-      // No key at all without issues: the error's own default (an empty list) applies then.
-      ...(issues === undefined ? {} : { issues }),
+      issues,
     });
   if (body === null) throw invalid(`response body larger than ${MAX_RESPONSE_BYTES} bytes`);
   const contentType = headerValue(res.headers, "content-type") ?? "";
