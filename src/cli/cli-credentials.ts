@@ -55,7 +55,8 @@ export function cliClientOptions(
 export function cliFailureMessage(err: unknown, baseUrl: string | undefined): string {
   const message = err instanceof Error ? err.message : String(err);
   const hint = isWachtError(err) ? (err as { hint?: unknown }).hint : undefined;
-  const at = typeof hint === "string" && hint !== "" ? message.lastIndexOf(hint) : -1;
+  if (typeof hint !== "string" || hint === "") return message;
+  const at = message.lastIndexOf(hint);
   if (at < 0) return message;
   const where = baseUrl ?? "the default base URL";
   const ours =
@@ -63,5 +64,5 @@ export function cliFailureMessage(err: unknown, baseUrl: string | undefined): st
       ? `Is the Wacht server (or the emulator) running at ${where}? Check --base-url or ${ENV_BASE_URL}`
       : `Check ${ENV_API_KEY} and that the key belongs to the deployment at ${where} ` +
         `(--base-url or ${ENV_BASE_URL})`;
-  return message.slice(0, at) + ours + message.slice(at + (hint as string).length);
+  return message.slice(0, at) + ours + message.slice(at + hint.length);
 }
