@@ -137,12 +137,27 @@ type UserOutputProperties<TPublic extends JsonValue, TPrivate extends JsonValue>
 };
 
 // The outputs, merged into the class as an interface: class fields would overwrite the SDK's
-// Outputs (docs/pulumi-engine.md §2).
-// eslint-disable-next-line @typescript-eslint/no-empty-object-type -- the members are the mapped type's
+// Outputs (docs/pulumi-engine.md §2). The members below are the mapped type's own, restated only
+// for the editor docs that the table-derived keys cannot carry.
 export interface User<
   TPublic extends JsonValue = JsonValue,
   TPrivate extends JsonValue = JsonValue,
-> extends UserOutputProperties<TPublic, TPrivate> {}
+> extends UserOutputProperties<TPublic, TPrivate> {
+  /** `null` when the user has no username. */
+  readonly username: pulumi.Output<string | null>;
+  /** Always a secret output. */
+  readonly privateMetadata: pulumi.Output<TPrivate>;
+  /** With `metadataOwnership: "keys"`: public keys written by someone else. */
+  readonly externalPublicMetadataKeys: pulumi.Output<string[]>;
+  /** With `metadataOwnership: "keys"`: private keys written by someone else. */
+  readonly externalPrivateMetadataKeys: pulumi.Output<string[]>;
+  /** The declared create-only email address (not the live one: see `primaryEmailAddress`). */
+  readonly emailAddress: pulumi.Output<string | null>;
+  /** The declared create-only phone number (not the live one: see `primaryPhoneNumber`). */
+  readonly phoneNumber: pulumi.Output<string | null>;
+  /** The declared create-only `skipPasswordCheck`, or `null`. */
+  readonly skipPasswordCheck: pulumi.Output<boolean | null>;
+}
 
 /** A Wacht user managed by Pulumi. */
 // eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging -- outputs only, set by the SDK
