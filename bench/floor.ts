@@ -12,7 +12,10 @@
 // which serves the program to the CLI), the provider process and the engine, and the load average.
 //
 //   FLOOR_USERS=250,500 npm run bench:floor          sizes, run one after the other
-//   FLOOR_VARIANTS=user,null,native                 which resources (native: wacht:index:User);
+//   FLOOR_VARIANTS=user,null,native                 which resources (native: wacht:index:User;
+//                                                   wide: the null resource registered as
+//                                                   wacht.User registers, returning a created
+//                                                   User's outputs);
 //                                                   a suffix runs a lane with a CLI option:
 //                                                   user@skip (PULUMI_SKIP_CHECKPOINTS=true),
 //                                                   user@p16 (--parallel 16),
@@ -47,6 +50,9 @@ import { API_KEY } from "./lib/fixtures";
 import { addNodeSdk, packedModules } from "./lib/packed-install";
 import { cpuMs } from "./lib/proc";
 import { sampleTree, type TreeUsage } from "./lib/process-tree";
+import { OUTPUT_PROPERTIES, SECRET_OUTPUTS } from "../src/schema/user-field-lists";
+import { startEmulator } from "../src/emulator";
+import { configuredProvider } from "../test/helpers/provider";
 
 const SIZES = (process.env["FLOOR_USERS"] ?? "250").split(",").map(Number);
 const BEFORE = process.env["FLOOR_BEFORE"];
@@ -77,11 +83,10 @@ const INLINE = path.join(REPO_ROOT, "scripts", "cli", "pulumi-inline.js");
 const PROFILER_PRELOAD = path.join(__dirname, "lib", "cpu-profile-preload.js");
 const PROJECT = "wacht-floor";
 
-type VariantName = "user" | "before" | "null" | "native";
+type VariantName = "user" | "before" | "null" | "wide" | "native";
 
 /** The inputs every variant declares for resource `i` (the same for all). */
-const DECLARATION = `
-function declaration(i, password) {
+function declaration(i: number, password: unknown): Record<string, unknown> {
   const n = String(i).padStart(4, "0");
   return {
     emailAddress: "svc-" + n + "@example.com",
@@ -92,7 +97,8 @@ function declaration(i, password) {
     publicMetadata: { kind: "service", n: i },
   };
 }
-`;
+/** The same function as the programs' source (its compiled text: no types). */
+const DECLARATION = `\n${declaration.toString()}\n`;
 
 function programFor(variant: VariantName, n: number): string {
   const head = `const pulumi = require("@pulumi/pulumi");
@@ -108,10 +114,12 @@ for (let i = 0; i < ${n}; i++) new wacht.User("svc-" + String(i).padStart(4, "0"
 for (let i = 0; i < ${n}; i++) new wacht.User("svc-" + String(i).padStart(4, "0"), declaration(i, password));
 `;
   }
-  // The null dynamic resource, written as a user would write one inline.
-  return `${head}const provider = {
+  // The null dynamic resource, written as a user would write one inline. The wide lane's create
+  // and update also return the outputs a created wacht.User has (read from user-outputs.json).
+  const outs = (from: string) => (variant === "wide" ? `{ ...userOutputs(), ...${from} }` : from);
+  return `${head}${variant === "wide" ? USER_OUTPUTS_READER : ""}const provider = {
   async create(inputs) {
-    return { id: inputs.emailAddress, outs: inputs };
+    return { id: inputs.emailAddress, outs: ${outs("inputs")} };
   },
   async diff(id, olds, news) {
     return { changes: olds.lastName !== news.lastName };
@@ -122,22 +130,65 @@ for (let i = 0; i < ${n}; i++) new wacht.User("svc-" + String(i).padStart(4, "0"
     return { id, props: drifted ? { ...props, lastName: "Drifted" } : props };
   },
   async update(id, olds, news) {
-    return { outs: news };
+    return { outs: ${outs("news")} };
   },
 };
-class Null extends pulumi.dynamic.Resource {
+${variant === "wide" ? WIDE_CLASS : NULL_CLASS}
+for (let i = 0; i < ${n}; i++) new Null("svc-" + String(i).padStart(4, "0"), declaration(i, password));
+`;
+}
+
+const NULL_CLASS = `class Null extends pulumi.dynamic.Resource {
   constructor(name, args) {
     super(provider, name, args, undefined, "floor", "Null");
   }
+}`;
+
+/** Read in the provider process, so the serialized provider stays as small as the null one's. */
+const USER_OUTPUTS_READER = `function userOutputs() {
+  return JSON.parse(require("fs").readFileSync("user-outputs.json", "utf8"));
 }
-for (let i = 0; i < ${n}; i++) new Null("svc-" + String(i).padStart(4, "0"), declaration(i, password));
 `;
+
+/**
+ * The wide lane: the null provider, registered as wacht.User registers in the program (every
+ * output property, undefined so nothing more is sent; its secret outputs; the SDK's per-property
+ * stack traces off, as src/resource/user.ts turns them off), and returning a created User's
+ * outputs. It costs the engine and the SDK what a User's shape costs, with none of our provider's
+ * work: user/wide is the part of the gap that is ours, wide/null the part that is the shape's.
+ */
+const WIDE_CLASS = `const OUTPUTS = ${JSON.stringify(OUTPUT_PROPERTIES)};
+class Null extends pulumi.dynamic.Resource {
+  constructor(name, args) {
+    const props = Object.assign(Object.fromEntries(OUTPUTS.map((k) => [k, undefined])), args);
+    const limit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
+    try {
+      super(provider, name, props, { additionalSecretOutputs: ${JSON.stringify(SECRET_OUTPUTS)} }, "floor", "Wide");
+    } finally {
+      Error.stackTraceLimit = limit;
+    }
+  }
+}`;
+
+/** The outputs of one created wacht.User (the provider against an in-process emulator). */
+async function createdUserOutputs(): Promise<Record<string, unknown>> {
+  const emulator = await startEmulator({ port: 0, apiKey: API_KEY });
+  try {
+    const provider = await configuredProvider(emulator.url, API_KEY);
+    const checked = await provider.check({}, declaration(1, PASSWORD));
+    if ((checked.failures ?? []).length > 0) throw new Error(JSON.stringify(checked.failures));
+    return (await provider.create(checked.inputs)).outs as Record<string, unknown>;
+  } finally {
+    await emulator.close();
+  }
 }
 
 const TYPE: Record<VariantName, string> = {
   user: "pulumi-nodejs:dynamic/wacht:User",
   before: "pulumi-nodejs:dynamic/wacht:User",
   null: "pulumi-nodejs:dynamic/floor:Null",
+  wide: "pulumi-nodejs:dynamic/floor:Wide",
   native: "wacht:index:User",
 };
 
@@ -381,8 +432,8 @@ interface Lane {
 /** A variant's resource kind and CLI options: `user@skip@p16`. */
 function parseVariant(variant: string): Pick<Lane, "kind" | "env" | "args" | "skipPreview"> {
   const [kind, ...options] = variant.split("@");
-  if (!["user", "before", "null", "native"].includes(kind!)) {
-    throw new Error(`unknown variant ${variant} (user, before, null, native; @skip, @p<N>)`);
+  if (!["user", "before", "null", "wide", "native"].includes(kind!)) {
+    throw new Error(`unknown variant ${variant} (user, before, null, wide, native; @skip, @p<N>)`);
   }
   const env: NodeJS.ProcessEnv = {};
   const args: string[] = PARALLEL ? ["--parallel", PARALLEL] : [];
@@ -403,7 +454,8 @@ async function setUp(
   pluginDir: string | undefined,
 ): Promise<Lane> {
   const { kind, env, args, skipPreview } = parseVariant(variant);
-  const emulator = kind === "null" ? undefined : await startEmulatorProcess(API_KEY);
+  const emulator =
+    kind === "null" || kind === "wide" ? undefined : await startEmulatorProcess(API_KEY);
   const project = await E2eProject.create({
     program: programFor(kind, n),
     stack: `floor-${variant.replace(/@/g, "-")}-${n}`,
@@ -411,6 +463,9 @@ async function setUp(
     nodeModulesFrom: modulesDir,
     // The native provider's plugin: the packed package's, named in the project as a user does
     // without `pulumi plugin install` (the engine downloads nothing here).
+    ...(kind === "wide"
+      ? { files: { "user-outputs.json": JSON.stringify(await createdUserOutputs()) } }
+      : {}),
     ...(kind === "native"
       ? {
           files: {
