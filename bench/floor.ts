@@ -144,18 +144,19 @@ const NULL_CLASS = `class Null extends pulumi.dynamic.Resource {
   }
 }`;
 
-/** Read in the provider process, so the serialized provider stays as small as the null one's. */
+/** Read in the provider process, so the captured outputs are not serialized with the provider. */
 const USER_OUTPUTS_READER = `function userOutputs() {
   return JSON.parse(require("fs").readFileSync("user-outputs.json", "utf8"));
 }
 `;
 
 /**
- * The wide lane: the null provider, registered as wacht.User registers in the program (every
+ * The wide lane: the null provider, registered much as wacht.User registers in the program (every
  * output property, undefined so nothing more is sent; its secret outputs; the SDK's per-property
- * stack traces off, as src/resource/user.ts turns them off), and returning a created User's
- * outputs. It costs the engine and the SDK what a User's shape costs, with none of our provider's
- * work: user/wide is the part of the gap that is ours, wide/null the part that is the shape's.
+ * stack traces off, as src/resource/user.ts turns them off unless PULUMI_DEBUG_PROMISE_LEAKS is
+ * set), and returning a created User's outputs. It leaves out what User adds beyond that (the
+ * resource-URN input, the schema properties, the image, the secret wrapping of inputs), so those
+ * count as ours: user/wide is the part of the gap that is ours, wide/null the shape's.
  */
 const WIDE_CLASS = `const OUTPUTS = ${JSON.stringify(OUTPUT_PROPERTIES)};
 class Null extends pulumi.dynamic.Resource {
