@@ -433,8 +433,10 @@ interface Lane {
 /** A variant's resource kind and CLI options: `user@skip@p16`. */
 function parseVariant(variant: string): Pick<Lane, "kind" | "env" | "args" | "skipPreview"> {
   const [kind, ...options] = variant.split("@");
-  if (!["user", "before", "null", "wide", "native"].includes(kind!)) {
-    throw new Error(`unknown variant ${variant} (user, before, null, wide, native; @skip, @p<N>)`);
+  if (!Object.hasOwn(TYPE, kind!)) {
+    throw new Error(
+      `unknown variant ${variant} (${Object.keys(TYPE).join(", ")}; @skip, @p<N>, @sp)`,
+    );
   }
   const env: NodeJS.ProcessEnv = {};
   const args: string[] = PARALLEL ? ["--parallel", PARALLEL] : [];
@@ -462,11 +464,12 @@ async function setUp(
     stack: `floor-${variant.replace(/@/g, "-")}-${n}`,
     projectName: PROJECT,
     nodeModulesFrom: modulesDir,
-    // The native provider's plugin: the packed package's, named in the project as a user does
-    // without `pulumi plugin install` (the engine downloads nothing here).
+    // The wide lane's provider reads a created User's outputs from the project (see WIDE_CLASS).
     ...(kind === "wide"
       ? { files: { "user-outputs.json": JSON.stringify(await createdUserOutputs()) } }
       : {}),
+    // The native provider's plugin: the packed package's, named in the project as a user does
+    // without `pulumi plugin install` (the engine downloads nothing here).
     ...(kind === "native"
       ? {
           files: {
